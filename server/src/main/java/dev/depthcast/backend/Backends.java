@@ -1,0 +1,79 @@
+package dev.depthcast.backend;
+
+import dev.depthcast.backend.cpu.OnnxRuntimeModel;
+import dev.depthcast.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+
+/**
+ * Chooses and opens the pipeline for {@code --backend}: {@code cpu} (ONNX Runtime), {@code tensorrt}
+ * (fails fast without a usable GPU), {@code auto} (TensorRT when the probe finds a device and an
+ * engine, else the CPU with one log line saying why), {@code simulated} (GPU-like batch cost).
+ */
+public final class Backends {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+    public static final String EMBEDDED_MODEL = "/models/relief.onnx";
+
+    private Backends() {
+    }
+
+    public static DepthPipeline open(ServerConfig config) throws Exception {
+        return switch (config.backend()) {
+            case "cpu" -> cpu(config);
+            case "auto" -> auto(config);
+            case "tensorrt" -> tensorRt(config);
+            case "simulated" -> simulated(config);
+            default -> throw new IllegalArgumentException("unknown backend '" + config.backend()
+                    + "'; use auto, cpu, tensorrt or simulated");
+        };
+    }
+
+    static DepthPipeline cpu(ServerConfig config) throws Exception {
+        OnnxRuntimeModel model = new OnnxRuntimeModel(modelBytes(config), modelName(config), config.preset(),
+                config.inferenceThreads());
+        return new HostPipeline(config.preset(), model, config.maxBatch());
+    }
+
+    static DepthPipeline auto(ServerConfig config) throws Exception {
+        // GPU seam: the TensorRT pipeline plugs in here behind the device probe (issue 3).
+        LOG.info("no CUDA backend in this build: using the CPU backend");
+        return cpu(config);
+    }
+
+    static DepthPipeline tensorRt(ServerConfig config) {
+        throw new IllegalStateException("the tensorrt backend is not built yet");
+    }
+
+    static DepthPipeline simulated(ServerConfig config) {
+        throw new IllegalStateException("the simulated backend is not built yet");
+    }
+
+    public static String modelName(ServerConfig config) {
+        return config.model() == null ? "embedded relief.onnx" : config.model().toString();
+    }
+
+    public static byte[] modelBytes(ServerConfig config) {
+        try {
+            if (config.model() != null) {
+                if (!Files.isReadable(config.model())) {
+                    throw new IllegalArgumentException("model file not readable: " + config.model());
+                }
+                return Files.readAllBytes(config.model());
+            }
+            try (InputStream in = Backends.class.getResourceAsStream(EMBEDDED_MODEL)) {
+                if (in == null) {
+                    throw new IllegalStateException("embedded model " + EMBEDDED_MODEL + " missing from the jar");
+                }
+                return in.readAllBytes();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

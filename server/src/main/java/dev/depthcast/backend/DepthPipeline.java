@@ -1,0 +1,33 @@
+package dev.depthcast.backend;
+
+import dev.depthcast.model.Preset;
+
+import java.util.List;
+
+/**
+ * The batch path from frames to point clouds: preprocess → inference → unproject, each stage
+ * timed. One implementation per place the work runs: {@code HostPipeline} (Java pre/post around a
+ * {@link ModelRuntime} — ONNX Runtime or the simulated cost model) and the CUDA pipeline (JCuda
+ * kernels around TensorRT). Every implementation gives the same wire output.
+ *
+ * <p>Called from the single inference executor thread only.
+ */
+public interface DepthPipeline extends AutoCloseable {
+
+    /** Wire name of the backend: {@code cpu-onnxruntime}, {@code tensorrt}, {@code simulated}. */
+    String backendName();
+
+    Preset preset();
+
+    /** Largest batch this pipeline accepts (buffers and engine profiles are sized for it). */
+    int maxBatch();
+
+    /**
+     * Runs one batch. Throws if the model fails; the caller reports the failure to the batch's
+     * clients and goes on with the next batch.
+     */
+    BatchResult run(List<BatchItem> items) throws Exception;
+
+    @Override
+    void close();
+}

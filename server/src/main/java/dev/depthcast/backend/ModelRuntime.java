@@ -1,0 +1,27 @@
+package dev.depthcast.backend;
+
+/**
+ * A swappable model runtime for the host pipeline: NCHW float in, depth grids out. Pre- and
+ * post-processing are not its business (they live in {@code process}, beside it).
+ */
+public interface ModelRuntime extends AutoCloseable {
+
+    /** Wire name of the backend this runtime makes (e.g. {@code cpu-onnxruntime}). */
+    String backendName();
+
+    /**
+     * @param input NCHW float, {@code n * 3 * H * W} values at the preset's input size
+     * @param n batch size
+     */
+    DepthMaps infer(float[] input, int n) throws Exception;
+
+    @Override
+    void close();
+
+    /** {@code n} depth grids of {@code height x width}, back to back in {@code data}. */
+    record DepthMaps(float[] data, int n, int height, int width) {
+        public int offset(int b) {
+            return b * height * width;
+        }
+    }
+}

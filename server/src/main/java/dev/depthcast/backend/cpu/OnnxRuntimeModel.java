@@ -1,0 +1,118 @@
+package dev.depthcast.backend.cpu;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.depthcast.backend.ModelRuntime;
+import dev.depthcast.model.ModelSignature;
+import dev.depthcast.model.Preset;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * ONNX Runtime on the CPU. A model with a dynamic batch dimension runs the whole batch in one call;
+ * one exported with batch 1 runs the batch image by image (same results, no batching gain — on a
+ * CPU batching gains little anyway).
+ */
+public final class OnnxRuntimeModel implements ModelRuntime {
+
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtSession session;
+    private final String inputName;
+    private final ModelSignature signature;
+    private final Preset preset;
+    private FloatBuffer staging = FloatBuffer.allocate(0);
+    private float[] output = new float[0];
+
+    /**
+     * @param model ONNX bytes (the embedded default, or a file read by the caller)
+     * @param threads intra-op threads (the machine's cores; the executor is the only caller)
+     */
+    public OnnxRuntimeModel(byte[] model, String modelName, Preset preset, int threads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(threads);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        this.session = env.createSession(model, options);
+        this.preset = preset;
+        if (session.getNumInputs() != 1 || session.getNumOutputs() < 1) {
+            session.close();
+            throw new IllegalArgumentException("model " + modelName + " must have one input and a depth output, has "
+                    + session.getNumInputs() + " inputs and " + session.getNumOutputs() + " outputs");
+        }
+        Map.Entry<String, NodeInfo> in = session.getInputInfo().entrySet().iterator().next();
+        NodeInfo out = session.getOutputInfo().values().iterator().next();
+        if (!(in.getValue().getInfo() instanceof TensorInfo inInfo)
+                || !(out.getInfo() instanceof TensorInfo outInfo)) {
+            session.close();
+            throw new IllegalArgumentException("model " + modelName + ": input and output must be tensors");
+        }
+        try {
+            this.signature = ModelSignature.check(preset, modelName, inInfo.getShape(), outInfo.getShape());
+        } catch (IllegalArgumentException e) {
+            session.close();
+            throw e;
+        }
+        this.inputName = in.getKey();
+    }
+
+    @Override
+    public String backendName() {
+        return "cpu-onnxruntime";
+    }
+
+    public ModelSignature signature() {
+        return signature;
+    }
+
+    @Override
+    public DepthMaps infer(float[] input, int n) throws OrtException {
+        int perImage = 3 * preset.inputPixels();
+        if (signature.dynamicBatch()) {
+            return runChunk(input, 0, n, n, 0);
+        }
+        DepthMaps first = null;
+        for (int b = 0; b < n; b++) {
+            first = runChunk(input, b * perImage, 1, n, b);
+        }
+        return new DepthMaps(output, n, first.height(), first.width());
+    }
+
+    /** Runs {@code count} images starting at {@code from}; writes their maps at slot {@code slot}. */
+    private DepthMaps runChunk(float[] input, int from, int count, int total, int slot) throws OrtException {
+        int length = count * 3 * preset.inputPixels();
+        if (staging.capacity() < length) {
+            staging = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        staging.clear();
+        staging.put(input, from, length).flip();
+        long[] shape = {count, 3, preset.inputHeight(), preset.inputWidth()};
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, staging, shape);
+             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+            OnnxTensor depth = (OnnxTensor) result.get(0);
+            long[] dims = depth.getInfo().getShape();
+            int h = (int) dims[dims.length - 2];
+            int w = (int) dims[dims.length - 1];
+            int mapSize = h * w;
+            if (output.length < total * mapSize) {
+                output = new float[total * mapSize];
+            }
+            depth.getFloatBuffer().get(output, slot * mapSize, count * mapSize);
+            return new DepthMaps(output, total, h, w);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // closing at shutdown: nothing left to do with the error
+        }
+    }
+}

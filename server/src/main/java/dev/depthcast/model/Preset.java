@@ -1,0 +1,63 @@
+package dev.depthcast.model;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * What a depth model expects and gives: input size, normalisation, channel order and output
+ * meaning. The runtime (ONNX Runtime, TensorRT) is separate; a preset is the pre/post-processing
+ * contract that lives beside it (see docs/pipeline-math.md).
+ *
+ * @param multipleOf input sides must be multiples of this (ViT patch size), 1 if free
+ */
+public record Preset(String name, int inputHeight, int inputWidth, float[] mean, float[] std,
+                     boolean bgr, int multipleOf, String description) {
+
+    private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+
+    /** The embedded default: smoothed brightness as an inverse-depth proxy. Not a learned model. */
+    public static final Preset RELIEF = new Preset("relief", 378, 504,
+            new float[] {0, 0, 0}, new float[] {1, 1, 1}, false, 1,
+            "embedded relief demo: inverse depth from smoothed brightness (not a learned depth model)");
+
+    public static final Preset DEPTH_ANYTHING_V2 = new Preset("depth-anything-v2", 378, 504,
+            IMAGENET_MEAN, IMAGENET_STD, false, 14,
+            "Depth Anything V2 (ViT-S/B/L), relative inverse depth");
+
+    public static final Preset MIDAS_SMALL = new Preset("midas-small", 256, 256,
+            IMAGENET_MEAN, IMAGENET_STD, false, 1,
+            "MiDaS v2.1 small, relative inverse depth");
+
+    public static final Preset[] ALL = {RELIEF, DEPTH_ANYTHING_V2, MIDAS_SMALL};
+
+    public Preset {
+        if (mean.length != 3 || std.length != 3) {
+            throw new IllegalArgumentException("mean and std need 3 channels");
+        }
+        if (inputHeight % multipleOf != 0 || inputWidth % multipleOf != 0) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s needs input sides that are multiples of %d, got %dx%d (HxW)",
+                    name, multipleOf, inputHeight, inputWidth));
+        }
+    }
+
+    public static Preset byName(String name) {
+        for (Preset p : ALL) {
+            if (p.name.equalsIgnoreCase(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown preset '" + name + "'; known: "
+                + String.join(", ", Arrays.stream(ALL).map(Preset::name).toList()));
+    }
+
+    /** The same preset at another input size (e.g. Depth Anything at 518x518); checks multiples. */
+    public Preset withInputSize(int height, int width) {
+        return new Preset(name, height, width, mean, std, bgr, multipleOf, description);
+    }
+
+    public int inputPixels() {
+        return inputHeight * inputWidth;
+    }
+}

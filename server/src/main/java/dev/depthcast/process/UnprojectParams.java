@@ -1,0 +1,35 @@
+package dev.depthcast.process;
+
+/**
+ * How a depth grid becomes points (docs/pipeline-math.md).
+ *
+ * @param stride sampling step on the depth grid (3 gives ~21k points at 378x504)
+ * @param hfovDegrees horizontal field of view of the camera
+ * @param near metres the nearest thing in view maps to
+ * @param far metres the farthest thing maps to
+ * @param edge relative depth jump to a neighbour that drops a point (0 disables)
+ */
+public record UnprojectParams(int stride, float hfovDegrees, float near, float far, float edge) {
+
+    public static final UnprojectParams DEFAULT = new UnprojectParams(3, 60f, 0.4f, 4f, 0.1f);
+
+    public UnprojectParams {
+        if (stride < 1 || stride > 64) {
+            throw new IllegalArgumentException("stride must be 1..64, got " + stride);
+        }
+        if (!(hfovDegrees > 1f && hfovDegrees < 179f)) {
+            throw new IllegalArgumentException("fov must be in (1, 179) degrees, got " + hfovDegrees);
+        }
+        if (!(near > 0f && far > near)) {
+            throw new IllegalArgumentException("need 0 < near < far, got " + near + ", " + far);
+        }
+        if (!(edge >= 0f)) {
+            throw new IllegalArgumentException("edge threshold must be >= 0, got " + edge);
+        }
+    }
+
+    /** Grid points along a side of length n: ceil(n/stride). */
+    public int samples(int n) {
+        return (n + stride - 1) / stride;
+    }
+}
