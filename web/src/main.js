@@ -53,15 +53,24 @@ function setStatus(text, bad = false) {
 function showError(message, { fatal = true } = {}) {
   const entry = { message, fatal, at: new Date().toISOString() };
   errors.push(entry);
+  if (errors.length > 100) errors.splice(0, errors.length - 100);
   console[fatal ? 'error' : 'warn']('[depthcast]', message);
+  if (fatal) setStatus('error', true);
   const box = $('errors');
+  const lastDiv = box.lastElementChild;
+  if (lastDiv && lastDiv.dataset.message === message) {
+    // Same message again (e.g. a server error repeated every second): count instead of stacking.
+    lastDiv.dataset.repeat = String(Number(lastDiv.dataset.repeat || 1) + 1);
+    lastDiv.textContent = `${message} (×${lastDiv.dataset.repeat})`;
+    return;
+  }
   const div = document.createElement('div');
+  div.dataset.message = message;
   div.className = fatal ? 'err' : 'warn';
   div.textContent = message;
   box.appendChild(div);
   while (box.children.length > 5) box.removeChild(box.firstChild);
   if (!fatal) setTimeout(() => div.remove(), 10000);
-  if (fatal) setStatus('error', true);
 }
 
 function clearErrors() {

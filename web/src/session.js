@@ -181,6 +181,9 @@ export class Session {
           return;
         }
         if (msg && msg.type === 'pong') this.onPong(msg, this.now());
+        // Not in docs/protocol.md, but the server sends {"type":"error","message":…} (at most 1/s)
+        // when processing this session's frames fails.
+        else if (msg && msg.type === 'error') this.onError(new Error(`server: ${msg.message}`), false);
         return;
       }
       this.onMessage(ev.data);
