@@ -15,17 +15,32 @@ public final class LatestFrameMailbox {
     private final AtomicReference<I420Frame> slot = new AtomicReference<>();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong offered = new AtomicLong();
+    private final AtomicLong readySince = new AtomicLong();
+    private volatile long lastOfferNanos;
     private final Runnable onFrame;
+    private final Runnable onDrop;
 
-    /** @param onFrame called after every offer (wakes the executor); must not block */
-    public LatestFrameMailbox(Runnable onFrame) {
+    /**
+     * @param onFrame called after every offer (wakes the executor); must not block
+     * @param onDrop called when an offer replaces an unprocessed frame (metrics); must not block
+     */
+    public LatestFrameMailbox(Runnable onFrame, Runnable onDrop) {
         this.onFrame = onFrame;
+        this.onDrop = onDrop;
+    }
+
+    public LatestFrameMailbox(Runnable onFrame) {
+        this(onFrame, () -> { });
     }
 
     public void offer(I420Frame frame) {
         offered.incrementAndGet();
+        lastOfferNanos = frame.ingestNanos();
         if (slot.getAndSet(frame) != null) {
             dropped.incrementAndGet();
+            onDrop.run();
+        } else {
+            readySince.set(frame.ingestNanos());
         }
         onFrame.run();
     }
@@ -38,6 +53,19 @@ public final class LatestFrameMailbox {
     /** The waiting frame without taking it, or null. */
     public I420Frame peek() {
         return slot.get();
+    }
+
+    /**
+     * When the slot last went from empty to full: a replaced frame keeps its place in line, so a
+     * client that sends fast does not lose its turn (oldest-ready-first fairness).
+     */
+    public long readySinceNanos() {
+        return readySince.get();
+    }
+
+    /** Ingest time of the newest frame offered, 0 if none yet. */
+    public long lastOfferNanos() {
+        return lastOfferNanos;
     }
 
     public long dropped() {

@@ -1,0 +1,153 @@
+package dev.depthcast;
+
+import dev.depthcast.config.ServerConfig;
+import dev.depthcast.model.Preset;
+import dev.depthcast.process.UnprojectParams;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code depthcast serve}: the command line of scripts/serve.sh. */
+@Command(name = "depthcast", mixinStandardHelpOptions = true, version = "depthcast 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Live webcam video in over WebRTC, batched monocular depth, live 3D point clouds out.",
+                "Open http://HOST:PORT/ in a browser. Without --model it runs the embedded relief demo model",
+                "(brightness as depth: a pipeline demo, not a learned depth estimator)."},
+        footer = {"", "Examples:",
+                "  scripts/serve.sh",
+                "  scripts/serve.sh --model depth_anything_v2_vits.onnx --preset depth-anything-v2",
+                "  scripts/serve.sh --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem   # camera off localhost needs https",
+                "  scripts/serve.sh --simulate-inference-ms 20+2   # GPU-like batch cost, for load tests"})
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    int port;
+
+    @Option(names = "--model", paramLabel = "FILE.onnx",
+            description = "ONNX depth model (Depth Anything V2, MiDaS v2.1 small); default: the embedded relief model")
+    Path model;
+
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "pre/post-processing of the model: relief, depth-anything-v2, midas-small "
+                    + "(default: relief without --model; required with --model)")
+    String preset;
+
+    @Option(names = "--input-size", paramLabel = "HxW",
+            description = "model input size, e.g. 518x518 (default: the preset's, 378x504 or 256x256)")
+    String inputSize;
+
+    @Option(names = "--backend", defaultValue = "auto",
+            description = "auto (TensorRT if a GPU and engine are usable, else CPU), cpu, tensorrt, simulated "
+                    + "(default: ${DEFAULT-VALUE})")
+    String backend;
+
+    @Option(names = "--engine", paramLabel = "FILE.engine", description = "TensorRT engine (see engines/README.md)")
+    Path engine;
+
+    @Option(names = "--max-batch", defaultValue = "8", description = "most frames per inference (default: ${DEFAULT-VALUE})")
+    int maxBatch;
+
+    @Option(names = "--max-wait-ms", defaultValue = "4",
+            description = "longest a ready frame waits for others to fill its batch (default: ${DEFAULT-VALUE})")
+    long maxWaitMs;
+
+    @Option(names = "--max-clients", defaultValue = "16",
+            description = "sessions admitted at once; the next gets 503 (default: ${DEFAULT-VALUE})")
+    int maxClients;
+
+    @Option(names = "--stride", defaultValue = "3",
+            description = "sampling step on the depth grid: 3 gives ~21k points at 378x504 (default: ${DEFAULT-VALUE})")
+    int stride;
+
+    @Option(names = "--fov", defaultValue = "60", description = "camera horizontal field of view, degrees (default: ${DEFAULT-VALUE})")
+    float fov;
+
+    @Option(names = "--near", defaultValue = "0.4", description = "metres the nearest thing maps to (default: ${DEFAULT-VALUE})")
+    float near;
+
+    @Option(names = "--far", defaultValue = "4", description = "metres the farthest thing maps to (default: ${DEFAULT-VALUE})")
+    float far;
+
+    @Option(names = "--edge", defaultValue = "0.1",
+            description = "drop points whose depth jumps more than this fraction to a neighbour; 0 keeps all (default: ${DEFAULT-VALUE})")
+    float edge;
+
+    @Option(names = "--web-root", paramLabel = "DIR", defaultValue = "web/dist",
+            description = "the built page (default: ${DEFAULT-VALUE})")
+    Path webRoot;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate (browsers give the camera only on https off localhost)")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key")
+    Path tlsKey;
+
+    @Option(names = "--threads", description = "CPU inference threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--simulate-inference-ms", paramLabel = "FIXED+PER_ITEM",
+            description = "simulated backend with a GPU-like batch cost, e.g. 20+2 (implies --backend simulated)")
+    String simulate;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config = toConfig();
+        DepthcastServer server = DepthcastServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "depthcast-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    ServerConfig toConfig() {
+        Preset p;
+        if (preset == null) {
+            if (model != null) {
+                throw new IllegalArgumentException("--model needs --preset (depth-anything-v2 or midas-small) so "
+                        + "the server knows its input size, normalisation and output");
+            }
+            p = Preset.RELIEF;
+        } else {
+            p = Preset.byName(preset);
+        }
+        if (inputSize != null) {
+            String[] hw = inputSize.toLowerCase().split("x");
+            if (hw.length != 2) {
+                throw new IllegalArgumentException("--input-size must be HxW, e.g. 378x504");
+            }
+            p = p.withInputSize(Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim()));
+        }
+        String chosenBackend = backend;
+        ServerConfig.SimulatedCost cost = null;
+        if (simulate != null) {
+            cost = ServerConfig.SimulatedCost.parse(simulate);
+            chosenBackend = "simulated";
+        }
+        return new ServerConfig(host, port, model, p, chosenBackend, engine, maxBatch, Duration.ofMillis(maxWaitMs),
+                maxClients, new UnprojectParams(stride, fov, near, far, edge), webRoot, tlsCert, tlsKey,
+                threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors()), cost);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new ServeCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                commandLine.getErr().println("depthcast: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
+    }
+}

@@ -1,0 +1,392 @@
+package dev.depthcast.client;
+
+import dev.depthcast.webrtc.WebRtcEngine;
+import dev.depthcast.wire.PointCloudCodec;
+import dev.depthcast.wire.PointCloudMessage;
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceGatheringState;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpEncodingParameters;
+import dev.onvoid.webrtc.RTCRtpSendParameters;
+import dev.onvoid.webrtc.RTCRtpSender;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.video.CustomVideoSource;
+import dev.onvoid.webrtc.media.video.NativeI420Buffer;
+import dev.onvoid.webrtc.media.video.VideoFrame;
+import dev.onvoid.webrtc.media.video.VideoTrack;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A camera-less depthcast client over the real protocol (docs/protocol.md): sends synthetic video
+ * with webrtc-java, receives point clouds on the results WebSocket. Used by the end-to-end tests
+ * and the load tester — the same code path a browser takes, minus the browser.
+ */
+public final class DepthcastClient implements AutoCloseable {
+
+    /** How the client streams. */
+    public record Options(int width, int height, double fps, boolean trickle, int maxBitrate, FramePainter painter) {
+
+        public static Options of(int width, int height, double fps) {
+            return new Options(width, height, fps, true, 4_000_000, FramePainter.movingDisc());
+        }
+
+        public Options withTrickle(boolean t) {
+            return new Options(width, height, fps, t, maxBitrate, painter);
+        }
+
+        public Options withPainter(FramePainter p) {
+            return new Options(width, height, fps, trickle, maxBitrate, p);
+        }
+    }
+
+    /** A received result: the decoded message, its size, and when it arrived (System.nanoTime). */
+    public record Result(PointCloudMessage message, int bytes, long arrivedNanos) {
+    }
+
+    /** The server said no (status and its error text). */
+    public static final class RefusedException extends IOException {
+        private final int status;
+
+        RefusedException(int status, String message) {
+            super("server refused (" + status + "): " + message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final URI base;
+    private final Options options;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final RTCPeerConnection pc;
+    private final CustomVideoSource source = new CustomVideoSource();
+    private final VideoTrack track;
+    private final CompletableFuture<Void> gathered = new CompletableFuture<>();
+    private final CompletableFuture<Void> connected = new CompletableFuture<>();
+    private final ScheduledExecutorService pacer;
+    private final AtomicLong framesPushed = new AtomicLong();
+    private final Consumer<Result> onResult;
+    private volatile String sessionId;
+    private volatile WebSocket socket;
+    private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
+    private volatile String lastError;
+
+    private DepthcastClient(WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult) {
+        this.base = base;
+        this.options = options;
+        this.onResult = onResult;
+        this.pc = engine.factory().createPeerConnection(new RTCConfiguration(), new Observer());
+        this.track = engine.factory().createVideoTrack("camera", source);
+        this.pacer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "depthcast-client-pacer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Negotiates a session, opens the results socket and starts streaming.
+     *
+     * @throws RefusedException when the server answers with an error status (e.g. 503 when full)
+     */
+    public static DepthcastClient connect(WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult)
+            throws Exception {
+        DepthcastClient c = new DepthcastClient(engine, base, options, onResult);
+        try {
+            c.negotiate();
+            return c;
+        } catch (Exception e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void negotiate() throws Exception {
+        RTCRtpSender sender = pc.addTrack(track, List.of("depthcast"));
+        CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
+        pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
+            @Override
+            public void onSuccess(RTCSessionDescription d) {
+                offer.complete(d);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                offer.completeExceptionally(new IOException(error));
+            }
+        });
+        RTCSessionDescription local = offer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        CompletableFuture<Void> localSet = new CompletableFuture<>();
+        pc.setLocalDescription(local, setObserver(localSet));
+        localSet.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        String sdp = local.sdp;
+        if (!options.trickle()) {
+            gathered.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            sdp = pc.getLocalDescription().sdp;
+        }
+        JsonObject answer = post("/api/sessions", new JsonObject().put("type", "offer").put("sdp", sdp)
+                .put("trickle", options.trickle()));
+        sessionId = answer.getString("id");
+        CompletableFuture<Void> remoteSet = new CompletableFuture<>();
+        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, answer.getString("sdp")),
+                setObserver(remoteSet));
+        remoteSet.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        if (options.trickle()) {
+            exchangeCandidates();
+        }
+        raiseBitrate(sender);
+        openResults();
+        long periodNanos = (long) (1e9 / options.fps());
+        pacer.scheduleAtFixedRate(this::pushFrame, 0, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Sends ours once gathering is done, adds the server's until it says complete. */
+    private void exchangeCandidates() throws Exception {
+        gathered.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        JsonArray mine = new JsonArray();
+        for (String line : pc.getLocalDescription().sdp.split("\r?\n")) {
+            if (line.startsWith("a=candidate:")) {
+                mine.add(new JsonObject().put("candidate", line.substring(2)).put("sdpMid", "0")
+                        .put("sdpMLineIndex", 0));
+            }
+        }
+        mine.add(new JsonObject().put("candidate", "").put("sdpMid", "0").put("sdpMLineIndex", 0));
+        post("/api/sessions/" + sessionId + "/candidates", new JsonObject().put("candidates", mine));
+        Set<String> added = new HashSet<>();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject got = get("/api/sessions/" + sessionId + "/candidates");
+            JsonArray list = got.getJsonArray("candidates");
+            for (int i = 0; i < list.size(); i++) {
+                JsonObject c = list.getJsonObject(i);
+                if (added.add(c.getString("candidate"))) {
+                    pc.addIceCandidate(new RTCIceCandidate(c.getString("sdpMid"), c.getInteger("sdpMLineIndex"),
+                            c.getString("candidate")));
+                }
+            }
+            if (got.getBoolean("complete")) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException("server ICE gathering did not complete within " + TIMEOUT.toSeconds() + " s");
+    }
+
+    /** The default encoder cap holds 640x480 below 30 fps (FACTS.md); give it room. */
+    private void raiseBitrate(RTCRtpSender sender) {
+        RTCRtpSendParameters p = sender.getParameters();
+        if (p.encodings != null) {
+            for (RTCRtpEncodingParameters e : p.encodings) {
+                e.maxBitrate = options.maxBitrate();
+            }
+            sender.setParameters(p);
+        }
+    }
+
+    private void openResults() throws Exception {
+        URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "/api/sessions/" + sessionId + "/results");
+        socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(ws, new Listener())
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private void pushFrame() {
+        NativeI420Buffer buffer = NativeI420Buffer.allocate(options.width(), options.height());
+        try {
+            options.painter().paint(framesPushed.get(), options.width(), options.height(),
+                    buffer.getDataY(), buffer.getStrideY(), buffer.getDataU(), buffer.getStrideU(),
+                    buffer.getDataV(), buffer.getStrideV());
+            VideoFrame frame = new VideoFrame(buffer, System.nanoTime());
+            source.pushFrame(frame);
+            framesPushed.incrementAndGet();
+        } catch (RuntimeException e) {
+            lastError = "pushing a frame failed: " + e;
+        } finally {
+            buffer.release();
+        }
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public long framesPushed() {
+        return framesPushed.get();
+    }
+
+    public RTCPeerConnectionState state() {
+        return state;
+    }
+
+    /** Last error the server sent on the socket (or a local one), or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Waits until the peer connection is up. */
+    public void awaitConnected(Duration timeout) throws Exception {
+        connected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops sending frames; the session stays open. */
+    public void stopStreaming() {
+        pacer.shutdownNow();
+    }
+
+    @Override
+    public void close() {
+        pacer.shutdownNow();
+        WebSocket ws = socket;
+        if (ws != null) {
+            ws.abort();
+        }
+        String id = sessionId;
+        if (id != null) {
+            try {
+                http.send(HttpRequest.newBuilder(base.resolve("/api/sessions/" + id)).timeout(TIMEOUT).DELETE().build(),
+                        HttpResponse.BodyHandlers.discarding());
+            } catch (IOException | InterruptedException e) {
+                // the server may already be gone; nothing to undo here
+            }
+        }
+        // The closed connection's sender still references the track, so the track is left to
+        // the factory (disposing it here throws "Native object was not deleted").
+        pc.close();
+        source.dispose();
+    }
+
+    private JsonObject post(String path, JsonObject body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build());
+    }
+
+    private JsonObject get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET().build());
+    }
+
+    private JsonObject send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 400) {
+            String error;
+            try {
+                error = new JsonObject(r.body()).getString("error");
+            } catch (RuntimeException e) {
+                error = r.body();
+            }
+            throw new RefusedException(r.statusCode(), error);
+        }
+        return r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body());
+    }
+
+    private static SetSessionDescriptionObserver setObserver(CompletableFuture<Void> done) {
+        return new SetSessionDescriptionObserver() {
+            @Override
+            public void onSuccess() {
+                done.complete(null);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                done.completeExceptionally(new IOException(error));
+            }
+        };
+    }
+
+    private final class Observer implements PeerConnectionObserver {
+        @Override
+        public void onIceCandidate(RTCIceCandidate candidate) {
+            // Sent in one request once gathering completes (see exchangeCandidates).
+        }
+
+        @Override
+        public void onIceGatheringChange(RTCIceGatheringState s) {
+            if (s == RTCIceGatheringState.COMPLETE) {
+                gathered.complete(null);
+            }
+        }
+
+        @Override
+        public void onConnectionChange(RTCPeerConnectionState s) {
+            state = s;
+            if (s == RTCPeerConnectionState.CONNECTED) {
+                connected.complete(null);
+            } else if (s == RTCPeerConnectionState.FAILED) {
+                connected.completeExceptionally(new IOException("peer connection failed"));
+            }
+        }
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        private final StringBuilder text = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            byte[] chunk = new byte[data.remaining()];
+            data.get(chunk);
+            partial.write(chunk, 0, chunk.length);
+            if (last) {
+                byte[] whole = partial.toByteArray();
+                partial.reset();
+                long arrived = System.nanoTime();
+                try {
+                    onResult.accept(new Result(PointCloudCodec.decode(whole), whole.length, arrived));
+                } catch (IOException | RuntimeException e) {
+                    lastError = "undecodable result: " + e.getMessage();
+                }
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                try {
+                    JsonObject m = new JsonObject(text.toString());
+                    if ("error".equals(m.getString("type"))) {
+                        lastError = m.getString("message");
+                    }
+                } catch (RuntimeException e) {
+                    lastError = "unreadable text message";
+                }
+                text.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.depthcast.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every pipeline stage timed separately (the seed's lesson 1), in one Micrometer registry that
+ * {@code GET /metrics} exposes to Prometheus and {@code GET /api/stats} summarises for the page.
+ */
+public final class PipelineMetrics {
+
+    /** The stages of a frame's trip, in order. */
+    public enum Stage {
+        INGEST, QUEUE, PREPROCESS, INFERENCE, UNPROJECT, ENCODE, SEND;
+
+        public String label() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** Why a frame or result was not delivered. */
+    public enum Drop {
+        /** A newer frame replaced one still waiting in the client's mailbox. */
+        MAILBOX_REPLACED,
+        /** A newer result replaced one the client had not yet taken off the socket. */
+        RESULT_SUPERSEDED,
+        /** The model failed on the batch. */
+        MODEL_ERROR,
+        /** The client was gone by the time its result was ready. */
+        CLIENT_GONE;
+
+        public String label() {
+            return name().toLowerCase().replace('_', '-');
+        }
+    }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
+    private final Map<Drop, Counter> drops = new EnumMap<>(Drop.class);
+    private final DistributionSummary batchSize;
+    private final Counter framesOut;
+    private final AtomicInteger sessions = new AtomicInteger();
+
+    public PipelineMetrics() {
+        for (Stage s : Stage.values()) {
+            stages.put(s, Timer.builder("depthcast.stage")
+                    .description("time a frame spends in one pipeline stage")
+                    .tag("stage", s.label())
+                    .publishPercentiles(0.5, 0.95, 0.99)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1).dividedBy(100))
+                    .maximumExpectedValue(Duration.ofSeconds(5))
+                    .distributionStatisticExpiry(Duration.ofSeconds(30))
+                    .register(registry));
+        }
+        for (Drop d : Drop.values()) {
+            drops.put(d, Counter.builder("depthcast.dropped").description("frames or results not delivered")
+                    .tag("reason", d.label()).register(registry));
+        }
+        batchSize = DistributionSummary.builder("depthcast.batch.size").description("frames per inference batch")
+                .publishPercentiles(0.5).serviceLevelObjectives(1, 2, 4, 8, 16, 32)
+                .distributionStatisticExpiry(Duration.ofSeconds(30)).register(registry);
+        framesOut = Counter.builder("depthcast.results").description("point clouds sent").register(registry);
+        Gauge.builder("depthcast.sessions", sessions, AtomicInteger::get).description("open sessions")
+                .register(registry);
+    }
+
+    public void stage(Stage stage, double ms) {
+        stages.get(stage).record((long) (ms * 1e6), TimeUnit.NANOSECONDS);
+    }
+
+    public void dropped(Drop reason, long count) {
+        if (count > 0) {
+            drops.get(reason).increment(count);
+        }
+    }
+
+    public void batch(int size) {
+        batchSize.record(size);
+    }
+
+    public void resultSent() {
+        framesOut.increment();
+    }
+
+    public AtomicInteger sessions() {
+        return sessions;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Median (and p95, p99) ms per stage over the last ~30 s, counts, drops: for /api/stats. */
+    public Map<String, Object> summary() {
+        Map<String, Object> stageMap = new LinkedHashMap<>();
+        for (Stage s : Stage.values()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            for (ValueAtPercentile v : stages.get(s).takeSnapshot().percentileValues()) {
+                String key = "p" + Math.round(v.percentile() * 100);
+                one.put(key, round(v.value(TimeUnit.MILLISECONDS)));
+            }
+            one.put("count", stages.get(s).count());
+            stageMap.put(s.label(), one);
+        }
+        Map<String, Object> dropMap = new LinkedHashMap<>();
+        for (Drop d : Drop.values()) {
+            dropMap.put(d.label(), (long) drops.get(d).count());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sessions", sessions.get());
+        out.put("results", (long) framesOut.count());
+        out.put("batchMean", round(batchSize.mean()));
+        out.put("stagesMs", stageMap);
+        out.put("dropped", dropMap);
+        return out;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.depthcast.out;
+
+import dev.depthcast.metrics.PipelineMetrics;
+import dev.depthcast.metrics.PipelineMetrics.Drop;
+import dev.depthcast.metrics.PipelineMetrics.Stage;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A client's results WebSocket with latest-result-wins delivery: one result in flight at most, and
+ * while the socket is busy (or not yet open) only the newest unsent result is kept — a slow
+ * client sees fresh clouds at a lower rate, never a growing queue. Results are handed over from
+ * the fan-out thread; all socket work happens on the socket's event loop.
+ */
+public final class WebSocketResultSink implements ResultSink {
+
+    private final Vertx vertx;
+    private final PipelineMetrics metrics;
+    private final AtomicReference<byte[]> newest = new AtomicReference<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final AtomicLong superseded = new AtomicLong();
+    private volatile ServerWebSocket socket;
+    private volatile Context context;
+    private boolean inFlight;
+    private long lastErrorNanos;
+
+    public WebSocketResultSink(Vertx vertx, PipelineMetrics metrics) {
+        this.vertx = vertx;
+        this.metrics = metrics;
+    }
+
+    /** Attaches the client's socket (on its event loop). A second socket replaces the first. */
+    public void attach(ServerWebSocket ws) {
+        ServerWebSocket previous = socket;
+        context = vertx.getOrCreateContext();
+        socket = ws;
+        inFlight = false;
+        if (previous != null && previous != ws) {
+            previous.close((short) 4000, "replaced by a newer connection");
+        }
+        ws.textMessageHandler(text -> answerPing(ws, text));
+        ws.closeHandler(v -> {
+            if (socket == ws) {
+                socket = null;
+            }
+        });
+        ws.drainHandler(v -> flush());
+        flush();
+    }
+
+    @Override
+    public void publish(byte[] message) {
+        if (newest.getAndSet(message) != null) {
+            superseded.incrementAndGet();
+            metrics.dropped(Drop.RESULT_SUPERSEDED, 1);
+        }
+        scheduleFlush();
+    }
+
+    @Override
+    public void error(String message) {
+        Context ctx = context;
+        if (ctx == null) {
+            return;
+        }
+        ctx.runOnContext(v -> {
+            ServerWebSocket ws = socket;
+            long now = System.nanoTime();
+            // At most one error a second: a failing model at 30 fps must not flood the page.
+            if (ws != null && now - lastErrorNanos > 1_000_000_000L) {
+                lastErrorNanos = now;
+                ws.writeTextMessage(new JsonObject().put("type", "error").put("message", message).encode());
+            }
+        });
+    }
+
+    @Override
+    public long superseded() {
+        return superseded.get();
+    }
+
+    public void close() {
+        ServerWebSocket ws = socket;
+        Context ctx = context;
+        if (ws != null && ctx != null) {
+            ctx.runOnContext(v -> ws.close((short) 1000, "session closed"));
+        }
+    }
+
+    private void scheduleFlush() {
+        Context ctx = context;
+        if (ctx != null && flushScheduled.compareAndSet(false, true)) {
+            ctx.runOnContext(v -> {
+                flushScheduled.set(false);
+                flush();
+            });
+        }
+    }
+
+    /** On the socket's event loop: send the newest result if the socket can take it. */
+    private void flush() {
+        ServerWebSocket ws = socket;
+        if (ws == null || inFlight || ws.writeQueueFull()) {
+            return;
+        }
+        byte[] message = newest.getAndSet(null);
+        if (message == null) {
+            return;
+        }
+        inFlight = true;
+        long t0 = System.nanoTime();
+        ws.writeBinaryMessage(Buffer.buffer(message)).onComplete(ar -> {
+            inFlight = false;
+            if (ar.succeeded()) {
+                metrics.stage(Stage.SEND, (System.nanoTime() - t0) / 1e6);
+                metrics.resultSent();
+            }
+            flush();
+        });
+    }
+
+    private static void answerPing(ServerWebSocket ws, String text) {
+        JsonObject ping;
+        try {
+            ping = new JsonObject(text);
+        } catch (RuntimeException e) {
+            ws.writeTextMessage(new JsonObject().put("type", "error").put("message", "text messages must be JSON")
+                    .encode());
+            return;
+        }
+        if ("ping".equals(ping.getString("type"))) {
+            Instant now = Instant.now();
+            ws.writeTextMessage(new JsonObject().put("type", "pong").put("t", ping.getValue("t"))
+                    .put("server", now.getEpochSecond() * 1_000_000L + now.getNano() / 1000).encode());
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.depthcast.webrtc;
+
+import dev.depthcast.ingest.LatestFrameMailbox;
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceGatheringState;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.MediaStreamTrack;
+import dev.onvoid.webrtc.media.video.VideoTrack;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * One browser's peer connection: answers its offer, exchanges ICE candidates, and feeds its video
+ * track into the client's mailbox. The blocking methods wait on libwebrtc's signaling thread and
+ * must run on a worker thread, never a Vert.x event loop.
+ */
+public final class PeerSession implements AutoCloseable {
+
+    /** A server candidate in the browser's JSON shape. */
+    public record LocalCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
+    }
+
+    private final RTCPeerConnection pc;
+    private final LatestFrameMailbox mailbox;
+    private final Consumer<RTCPeerConnectionState> onState;
+    private final List<LocalCandidate> localCandidates = new ArrayList<>();
+    private final CompletableFuture<Void> gathered = new CompletableFuture<>();
+    private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
+    private volatile VideoTrack track;
+    private volatile FrameCopier sink;
+
+    public PeerSession(WebRtcEngine engine, LatestFrameMailbox mailbox, Consumer<RTCPeerConnectionState> onState) {
+        this.mailbox = mailbox;
+        this.onState = onState;
+        this.pc = engine.factory().createPeerConnection(new RTCConfiguration(), new Observer());
+    }
+
+    /**
+     * Sets the offer, creates and sets the answer; for non-trickle waits until ICE gathering is
+     * complete so the answer carries every candidate.
+     *
+     * @throws SignalingException when WebRTC rejects the offer (a client error)
+     */
+    public String answer(String offerSdp, boolean trickle, Duration timeout) throws SignalingException {
+        CompletableFuture<Void> remoteSet = new CompletableFuture<>();
+        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp), observer(remoteSet));
+        await(remoteSet, timeout, "setting the offer");
+        CompletableFuture<RTCSessionDescription> created = new CompletableFuture<>();
+        pc.createAnswer(new RTCAnswerOptions(), new CreateSessionDescriptionObserver() {
+            @Override
+            public void onSuccess(RTCSessionDescription description) {
+                created.complete(description);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                created.completeExceptionally(new SignalingException(error));
+            }
+        });
+        RTCSessionDescription answer = await(created, timeout, "creating the answer");
+        CompletableFuture<Void> localSet = new CompletableFuture<>();
+        pc.setLocalDescription(answer, observer(localSet));
+        await(localSet, timeout, "setting the answer");
+        if (!trickle) {
+            try {
+                gathered.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // Answer with what was gathered: better a partial candidate set than none.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                throw new SignalingException("ICE gathering failed: " + e.getCause().getMessage());
+            }
+            return pc.getLocalDescription().sdp;
+        }
+        return answer.sdp;
+    }
+
+    public void addRemoteCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
+        pc.addIceCandidate(new RTCIceCandidate(sdpMid, sdpMLineIndex, candidate));
+    }
+
+    public synchronized List<LocalCandidate> localCandidates() {
+        return List.copyOf(localCandidates);
+    }
+
+    public boolean gatheringComplete() {
+        return gathered.isDone();
+    }
+
+    public RTCPeerConnectionState state() {
+        return state;
+    }
+
+    public LatestFrameMailbox mailbox() {
+        return mailbox;
+    }
+
+    @Override
+    public void close() {
+        VideoTrack t = track;
+        FrameCopier s = sink;
+        if (t != null && s != null) {
+            t.removeSink(s);
+        }
+        pc.close();
+    }
+
+    private static SetSessionDescriptionObserver observer(CompletableFuture<Void> done) {
+        return new SetSessionDescriptionObserver() {
+            @Override
+            public void onSuccess() {
+                done.complete(null);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                done.completeExceptionally(new SignalingException(error));
+            }
+        };
+    }
+
+    private static <T> T await(CompletableFuture<T> f, Duration timeout, String what) throws SignalingException {
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new SignalingException(what + " failed: " + (cause == null ? e : cause.getMessage()));
+        } catch (TimeoutException e) {
+            throw new SignalingException(what + " timed out after " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SignalingException(what + " was interrupted");
+        }
+    }
+
+    private final class Observer implements PeerConnectionObserver {
+
+        @Override
+        public void onIceCandidate(RTCIceCandidate candidate) {
+            synchronized (PeerSession.this) {
+                localCandidates.add(new LocalCandidate(candidate.sdp, candidate.sdpMid, candidate.sdpMLineIndex));
+            }
+        }
+
+        @Override
+        public void onIceGatheringChange(RTCIceGatheringState s) {
+            if (s == RTCIceGatheringState.COMPLETE) {
+                gathered.complete(null);
+            }
+        }
+
+        @Override
+        public void onConnectionChange(RTCPeerConnectionState s) {
+            state = s;
+            onState.accept(s);
+        }
+
+        @Override
+        public void onTrack(RTCRtpTransceiver transceiver) {
+            MediaStreamTrack t = transceiver.getReceiver().getTrack();
+            if (t instanceof VideoTrack video && track == null) {
+                FrameCopier copier = new FrameCopier(mailbox);
+                sink = copier;
+                track = video;
+                video.addSink(copier);
+            }
+        }
+    }
+
+    /** WebRTC refused what the client sent (bad SDP, wrong state): the client's error, a 400. */
+    public static final class SignalingException extends Exception {
+        public SignalingException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.depthcast;
+
+import dev.depthcast.client.DepthcastClient;
+import dev.depthcast.client.FramePainter;
+import dev.depthcast.config.ServerConfig;
+import dev.depthcast.process.Yuv;
+import dev.depthcast.webrtc.WebRtcEngine;
+import dev.depthcast.wire.PointCloudMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole path on the CPU: a webrtc-java client sends synthetic video to the running server and
+ * gets point clouds back whose count and colours follow from the frames it sent.
+ */
+class EndToEndTest {
+
+    static DepthcastServer server;
+    static WebRtcEngine clientWebRtc;
+    static URI base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = DepthcastServer.start(ServerConfig.defaults());
+        base = URI.create("http://127.0.0.1:" + server.port());
+        clientWebRtc = new WebRtcEngine();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (clientWebRtc != null) {
+            clientWebRtc.close();
+        }
+    }
+
+    // Left: light grey (Y=180, neutral chroma). Right: saturated blue-ish (Y=80, U=200, V=100).
+    static final int[] LEFT = {180, 128, 128};
+    static final int[] RIGHT = {80, 200, 100};
+
+    @Test
+    void pointCloudsFollowTheFramesSent() throws Exception {
+        List<DepthcastClient.Result> results = new CopyOnWriteArrayList<>();
+        DepthcastClient.Options options = DepthcastClient.Options.of(640, 480, 15)
+                .withPainter(FramePainter.split(LEFT[0], LEFT[1], LEFT[2], RIGHT[0], RIGHT[1], RIGHT[2]));
+        try (DepthcastClient client = DepthcastClient.connect(clientWebRtc, base, options, results::add)) {
+            awaitResults(results, 5, client);
+        }
+        PointCloudMessage m = results.get(results.size() - 1).message();
+        assertEquals(504, m.gridWidth());
+        assertEquals(378, m.gridHeight());
+        assertEquals(3, m.stride());
+        int grid = 168 * 126;
+        assertTrue(m.count() > grid * 0.8 && m.count() <= grid, "point count " + m.count() + " of " + grid);
+        assertEquals("cpu-onnxruntime", m.backend());
+        assertEquals("relief", m.model());
+        assertTrue(m.timing().inference() > 0 && m.timing().preprocess() > 0 && m.timing().unproject() > 0);
+        assertTrue(m.timing().encode() > 0, "encode time is measured");
+
+        int[] leftRgb = rgb(LEFT);
+        int[] rightRgb = rgb(RIGHT);
+        int leftChecked = 0;
+        int rightChecked = 0;
+        for (int i = 0; i < m.count(); i++) {
+            float x = m.xyz()[i * 3];
+            float z = -m.xyz()[i * 3 + 2];
+            assertTrue(z >= m.near() - 1e-3 && z <= m.far() + 1e-3, "depth in range");
+            // Away from the seam (the codec blurs colour there), colours must match the side.
+            if (x < -0.1f * z) {
+                assertColour(leftRgb, m.rgb(), i);
+                leftChecked++;
+            } else if (x > 0.1f * z) {
+                assertColour(rightRgb, m.rgb(), i);
+                rightChecked++;
+            }
+        }
+        assertTrue(leftChecked > 5000 && rightChecked > 5000, leftChecked + " / " + rightChecked);
+    }
+
+    @Test
+    void oddResolutionWithoutTrickle() throws Exception {
+        List<DepthcastClient.Result> results = new CopyOnWriteArrayList<>();
+        DepthcastClient.Options options = DepthcastClient.Options.of(321, 241, 15).withTrickle(false);
+        try (DepthcastClient client = DepthcastClient.connect(clientWebRtc, base, options, results::add)) {
+            awaitResults(results, 3, client);
+        }
+        PointCloudMessage m = results.get(results.size() - 1).message();
+        assertTrue(m.count() > 1000, "points from an odd-sized frame: " + m.count());
+        assertTrue(m.seq() >= 3);
+    }
+
+    @Test
+    void unknownSessionIs404() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                base.resolve("/api/sessions/AAAAAAAAAAAAAAAAAAAAAA/candidates")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, r.statusCode());
+        assertTrue(r.body().contains("no such session"));
+    }
+
+    static void awaitResults(List<DepthcastClient.Result> results, int count, DepthcastClient client)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (results.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(results.size() >= count, "got " + results.size() + " results; state " + client.state()
+                + ", frames pushed " + client.framesPushed() + ", last error " + client.lastError());
+    }
+
+    static int[] rgb(int[] yuv) {
+        return new int[] {Yuv.toByte(Yuv.red(yuv[0], yuv[1], yuv[2])), Yuv.toByte(Yuv.green(yuv[0], yuv[1], yuv[2])),
+                Yuv.toByte(Yuv.blue(yuv[0], yuv[1], yuv[2]))};
+    }
+
+    static void assertColour(int[] expected, byte[] rgb, int i) {
+        for (int c = 0; c < 3; c++) {
+            int got = rgb[i * 3 + c] & 0xff;
+            assertTrue(Math.abs(got - expected[c]) <= 12, "point " + i + " channel " + c + ": " + got
+                    + " vs " + expected[c]);
+        }
+    }
+}

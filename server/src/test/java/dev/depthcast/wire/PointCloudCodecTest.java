@@ -1,0 +1,91 @@
+package dev.depthcast.wire;
+
+import dev.depthcast.process.Intrinsics;
+import org.junit.jupiter.api.Test;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PointCloudCodecTest {
+
+    static PointCloudMessage sample(int n) {
+        float[] xyz = new float[n * 3];
+        byte[] rgb = new byte[n * 3];
+        for (int i = 0; i < n * 3; i++) {
+            xyz[i] = i * 0.25f - 7;
+            rgb[i] = (byte) (i * 7);
+        }
+        return new PointCloudMessage(1, 42, 123_456_789L, 1_700_000_000_000_000L, 1_700_000_000_050_000L, 504, 378,
+                3, n, xyz, rgb, new Intrinsics(436.5f, 436.5f, 252f, 189f, 60f), 0.4f, 4f,
+                new StageTimes(0.1, 2, 3, 40, 1.5, 0), 4, 7, "relief", "cpu-onnxruntime");
+    }
+
+    @Test
+    void roundTrip() throws IOException {
+        PointCloudMessage m = sample(1000);
+        PointCloudCodec.Encoded e = PointCloudCodec.encode(m);
+        PointCloudMessage back = PointCloudCodec.decode(e.bytes());
+        assertEquals(m.seq(), back.seq());
+        assertEquals(m.timestampUs(), back.timestampUs());
+        assertEquals(m.ingestEpochUs(), back.ingestEpochUs());
+        assertEquals(1000, back.count());
+        assertArrayEquals(m.xyz(), back.xyz());
+        assertArrayEquals(m.rgb(), back.rgb());
+        assertEquals(436.5f, back.intrinsics().fx());
+        assertEquals(60f, back.intrinsics().hfovDegrees());
+        assertEquals(4f, back.far());
+        assertEquals(40, back.timing().inference(), 1e-6);
+        assertEquals(e.encodeMs(), back.timing().encode(), 1e-3);
+        assertEquals(4, back.batch());
+        assertEquals("relief", back.model());
+    }
+
+    /** The schema of docs/protocol.md: these keys, arrays as binary (never lists), little-endian floats. */
+    @Test
+    void arraysAreRawLittleEndianBinary() throws IOException {
+        PointCloudMessage m = sample(21_168);
+        byte[] bytes = PointCloudCodec.encode(m).bytes();
+        Map<String, ValueType> types = new HashMap<>();
+        byte[] xyz = null;
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
+            int entries = u.unpackMapHeader();
+            for (int i = 0; i < entries; i++) {
+                String key = u.unpackString();
+                types.put(key, u.getNextFormat().getValueType());
+                if (key.equals("xyz")) {
+                    xyz = u.readPayload(u.unpackBinaryHeader());
+                } else {
+                    u.skipValue();
+                }
+            }
+        }
+        assertEquals(Set.of("v", "seq", "ts", "ingestUs", "sentUs", "w", "h", "stride", "n", "xyz", "rgb", "intr",
+                "range", "timing", "batch", "dropped", "model", "backend"), types.keySet());
+        assertEquals(ValueType.BINARY, types.get("xyz"));
+        assertEquals(ValueType.BINARY, types.get("rgb"));
+        assertEquals(ValueType.MAP, types.get("timing"));
+        assertEquals(m.xyz()[5], ByteBuffer.wrap(xyz).order(ByteOrder.LITTLE_ENDIAN).getFloat(5 * 4));
+        // 15 bytes a point plus a small header: ~21k points stay near the seed's 310 KB, not its 658 KB lists.
+        assertTrue(bytes.length > 21_168 * 15 && bytes.length < 21_168 * 15 + 1024, "size " + bytes.length);
+    }
+
+    @Test
+    void rejectsMismatchedArrays() {
+        PointCloudMessage m = sample(10);
+        byte[] bytes = PointCloudCodec.encode(m).bytes();
+        byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 40);
+        assertThrows(IOException.class, () -> PointCloudCodec.decode(cut));
+    }
+}
