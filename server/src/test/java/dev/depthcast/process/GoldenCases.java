@@ -104,8 +104,8 @@ final class GoldenCases {
                 if (flat) {
                     r = 0.7f;
                 } else {
-                    r = 1f + 0.25f * (float) Math.sin(i * 0.37 + seed) * (float) Math.cos(j * 0.23)
-                            + (i > w / 2 ? 0.9f : 0f) + 0.01f * (hash(i, j, seed) & 15);
+                    r = 1f + 0.25f * (float) Math.sin(i * 0.09 + seed) * (float) Math.cos(j * 0.07)
+                            + (i > w / 2 ? 0.9f : 0f) + 0.001f * (hash(i, j, seed) & 15);
                 }
                 d[j * w + i] = r;
             }

@@ -1,0 +1,424 @@
+// Host parity test: runs kernels/depthcast_math.cuh - the very code the CUDA kernels compile -
+// with g++ over the golden vectors in kernels/golden (written by the Java CPU path, see
+// server/src/test/java/dev/depthcast/process/GoldenVectorsTest.java) and checks the results
+// agree within 1e-3 (floats), exactly (point counts, colours, struct layout).
+//
+// It emulates each kernel's thread structure on the host: preprocess per output pixel, depth
+// range per slot, sample + keep flag per sample, and the compaction's chunked exclusive scan
+// with the same per-thread chunks (dc_chunk) as the 512-thread block on the device.
+//
+//   g++ -std=c++17 -O2 -Wall -Wextra -Werror -ffp-contract=off -I kernels
+//       kernels/test/host_parity.cpp -o kernels/build/host_parity
+//   kernels/build/host_parity kernels/golden
+// (scripts/test-kernels.sh does exactly this.)
+#include "depthcast_math.cuh"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+const float kTolerance = 1e-3f;
+const int kCompactThreads = 512;  // LaunchGeometry.COMPACT_THREADS
+
+struct Record {
+    char type = 0;
+    std::vector<uint8_t> bytes;
+    std::vector<int32_t> ints;
+    std::vector<float> floats;
+};
+
+struct Golden {
+    std::map<std::string, Record> records;
+
+    const Record& get(const std::string& name) const {
+        auto it = records.find(name);
+        if (it == records.end()) {
+            throw std::runtime_error("golden file has no record '" + name + "'");
+        }
+        return it->second;
+    }
+    const std::vector<uint8_t>& bytes(const std::string& n) const { return get(n).bytes; }
+    const std::vector<int32_t>& ints(const std::string& n) const { return get(n).ints; }
+    const std::vector<float>& floats(const std::string& n) const { return get(n).floats; }
+    int integer(const std::string& n) const { return ints(n).at(0); }
+    float real(const std::string& n) const { return floats(n).at(0); }
+};
+
+uint32_t le32(const uint8_t* p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+Golden read_golden(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<uint8_t> d((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (d.size() < 8 || std::memcmp(d.data(), "DCG1", 4) != 0) {
+        throw std::runtime_error(path + ": not a DCG1 golden file");
+    }
+    Golden g;
+    size_t at = 4;
+    uint32_t n = le32(&d[at]);
+    at += 4;
+    for (uint32_t r = 0; r < n; r++) {
+        size_t len = d.at(at++);
+        std::string name(reinterpret_cast<const char*>(&d.at(at)), len);
+        at += len;
+        Record rec;
+        rec.type = (char)d.at(at++);
+        uint32_t count = le32(&d.at(at));
+        at += 4;
+        size_t width = rec.type == 'b' ? 1 : 4;
+        if (at + (size_t)count * width > d.size()) {
+            throw std::runtime_error(path + ": truncated record " + name);
+        }
+        for (uint32_t i = 0; i < count; i++) {
+            if (rec.type == 'b') {
+                rec.bytes.push_back(d[at + i]);
+            } else if (rec.type == 'i') {
+                rec.ints.push_back((int32_t)le32(&d[at + 4 * i]));
+            } else if (rec.type == 'f') {
+                uint32_t bits = le32(&d[at + 4 * i]);
+                float f;
+                std::memcpy(&f, &bits, 4);
+                rec.floats.push_back(f);
+            } else {
+                throw std::runtime_error(path + ": bad record type");
+            }
+        }
+        at += (size_t)count * width;
+        g.records[name] = rec;
+    }
+    return g;
+}
+
+struct Checks {
+    int passed = 0;
+    int failed = 0;
+    double worst = 0.0;
+
+    void expect(bool ok, const std::string& what) {
+        if (ok) {
+            passed++;
+        } else {
+            failed++;
+            std::printf("FAIL %s\n", what.c_str());
+        }
+    }
+
+    void close(const std::vector<float>& expected, const std::vector<float>& actual, const std::string& what) {
+        if (expected.size() != actual.size()) {
+            expect(false, what + ": length " + std::to_string(actual.size()) + ", expected " +
+                              std::to_string(expected.size()));
+            return;
+        }
+        size_t bad = 0;
+        size_t first = 0;
+        for (size_t i = 0; i < expected.size(); i++) {
+            float e = expected[i];
+            float a = actual[i];
+            bool ok = std::isnan(e) ? std::isnan(a) : (e == a || std::fabs(e - a) <= kTolerance);
+            if (!std::isnan(e) && !std::isnan(a)) {
+                worst = std::max(worst, (double)std::fabs(e - a));
+            }
+            if (!ok && bad++ == 0) {
+                first = i;
+            }
+        }
+        char msg[256];
+        if (bad) {
+            std::snprintf(msg, sizeof msg, "%s: %zu of %zu values off by more than %g (first [%zu]: %.7g vs %.7g)",
+                          what.c_str(), bad, expected.size(), (double)kTolerance, first, (double)expected[first],
+                          (double)actual[first]);
+        }
+        expect(bad == 0, bad ? msg : what);
+    }
+
+    void same(const std::vector<uint8_t>& expected, const std::vector<uint8_t>& actual, const std::string& what) {
+        size_t bad = expected.size() == actual.size() ? 0 : 1;
+        for (size_t i = 0; bad == 0 && i < expected.size(); i++) {
+            bad += expected[i] != actual[i];
+        }
+        expect(bad == 0, what + (bad ? ": differs" : ""));
+    }
+};
+
+DcSlot slot_from(const uint8_t* p) {
+    DcSlot s;
+    std::memcpy(&s, p, sizeof s);
+    return s;
+}
+
+DcNorm norm_from(const std::vector<uint8_t>& b) {
+    if (b.size() != sizeof(DcNorm)) {
+        throw std::runtime_error("norm record is not sizeof(DcNorm)");
+    }
+    DcNorm n;
+    std::memcpy(&n, b.data(), sizeof n);
+    return n;
+}
+
+struct FloatLoad {
+    const float* p;
+    float operator()(size_t i) const { return p[i]; }
+};
+
+// Host emulation of dc_preprocess_*: every (b, ox, oy) thread.
+void preprocess(const uint8_t* frames, const std::vector<DcSlot>& slots, const DcNorm& n, std::vector<float>& out) {
+    out.assign(slots.size() * 3u * (size_t)n.out_w * (size_t)n.out_h, NAN);
+    for (size_t b = 0; b < slots.size(); b++) {
+        for (int oy = 0; oy < n.out_h; oy++) {
+            for (int ox = 0; ox < n.out_w; ox++) {
+                float value[3];
+                dc_preprocess_pixel(frames, slots[b], n, ox, oy, value);
+                for (int c = 0; c < 3; c++) {
+                    out[dc_nchw_index((int)b, n.channel_slot[c], ox, oy, n.out_w, n.out_h)] = value[c];
+                }
+            }
+        }
+    }
+}
+
+// Host emulation of dc_depth_range_* (the reduction order does not matter for min/max).
+void depth_range(const float* depth, int gw, int gh, float& lo, float& hi) {
+    lo = INFINITY;
+    hi = -INFINITY;
+    for (size_t i = 0; i < (size_t)gw * (size_t)gh; i++) {
+        dc_range_add(depth[i], lo, hi);
+    }
+}
+
+// Host emulation of dc_sample_* and dc_compact for slot s: returns the points in output order.
+int unproject(const uint8_t* frames, const DcSlot& s, const float* depth, int gw, int gh, float lo, float hi,
+              std::vector<float>& xyz, std::vector<uint8_t>& rgb) {
+    const int total = s.samples_w * s.samples_h;
+    std::vector<float> z(total);
+    std::vector<uint8_t> keep(total);
+    FloatLoad load{depth};
+    for (int k = 0; k < total; k++) {
+        int i = k % s.samples_w;
+        int j = k / s.samples_w;
+        z[k] = dc_sample_metres(load, gw, s, lo, hi, i, j);
+        keep[k] = dc_sample_valid(load, gw, s, lo, hi, i, j, z[k]) ? 1 : 0;
+    }
+    // Phase 1: per-thread counts over contiguous chunks; phase 2: exclusive scan; phase 3: writes.
+    std::vector<int> mine(kCompactThreads, 0);
+    for (int t = 0; t < kCompactThreads; t++) {
+        int begin, end;
+        dc_chunk(t, kCompactThreads, total, begin, end);
+        for (int k = begin; k < end; k++) {
+            mine[t] += keep[k];
+        }
+    }
+    std::vector<int> first(kCompactThreads, 0);
+    for (int t = 1; t < kCompactThreads; t++) {
+        first[t] = first[t - 1] + mine[t - 1];
+    }
+    const int count = first[kCompactThreads - 1] + mine[kCompactThreads - 1];
+    xyz.assign((size_t)count * 3, NAN);
+    rgb.assign((size_t)count * 3, 0);
+    // Threads in reverse, to show the result does not depend on the order threads run in.
+    for (int t = kCompactThreads - 1; t >= 0; t--) {
+        int begin, end;
+        dc_chunk(t, kCompactThreads, total, begin, end);
+        int at = first[t];
+        for (int k = begin; k < end; k++) {
+            if (!keep[k]) {
+                continue;
+            }
+            int u = (k % s.samples_w) * s.stride;
+            int v = (k / s.samples_w) * s.stride;
+            DcXyz p = dc_unproject(u, v, z[k], s);
+            DcRgb8 c = dc_point_colour(frames, s, gw, gh, u, v);
+            xyz[at * 3] = p.x;
+            xyz[at * 3 + 1] = p.y;
+            xyz[at * 3 + 2] = p.z;
+            rgb[at * 3] = c.r;
+            rgb[at * 3 + 1] = c.g;
+            rgb[at * 3 + 2] = c.b;
+            at++;
+        }
+    }
+    return count;
+}
+
+void check_single(const std::string& name, const Golden& g, Checks& ck) {
+    const int fw = g.integer("frame_w");
+    const int fh = g.integer("frame_h");
+    const int gw = g.integer("grid_w");
+    const int gh = g.integer("grid_h");
+    // The frame buffer of a one-slot batch: Y, U, V back to back (as BatchLayout stages it).
+    std::vector<uint8_t> frames(g.bytes("y"));
+    frames.insert(frames.end(), g.bytes("u").begin(), g.bytes("u").end());
+    frames.insert(frames.end(), g.bytes("v").begin(), g.bytes("v").end());
+    const DcSlot s = slot_from(g.bytes("slot").data());
+    const DcNorm n = norm_from(g.bytes("norm"));
+
+    // Layout: the Java-encoded descriptors decode to the case's own parameters.
+    const auto& intr = g.floats("intr");
+    ck.expect(s.y_off == 0 && s.u_off == (uint32_t)(fw * fh) && s.width == fw && s.height == fh &&
+                  s.chroma_width == (fw + 1) / 2 && s.stride == g.integer("stride") &&
+                  s.samples_w == (gw + s.stride - 1) / s.stride && s.samples_h == (gh + s.stride - 1) / s.stride &&
+                  s.point_off == 0 && s.fx == intr[0] && s.fy == intr[1] && s.cx == intr[2] && s.cy == intr[3] &&
+                  s.near_m == g.real("near") && s.far_m == g.real("far") && s.edge == g.real("edge"),
+              name + ": DcSlot decodes to the case's parameters");
+    ck.expect(n.out_w == g.integer("in_w") && n.out_h == g.integer("in_h") &&
+                  n.channel_slot[0] == (g.integer("bgr") ? 2 : 0),
+              name + ": DcNorm decodes to the preset");
+
+    std::vector<float> tensor;
+    preprocess(frames.data(), {s}, n, tensor);
+    ck.close(g.floats("tensor"), tensor, name + ": preprocess tensor");
+
+    const float* depth = g.floats("depth").data();
+    float lo, hi;
+    depth_range(depth, gw, gh, lo, hi);
+    ck.close(g.floats("range"), {lo, hi}, name + ": depth range");
+
+    DcIntrinsics k = dc_intrinsics(gw, gh, fw, fh, g.real("hfov"));
+    ck.close(intr, {k.fx, k.fy, k.cx, k.cy}, name + ": intrinsics");
+
+    std::vector<float> xyz;
+    std::vector<uint8_t> rgb;
+    int count = unproject(frames.data(), s, depth, gw, gh, lo, hi, xyz, rgb);
+    ck.expect(count == g.integer("count"), name + ": point count " + std::to_string(count) + " (Java " +
+                                               std::to_string(g.integer("count")) + ")");
+    ck.close(g.floats("xyz"), xyz, name + ": xyz");
+    ck.same(g.bytes("rgb"), rgb, name + ": rgb");
+    std::printf("  %-16s frame %dx%d -> %dx%d tensor, grid %dx%d stride %d: %d points\n", name.c_str(), fw, fh,
+                n.out_w, n.out_h, gw, gh, s.stride, count);
+}
+
+void check_batch(const std::string& name, const Golden& g, Checks& ck) {
+    const int n = g.integer("n");
+    const int gw = g.integer("grid_w");
+    const int gh = g.integer("grid_h");
+    const auto& frames = g.bytes("frames");
+    const auto& table = g.bytes("slots");
+    ck.expect(table.size() == (size_t)n * sizeof(DcSlot), name + ": slot table is n * sizeof(DcSlot)");
+    std::vector<DcSlot> slots;
+    uint32_t points = 0;
+    for (int b = 0; b < n; b++) {
+        slots.push_back(slot_from(&table[(size_t)b * sizeof(DcSlot)]));
+        const DcSlot& s = slots.back();
+        ck.expect(s.point_off == points && s.y_off % 256 == 0 && s.width == g.ints("frame_w")[b] &&
+                      s.v_off + (uint32_t)(s.chroma_width * ((s.height + 1) / 2)) <= frames.size(),
+                  name + ": slot " + std::to_string(b) + " offsets");
+        points += (uint32_t)(s.samples_w * s.samples_h);
+    }
+    const DcNorm norm = norm_from(g.bytes("norm"));
+    std::vector<float> tensor;
+    preprocess(frames.data(), slots, norm, tensor);
+    ck.close(g.floats("tensor"), tensor, name + ": preprocess tensor (all slots)");
+
+    std::vector<float> all_xyz;
+    std::vector<uint8_t> all_rgb;
+    const auto& depth = g.floats("depth");
+    for (int b = 0; b < n; b++) {
+        const float* d = depth.data() + (size_t)b * gw * gh;
+        float lo, hi;
+        depth_range(d, gw, gh, lo, hi);
+        std::vector<float> xyz;
+        std::vector<uint8_t> rgb;
+        int count = unproject(frames.data(), slots[b], d, gw, gh, lo, hi, xyz, rgb);
+        ck.expect(count == g.ints("counts")[b], name + ": count of slot " + std::to_string(b));
+        all_xyz.insert(all_xyz.end(), xyz.begin(), xyz.end());
+        all_rgb.insert(all_rgb.end(), rgb.begin(), rgb.end());
+        std::printf("  %-16s slot %d: frame %dx%d stride %d edge %.2f: %d points\n", name.c_str(), b, slots[b].width,
+                    slots[b].height, slots[b].stride, (double)slots[b].edge, count);
+    }
+    ck.close(g.floats("xyz"), all_xyz, name + ": xyz (all slots)");
+    ck.same(g.bytes("rgb"), all_rgb, name + ": rgb (all slots)");
+}
+
+// Unit checks of single functions at known values (independent of the golden files).
+void check_units(Checks& ck) {
+    DcRgb white = dc_yuv_to_rgb(235, 128, 128);
+    ck.expect(std::fabs(white.r - 255.0f) < 0.01f && std::fabs(white.g - 255.0f) < 0.01f, "units: Y=235 is white");
+    DcRgb black = dc_yuv_to_rgb(16, 128, 128);
+    ck.expect(black.r == 0.0f && black.g == 0.0f && black.b == 0.0f, "units: Y=16 is black");
+    ck.expect(dc_yuv_to_rgb(255, 255, 255).r == 255.0f && dc_yuv_to_rgb(255, 0, 0).g == 255.0f &&
+                  dc_yuv_to_rgb(0, 128, 128).g == 0.0f && dc_yuv_to_rgb(128, 0, 128).b == 0.0f,
+              "units: clamps to [0, 255]");
+    ck.expect(dc_to_byte(127.49f) == 127 && dc_to_byte(127.5f) == 128 && dc_to_byte(255.0f) == 255,
+              "units: colour rounding");
+    ck.expect(dc_source_coordinate(0, 640, 504) == 0.0f || dc_source_coordinate(0, 640, 504) > 0.0f,
+              "units: source coordinate clamps at 0");
+    ck.expect(dc_source_coordinate(503, 640, 504) <= 639.0f, "units: source coordinate clamps at src-1");
+    ck.expect(dc_source_coordinate(0, 2, 8) == 0.0f, "units: upscale left edge clamps");
+    ck.expect(std::fabs(dc_metres(1.0f, 0.0f, 1.0f, 0.4f, 4.0f) - 0.4f) < 1e-6f &&
+                  std::fabs(dc_metres(0.0f, 0.0f, 1.0f, 0.4f, 4.0f) - 4.0f) < 1e-5f,
+              "units: nearest -> near, farthest -> far");
+    float flat = dc_metres(3.0f, 3.0f, 3.0f, 0.4f, 4.0f);
+    ck.expect(std::fabs(1.0f / flat - (0.25f + 0.5f * (2.5f - 0.25f))) < 1e-5f, "units: flat grid maps to t=0.5");
+    ck.expect(std::isnan(dc_metres(NAN, 0, 1, 0.4f, 4)) && std::isnan(dc_metres(INFINITY, 0, 1, 0.4f, 4)),
+              "units: non-finite depth is invalid");
+    ck.expect(dc_jump(1.0f, 1.2f, 0.1f) && !dc_jump(1.0f, 1.05f, 0.1f) && !dc_jump(1.0f, NAN, 0.1f),
+              "units: edge jump test");
+    int covered = 0;
+    bool ordered = true;
+    int prev_end = 0;
+    for (int t = 0; t < kCompactThreads; t++) {
+        int b, e;
+        dc_chunk(t, kCompactThreads, 21168, b, e);
+        ordered = ordered && b == prev_end && e >= b;
+        prev_end = e;
+        covered += e - b;
+    }
+    ck.expect(ordered && covered == 21168, "units: chunks tile the samples in order");
+    DcSlot s{};
+    s.cx = 4.0f;
+    s.cy = 3.0f;
+    s.fx = 2.0f;
+    s.fy = 2.0f;
+    DcXyz p = dc_unproject(8, 0, 2.0f, s);  // right of and above the centre, 2 m away
+    ck.expect(p.x > 0 && p.y > 0 && p.z == -2.0f, "units: three.js camera frame (x right, y up, -z forward)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string dir = argc > 1 ? argv[1] : "kernels/golden";
+    Checks ck;
+    check_units(ck);
+    std::vector<std::string> files;
+    if (DIR* d = opendir(dir.c_str())) {
+        while (dirent* e = readdir(d)) {
+            std::string f = e->d_name;
+            if (f.size() > 4 && f.compare(f.size() - 4, 4, ".dcg") == 0) {
+                files.push_back(f);
+            }
+        }
+        closedir(d);
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) {
+        std::printf("no golden vectors (*.dcg) in %s\n", dir.c_str());
+        return 1;
+    }
+    for (const std::string& f : files) {
+        try {
+            Golden g = read_golden(dir + "/" + f);
+            std::string name = f.substr(0, f.size() - 4);
+            if (g.records.count("n")) {
+                check_batch(name, g, ck);
+            } else {
+                check_single(name, g, ck);
+            }
+        } catch (const std::exception& e) {
+            ck.expect(false, f + ": " + e.what());
+        }
+    }
+    std::printf("host parity: %zu golden files, worst float difference %.3g (tolerance %g)\n", files.size(), ck.worst,
+                (double)kTolerance);
+    std::printf("%d passed, %d failed\n", ck.passed, ck.failed);
+    return ck.failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# CI hook for the GPU code that can be checked without a GPU:
+#   1. compiles every kernel with nvcc for sm_75/80/86/89/90 + compute_90 PTX, warnings as errors
+#      (scripts/build-kernels.sh; the fatbin lands where the server build picks it up);
+#   2. builds kernels/test/host_parity.cpp with g++ -Wall -Wextra -Werror - the same
+#      kernels/depthcast_math.cuh the kernels compile - and runs it over the golden vectors in
+#      kernels/golden, which the Java CPU path reproduces too (GoldenVectorsTest).
+# Fails on any error. About 15 s on a 2-core machine.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="$ROOT/kernels/build"
+mkdir -p "$BUILD"
+
+echo "== nvcc: kernels"
+"$ROOT/scripts/build-kernels.sh" --out "$BUILD"
+
+echo "== g++: host parity test"
+CXX="${CXX:-g++}"
+"$CXX" -std=c++17 -O2 -Wall -Wextra -Werror -ffp-contract=off -I "$ROOT/kernels" \
+  "$ROOT/kernels/test/host_parity.cpp" -o "$BUILD/host_parity"
+"$BUILD/host_parity" "$ROOT/kernels/golden"
