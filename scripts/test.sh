@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# depthcast's whole test suite — the command README gives and .ci/run runs.
+#   1. generated models match scripts/make-models.py
+#   2. CUDA kernels compile with nvcc; their math (host build, g++) matches the golden vectors
+#   3. Java: unit tests, webrtc-java end-to-end, loopback load run (mvn verify)
+#   4. web: unit tests, then headless Chromium against a running server (fake camera)
+# Needs: JDK 17+, Maven, Node.js/npm, python3-onnx, Debian's chromium, nvcc (step 2 only compiles
+# kernels when nvcc is present; the host parity test needs only g++). .ci/run installs them.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+step() { printf '\n=== %s\n' "$*"; }
+
+step "models: committed ONNX files match scripts/make-models.py"
+/usr/bin/python3 scripts/make-models.py --check
+
+if [[ -x scripts/test-kernels.sh ]]; then
+  step "kernels: nvcc build and host parity test"
+  scripts/test-kernels.sh
+fi
+
+step "java: mvn verify (unit, end-to-end over webrtc-java, load run)"
+mvn -B -ntp verify
+
+step "web: unit tests"
+(cd web && { [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build && npm test)
+
+step "browser: headless Chromium end to end against the server"
+log=$(mktemp)
+port=${DEPTHCAST_TEST_PORT:-18080}
+java -jar server/target/depthcast-server.jar --port "$port" --backend cpu --web-root "$root/web/dist" >"$log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/api/stats" >/dev/null 2>&1 && break
+  kill -0 $server 2>/dev/null || { cat "$log"; echo "server died"; exit 1; }
+  sleep 0.2
+done
+if ! (cd web && DEPTHCAST_URL="http://127.0.0.1:$port" DEPTHCAST_SCREENSHOT="${DEPTHCAST_SCREENSHOT:-}" npm run --silent test:browser); then
+  echo "--- server log"; tail -50 "$log"; exit 1
+fi
+curl -fsS "http://127.0.0.1:$port/api/stats" | head -c 2000; echo

@@ -1,0 +1,83 @@
+package dev.depthcast.backend.tensorrt;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * What an engine was built for, from the {@code FILE.engine.properties} that
+ * scripts/build-engine.sh writes beside it (TensorRT engines are tied to one GPU architecture and
+ * one TensorRT version; the serialized header is undocumented, so the build records it).
+ *
+ * @param tensorRt TensorRT version that built it, e.g. {@code 10.15.1} (or {@code 10.15})
+ * @param computeCapability GPU it was built on, e.g. {@code 8.6}
+ * @param preset preset name it was built for
+ * @param inputHeight input height, @param inputWidth input width
+ * @param maxBatch the profile's max batch
+ * @param precision fp16 | int8
+ */
+public record EngineManifest(String tensorRt, String computeCapability, String preset, int inputHeight,
+                             int inputWidth, int maxBatch, String precision) {
+
+    public static Path pathFor(Path engine) {
+        return engine.resolveSibling(engine.getFileName() + ".properties");
+    }
+
+    /** The manifest beside {@code engine}, or null when there is none. */
+    public static EngineManifest read(Path engine) {
+        Path p = pathFor(engine);
+        if (!Files.isRegularFile(p)) {
+            return null;
+        }
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(p)) {
+            props.load(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return parse(props, p.toString());
+    }
+
+    static EngineManifest parse(Properties props, String where) {
+        String size = required(props, "input", where);
+        String[] hw = size.toLowerCase(Locale.ROOT).split("x");
+        String batch = required(props, "batch", where);
+        String[] mom = batch.split("/");
+        try {
+            return new EngineManifest(required(props, "tensorrt", where), required(props, "compute_capability", where),
+                    required(props, "preset", where), Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim()),
+                    Integer.parseInt(mom[mom.length - 1].trim()), props.getProperty("precision", "fp16"));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(where + ": malformed input=HxW or batch=MIN/OPT/MAX");
+        }
+    }
+
+    private static String required(Properties p, String key, String where) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(where + " has no '" + key + "'");
+        }
+        return v.trim();
+    }
+
+    /** "8.6" -> "sm_86". */
+    public static String sm(String computeCapability) {
+        return "sm_" + computeCapability.replace(".", "");
+    }
+
+    /** Versions match when every component the manifest records matches (10.15 matches 10.15.1). */
+    public static boolean sameVersion(String built, String runtime) {
+        String[] a = built.split("\\.");
+        String[] b = runtime.split("\\.");
+        for (int i = 0; i < a.length; i++) {
+            if (i >= b.length || !a[i].equals(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

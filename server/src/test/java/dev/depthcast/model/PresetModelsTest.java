@@ -1,0 +1,110 @@
+package dev.depthcast.model;
+
+import dev.depthcast.backend.Backends;
+import dev.depthcast.backend.ModelRuntime;
+import dev.depthcast.backend.cpu.OnnxRuntimeModel;
+import dev.depthcast.config.ServerConfig;
+import dev.depthcast.process.Frames;
+import dev.depthcast.process.Preprocessor;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Presets against models with the signatures of the real nets (made by scripts/make-models.py):
+ * they load, their shapes are checked, batches run; a misfit is refused with an actionable message.
+ */
+class PresetModelsTest {
+
+    static byte[] model(String name) throws IOException {
+        try (InputStream in = PresetModelsTest.class.getResourceAsStream("/models/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    static float[] input(Preset p, int n) {
+        Preprocessor pre = new Preprocessor(p);
+        float[] t = new float[pre.tensorLength(n)];
+        for (int b = 0; b < n; b++) {
+            int slope = b + 1;
+            pre.write(Frames.of(640, 480, (x, y) -> 16 + (x * slope + y) % 200, 128, 128), t, b);
+        }
+        return t;
+    }
+
+    @Test
+    void depthAnythingSignatureRunsABatch() throws Exception {
+        try (OnnxRuntimeModel m = new OnnxRuntimeModel(model("da2-signature.onnx"), "da2", Preset.DEPTH_ANYTHING_V2, 2)) {
+            assertTrue(m.signature().dynamicBatch());
+            ModelRuntime.DepthMaps d = m.infer(input(Preset.DEPTH_ANYTHING_V2, 3), 3);
+            assertEquals(3, d.n());
+            assertEquals(378, d.height());
+            assertEquals(504, d.width());
+        }
+    }
+
+    @Test
+    void depthAnythingAt518() throws Exception {
+        Preset p = Preset.DEPTH_ANYTHING_V2.withInputSize(518, 518);
+        try (OnnxRuntimeModel m = new OnnxRuntimeModel(model("da2-signature.onnx"), "da2", p, 2)) {
+            assertEquals(518, m.infer(input(p, 1), 1).width());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Preset.DEPTH_ANYTHING_V2.withInputSize(500, 500));
+        assertTrue(e.getMessage().contains("multiples of 14"), e.getMessage());
+    }
+
+    @Test
+    void midasSignatureWithFixedBatchRunsImageByImage() throws Exception {
+        try (OnnxRuntimeModel m = new OnnxRuntimeModel(model("midas-signature.onnx"), "midas", Preset.MIDAS_SMALL, 2)) {
+            assertEquals(1, m.signature().fixedBatch());
+            float[] in = input(Preset.MIDAS_SMALL, 2);
+            ModelRuntime.DepthMaps d = m.infer(in, 2);
+            assertEquals(256, d.height());
+            // image 1's map comes from image 1's input, not a copy of image 0's
+            boolean differs = false;
+            for (int i = 0; i < 256 * 256; i++) {
+                differs |= d.data()[i] != d.data()[d.offset(1) + i];
+            }
+            assertTrue(differs);
+        }
+    }
+
+    @Test
+    void wrongPresetForAModelIsRefusedWithAHint() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new OnnxRuntimeModel(model("midas-signature.onnx"), "midas.onnx", Preset.RELIEF, 1));
+        assertTrue(e.getMessage().contains("--input-size 256x256"), e.getMessage());
+        IllegalArgumentException channels = assertThrows(IllegalArgumentException.class,
+                () -> new OnnxRuntimeModel(model("bad-channels.onnx"), "bad.onnx", Preset.DEPTH_ANYTHING_V2, 1));
+        assertTrue(channels.getMessage().contains("N x 3 x H x W"), channels.getMessage());
+    }
+
+    @Test
+    void embeddedReliefIsBrightnessAsInverseDepth() throws Exception {
+        ServerConfig config = ServerConfig.defaults();
+        try (OnnxRuntimeModel m = new OnnxRuntimeModel(Backends.modelBytes(config), "relief", Preset.RELIEF, 2)) {
+            Preprocessor pre = new Preprocessor(Preset.RELIEF);
+            float[] t = new float[pre.tensorLength(2)];
+            pre.write(Frames.uniform(640, 480, 60, 128, 128), t, 0);
+            pre.write(Frames.uniform(640, 480, 200, 128, 128), t, 1);
+            ModelRuntime.DepthMaps d = m.infer(t, 2);
+            int centre = 189 * 504 + 252;
+            assertTrue(d.data()[d.offset(1) + centre] > d.data()[centre], "brighter is nearer");
+            assertTrue(d.data()[300 * 504 + 252] > d.data()[50 * 504 + 252], "lower in the picture is nearer");
+        }
+    }
+
+    @Test
+    void missingModelFileIsAClearError() {
+        ServerConfig config = ServerConfig.defaults().withModel(java.nio.file.Path.of("/nonexistent/model.onnx"),
+                Preset.DEPTH_ANYTHING_V2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.modelBytes(config));
+        assertTrue(e.getMessage().contains("/nonexistent/model.onnx"));
+    }
+}

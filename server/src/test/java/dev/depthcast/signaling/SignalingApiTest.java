@@ -1,0 +1,195 @@
+package dev.depthcast.signaling;
+
+import dev.depthcast.DepthcastServer;
+import dev.depthcast.config.ServerConfig;
+import dev.depthcast.webrtc.WebRtcEngine;
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
+import dev.onvoid.webrtc.RTCRtpTransceiverInit;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.media.video.CustomVideoSource;
+import dev.onvoid.webrtc.media.video.VideoTrack;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The HTTP API against a running server: good offers get answers, bad input gets a clear 4xx. */
+class SignalingApiTest {
+
+    static DepthcastServer server;
+    static WebRtcEngine webrtc;
+    static URI base;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = DepthcastServer.start(ServerConfig.defaults().withScheduling(8, java.time.Duration.ofMillis(4), 3));
+        base = URI.create("http://127.0.0.1:" + server.port());
+        webrtc = new WebRtcEngine();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        webrtc.close();
+    }
+
+    /** A real offer with a send-only video m-line, as a browser makes. */
+    static String browserLikeOffer() throws Exception {
+        RTCPeerConnection pc = webrtc.factory().createPeerConnection(new RTCConfiguration(), new PeerConnectionObserver() {
+            @Override
+            public void onIceCandidate(RTCIceCandidate candidate) {
+            }
+        });
+        CustomVideoSource source = new CustomVideoSource();
+        VideoTrack track = webrtc.factory().createVideoTrack("cam", source);
+        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
+        init.direction = RTCRtpTransceiverDirection.SEND_ONLY;
+        pc.addTransceiver(track, init);
+        CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
+        pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
+            @Override
+            public void onSuccess(RTCSessionDescription d) {
+                offer.complete(d);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                offer.completeExceptionally(new IllegalStateException(error));
+            }
+        });
+        String sdp = offer.get(5, TimeUnit.SECONDS).sdp;
+        pc.close();
+        return sdp;
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> send(String method, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).method(method, HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String createSession(String sdp) throws Exception {
+        HttpResponse<String> r = post("/api/sessions", new JsonObject().put("type", "offer").put("sdp", sdp).encode());
+        assertEquals(201, r.statusCode(), r.body());
+        JsonObject answer = new JsonObject(r.body());
+        assertEquals("answer", answer.getString("type"));
+        assertTrue(answer.getString("sdp").contains("a=recvonly"), "server only receives video");
+        return answer.getString("id");
+    }
+
+    @Test
+    void trickleBothWaysWithEveryCandidateKind() throws Exception {
+        String sdp = browserLikeOffer();
+        String ufrag = sdp.lines().filter(l -> l.startsWith("a=ice-ufrag:")).findFirst().orElseThrow().substring(12);
+        String id = createSession(sdp);
+        assertTrue(SessionIds.wellFormed(id));
+        JsonArray candidates = new JsonArray();
+        for (String c : new String[] {CandidateLineTest.HOST, CandidateLineTest.SRFLX, CandidateLineTest.MDNS,
+                CandidateLineTest.TCP, CandidateLineTest.IPV6, CandidateLineTest.RELAY}) {
+            candidates.add(new JsonObject().put("candidate", c).put("sdpMid", "0").put("sdpMLineIndex", 0)
+                    .put("usernameFragment", ufrag));
+        }
+        candidates.add(new JsonObject().put("candidate", "").put("sdpMid", "0").put("sdpMLineIndex", 0));
+        HttpResponse<String> r = post("/api/sessions/" + id + "/candidates",
+                new JsonObject().put("candidates", candidates).encode());
+        assertEquals(204, r.statusCode(), r.body());
+
+        JsonObject local = null;
+        for (int i = 0; i < 50; i++) {
+            local = new JsonObject(send("GET", "/api/sessions/" + id + "/candidates").body());
+            if (local.getBoolean("complete")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(local.getBoolean("complete"), "server ICE gathering completes");
+        for (Object o : local.getJsonArray("candidates")) {
+            CandidateLine.parse(((JsonObject) o).getString("candidate"));
+        }
+        assertEquals(204, send("DELETE", "/api/sessions/" + id).statusCode());
+        assertEquals(404, send("DELETE", "/api/sessions/" + id).statusCode());
+    }
+
+    @Test
+    void staleUfragAndMalformedCandidatesAre400() throws Exception {
+        String id = createSession(browserLikeOffer());
+        HttpResponse<String> stale = post("/api/sessions/" + id + "/candidates", new JsonObject()
+                .put("candidate", CandidateLineTest.HOST).put("sdpMid", "0").put("usernameFragment", "zzzz").encode());
+        assertEquals(400, stale.statusCode());
+        assertTrue(stale.body().contains("ufrag"), stale.body());
+        HttpResponse<String> bad = post("/api/sessions/" + id + "/candidates",
+                new JsonObject().put("candidate", "candidate:1 1 udp 1 1.2.3.4 99999 typ host").put("sdpMid", "0").encode());
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("port"), bad.body());
+        send("DELETE", "/api/sessions/" + id);
+    }
+
+    @Test
+    void badOffersGetClearErrors() throws Exception {
+        assertError(post("/api/sessions", "{not json"), 400, "malformed JSON");
+        assertError(post("/api/sessions", "[1,2]"), 400, "");
+        assertError(post("/api/sessions", new JsonObject().put("type", "answer").put("sdp", "v=0").encode()), 400, "offer");
+        assertError(post("/api/sessions", new JsonObject().put("sdp", "hello").encode()), 400, "v=0");
+        assertError(post("/api/sessions", new JsonObject().put("sdp", "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n").encode()),
+                400, "no video");
+        String broken = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=sendonly\r\n";
+        assertError(post("/api/sessions", new JsonObject().put("sdp", broken).encode()), 400, "WebRTC rejected");
+        assertError(post("/api/sessions", "{\"sdp\":\"" + "x".repeat(70_000) + "\"}"), 413, "bytes");
+    }
+
+    @Test
+    void unknownIdsAre404() throws Exception {
+        assertError(send("GET", "/api/sessions/AAAAAAAAAAAAAAAAAAAAAA/candidates"), 404, "no such session");
+        assertError(send("GET", "/api/sessions/short/candidates"), 404, "no such session");
+        assertError(post("/api/sessions/nope/candidates", "{}"), 404, "no such session");
+        String a = SessionIds.next();
+        assertNotEquals(a, SessionIds.next());
+    }
+
+    @Test
+    void admissionControlRefusesWithAReason() throws Exception {
+        String sdp = browserLikeOffer();
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        try {
+            HttpResponse<String> r;
+            while ((r = post("/api/sessions", new JsonObject().put("sdp", sdp).encode())).statusCode() == 201) {
+                ids.add(new JsonObject(r.body()).getString("id"));
+                assertTrue(ids.size() <= 3, "max-clients 3 must hold");
+            }
+            assertError(r, 503, "max-clients");
+        } finally {
+            for (String id : ids) {
+                send("DELETE", "/api/sessions/" + id);
+            }
+        }
+        createSession(sdp);
+    }
+
+    static void assertError(HttpResponse<String> r, int status, String fragment) {
+        assertEquals(status, r.statusCode(), r.body());
+        assertTrue(new JsonObject(r.body()).getString("error").contains(fragment), r.body());
+    }
+}
