@@ -51,7 +51,15 @@ public final class Backends {
     }
 
     static DepthPipeline simulated(ServerConfig config) {
-        throw new IllegalStateException("the simulated backend is not built yet");
+        // GPU-like batch cost (FIXED + PER_ITEM x n ms, sleeping) around the real Java pre/post-processing.
+        ServerConfig.SimulatedCost cost = config.simulatedCost();
+        if (cost == null) {
+            cost = dev.depthcast.backend.simulated.SimulatedGpuModel.DEFAULT_COST;
+            LOG.info("simulated backend without --simulate-inference-ms: using {}+{} ms per batch",
+                    cost.fixedMs(), cost.perItemMs());
+        }
+        return new HostPipeline(config.preset(),
+                new dev.depthcast.backend.simulated.SimulatedGpuModel(config.preset(), cost), config.maxBatch());
     }
 
     public static String modelName(ServerConfig config) {
