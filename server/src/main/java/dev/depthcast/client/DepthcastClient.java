@@ -71,6 +71,16 @@ public final class DepthcastClient implements AutoCloseable {
     public record Result(PointCloudMessage message, int bytes, long arrivedNanos) {
     }
 
+    /**
+     * Told of every frame just before it is pushed into the encoder, on the pacer thread: its index
+     * (the one the painter got) and the {@link VideoFrame} timestamp it carried (System.nanoTime(),
+     * i.e. its capture time). Must be quick. For load tests that match results to source frames.
+     */
+    @FunctionalInterface
+    public interface PushListener {
+        void pushed(long frameIndex, long timestampNanos);
+    }
+
     /** The server said no (status and its error text). */
     public static final class RefusedException extends IOException {
         private final int status;
@@ -98,15 +108,18 @@ public final class DepthcastClient implements AutoCloseable {
     private final ScheduledExecutorService pacer;
     private final AtomicLong framesPushed = new AtomicLong();
     private final Consumer<Result> onResult;
+    private final PushListener onPush;
     private volatile String sessionId;
     private volatile WebSocket socket;
     private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
     private volatile String lastError;
 
-    private DepthcastClient(WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult) {
+    private DepthcastClient(WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult,
+                            PushListener onPush) {
         this.base = base;
         this.options = options;
         this.onResult = onResult;
+        this.onPush = onPush;
         this.pc = engine.factory().createPeerConnection(new RTCConfiguration(), new Observer());
         this.track = engine.factory().createVideoTrack("camera", source);
         this.pacer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -123,7 +136,13 @@ public final class DepthcastClient implements AutoCloseable {
      */
     public static DepthcastClient connect(WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult)
             throws Exception {
-        DepthcastClient c = new DepthcastClient(engine, base, options, onResult);
+        return connect(engine, base, options, onResult, (index, timestampNanos) -> { });
+    }
+
+    /** As {@link #connect(WebRtcEngine, URI, Options, Consumer)}, also telling {@code onPush} of every frame sent. */
+    public static DepthcastClient connect(WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult,
+                                          PushListener onPush) throws Exception {
+        DepthcastClient c = new DepthcastClient(engine, base, options, onResult, onPush);
         try {
             c.negotiate();
             return c;
@@ -227,7 +246,11 @@ public final class DepthcastClient implements AutoCloseable {
             options.painter().paint(framesPushed.get(), options.width(), options.height(),
                     buffer.getDataY(), buffer.getStrideY(), buffer.getDataU(), buffer.getStrideU(),
                     buffer.getDataV(), buffer.getStrideV());
-            VideoFrame frame = new VideoFrame(buffer, System.nanoTime());
+            long index = framesPushed.get();
+            long timestampNanos = System.nanoTime();
+            VideoFrame frame = new VideoFrame(buffer, timestampNanos);
+            // Told before the push, so a listener has the stamp before any result can come back.
+            onPush.pushed(index, timestampNanos);
             source.pushFrame(frame);
             framesPushed.incrementAndGet();
         } catch (RuntimeException e) {
