@@ -316,6 +316,18 @@ api.countNonBackgroundPixels = () => {
   return { width: w, height: h, nonBackground: count, fraction: count / (w * h), distinctColours: colours.size };
 };
 
+/** Puts the camera on the sphere around the orbit target: azimuth 0, elevation 0 = the source camera's view. */
+api.setView = ({ azimuthDeg = 0, elevationDeg = 0, distance } = {}) => {
+  const d = distance ?? camera.position.distanceTo(controls.target);
+  const az = (azimuthDeg * Math.PI) / 180;
+  const el = (elevationDeg * Math.PI) / 180;
+  const t = controls.target;
+  camera.position.set(t.x + d * Math.sin(az) * Math.cos(el), t.y + d * Math.sin(el), t.z + d * Math.cos(az) * Math.cos(el));
+  camera.lookAt(t);
+  controls.update();
+  needsDraw = true;
+};
+
 // ---------------------------------------------------------------- start / stop
 let session = null;
 let stream = null;

@@ -4,7 +4,9 @@
 //   cd web && npm run build && DEPTHCAST_URL=http://127.0.0.1:8080 node --test test/browser-e2e.mjs
 //
 // env: DEPTHCAST_URL        server to test (default http://127.0.0.1:8080)
-//      DEPTHCAST_SCREENSHOT path for a full-page PNG screenshot (e.g. ../docs/screenshot.png)
+//      DEPTHCAST_SCREENSHOT path for a full-page PNG screenshot (e.g. ../docs/screenshot.png), taken
+//                           after turning the view (DEPTHCAST_SCREENSHOT_VIEW="azimuth°,elevation°,distance m",
+//                           default -25,10,2.5; the orbit target is 1.5 m in front of the source camera)
 //      DEPTHCAST_MOCK=1     test against test/mock-server.mjs instead (no WebRTC: checks the page only)
 //      DEPTHCAST_FRAMES     frames to wait for (default 10); DEPTHCAST_TIMEOUT_MS (default 60000)
 //      CHROMIUM             browser binary (default /usr/bin/chromium)
@@ -122,6 +124,10 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
 
     const screenshot = process.env.DEPTHCAST_SCREENSHOT;
     if (screenshot) {
+      // Seen from the side the depth shows.
+      const [az, el, dist] = (process.env.DEPTHCAST_SCREENSHOT_VIEW || '-25,10,2.5').split(',').map(Number);
+      await page.evaluate((v) => window.depthcast.setView(v), { azimuthDeg: az, elevationDeg: el, distance: dist });
+      await page.waitForTimeout(700);
       const path = resolve(screenshot);
       await mkdir(dirname(path), { recursive: true });
       await page.screenshot({ path, fullPage: true });
