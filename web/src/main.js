@@ -382,9 +382,14 @@ async function start() {
   };
   session.onMessage = onResultMessage;
   session.onPong = (msg, now) => clock.onPong(msg, now);
+  const current = session;
   session.onError = (e, fatal) => {
     showError(describeApiError(e), { fatal });
-    if (fatal) $('restart').hidden = false;
+    if (fatal) {
+      // No results can come any more: release the server's session now, offer to reconnect.
+      current.close();
+      $('restart').hidden = false;
+    }
   };
   try {
     setStatus('connecting');

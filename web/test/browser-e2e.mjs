@@ -121,6 +121,7 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
       [...document.querySelectorAll('[id^="hud-"]')].map((e) => [e.id, e.textContent]),
     ));
     const pixels = await page.evaluate(() => window.depthcast.countNonBackgroundPixels());
+    const pageErrors = await page.evaluate(() => window.depthcast.errors.map((e) => e.message));
 
     const screenshot = process.env.DEPTHCAST_SCREENSHOT;
     if (screenshot) {
@@ -145,6 +146,7 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
         `WebRTC: encode=${f(stats.encodeMs, 2)} ms/frame rtt/2=${f(stats.netMs, 2)} ms  sending ${stats.sendWidth}x${stats.sendHeight} @${f(stats.sendFps, 0)} fps ${f(stats.sendKbps, 0)} kbps ${stats.codec}`,
         `server stages (ms, mean): ${Object.entries(stats.timing).map(([k, v]) => `${k}=${f(v, 2)}`).join(' ')}`,
         `canvas: ${pixels.nonBackground}/${pixels.width * pixels.height} non-background pixels (${(pixels.fraction * 100).toFixed(1)}%), ${pixels.distinctColours}${pixels.distinctColours >= 4096 ? '+' : ''} colours`,
+        `errors/warnings shown by the page: ${pageErrors.length ? pageErrors.join(' | ') : 'none'}`,
       ].join('\n'),
     );
 
@@ -156,6 +158,9 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
     assert.ok(pixels.fraction > 0.01, `canvas nearly blank: ${(pixels.fraction * 100).toFixed(2)}% non-background`);
     assert.ok(Number.isFinite(stats.latencyMs), 'no ingest→render latency (clock sync ping/pong missing?)');
     assert.ok(!stats.warnings.length, `message warnings: ${stats.warnings.join('; ')}`);
+    // A clean run shows nothing: a rejected candidate POST, a server error message, a decode
+    // problem would all be listed here.
+    assert.deepEqual(pageErrors, [], 'the page showed errors or warnings');
   } finally {
     // Closing the page fires pagehide → DELETE /api/sessions/{id}.
     await page.close({ runBeforeUnload: true }).catch(() => {});
