@@ -103,6 +103,22 @@ class EndToEndTest {
         assertTrue(m.seq() >= 3);
     }
 
+    /** Stride 2 makes ~47k points, ~714 KB a message: over the 256 KiB a data channel would take. */
+    @Test
+    void largeCloudsArriveWhole() throws Exception {
+        ServerConfig config = ServerConfig.defaults().withUnproject(
+                new dev.depthcast.process.UnprojectParams(2, 60f, 0.4f, 4f, 0.1f));
+        List<DepthcastClient.Result> results = new CopyOnWriteArrayList<>();
+        try (DepthcastServer big = DepthcastServer.start(config);
+             DepthcastClient client = DepthcastClient.connect(clientWebRtc, URI.create("http://127.0.0.1:" + big.port()),
+                     DepthcastClient.Options.of(640, 480, 10), results::add)) {
+            awaitResults(results, 2, client);
+        }
+        DepthcastClient.Result r = results.get(results.size() - 1);
+        assertTrue(r.bytes() > 320_000, "message of " + r.bytes() + " bytes");
+        assertTrue(r.message().count() > 252 * 189 * 0.8, "points " + r.message().count());
+    }
+
     @Test
     void unknownSessionIs404() throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

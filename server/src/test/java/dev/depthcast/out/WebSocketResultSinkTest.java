@@ -1,0 +1,98 @@
+package dev.depthcast.out;
+
+import dev.depthcast.metrics.PipelineMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClientOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A client that stops reading gets the newest result when it resumes, never a backlog. */
+class WebSocketResultSinkTest {
+
+    static final int MESSAGE = 330_000;
+    Vertx vertx;
+    HttpServer server;
+    WebSocketResultSink sink;
+    PipelineMetrics metrics;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        metrics = new PipelineMetrics();
+        sink = new WebSocketResultSink(vertx, metrics);
+        server = vertx.createHttpServer().webSocketHandler(ws -> sink.attach(ws)).listen(0, "127.0.0.1")
+                .await(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    static byte[] message(int index) {
+        byte[] m = new byte[MESSAGE];
+        ByteBuffer.wrap(m).putInt(index);
+        m[MESSAGE - 1] = (byte) index;
+        return m;
+    }
+
+    @Test
+    void slowClientGetsTheNewestResultNotAQueue() throws Exception {
+        List<Integer> received = new CopyOnWriteArrayList<>();
+        WebSocket ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(4 * MESSAGE)
+                        .setMaxFrameSize(65536))
+                .connect(server.actualPort(), "127.0.0.1", "/").await(10, TimeUnit.SECONDS);
+        ws.binaryMessageHandler(b -> {
+            assertEquals(MESSAGE, b.length(), "whole message, however large");
+            assertEquals((byte) b.getInt(0), b.getByte(MESSAGE - 1));
+            received.add(b.getInt(0));
+        });
+        ws.pause();
+        Thread.sleep(200);
+        int published = 200;
+        for (int i = 1; i <= published; i++) {
+            sink.publish(message(i));
+            Thread.sleep(1);
+        }
+        Thread.sleep(300);
+        ws.resume();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((received.isEmpty() || received.get(received.size() - 1) != published) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(published, received.get(received.size() - 1), "the newest result arrives last");
+        assertTrue(received.size() < published / 4, "most stale results were superseded, got " + received.size());
+        assertTrue(sink.superseded() >= published - received.size() - 1);
+        for (int i = 1; i < received.size(); i++) {
+            assertTrue(received.get(i) > received.get(i - 1), "in order, none repeated");
+        }
+    }
+
+    @Test
+    void resultsWaitForTheSocketOnlyAsTheNewestOne() throws Exception {
+        sink.publish(message(1));
+        sink.publish(message(2));
+        assertEquals(1, sink.superseded());
+        List<Integer> received = new CopyOnWriteArrayList<>();
+        WebSocket ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(4 * MESSAGE))
+                .connect(server.actualPort(), "127.0.0.1", "/").await(10, TimeUnit.SECONDS);
+        ws.binaryMessageHandler(b -> received.add(b.getInt(0)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (received.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(100);
+        assertEquals(List.of(2), received);
+    }
+}
