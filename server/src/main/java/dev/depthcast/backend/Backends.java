@@ -41,13 +41,14 @@ public final class Backends {
     }
 
     static DepthPipeline auto(ServerConfig config) throws Exception {
-        // GPU seam: the TensorRT pipeline plugs in here behind the device probe (issue 3).
-        LOG.info("no CUDA backend in this build: using the CPU backend");
-        return cpu(config);
+        // GPU seam (issue 3): device probe once per JVM; on any miss it logs one line why, and we serve on the CPU.
+        DepthPipeline gpu = dev.depthcast.backend.tensorrt.TensorRtBackend.openOrNull(config);
+        return gpu != null ? gpu : cpu(config);
     }
 
-    static DepthPipeline tensorRt(ServerConfig config) {
-        throw new IllegalStateException("the tensorrt backend is not built yet");
+    static DepthPipeline tensorRt(ServerConfig config) throws Exception {
+        // GPU seam (issue 3): fails fast with the probe's reason when no GPU, TensorRT or engine is usable.
+        return dev.depthcast.backend.tensorrt.TensorRtBackend.open(config);
     }
 
     static DepthPipeline simulated(ServerConfig config) {

@@ -1,0 +1,94 @@
+package dev.depthcast.backend.tensorrt;
+
+import dev.depthcast.backend.cuda.KernelImage;
+import dev.depthcast.model.Preset;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * GPU or CPU, and why — a pure function of the probe's facts, the kernels in this build and the
+ * engine file, so every branch is tested without a device. The reason is the one line
+ * {@code --backend auto} logs before serving on the CPU, and the message {@code --backend
+ * tensorrt} fails with.
+ */
+public record BackendDecision(boolean gpu, String reason) {
+
+    /** The engine file and what its manifest says (manifest null when there is none). */
+    public record EngineFacts(Path path, boolean exists, EngineManifest manifest, String manifestError) {
+
+        public static EngineFacts of(Path engine) {
+            if (!Files.isRegularFile(engine)) {
+                return new EngineFacts(engine, false, null, null);
+            }
+            try {
+                return new EngineFacts(engine, true, EngineManifest.read(engine), null);
+            } catch (RuntimeException e) {
+                return new EngineFacts(engine, true, null, e.getMessage());
+            }
+        }
+    }
+
+    static BackendDecision cpu(String reason) {
+        return new BackendDecision(false, reason);
+    }
+
+    public static BackendDecision decide(ProbeFacts f, Optional<KernelImage> kernels, EngineFacts engine,
+                                         Preset preset, int maxBatch) {
+        if (!f.driverNodes()) {
+            return cpu("no CUDA driver (" + GpuProbe.NVIDIACTL + " and " + GpuProbe.PROC_VERSION + " missing)");
+        }
+        if (f.driverError() != null) {
+            return cpu("CUDA driver unusable: " + f.driverError());
+        }
+        if (f.deviceCount() <= 0) {
+            return cpu("CUDA driver found but no CUDA device");
+        }
+        String device = f.deviceName() + " (" + f.sm() + ")";
+        if (kernels.isEmpty()) {
+            return cpu("this build has no GPU kernels (it was built without nvcc): run scripts/build-kernels.sh, "
+                    + "then rebuild the server");
+        }
+        if (!kernels.get().runsOn(f.ccMajor(), f.ccMinor())) {
+            return cpu("the GPU kernels (" + kernels.get().targets() + ") cannot run on " + device
+                    + ": the oldest GPU supported is sm_75");
+        }
+        if (f.tensorRtError() != null) {
+            return cpu(f.tensorRtError() + ": install TensorRT 10.15 with cuBLAS 13 and cuDNN 9 (NVIDIA's packages), "
+                    + "or build the server with -Pgpu-redist");
+        }
+        Path path = engine.path();
+        if (!engine.exists()) {
+            return cpu("no TensorRT engine at " + path + ": build one with scripts/build-engine.sh --preset "
+                    + preset.name() + " (or pass --engine FILE)");
+        }
+        if (engine.manifestError() != null) {
+            return cpu("engine " + path + ": " + engine.manifestError() + ": rebuild it with scripts/build-engine.sh");
+        }
+        EngineManifest m = engine.manifest();
+        if (m != null) {
+            String builtSm = EngineManifest.sm(m.computeCapability());
+            boolean smOk = builtSm.equals(f.sm());
+            boolean trtOk = EngineManifest.sameVersion(m.tensorRt(), f.tensorRtVersion());
+            if (!smOk || !trtOk) {
+                return cpu("engine " + path + " was built for " + builtSm + " / TensorRT " + m.tensorRt() + ", this is "
+                        + f.sm() + " / TensorRT " + f.tensorRtVersion() + ": rebuild it with scripts/build-engine.sh");
+            }
+            if (!m.preset().equals(preset.name()) || m.inputHeight() != preset.inputHeight()
+                    || m.inputWidth() != preset.inputWidth()) {
+                return cpu("engine " + path + " was built for preset " + m.preset() + " at " + m.inputHeight() + "x"
+                        + m.inputWidth() + ", the server runs preset " + preset.name() + " at " + preset.inputHeight()
+                        + "x" + preset.inputWidth() + ": rebuild it with scripts/build-engine.sh --preset "
+                        + preset.name() + " (or pass --engine FILE)");
+            }
+            if (m.maxBatch() < maxBatch) {
+                return cpu("engine " + path + " takes batches up to " + m.maxBatch() + ", --max-batch is " + maxBatch
+                        + ": rebuild it with scripts/build-engine.sh --max-batch " + maxBatch + ", or lower --max-batch");
+            }
+        }
+        return new BackendDecision(true, "TensorRT " + f.tensorRtVersion() + " on " + device + ", engine " + path
+                + (m == null ? " (no build manifest beside it: TensorRT will check it)" : "")
+                + (kernels.get().needsJit(f.ccMajor(), f.ccMinor()) ? "; kernels JIT-compiled from compute_90 PTX" : ""));
+    }
+}

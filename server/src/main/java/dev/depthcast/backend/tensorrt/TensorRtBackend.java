@@ -1,0 +1,77 @@
+package dev.depthcast.backend.tensorrt;
+
+import dev.depthcast.backend.DepthPipeline;
+import dev.depthcast.backend.cuda.KernelImage;
+import dev.depthcast.config.ServerConfig;
+import dev.depthcast.model.Preset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The GPU seam of {@code Backends}: probe (once per JVM), decide, open. Loads no JCuda/JavaCPP
+ * class unless the probe finds a driver; {@code --backend auto} falls back to the CPU with one
+ * log line, {@code --backend tensorrt} fails fast with the same message.
+ */
+public final class TensorRtBackend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TensorRtBackend.class);
+
+    private TensorRtBackend() {
+    }
+
+    /** engines/PRESET_HxW_fp16.engine unless --engine says otherwise (what scripts/build-engine.sh writes). */
+    public static Path enginePath(ServerConfig config) {
+        return config.engine() != null ? config.engine() : Path.of("engines", defaultEngineName(config.preset()));
+    }
+
+    public static String defaultEngineName(Preset p) {
+        return p.name() + "_" + p.inputHeight() + "x" + p.inputWidth() + "_fp16.engine";
+    }
+
+    private static final class Kernels {
+        static final Optional<KernelImage> IMAGE = KernelImage.fromClasspath();
+    }
+
+    /** The decision for this machine and config (the probe itself is cached). */
+    public static BackendDecision decide(ServerConfig config) {
+        ProbeFacts facts = GpuProbe.system();
+        Optional<KernelImage> kernels = facts.driverNodes() && facts.deviceCount() > 0 ? Kernels.IMAGE : Optional.empty();
+        return BackendDecision.decide(facts, kernels, BackendDecision.EngineFacts.of(enginePath(config)),
+                config.preset(), config.maxBatch());
+    }
+
+    /** {@code --backend auto}: the TensorRT pipeline, or null (after one log line saying why) for the CPU. */
+    public static DepthPipeline openOrNull(ServerConfig config) {
+        BackendDecision d = decide(config);
+        if (!d.gpu()) {
+            LOG.info("{}: using the CPU backend", d.reason());
+            return null;
+        }
+        try {
+            DepthPipeline p = openGpu(config);
+            LOG.info("{}: using the tensorrt backend", d.reason());
+            return p;
+        } catch (Exception | LinkageError e) {
+            LOG.warn("TensorRT backend failed to start ({}): using the CPU backend", GpuProbe.describe(e));
+            return null;
+        }
+    }
+
+    /** {@code --backend tensorrt}: the TensorRT pipeline, or an exception with the reason. */
+    public static DepthPipeline open(ServerConfig config) throws Exception {
+        BackendDecision d = decide(config);
+        if (!d.gpu()) {
+            throw new IllegalStateException("--backend tensorrt: " + d.reason());
+        }
+        DepthPipeline p = openGpu(config);
+        LOG.info("{}: using the tensorrt backend", d.reason());
+        return p;
+    }
+
+    private static DepthPipeline openGpu(ServerConfig config) throws Exception {
+        return TensorRtPipeline.open(config.preset(), config.maxBatch(), enginePath(config), Kernels.IMAGE.orElseThrow());
+    }
+}

@@ -1,0 +1,296 @@
+package dev.depthcast.backend.tensorrt;
+
+import dev.depthcast.backend.BatchItem;
+import dev.depthcast.backend.BatchResult;
+import dev.depthcast.backend.DepthPipeline;
+import dev.depthcast.backend.cuda.BatchLayout;
+import dev.depthcast.backend.cuda.BufferPlan;
+import dev.depthcast.backend.cuda.CudaDriver;
+import dev.depthcast.backend.cuda.DoubleBuffering;
+import dev.depthcast.backend.cuda.GpuOps;
+import dev.depthcast.backend.cuda.GpuOps.Device;
+import dev.depthcast.backend.cuda.GpuOps.Event;
+import dev.depthcast.backend.cuda.GpuOps.Pinned;
+import dev.depthcast.backend.cuda.GpuOps.Stream;
+import dev.depthcast.backend.cuda.KernelImage;
+import dev.depthcast.backend.cuda.KernelNames;
+import dev.depthcast.backend.cuda.LaunchGeometry;
+import dev.depthcast.backend.cuda.SlotTable;
+import dev.depthcast.ingest.I420Frame;
+import dev.depthcast.model.Preset;
+import dev.depthcast.process.PointCloud;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.IntBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The GPU pipeline: JCuda kernels around a TensorRT engine, all on one compute stream, with a
+ * second stream for uploads. NEVER RUN ON A GPU — it compiles, its pure-Java parts
+ * ({@link BatchLayout}, {@link BufferPlan}, {@link DoubleBuffering}, {@link LaunchGeometry},
+ * {@link SlotTable}, {@link EngineBindings}) are unit-tested, its kernels' math is checked by the
+ * host parity test; this class itself is reached only when {@link GpuProbe} finds a device.
+ *
+ * <p>Per batch ({@link #submit}): stage the frames into set k%2's pinned buffer (the only host
+ * copy), upload them on the upload stream (after the previous user of that set released it),
+ * then on the compute stream: preprocess kernel → engine input (FP16 or FP32, slot b) →
+ * {@code enqueueV3} → depth range, sample and compaction kernels → download counts, xyz, rgb
+ * into the set's pinned result buffers. {@link #finish} waits for that batch and builds the
+ * clouds. {@link #run} is submit + finish; a caller that submits batch k+1 before finishing
+ * batch k gets the upload of k+1 overlapped with the inference of k. Device and pinned buffers
+ * are allocated once ({@link BufferPlan}); only a frame larger than planned grows them, once.
+ */
+public final class TensorRtPipeline implements DepthPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TensorRtPipeline.class);
+
+    /** One of the two buffer sets (A/B): what batch k stages, uploads and reads back. */
+    private final class BufferSet {
+        Device frames;
+        final Device slots;
+        Pinned hostFrames;
+        final Pinned hostSlots;
+        final Pinned hostXyz;
+        final Pinned hostRgb;
+        final Pinned hostCounts;
+        final Event released = cuda.event(false);
+        final Event start = cuda.event(true);
+        final Event uploaded = cuda.event(false);
+        final Event preprocessed = cuda.event(true);
+        final Event inferred = cuda.event(true);
+        final Event done = cuda.event(true);
+        BatchLayout layout;
+        double stagingMs;
+
+        BufferSet() {
+            frames = cuda.allocDevice(plan.frameCapacity());
+            slots = cuda.allocDevice(plan.slotTableBytes());
+            hostFrames = cuda.allocPinned(plan.frameCapacity());
+            hostSlots = cuda.allocPinned(plan.slotTableBytes());
+            hostXyz = cuda.allocPinned(plan.xyzBytes());
+            hostRgb = cuda.allocPinned(plan.rgbBytes());
+            hostCounts = cuda.allocPinned(plan.countsBytes());
+        }
+    }
+
+    private final Preset preset;
+    private final int maxBatch;
+    private final GpuOps cuda;
+    private final InferenceEngine trt;
+    private final EngineBindings bindings;
+    private final int gridHeight;
+    private final int gridWidth;
+    private BufferPlan plan;
+    private final Device input;
+    private final Device depth;
+    private final Device z;
+    private final Device keep;
+    private final Device xyz;
+    private final Device rgb;
+    private final Device counts;
+    private final Device range;
+    private final Device norm;
+    private final BufferSet[] sets = new BufferSet[BufferPlan.SETS];
+    private final DoubleBuffering ring = new DoubleBuffering();
+    private Thread boundThread;
+
+    /**
+     * Opens device 0: primary context, kernels, engine, buffers. Throws with a clear message when
+     * the engine does not fit (then nothing stays allocated).
+     */
+    public static TensorRtPipeline open(Preset preset, int maxBatch, Path engineFile, KernelImage kernels)
+            throws IOException {
+        byte[] engineBytes = Files.readAllBytes(engineFile);
+        CudaDriver cuda = new CudaDriver(0, kernels.bytes());
+        try {
+            return new TensorRtPipeline(preset, maxBatch, cuda, new TrtEngine(engineBytes, engineFile.toString()),
+                    engineFile.toString());
+        } catch (RuntimeException e) {
+            cuda.close();
+            throw e;
+        }
+    }
+
+    TensorRtPipeline(Preset preset, int maxBatch, GpuOps cuda, InferenceEngine trt, String engineName) {
+        this.preset = preset;
+        this.maxBatch = maxBatch;
+        this.cuda = cuda;
+        this.trt = trt;
+        this.bindings = EngineBindings.check(preset, engineName, trt.tensors(), maxBatch);
+        long[] out = trt.setBatch(bindings.inputName(), maxBatch, preset.inputHeight(), preset.inputWidth(),
+                bindings.outputName());
+        this.gridHeight = (int) out[out.length - 2];
+        this.gridWidth = (int) out[out.length - 1];
+        this.plan = BufferPlan.of(maxBatch, preset.inputHeight(), preset.inputWidth(), gridHeight, gridWidth,
+                bindings.inputHalf(), bindings.outputHalf());
+        input = cuda.allocDevice(plan.inputBytes());
+        depth = cuda.allocDevice(plan.depthBytes());
+        z = cuda.allocDevice(plan.zBytes());
+        keep = cuda.allocDevice(plan.keepBytes());
+        xyz = cuda.allocDevice(plan.xyzBytes());
+        rgb = cuda.allocDevice(plan.rgbBytes());
+        counts = cuda.allocDevice(plan.countsBytes());
+        range = cuda.allocDevice(plan.rangeBytes());
+        norm = cuda.allocDevice(plan.normBytes());
+        for (int i = 0; i < sets.length; i++) {
+            sets[i] = new BufferSet();
+        }
+        Pinned hostNorm = cuda.allocPinned(plan.normBytes());
+        hostNorm.view().put(0, SlotTable.encodeNorm(preset));
+        cuda.copyToDevice(norm, hostNorm, plan.normBytes(), Stream.COMPUTE);
+        cuda.synchronize(Stream.COMPUTE);
+        cuda.free(hostNorm);
+        trt.bind(bindings.inputName(), input.address());
+        trt.bind(bindings.outputName(), depth.address());
+        boundThread = Thread.currentThread();
+        LOG.info("TensorRT {} on {}, engine {}: {} in, {} out, depth grid {}x{}, max batch {}; "
+                        + "{} MiB device + {} MiB pinned buffers", trt.version(), cuda.describe(), engineName, bindings.inputHalf() ? "FP16" : "FP32", bindings.outputHalf() ? "FP16" : "FP32",
+                gridWidth, gridHeight, maxBatch, plan.deviceBytes() >> 20, plan.pinnedBytes() >> 20);
+    }
+
+    @Override
+    public String backendName() {
+        return "tensorrt";
+    }
+
+    @Override
+    public Preset preset() {
+        return preset;
+    }
+
+    @Override
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public BatchResult run(List<BatchItem> items) {
+        return finish(submit(items));
+    }
+
+    /** Queues a batch on the device and returns at once; {@link #finish} it (in order) to get the clouds. */
+    public DoubleBuffering.Ticket submit(List<BatchItem> items) {
+        int n = items.size();
+        if (n == 0 || n > maxBatch) {
+            throw new IllegalArgumentException("batch of " + n + " (max " + maxBatch + ")");
+        }
+        bindThread();
+        long t0 = System.nanoTime();
+        BatchLayout layout = BatchLayout.of(items, gridWidth, gridHeight);
+        String misfit = plan.misfit(layout);
+        if (misfit != null && layout.frameBytes() > plan.frameCapacity() && layout.size() <= maxBatch) {
+            growFrames(layout.frameBytes());
+            misfit = plan.misfit(layout);
+        }
+        if (misfit != null) {
+            throw new IllegalArgumentException(misfit);
+        }
+        DoubleBuffering.Ticket ticket = ring.begin();
+        BufferSet s = sets[ticket.set()];
+        List<I420Frame> frames = new ArrayList<>(n);
+        items.forEach(it -> frames.add(it.frame()));
+        try {
+            layout.stageFrames(s.hostFrames.view(), frames);
+            layout.writeSlots(s.hostSlots.view());
+        } catch (RuntimeException e) {
+            ring.abandon(ticket);
+            throw e;
+        }
+        s.layout = layout;
+        s.stagingMs = (System.nanoTime() - t0) / 1e6;
+
+        Stream up = Stream.UPLOAD;
+        Stream cs = Stream.COMPUTE;
+        // Upload: waits only for the batch that last used this set (k-2) to release its frames.
+        cuda.waitFor(up, s.released);
+        cuda.record(s.start, up);
+        cuda.copyToDevice(s.frames, s.hostFrames, layout.frameBytes(), up);
+        cuda.copyToDevice(s.slots, s.hostSlots, layout.slotTableBytes(), up);
+        cuda.record(s.uploaded, up);
+        // Compute: preprocess → inference → unproject → download, in stream order.
+        cuda.waitFor(cs, s.uploaded);
+        cuda.launch(bindings.inputHalf() ? KernelNames.PREPROCESS_F16 : KernelNames.PREPROCESS_F32,
+                LaunchGeometry.preprocess(preset.inputWidth(), preset.inputHeight(), n), cs, s.frames, s.slots, norm,
+                input, n);
+        cuda.record(s.preprocessed, cs);
+        trt.setBatch(bindings.inputName(), n, preset.inputHeight(), preset.inputWidth(), bindings.outputName());
+        trt.enqueue(cuda.streamHandle(cs));
+        cuda.record(s.inferred, cs);
+        boolean half = bindings.outputHalf();
+        cuda.launch(half ? KernelNames.RANGE_F16 : KernelNames.RANGE_F32, LaunchGeometry.range(n), cs, depth,
+                gridWidth, gridHeight, range, n);
+        cuda.launch(half ? KernelNames.SAMPLE_F16 : KernelNames.SAMPLE_F32, LaunchGeometry.sample(layout.maxSamples(), n),
+                cs, depth, gridWidth, gridHeight, s.slots, range, z, keep, n);
+        cuda.launch(KernelNames.COMPACT, LaunchGeometry.compact(n), cs, s.frames, s.slots, z, keep, gridWidth,
+                gridHeight, xyz, rgb, counts, n);
+        cuda.record(s.released, cs);
+        cuda.copyToHost(s.hostCounts, counts, 4L * n, cs);
+        cuda.copyToHost(s.hostXyz, xyz, 12L * layout.totalSamples(), cs);
+        cuda.copyToHost(s.hostRgb, rgb, 3L * layout.totalSamples(), cs);
+        cuda.record(s.done, cs);
+        return ticket;
+    }
+
+    /** Waits for a submitted batch (the oldest first) and returns its clouds and stage times. */
+    public BatchResult finish(DoubleBuffering.Ticket ticket) {
+        BufferSet s = sets[ticket.set()];
+        cuda.synchronize(s.done);
+        BatchLayout layout = s.layout;
+        IntBuffer n = s.hostCounts.view().asIntBuffer();
+        List<PointCloud> clouds = new ArrayList<>(layout.size());
+        for (int b = 0; b < layout.size(); b++) {
+            SlotTable.Slot slot = layout.slots().get(b);
+            int count = n.get(b);
+            if (count < 0 || count > slot.samples()) {
+                throw new IllegalStateException("slot " + b + ": device returned " + count + " points of "
+                        + slot.samples() + " samples");
+            }
+            float[] p = new float[count * 3];
+            byte[] c = new byte[count * 3];
+            s.hostXyz.view().asFloatBuffer().get(slot.pointOffset() * 3, p);
+            s.hostRgb.view().get(slot.pointOffset() * 3, c);
+            clouds.add(new PointCloud(count, p, c, gridWidth, gridHeight, slot.stride(), slot.intrinsics(),
+                    slot.near(), slot.far()));
+        }
+        double pre = s.stagingMs + cuda.elapsedMs(s.start, s.preprocessed);
+        double inf = cuda.elapsedMs(s.preprocessed, s.inferred);
+        double unp = cuda.elapsedMs(s.inferred, s.done);
+        ring.finish(ticket);
+        return new BatchResult(clouds, pre, inf, unp);
+    }
+
+    private void bindThread() {
+        if (boundThread != Thread.currentThread()) {
+            cuda.makeCurrent();
+            boundThread = Thread.currentThread();
+        }
+    }
+
+    /** A frame larger than planned: drain the device, regrow both sets' frame buffers once. */
+    private void growFrames(long needed) {
+        cuda.synchronize(Stream.UPLOAD);
+        cuda.synchronize(Stream.COMPUTE);
+        plan = plan.grownFor(needed);
+        for (BufferSet s : sets) {
+            cuda.free(s.frames);
+            cuda.free(s.hostFrames);
+            s.frames = cuda.allocDevice(plan.frameCapacity());
+            s.hostFrames = cuda.allocPinned(plan.frameCapacity());
+        }
+        LOG.info("frame buffers grown to {} MiB per set for a batch of larger frames", plan.frameCapacity() >> 20);
+    }
+
+    @Override
+    public void close() {
+        try {
+            trt.close();
+        } finally {
+            cuda.close();
+        }
+    }
+}
