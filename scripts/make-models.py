@@ -43,8 +43,10 @@ def model(graph):
 
 
 def relief():
-    taps = 31
-    k = gaussian(taps, 7.0)
+    # Blur at quarter resolution, then resize back: a 31-tap blur at full size cost ~40 ms a frame
+    # on 2 cores; this one costs a few.
+    taps = 9
+    k = gaussian(taps, 2.0)
     inits = [
         numpy_helper.from_array(np.array([0.299, 0.587, 0.114], np.float32).reshape(1, 3, 1, 1), "luma_w"),
         numpy_helper.from_array(k.reshape(1, 1, 1, taps), "blur_h"),
@@ -59,17 +61,19 @@ def relief():
     p = taps // 2
     nodes = [
         helper.make_node("Conv", ["image", "luma_w"], ["luma"]),
-        helper.make_node("Conv", ["luma", "blur_h"], ["blur1"], pads=[0, p, 0, p]),
+        helper.make_node("AveragePool", ["luma"], ["small"], kernel_shape=[4, 4], strides=[4, 4], ceil_mode=1),
+        helper.make_node("Conv", ["small", "blur_h"], ["blur1"], pads=[0, p, 0, p]),
         helper.make_node("Conv", ["blur1", "blur_v"], ["blur2"], pads=[p, 0, p, 0]),
-        # Row index / height: a ramp from 0 (top) to 1 (bottom), whatever the input size.
         helper.make_node("Shape", ["luma"], ["shape"]),
+        helper.make_node("Resize", ["blur2", "", "", "shape"], ["blurred"], mode="linear"),
+        # Row index / height: a ramp from 0 (top) to 1 (bottom), whatever the input size.
         helper.make_node("ConstantOfShape", ["shape"], ["ones"],
                          value=helper.make_tensor("one", TensorProto.FLOAT, [1], [1.0])),
         helper.make_node("CumSum", ["ones", "axis_h_scalar"], ["rows"]),
         helper.make_node("Gather", ["shape", "axis_h"], ["height_i"]),
         helper.make_node("Cast", ["height_i"], ["height"], to=TensorProto.FLOAT),
         helper.make_node("Div", ["rows", "height"], ["ramp"]),
-        helper.make_node("Mul", ["blur2", "w_bright"], ["bright"]),
+        helper.make_node("Mul", ["blurred", "w_bright"], ["bright"]),
         helper.make_node("Mul", ["ramp", "w_ramp"], ["tilt"]),
         helper.make_node("Add", ["bright", "tilt"], ["sum"]),
         helper.make_node("Add", ["sum", "bias"], ["inv"]),
