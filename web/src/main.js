@@ -362,6 +362,7 @@ async function start() {
   $('start').hidden = true;
   $('restart').hidden = true;
   clearErrors();
+  stats.phase = 'starting';
   if (!stream || stream.getVideoTracks().every((t) => t.readyState === 'ended')) {
     setStatus('asking for the camera');
     try {
@@ -378,6 +379,7 @@ async function start() {
   }
   session = new Session({ stream, now: pageNow });
   session.onStatus = (s) => {
+    if (stats.phase === 'error') return; // keep a fatal error visible
     if (stats.frames === 0 || s.startsWith('WebRTC')) setStatus(stats.frames > 0 && s === 'WebRTC connected' ? 'streaming' : s);
   };
   session.onMessage = onResultMessage;
