@@ -75,7 +75,7 @@ public final class WebSocketResultSink implements ResultSink {
             ServerWebSocket ws = socket;
             long now = System.nanoTime();
             // At most one error a second: a failing model at 30 fps must not flood the page.
-            if (ws != null && now - lastErrorNanos > 1_000_000_000L) {
+            if (ws != null && !ws.isClosed() && now - lastErrorNanos > 1_000_000_000L) {
                 lastErrorNanos = now;
                 ws.writeTextMessage(new JsonObject().put("type", "error").put("message", message).encode());
             }
@@ -108,7 +108,7 @@ public final class WebSocketResultSink implements ResultSink {
     /** On the socket's event loop: send the newest result if the socket can take it. */
     private void flush() {
         ServerWebSocket ws = socket;
-        if (ws == null || inFlight || ws.writeQueueFull()) {
+        if (ws == null || ws.isClosed() || inFlight || ws.writeQueueFull()) {
             return;
         }
         byte[] message = newest.getAndSet(null);
