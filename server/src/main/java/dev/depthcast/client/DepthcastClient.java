@@ -109,6 +109,7 @@ public final class DepthcastClient implements AutoCloseable {
     private final AtomicLong framesPushed = new AtomicLong();
     private final Consumer<Result> onResult;
     private final PushListener onPush;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile String sessionId;
     private volatile WebSocket socket;
     private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
@@ -287,8 +288,12 @@ public final class DepthcastClient implements AutoCloseable {
         pacer.shutdownNow();
     }
 
+    /** Idempotent: a second call does nothing (closing the native peer connection twice would throw). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         pacer.shutdownNow();
         WebSocket ws = socket;
         if (ws != null) {
