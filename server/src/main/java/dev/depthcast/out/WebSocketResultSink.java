@@ -3,13 +3,13 @@ package dev.depthcast.out;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.metrics.PipelineMetrics.Drop;
 import dev.depthcast.metrics.PipelineMetrics.Stage;
+import dev.depthcast.metrics.WallClock;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -137,9 +137,8 @@ public final class WebSocketResultSink implements ResultSink {
             return;
         }
         if ("ping".equals(ping.getString("type"))) {
-            Instant now = Instant.now();
             ws.writeTextMessage(new JsonObject().put("type", "pong").put("t", ping.getValue("t"))
-                    .put("server", now.getEpochSecond() * 1_000_000L + now.getNano() / 1000).encode());
+                    .put("server", WallClock.epochMicros()).encode());
         }
     }
 }

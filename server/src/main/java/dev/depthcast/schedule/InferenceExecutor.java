@@ -5,6 +5,7 @@ import dev.depthcast.backend.BatchResult;
 import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.metrics.PipelineMetrics;
+import dev.depthcast.metrics.WallClock;
 import dev.depthcast.metrics.PipelineMetrics.Drop;
 import dev.depthcast.metrics.PipelineMetrics.Stage;
 import dev.depthcast.process.PointCloud;
@@ -160,15 +161,10 @@ public final class InferenceExecutor implements AutoCloseable {
     private PointCloudMessage message(ClientSlot slot, I420Frame frame, PointCloud cloud, StageTimes times,
                                       int batch) {
         return new PointCloudMessage(PointCloudCodec.VERSION, frame.seq(), frame.timestampUs(),
-                frame.ingestEpochUs(), epochMicros(), cloud.gridWidth(), cloud.gridHeight(), cloud.stride(),
+                frame.ingestEpochUs(), WallClock.epochMicros(), cloud.gridWidth(), cloud.gridHeight(), cloud.stride(),
                 cloud.count(), cloud.xyz(), cloud.rgb(), cloud.intrinsics(), cloud.near(), cloud.far(), times,
                 batch, slot.mailbox().dropped() + slot.sink().superseded(), pipeline.preset().name(),
                 pipeline.backendName());
-    }
-
-    static long epochMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     private void reportFailure(List<ClientSlot> owners, Throwable e) {

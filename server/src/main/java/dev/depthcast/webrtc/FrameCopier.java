@@ -2,6 +2,7 @@ package dev.depthcast.webrtc;
 
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.ingest.LatestFrameMailbox;
+import dev.depthcast.metrics.WallClock;
 import dev.onvoid.webrtc.media.video.I420Buffer;
 import dev.onvoid.webrtc.media.video.VideoFrame;
 import dev.onvoid.webrtc.media.video.VideoTrackSink;
@@ -9,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.time.Instant;
 
 /**
  * Runs on the decoder's native thread for every frame: copies the I420 planes into a tight
@@ -48,9 +48,8 @@ final class FrameCopier implements VideoTrackSink {
             byte[] u = copyPlane(buffer.getDataU(), buffer.getStrideU(), cw, ch);
             byte[] v = copyPlane(buffer.getDataV(), buffer.getStrideV(), cw, ch);
             long t1 = System.nanoTime();
-            Instant now = Instant.now();
             mailbox.offer(new I420Frame(w, h, y, u, v, ++seq, frame.timestampNs / 1000, t1,
-                    now.getEpochSecond() * 1_000_000L + now.getNano() / 1000, (t1 - t0) / 1e6));
+                    WallClock.epochMicros(), (t1 - t0) / 1e6));
         } finally {
             frame.release();
         }
