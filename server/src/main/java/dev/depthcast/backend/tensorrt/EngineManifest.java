@@ -43,13 +43,13 @@ public record EngineManifest(String tensorRt, String computeCapability, String p
     }
 
     static EngineManifest parse(Properties props, String where) {
-        String size = required(props, "input", where);
-        String[] hw = size.toLowerCase(Locale.ROOT).split("x");
-        String batch = required(props, "batch", where);
-        String[] mom = batch.split("/");
+        String tensorRt = required(props, "tensorrt", where);
+        String cc = required(props, "compute_capability", where);
+        String preset = required(props, "preset", where);
+        String[] hw = required(props, "input", where).toLowerCase(Locale.ROOT).split("x");
+        String[] mom = required(props, "batch", where).split("/");
         try {
-            return new EngineManifest(required(props, "tensorrt", where), required(props, "compute_capability", where),
-                    required(props, "preset", where), Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim()),
+            return new EngineManifest(tensorRt, cc, preset, Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim()),
                     Integer.parseInt(mom[mom.length - 1].trim()), props.getProperty("precision", "fp16"));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(where + ": malformed input=HxW or batch=MIN/OPT/MAX");

@@ -13,10 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class KernelImageTest {
+public class KernelImageTest {
 
     /** A fatbin with the given entries (kind 1 PTX / 2 ELF, arch), tiny payloads. */
-    static byte[] fatbin(int[][] entries) {
+    public static byte[] fatbin(int[][] entries) {
         int payload = 16;
         int entryHeader = 64;
         int body = entries.length * (entryHeader + payload);
@@ -32,7 +32,7 @@ class KernelImageTest {
         return b.array();
     }
 
-    static final int[][] BUILT = {{2, 75}, {2, 80}, {2, 86}, {2, 89}, {1, 90}, {2, 90}};
+    public static final int[][] BUILT = {{2, 75}, {2, 80}, {2, 86}, {2, 89}, {1, 90}, {2, 90}};
 
     @Test
     void parsesTheTableOfContents() {

@@ -1,0 +1,231 @@
+package dev.depthcast.backend.tensorrt;
+
+import dev.depthcast.backend.BatchItem;
+import dev.depthcast.backend.BatchResult;
+import dev.depthcast.backend.cuda.BatchLayout;
+import dev.depthcast.backend.cuda.BufferPlan;
+import dev.depthcast.backend.cuda.DoubleBuffering;
+import dev.depthcast.backend.cuda.GpuOps.Stream;
+import dev.depthcast.backend.cuda.KernelNames;
+import dev.depthcast.backend.cuda.LaunchGeometry;
+import dev.depthcast.backend.cuda.SlotTable;
+import dev.depthcast.ingest.I420Frame;
+import dev.depthcast.model.Preset;
+import dev.depthcast.process.UnprojectParams;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The CUDA pipeline's orchestration up to the device boundary, on a recording fake device: what
+ * is allocated when, what each stream does in which order, which events gate what, what the
+ * uploaded bytes are, the kernels' arguments (checked against the .cu signatures). The device
+ * side itself (kernels, TensorRT) never ran: see kernels/README.md.
+ */
+class TensorRtPipelineTest {
+
+    static final Preset DA2 = Preset.DEPTH_ANYTHING_V2;
+
+    static I420Frame frame(int w, int h, int seed) {
+        int c = I420Frame.chromaSize(w, h);
+        byte[] y = new byte[w * h];
+        byte[] u = new byte[c];
+        byte[] v = new byte[c];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (byte) (i * 31 + seed);
+        }
+        Arrays.fill(u, (byte) (seed + 1));
+        Arrays.fill(v, (byte) (seed + 2));
+        return new I420Frame(w, h, y, u, v, seed, 0, 0, 0, 0);
+    }
+
+    static List<BatchItem> batch(int... sizes) {
+        List<BatchItem> items = new ArrayList<>();
+        for (int i = 0; i < sizes.length; i += 2) {
+            items.add(new BatchItem(frame(sizes[i], sizes[i + 1], i), UnprojectParams.DEFAULT));
+        }
+        return items;
+    }
+
+    RecordingGpu gpu = new RecordingGpu();
+
+    TensorRtPipeline open(String type, int engineMaxBatch, int maxBatch) {
+        return new TensorRtPipeline(DA2, maxBatch, gpu, new FakeEngine(gpu, FakeEngine.da2(type, 378, 504, engineMaxBatch)),
+                "fake.engine");
+    }
+
+    @Test
+    void opensWithBuffersSizedOnceBoundToTheEngineAndTheNormUploaded() {
+        FakeEngine[] engine = new FakeEngine[1];
+        TensorRtPipeline p = new TensorRtPipeline(DA2, 8, gpu,
+                engine[0] = new FakeEngine(gpu, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8)), "fake.engine");
+        assertEquals("tensorrt", p.backendName());
+        assertEquals(8, p.maxBatch());
+        BufferPlan plan = BufferPlan.of(8, 378, 504, 378, 504, true, true);
+        RecordingGpu.FakeDevice input = device(engine[0].bound.get("pixel_values"));
+        RecordingGpu.FakeDevice depth = device(engine[0].bound.get("predicted_depth"));
+        assertEquals(plan.inputBytes(), input.bytes());
+        assertEquals(plan.depthBytes(), depth.bytes());
+        assertEquals(List.of(8), engine[0].batches, "output shape read at the max batch");
+        // 9 single buffers + 2 sets x (frames, slots); pinned: 2 sets x 5 (the norm staging was freed)
+        assertEquals(13, gpu.devices.size());
+        assertEquals(10, gpu.pinned.size());
+        assertTrue(gpu.devices.stream().anyMatch(d -> d.bytes() == SlotTable.NORM_BYTES
+                && Arrays.equals(d.memory, SlotTable.encodeNorm(DA2))), "DcNorm uploaded");
+        p.close();
+        assertTrue(gpu.closed && engine[0].closed);
+    }
+
+    @Test
+    void aBatchRunsUploadThenPreprocessInferenceUnprojectDownloadInStreamOrder() {
+        TensorRtPipeline p = open(TensorSpec.HALF, 8, 8);
+        gpu.clear();
+        List<BatchItem> items = batch(640, 480, 321, 241, 2, 2);
+        BatchResult r = p.run(items);
+
+        List<String> upload = gpu.on(Stream.UPLOAD).stream().map(RecordingGpu.Op::kind).toList();
+        assertEquals(List.of("WAIT", "RECORD", "H2D", "H2D", "RECORD"), upload);
+        List<String> compute = gpu.on(Stream.COMPUTE).stream()
+                .map(o -> o.kind().equals("LAUNCH") ? o.what() : o.kind()).toList();
+        assertEquals(List.of("WAIT", KernelNames.PREPROCESS_F16, "RECORD", "ENQUEUE", "RECORD", KernelNames.RANGE_F16,
+                KernelNames.SAMPLE_F16, KernelNames.COMPACT, "RECORD", "D2H", "D2H", "D2H", "RECORD"), compute);
+        // The compute stream waits for exactly the event the upload stream recorded last.
+        assertEquals(gpu.on(Stream.UPLOAD).get(4).what(), gpu.on(Stream.COMPUTE).get(0).what());
+
+        BatchLayout layout = BatchLayout.of(items, 504, 378);
+        RecordingGpu.Op frames = gpu.on(Stream.UPLOAD).get(2);
+        assertEquals(Long.toString(layout.frameBytes()), frames.what());
+        ByteBuffer expected = ByteBuffer.allocate((int) layout.frameBytes());
+        layout.stageFrames(expected, items.stream().map(BatchItem::frame).toList());
+        byte[] onDevice = Arrays.copyOf(((RecordingGpu.FakeDevice) frames.args()[0]).memory, (int) layout.frameBytes());
+        assertArrayEquals(expected.array(), onDevice, "the device got the staged frames");
+        ByteBuffer slots = ByteBuffer.allocate(layout.slotTableBytes());
+        layout.writeSlots(slots);
+        byte[] slotsOnDevice = Arrays.copyOf(((RecordingGpu.FakeDevice) gpu.on(Stream.UPLOAD).get(3).args()[0]).memory,
+                layout.slotTableBytes());
+        assertArrayEquals(slots.array(), slotsOnDevice, "the device got the slot table");
+
+        RecordingGpu.Op pre = gpu.on(Stream.COMPUTE).get(1);
+        assertEquals(LaunchGeometry.preprocess(504, 378, 3), ((Object[]) pre.args())[0]);
+        RecordingGpu.Op sample = gpu.on(Stream.COMPUTE).get(6);
+        assertEquals(LaunchGeometry.sample(layout.maxSamples(), 3), ((Object[]) sample.args())[0]);
+        List<String> downloads = gpu.on(Stream.COMPUTE).stream().filter(o -> o.kind().equals("D2H"))
+                .map(RecordingGpu.Op::what).toList();
+        assertEquals(List.of("12", Long.toString(12L * layout.totalSamples()), Long.toString(3L * layout.totalSamples())),
+                downloads, "counts, then xyz and rgb of the samples actually laid out");
+
+        assertEquals(3, r.clouds().size());
+        assertEquals(0, r.clouds().get(0).count(), "the fake kernels keep no point");
+        assertEquals(168, 504 / r.clouds().get(0).stride());
+        assertEquals(layout.slots().get(1).intrinsics(), r.clouds().get(1).intrinsics());
+        assertEquals(1.0, r.inferenceMs());
+        assertTrue(r.preprocessMs() >= 1.0);
+    }
+
+    @Test
+    void noAllocationPerBatch() {
+        TensorRtPipeline p = open(TensorSpec.HALF, 8, 8);
+        int devices = gpu.deviceAllocations;
+        int pinned = gpu.pinnedAllocations;
+        int events = gpu.events;
+        int frees = gpu.frees;
+        for (int k = 0; k < 50; k++) {
+            int n = 1 + k % 8;
+            int[] sizes = new int[2 * n];
+            for (int i = 0; i < n; i++) {
+                sizes[2 * i] = 320 + 160 * ((k + i) % 11);   // up to 1920 wide
+                sizes[2 * i + 1] = 240 + 84 * ((k + i) % 11);  // up to 1080 high
+            }
+            assertEquals(n, p.run(batch(sizes)).clouds().size());
+        }
+        assertEquals(devices, gpu.deviceAllocations);
+        assertEquals(pinned, gpu.pinnedAllocations);
+        assertEquals(events, gpu.events);
+        assertEquals(frees, gpu.frees);
+    }
+
+    @Test
+    void theNextBatchsUploadWaitsOnlyForItsOwnSetSoItOverlapsInference() {
+        TensorRtPipeline p = open(TensorSpec.HALF, 8, 8);
+        gpu.clear();
+        DoubleBuffering.Ticket k0 = p.submit(batch(640, 480, 640, 480));
+        List<RecordingGpu.Op> afterK0 = new ArrayList<>(gpu.ops);
+        DoubleBuffering.Ticket k1 = p.submit(batch(1280, 720));
+        assertEquals(0, k0.set());
+        assertEquals(1, k1.set());
+        List<RecordingGpu.Op> k1Ops = gpu.ops.subList(afterK0.size(), gpu.ops.size());
+        String k1UploadWait = k1Ops.stream().filter(o -> o.stream() == Stream.UPLOAD && o.kind().equals("WAIT"))
+                .findFirst().orElseThrow().what();
+        List<String> k0Events = afterK0.stream().filter(o -> o.kind().equals("RECORD")).map(RecordingGpu.Op::what).toList();
+        assertTrue(!k0Events.contains(k1UploadWait), "batch 1's upload must not wait for anything batch 0 records");
+        assertTrue(k1Ops.stream().noneMatch(o -> o.kind().equals("SYNC")), "submit never blocks the host");
+        assertThrows(IllegalStateException.class, () -> p.submit(batch(64, 48)), "both sets in flight");
+        assertThrows(IllegalStateException.class, () -> p.finish(k1), "finish in order");
+        assertEquals(2, p.finish(k0).clouds().size());
+        assertEquals(1, p.finish(k1).clouds().size());
+        // Set 0 again: its upload now waits for what batch 0 recorded when it released the frames.
+        gpu.clear();
+        p.submit(batch(64, 48));
+        assertEquals("WAIT", gpu.on(Stream.UPLOAD).get(0).kind());
+        assertTrue(k0Events.contains(gpu.on(Stream.UPLOAD).get(0).what()));
+    }
+
+    @Test
+    void framesLargerThanPlannedGrowTheFrameBuffersOnceAfterDrainingTheDevice() {
+        TensorRtPipeline p = open(TensorSpec.HALF, 2, 2);
+        int devices = gpu.deviceAllocations;
+        int frees = gpu.frees;
+        gpu.clear();
+        p.run(batch(3840, 2160, 3840, 2160));
+        assertEquals(devices + 2, gpu.deviceAllocations, "two device frame buffers, once");
+        assertEquals(frees + 4, gpu.frees, "old device + pinned frame buffers of both sets");
+        assertTrue(gpu.ops.get(0).kind().equals("SYNC") && gpu.ops.get(1).kind().equals("SYNC"), "drained first");
+        p.run(batch(3840, 2160, 3840, 2160));
+        p.run(batch(640, 480));
+        assertEquals(devices + 2, gpu.deviceAllocations);
+    }
+
+    @Test
+    void fp32BindingsUseTheFp32Kernels() {
+        TensorRtPipeline p = open(TensorSpec.FLOAT, 8, 4);
+        gpu.clear();
+        p.run(batch(640, 480));
+        List<String> kernels = gpu.ops.stream().filter(o -> o.kind().equals("LAUNCH")).map(RecordingGpu.Op::what).toList();
+        assertEquals(List.of(KernelNames.PREPROCESS_F32, KernelNames.RANGE_F32, KernelNames.SAMPLE_F32,
+                KernelNames.COMPACT), kernels);
+    }
+
+    @Test
+    void refusesBadBatchesAndEnginesThatDoNotFit() {
+        TensorRtPipeline p = open(TensorSpec.HALF, 8, 4);
+        assertThrows(IllegalArgumentException.class, () -> p.run(List.of()));
+        assertThrows(IllegalArgumentException.class, () -> p.run(batch(8, 8, 8, 8, 8, 8, 8, 8, 8, 8)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> open(TensorSpec.HALF, 4, 8));
+        assertTrue(e.getMessage().contains("--max-batch 8"), e.getMessage());
+    }
+
+    @Test
+    void rebindsTheContextWhenCalledFromAnotherThread() throws Exception {
+        TensorRtPipeline p = open(TensorSpec.HALF, 8, 8);
+        gpu.clear();
+        Thread t = new Thread(() -> {
+            p.run(batch(64, 48));
+            p.run(batch(64, 48));
+        }, "inference-executor");
+        t.start();
+        t.join();
+        assertEquals(1, gpu.ops.stream().filter(o -> o.kind().equals("CURRENT")).count());
+    }
+
+    private RecordingGpu.FakeDevice device(long address) {
+        return gpu.devices.stream().filter(d -> d.address() == address).findFirst().orElseThrow();
+    }
+}
