@@ -1,0 +1,151 @@
+package dev.depthcast.loadtest;
+
+import dev.depthcast.client.DepthcastClient;
+import dev.depthcast.wire.PointCloudMessage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
+
+/**
+ * What one load client saw: when each frame was pushed (its capture timestamp), and for each
+ * result the matched source frame and the times that follow from it. Fed by
+ * {@link DepthcastClient}'s push listener (pacer thread) and result callback (socket thread).
+ */
+final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastClient.PushListener {
+
+    /**
+     * One result as decoded.
+     *
+     * @param decodedNanos System.nanoTime() when the message had been decoded
+     * @param frameIndex the matched source frame, -1 when its code could not be read
+     * @param latencyMs capture → decoded, NaN when unmatched
+     * @param staleFrames frames pushed after the source frame by the time the result was decoded
+     * @param uplinkMs capture → server ingest (wall clocks; one host or synced clocks), NaN if unmatched
+     * @param serverMs server ingest → message encoded (sentUs − ingestUs, server clock)
+     * @param downlinkMs message encoded → decoded here (wall clocks)
+     * @param tsOffsetMs the message's ts (WebRTC receive timestamp) − capture, NaN if unmatched
+     */
+    record Sample(long decodedNanos, long seq, long frameIndex, double latencyMs, long staleFrames, int bytes,
+                  int points, int batch, long dropped, double uplinkMs, double serverMs, double downlinkMs,
+                  double queueMs, double inferenceMs, double tsOffsetMs) {
+
+        boolean matched() {
+            return frameIndex >= 0;
+        }
+    }
+
+    final int id;
+    private final FrameCode code;
+    private final Clocks clocks;
+    private final AtomicLongArray captureNanos = new AtomicLongArray(1 << 16);
+    private final AtomicLong newestPushed = new AtomicLong(-1);
+    private final List<Long> pushes = new ArrayList<>();
+    private final List<Sample> samples = new ArrayList<>();
+    volatile DepthcastClient client;
+    volatile String sessionId;
+    volatile long connectedNanos;
+    volatile String failure;
+
+    ClientProbe(int id, FrameCode code, Clocks clocks) {
+        this.id = id;
+        this.code = code;
+        this.clocks = clocks;
+    }
+
+    @Override
+    public void pushed(long frameIndex, long timestampNanos) {
+        captureNanos.set((int) (frameIndex & 0xFFFF), timestampNanos);
+        newestPushed.set(frameIndex);
+        synchronized (pushes) {
+            pushes.add(timestampNanos);
+        }
+    }
+
+    @Override
+    public void accept(DepthcastClient.Result result) {
+        long decoded = System.nanoTime();
+        PointCloudMessage m = result.message();
+        long newest = newestPushed.get();
+        int counter = code.read(m);
+        long frame = -1;
+        double latency = Double.NaN;
+        double uplink = Double.NaN;
+        double tsOffset = Double.NaN;
+        long stale = -1;
+        if (counter >= 0 && newest >= 0) {
+            long candidate = FrameCode.unwrap(counter, newest);
+            long captured = candidate >= 0 ? captureNanos.get(counter) : 0;
+            if (captured != 0 && captured <= decoded) {
+                frame = candidate;
+                latency = (decoded - captured) / 1e6;
+                stale = newest - candidate;
+                uplink = (m.ingestEpochUs() - clocks.epochMicros(captured)) / 1e3;
+                tsOffset = (m.timestampUs() * 1000 - captured) / 1e6;
+            }
+        }
+        double server = (m.sentEpochUs() - m.ingestEpochUs()) / 1e3;
+        double downlink = (clocks.epochMicros(decoded) - m.sentEpochUs()) / 1e3;
+        Sample s = new Sample(decoded, m.seq(), frame, latency, stale, result.bytes(), m.count(), m.batch(),
+                m.dropped(), uplink, server, downlink, m.timing().queue(), m.timing().inference(), tsOffset);
+        synchronized (samples) {
+            samples.add(s);
+        }
+    }
+
+    List<Sample> samples() {
+        synchronized (samples) {
+            return new ArrayList<>(samples);
+        }
+    }
+
+    /** Samples from position {@code from} on (for the progress line). */
+    List<Sample> samplesFrom(int from) {
+        synchronized (samples) {
+            return new ArrayList<>(samples.subList(Math.min(from, samples.size()), samples.size()));
+        }
+    }
+
+    int sampleCount() {
+        synchronized (samples) {
+            return samples.size();
+        }
+    }
+
+    List<Long> pushes() {
+        synchronized (pushes) {
+            return new ArrayList<>(pushes);
+        }
+    }
+
+    long framesPushed() {
+        return newestPushed.get() + 1;
+    }
+
+    /** Maps System.nanoTime() onto the wall clock (Unix µs), as the server stamps ingestUs/sentUs. */
+    static final class Clocks {
+        private final long offsetMicros;
+
+        Clocks() {
+            // The pair read with the least time between its two reads.
+            long best = Long.MAX_VALUE;
+            long offset = 0;
+            for (int i = 0; i < 50; i++) {
+                long a = System.nanoTime();
+                java.time.Instant now = java.time.Instant.now();
+                long b = System.nanoTime();
+                if (b - a < best) {
+                    best = b - a;
+                    offset = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000 - (a + b) / 2 / 1000;
+                }
+            }
+            this.offsetMicros = offset;
+        }
+
+        long epochMicros(long nanoTime) {
+            return nanoTime / 1000 + offsetMicros;
+        }
+    }
+}

@@ -1,0 +1,353 @@
+package dev.depthcast.loadtest;
+
+import dev.depthcast.client.DepthcastClient;
+import dev.depthcast.webrtc.WebRtcEngine;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One load run: N {@link DepthcastClient}s (one shared {@link WebRtcEngine}) started over the ramp,
+ * a warm-up, a measured window of {@code duration}, then a drain; returns the report as JSON
+ * (see {@link Reports} for the table and the plot). Usable from tests as well as the command line.
+ */
+public final class LoadRun {
+
+    /**
+     * @param warmup time after the last client connected before measuring starts (connection
+     *               set-up, encoder ramp-up, JIT)
+     */
+    public record Settings(URI url, int clients, double fps, int width, int height, Duration duration,
+                           Duration ramp, Duration warmup, int bitrateKbps, boolean trickle) {
+
+        public Settings {
+            if (clients < 1) {
+                throw new IllegalArgumentException("--clients must be >= 1");
+            }
+            if (!(fps > 0 && fps <= 120)) {
+                throw new IllegalArgumentException("--fps must be in (0, 120]");
+            }
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("--duration must be > 0");
+            }
+            new FrameCode(width, height); // size check with a clear message
+        }
+
+        JsonObject json() {
+            return new JsonObject().put("url", url.toString()).put("clients", clients).put("fps", fps)
+                    .put("size", width + "x" + height).put("durationS", duration.toMillis() / 1000.0)
+                    .put("rampS", ramp.toMillis() / 1000.0).put("warmupS", warmup.toMillis() / 1000.0)
+                    .put("bitrateKbps", bitrateKbps).put("trickle", trickle);
+        }
+    }
+
+    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
+    private static final long DRAIN_QUIET_NANOS = 500_000_000L;
+    private static final long DRAIN_MAX_NANOS = 3_000_000_000L;
+
+    private final Settings s;
+    private final PrintStream log;
+    private final boolean progress;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
+    private final List<ClientProbe> probes = new ArrayList<>();
+    private final AtomicReference<LoadTestException> abort = new AtomicReference<>();
+    private final List<JsonObject> serverTimeline = new ArrayList<>();
+    private long startNanos;
+
+    private LoadRun(Settings settings, PrintStream log, boolean progress) {
+        this.s = settings;
+        this.log = log;
+        this.progress = progress;
+    }
+
+    /**
+     * Runs the load and returns the report. Throws with a clear message (and an exit code) when
+     * the server is unreachable, refuses a session, or a client cannot connect.
+     */
+    public static JsonObject run(Settings settings, PrintStream log, boolean progress)
+            throws LoadTestException, InterruptedException {
+        return new LoadRun(settings, log, progress).run();
+    }
+
+    private JsonObject run() throws LoadTestException, InterruptedException {
+        JsonObject before = preflight();
+        JsonObject info = before.copy();
+        info.remove("metrics");
+        info.remove("sessions");
+        int maxClients = before.getInteger("maxClients", Integer.MAX_VALUE);
+        if (s.clients() > maxClients) {
+            log.printf("loadtest: warning: the server admits %d sessions (--max-clients %d); %d clients asked%n",
+                    maxClients, maxClients, s.clients());
+        }
+        log.printf(Locale.ROOT, "loadtest: %d client(s) × %dx%d @ %.1f fps → %s (backend %s, max batch %s)%n",
+                s.clients(), s.width(), s.height(), s.fps(), s.url(), before.getString("backend"),
+                before.getValue("maxBatch"));
+        ClientProbe.Clocks clocks = new ClientProbe.Clocks();
+        FrameCode code = new FrameCode(s.width(), s.height());
+        String startedAt = Instant.now().toString();
+        startNanos = System.nanoTime();
+        WebRtcEngine engine = new WebRtcEngine();
+        List<Thread> connectors = new ArrayList<>();
+        long windowStart;
+        long windowEnd;
+        CpuMeter cpu;
+        double processCpu;
+        double machineCpu;
+        JsonObject after;
+        try {
+            long rampStep = s.clients() > 1 ? s.ramp().toNanos() / s.clients() : 0;
+            for (int i = 0; i < s.clients(); i++) {
+                ClientProbe probe = new ClientProbe(i, code, clocks);
+                probes.add(probe);
+                long startAt = startNanos + i * rampStep;
+                Thread t = new Thread(() -> connect(engine, probe, startAt), "loadtest-connect-" + i);
+                t.setDaemon(true);
+                connectors.add(t);
+                t.start();
+            }
+            int tick = 0;
+            while (connectors.stream().anyMatch(Thread::isAlive)) {
+                for (Thread t : connectors) {
+                    t.join(100);
+                }
+                failIfAborted();
+                if (++tick % 10 == 0) {
+                    progressLine("ramp");
+                }
+            }
+            failIfAborted();
+            windowStart = System.nanoTime() + s.warmup().toNanos();
+            windowEnd = windowStart + s.duration().toNanos();
+            cpu = null;
+            long nextTick = System.nanoTime() + 1_000_000_000L;
+            long nextPoll = System.nanoTime();
+            while (System.nanoTime() < windowEnd) {
+                long now = System.nanoTime();
+                if (cpu == null && now >= windowStart) {
+                    cpu = new CpuMeter();
+                }
+                if (now >= nextPoll) {
+                    pollServer();
+                    nextPoll += 2_000_000_000L;
+                }
+                if (now >= nextTick) {
+                    progressLine(now < windowStart ? "warm-up" : "measuring");
+                    nextTick += 1_000_000_000L;
+                }
+                for (ClientProbe p : probes) {
+                    DepthcastClient c = p.client;
+                    if (p.failure == null && c != null && (c.state() == RTCPeerConnectionState.FAILED
+                            || c.state() == RTCPeerConnectionState.CLOSED)) {
+                        p.failure = "peer connection " + c.state().name().toLowerCase(Locale.ROOT) + " at "
+                                + String.format(Locale.ROOT, "%.1f s", (now - startNanos) / 1e9);
+                        log.printf("loadtest: client %d: %s%n", p.id, p.failure);
+                    }
+                }
+                Thread.sleep(Math.max(1, Math.min(200, (Math.min(nextTick, windowEnd) - System.nanoTime()) / 1_000_000)));
+            }
+            processCpu = cpu == null ? Double.NaN : cpu.processPercentOfOneCore();
+            machineCpu = cpu == null ? Double.NaN : cpu.machinePercent();
+            if (progress) {
+                log.println();
+            }
+            for (ClientProbe p : probes) {
+                p.client.stopStreaming();
+            }
+            drain();
+            after = getStats();
+        } finally {
+            abort.compareAndSet(null, new LoadTestException(1, "stopped"));
+            for (Thread t : connectors) {
+                t.join(15_000);
+            }
+            for (ClientProbe p : probes) {
+                if (p.client != null) {
+                    p.client.close();
+                }
+            }
+            engine.close();
+        }
+        JsonObject report = Reports.build(s, info, after, probes, startNanos, windowStart, windowEnd,
+                serverTimeline);
+        report.put("startedAt", startedAt);
+        report.getJsonObject("overall").put("cpu", new JsonObject()
+                .put("loadtestProcessPctOfOneCore", Stats.round1(processCpu))
+                .put("machinePct", Stats.round1(machineCpu))
+                .put("cores", Runtime.getRuntime().availableProcessors()));
+        return report;
+    }
+
+    private void connect(WebRtcEngine engine, ClientProbe probe, long startAt) {
+        try {
+            long wait = startAt - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            if (abort.get() != null) {
+                return;
+            }
+            DepthcastClient.Options options = new DepthcastClient.Options(s.width(), s.height(), s.fps(), s.trickle(),
+                    s.bitrateKbps() * 1000, new CodedPainter(new FrameCode(s.width(), s.height())));
+            DepthcastClient c = DepthcastClient.connect(engine, s.url(), options, probe, probe);
+            probe.client = c;
+            probe.sessionId = c.sessionId();
+            if (abort.get() != null) {
+                return;
+            }
+            c.awaitConnected(Duration.ofSeconds(15));
+            probe.connectedNanos = System.nanoTime();
+        } catch (DepthcastClient.RefusedException e) {
+            abort.compareAndSet(null, new LoadTestException(e.status() == 503 ? LoadTestException.REFUSED
+                    : LoadTestException.CLIENT_FAILED, "client " + probe.id + ": the server refused the session: "
+                    + e.getMessage().replaceFirst("^server refused ", "")));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                    ? e.getCause() : e;
+            String what = cause instanceof java.util.concurrent.TimeoutException ? "timed out" : cause.toString();
+            abort.compareAndSet(null, new LoadTestException(LoadTestException.CLIENT_FAILED,
+                    "client " + probe.id + " could not connect: " + what));
+        }
+    }
+
+    private void failIfAborted() throws LoadTestException {
+        LoadTestException e = abort.get();
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    /** After the cameras stop: wait until no result arrived for 0.5 s (at most 3 s). */
+    private void drain() throws InterruptedException {
+        long deadline = System.nanoTime() + DRAIN_MAX_NANOS;
+        int last = -1;
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            int n = probes.stream().mapToInt(ClientProbe::sampleCount).sum();
+            if (n != last) {
+                last = n;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince > DRAIN_QUIET_NANOS) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private JsonObject preflight() throws LoadTestException, InterruptedException {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(s.url().resolve("/api/stats"))
+                    .timeout(HTTP_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new LoadTestException(LoadTestException.UNREACHABLE, s.url() + "/api/stats answered "
+                        + r.statusCode() + ": is this a depthcast server?");
+            }
+            return new JsonObject(r.body());
+        } catch (IOException e) {
+            throw new LoadTestException(LoadTestException.UNREACHABLE, "cannot reach the depthcast server at "
+                    + s.url() + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + "). Is it running? Start one with scripts/serve.sh or "
+                    + "java -jar server/target/depthcast-server.jar --port PORT");
+        } catch (RuntimeException e) {
+            throw new LoadTestException(LoadTestException.UNREACHABLE, s.url() + "/api/stats is not depthcast's JSON: "
+                    + e.getMessage());
+        }
+    }
+
+    private JsonObject getStats() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(s.url().resolve("/api/stats"))
+                    .timeout(HTTP_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? new JsonObject(r.body()) : new JsonObject();
+        } catch (IOException | RuntimeException e) {
+            return new JsonObject();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new JsonObject();
+        }
+    }
+
+    private void pollServer() {
+        JsonObject st = getStats();
+        JsonObject m = st.getJsonObject("metrics");
+        if (m != null) {
+            serverTimeline.add(new JsonObject().put("t", Stats.round3((System.nanoTime() - startNanos) / 1e9))
+                    .put("results", m.getValue("results")).put("sessions", m.getValue("sessions"))
+                    .put("batchMean", m.getValue("batchMean")).put("dropped", m.getValue("dropped")));
+        }
+    }
+
+    private int[] lastMarks;
+    private long lastTickNanos;
+
+    private void progressLine(String phase) {
+        if (lastMarks == null || lastMarks.length != probes.size()) {
+            lastMarks = new int[probes.size()];
+            lastTickNanos = startNanos;
+        }
+        long now = System.nanoTime();
+        double seconds = Math.max(1e-3, (now - lastTickNanos) / 1e9);
+        lastTickNanos = now;
+        int connected = 0;
+        double total = 0;
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        List<Double> lat = new ArrayList<>();
+        List<Double> stale = new ArrayList<>();
+        for (int i = 0; i < probes.size(); i++) {
+            ClientProbe p = probes.get(i);
+            if (p.connectedNanos != 0) {
+                connected++;
+            }
+            List<ClientProbe.Sample> fresh = p.samplesFrom(lastMarks[i]);
+            lastMarks[i] += fresh.size();
+            total += fresh.size() / seconds;
+            min = Math.min(min, fresh.size() / seconds);
+            max = Math.max(max, fresh.size() / seconds);
+            for (ClientProbe.Sample x : fresh) {
+                if (x.matched()) {
+                    lat.add(x.latencyMs());
+                    stale.add((double) x.staleFrames());
+                }
+            }
+        }
+        double[] l = Stats.sorted(lat);
+        double[] st = Stats.sorted(stale);
+        String line = String.format(Locale.ROOT,
+                "[%6.1f s] %-9s %d/%d connected | results %.0f/s (per client %.0f..%.0f) | latency p50 %s p99 %s ms"
+                        + " | stale p50 %s frames",
+                (System.nanoTime() - startNanos) / 1e9, phase, connected, probes.size(), total,
+                min == Double.MAX_VALUE ? 0 : min, max, fmt(Stats.percentile(l, 50)), fmt(Stats.percentile(l, 99)),
+                fmt(Stats.percentile(st, 50)));
+        if (progress) {
+            log.print("\r" + line + "   ");
+        } else {
+            log.println(line);
+        }
+        log.flush();
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    /** For the CLI: stats JSON of the server (after a run), or empty. */
+    static JsonArray sessionsOf(JsonObject stats) {
+        JsonArray a = stats.getJsonArray("sessions");
+        return a == null ? new JsonArray() : a;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.depthcast.loadtest;
+
+import dev.depthcast.DepthcastServer;
+import dev.depthcast.config.ServerConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The short loopback load run CI does: 4 webrtc-java clients × 10 s against a server in this JVM
+ * whose (simulated) model is slower than the cameras. Every client must get results, none may be
+ * starved, and the mailboxes must drop frames instead of queueing them (latency stays flat).
+ */
+class LoopbackLoadTest {
+
+    @Test
+    void fourClientsTenSecondsOnAModelSlowerThanTheCamera() throws Exception {
+        // Cameras at 15 fps (66.7 ms apart); the model takes 100 ms per batch whatever its size.
+        ServerConfig config = ServerConfig.defaults().withBackend("simulated", ServerConfig.SimulatedCost.parse("100+0"))
+                .withScheduling(8, Duration.ofMillis(4), 8);
+        JsonObject r;
+        try (DepthcastServer server = DepthcastServer.start(config)) {
+            LoadRun.Settings s = new LoadRun.Settings(URI.create("http://127.0.0.1:" + server.port()), 4, 15, 320, 240,
+                    Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(2), 1500, true);
+            r = LoadRun.run(s, new PrintStream(System.out, true), false);
+        }
+        System.out.print(Reports.table(r));
+        JsonObject o = r.getJsonObject("overall");
+        JsonArray clients = r.getJsonArray("clients");
+        assertEquals(4, clients.size());
+        for (int i = 0; i < clients.size(); i++) {
+            JsonObject c = clients.getJsonObject(i);
+            assertTrue(c.getDouble("resultFps") >= 3, "client " + i + " result fps " + c.getDouble("resultFps"));
+            // Pacing: no client gets more results than it sends frames.
+            assertTrue(c.getDouble("resultFps") <= c.getDouble("pushFps") + 0.5, "client " + i + " paced");
+            assertTrue(c.getJsonObject("sessionTotals").getLong("mailboxReplaced") > 0,
+                    "client " + i + ": the mailbox dropped frames instead of queueing them");
+        }
+        double min = o.getJsonObject("resultFpsPerClient").getDouble("min");
+        double median = o.getJsonObject("resultFpsPerClient").getDouble("median");
+        assertTrue(min >= 0.5 * median, "starved: min " + min + " vs median " + median);
+        assertTrue(o.getDouble("matchedPct") >= 90, "results matched to their frames: " + o.getDouble("matchedPct") + "%");
+        // Staleness bounded: a queue would be ~1/3 of the frames behind per second sent (~3 s after 10 s).
+        assertTrue(o.getJsonObject("latencyMs").getDouble("p99") < 1000, "latency p99 " + o.getJsonObject("latencyMs"));
+        assertTrue(o.getJsonObject("staleFrames").getDouble("p99") <= 15, "stale " + o.getJsonObject("staleFrames"));
+        // … and flat: the last 3 s of the window are no later than the first 3 s (+ noise).
+        JsonObject t = r.getJsonObject("timeline");
+        double ws = t.getDouble("windowStartS");
+        double we = t.getDouble("windowEndS");
+        double early = medianLatency(t, ws, ws + 3);
+        double late = medianLatency(t, we - 3, we);
+        assertTrue(late <= early + 150, "latency drifts: " + early + " ms early, " + late + " ms late");
+    }
+
+    @Test
+    void anUnreachableServerIsAClearError() {
+        LoadRun.Settings s = new LoadRun.Settings(URI.create("http://127.0.0.1:9"), 1, 15, 320, 240,
+                Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, 1500, true);
+        LoadTestException e = assertThrows(LoadTestException.class, () -> LoadRun.run(s, System.out, false));
+        assertEquals(LoadTestException.UNREACHABLE, e.exitCode());
+        assertTrue(e.getMessage().contains("cannot reach the depthcast server at http://127.0.0.1:9"), e.getMessage());
+    }
+
+    @Test
+    void aRefusedSessionIsAClearError() throws Exception {
+        ServerConfig config = ServerConfig.defaults().withBackend("simulated", ServerConfig.SimulatedCost.parse("5+1"))
+                .withScheduling(8, Duration.ofMillis(4), 1);
+        try (DepthcastServer server = DepthcastServer.start(config)) {
+            LoadRun.Settings s = new LoadRun.Settings(URI.create("http://127.0.0.1:" + server.port()), 2, 15, 320, 240,
+                    Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO, 1500, true);
+            LoadTestException e = assertThrows(LoadTestException.class, () -> LoadRun.run(s, System.out, false));
+            assertEquals(LoadTestException.REFUSED, e.exitCode());
+            assertTrue(e.getMessage().contains("503") && e.getMessage().contains("--max-clients 1"), e.getMessage());
+        }
+    }
+
+    static double medianLatency(JsonObject timeline, double from, double to) {
+        List<Double> v = new ArrayList<>();
+        for (Object c : timeline.getJsonArray("clients")) {
+            for (Object p : ((JsonObject) c).getJsonArray("latency")) {
+                JsonArray a = (JsonArray) p;
+                if (a.getDouble(0) >= from && a.getDouble(0) < to) {
+                    v.add(a.getDouble(1));
+                }
+            }
+        }
+        return Stats.median(Stats.sorted(v));
+    }
+}
