@@ -204,6 +204,23 @@ public final class TensorRtPipeline implements DepthPipeline {
         s.layout = layout;
         s.stagingMs = (System.nanoTime() - t0) / 1e6;
 
+        try {
+            enqueue(s, layout, n);
+        } catch (RuntimeException e) {
+            // Leave the ring consistent for the next batch: drain what was queued, forget this one.
+            try {
+                cuda.synchronize(Stream.UPLOAD);
+                cuda.synchronize(Stream.COMPUTE);
+            } catch (RuntimeException drain) {
+                e.addSuppressed(drain);
+            }
+            ring.abandon(ticket);
+            throw e;
+        }
+        return ticket;
+    }
+
+    private void enqueue(BufferSet s, BatchLayout layout, int n) {
         Stream up = Stream.UPLOAD;
         Stream cs = Stream.COMPUTE;
         // Upload: waits only for the batch that last used this set (k-2) to release its frames.
@@ -233,12 +250,22 @@ public final class TensorRtPipeline implements DepthPipeline {
         cuda.copyToHost(s.hostXyz, xyz, 12L * layout.totalSamples(), cs);
         cuda.copyToHost(s.hostRgb, rgb, 3L * layout.totalSamples(), cs);
         cuda.record(s.done, cs);
-        return ticket;
     }
 
     /** Waits for a submitted batch (the oldest first) and returns its clouds and stage times. */
     public BatchResult finish(DoubleBuffering.Ticket ticket) {
-        BufferSet s = sets[ticket.set()];
+        if (ticket.seq() != ring.oldest()) {
+            throw new IllegalStateException("batch " + ticket.seq() + " finished out of order (next is "
+                    + ring.oldest() + ")");
+        }
+        try {
+            return collect(sets[ticket.set()]);
+        } finally {
+            ring.finish(ticket);
+        }
+    }
+
+    private BatchResult collect(BufferSet s) {
         cuda.synchronize(s.done);
         BatchLayout layout = s.layout;
         IntBuffer n = s.hostCounts.view().asIntBuffer();
@@ -260,7 +287,6 @@ public final class TensorRtPipeline implements DepthPipeline {
         double pre = s.stagingMs + cuda.elapsedMs(s.start, s.preprocessed);
         double inf = cuda.elapsedMs(s.preprocessed, s.inferred);
         double unp = cuda.elapsedMs(s.inferred, s.done);
-        ring.finish(ticket);
         return new BatchResult(clouds, pre, inf, unp);
     }
 

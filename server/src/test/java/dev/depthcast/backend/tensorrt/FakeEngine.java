@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A fake TensorRT engine: given tensor metadata, records shapes, bindings and enqueues. */
-final class FakeEngine implements InferenceEngine {
+class FakeEngine implements InferenceEngine {
 
     final List<TensorSpec> tensors;
     final RecordingGpu gpu;

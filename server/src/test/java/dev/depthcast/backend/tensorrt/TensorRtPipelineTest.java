@@ -213,6 +213,26 @@ class TensorRtPipelineTest {
     }
 
     @Test
+    void aFailedEnqueueLeavesThePipelineUsable() {
+        FakeEngine engine = new FakeEngine(gpu, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8)) {
+            int calls;
+
+            @Override
+            public void enqueue(long streamHandle) {
+                if (calls++ == 0) {
+                    throw new IllegalStateException("TensorRT enqueueV3 failed");
+                }
+                super.enqueue(streamHandle);
+            }
+        };
+        TensorRtPipeline p = new TensorRtPipeline(DA2, 8, gpu, engine, "fake.engine");
+        assertThrows(IllegalStateException.class, () -> p.run(batch(640, 480)));
+        for (int k = 0; k < 3; k++) {
+            assertEquals(1, p.run(batch(640, 480)).clouds().size());
+        }
+    }
+
+    @Test
     void rebindsTheContextWhenCalledFromAnotherThread() throws Exception {
         TensorRtPipeline p = open(TensorSpec.HALF, 8, 8);
         gpu.clear();
