@@ -5,7 +5,9 @@
 #   2. builds kernels/test/host_parity.cpp with g++ -Wall -Wextra -Werror - the same
 #      kernels/depthcast_math.cuh the kernels compile - and runs it over the golden vectors in
 #      kernels/golden, which the Java CPU path reproduces too (GoldenVectorsTest).
-# Fails on any error. About 15 s on a 2-core machine.
+# Fails on any error. About 10 s on a 2-core machine.
+# Without nvcc, step 1 is skipped with a loud message (the host test still runs) unless
+# DEPTHCAST_REQUIRE_NVCC=1, which CI should set so that a missing toolkit cannot pass silently.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +15,14 @@ BUILD="$ROOT/kernels/build"
 mkdir -p "$BUILD"
 
 echo "== nvcc: kernels"
-"$ROOT/scripts/build-kernels.sh" --out "$BUILD"
+if [ -n "${NVCC:-}" ] || command -v nvcc >/dev/null || [ -x /usr/local/cuda/bin/nvcc ]; then
+  "$ROOT/scripts/build-kernels.sh" --out "$BUILD"
+elif [ "${DEPTHCAST_REQUIRE_NVCC:-0}" = 1 ]; then
+  echo "test-kernels: nvcc not found and DEPTHCAST_REQUIRE_NVCC=1: failing" >&2
+  exit 1
+else
+  echo "test-kernels: nvcc not found: SKIPPING the kernel compile (set DEPTHCAST_REQUIRE_NVCC=1 to fail instead)" >&2
+fi
 
 echo "== g++: host parity test"
 CXX="${CXX:-g++}"
