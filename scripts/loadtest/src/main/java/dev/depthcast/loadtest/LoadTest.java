@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code scripts/loadtest.sh}: N synthetic webrtc-java cameras against a running depthcast server. */
 @Command(name = "loadtest", mixinStandardHelpOptions = true, version = "depthcast-loadtest 0.1.0",
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false, usageHelpWidth = 110,
         description = {
                 "Opens N sessions to a running depthcast server, each streaming a moving synthetic pattern over",
                 "WebRTC (webrtc-java, the same DepthcastClient the tests use), and measures what comes back.",
@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
                 "has been received and msgpack-decoded here. It includes VP8 encoding, the network (loopback),",
                 "the server's jitter buffer and decoder, the copy into the mailbox, the mailbox wait,",
                 "preprocessing, inference, unprojection, msgpack encoding, the WebSocket and decoding here.",
-                "Matching: every frame carries its index (16 bits + CRC-8) as a chroma code in its top 12%;",
+                "Matching: every frame carries its index (16 bits + CRC-8) as a chroma code in its top 12%%;",
                 "the result's points in that strip are read back. The message's ts is NOT used: it is the",
                 "server's WebRTC receive-side (render) timestamp, not the sender's capture time.",
                 "Staleness = frames this client had pushed after the result's source frame, when it was decoded.",

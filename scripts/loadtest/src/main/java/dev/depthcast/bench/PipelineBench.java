@@ -1,0 +1,119 @@
+package dev.depthcast.bench;
+
+import dev.depthcast.backend.ModelRuntime.DepthMaps;
+import dev.depthcast.backend.simulated.SimulatedGpuModel;
+import dev.depthcast.client.FramePainter;
+import dev.depthcast.config.ServerConfig.SimulatedCost;
+import dev.depthcast.ingest.I420Frame;
+import dev.depthcast.model.Preset;
+import dev.depthcast.process.PointCloud;
+import dev.depthcast.process.Preprocessor;
+import dev.depthcast.process.UnprojectParams;
+import dev.depthcast.process.Unprojector;
+import dev.depthcast.wire.PointCloudCodec;
+import dev.depthcast.wire.PointCloudMessage;
+import dev.depthcast.wire.StageTimes;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The host pipeline's per-frame stages, one thread, ms per operation (scripts/bench.sh):
+ * preprocessing a 640x480 I420 frame into the 378x504 NCHW tensor, unprojecting a depth grid, and
+ * msgpack-encoding the resulting point cloud — at ~21k points (378x504 grid, stride 3: the
+ * default) and ~85k points (756x1008 grid, stride 3: a model run at twice the resolution).
+ * Inputs: the load tester's moving-disc frame, depth from the simulated model (brightness +
+ * ramp), so the edge filter drops about as many points as on a real scene.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class PipelineBench {
+
+    /** "21k" = 378x504 grid at stride 3; "85k" = 756x1008 grid at stride 3. */
+    @Param({"21k", "85k"})
+    public String points;
+
+    private I420Frame frame;
+    private Preprocessor preprocessor;
+    private float[] tensor;
+    private float[] depth;
+    private int gridW;
+    private int gridH;
+    private final Unprojector unprojector = new Unprojector();
+    private final UnprojectParams params = UnprojectParams.DEFAULT;
+    private PointCloudMessage message;
+    private byte[] encoded;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        frame = frame(640, 480);
+        Preset preset = "85k".equals(points) ? Preset.RELIEF.withInputSize(756, 1008) : Preset.RELIEF;
+        preprocessor = new Preprocessor(preset);
+        tensor = new float[preprocessor.tensorLength(1)];
+        preprocessor.write(frame, tensor, 0);
+        DepthMaps maps = new SimulatedGpuModel(preset, new SimulatedCost(0, 0)).infer(tensor, 1);
+        depth = maps.data().clone();
+        gridW = maps.width();
+        gridH = maps.height();
+        PointCloud c = unprojector.unproject(depth, 0, gridW, gridH, frame, params);
+        message = new PointCloudMessage(PointCloudCodec.VERSION, 1, 0, 0, 0, c.gridWidth(), c.gridHeight(),
+                c.stride(), c.count(), c.xyz(), c.rgb(), c.intrinsics(), c.near(), c.far(),
+                new StageTimes(0, 0, 0, 0, 0, 0), 1, 0, "relief", "bench");
+        encoded = PointCloudCodec.encode(message).bytes();
+    }
+
+    /** {grid width, grid height, points, encoded bytes} of this case (sets the case up). */
+    int[] describe() {
+        setUp();
+        return new int[] {gridW, gridH, message.count(), encoded.length};
+    }
+
+    /** 640x480 → the preset's input (378x504 for "21k", 756x1008 for "85k"). */
+    @Benchmark
+    public float[] preprocess() {
+        preprocessor.write(frame, tensor, 0);
+        return tensor;
+    }
+
+    @Benchmark
+    public PointCloud unproject() {
+        return unprojector.unproject(depth, 0, gridW, gridH, frame, params);
+    }
+
+    @Benchmark
+    public byte[] encode() {
+        return PointCloudCodec.encode(message).bytes();
+    }
+
+    /** The client side (load tester, Java client) of the same message. */
+    @Benchmark
+    public PointCloudMessage decode() throws Exception {
+        return PointCloudCodec.decode(encoded);
+    }
+
+    static I420Frame frame(int w, int h) {
+        int cw = (w + 1) / 2;
+        int ch = (h + 1) / 2;
+        ByteBuffer y = ByteBuffer.allocate(w * h);
+        ByteBuffer u = ByteBuffer.allocate(cw * ch);
+        ByteBuffer v = ByteBuffer.allocate(cw * ch);
+        FramePainter.movingDisc().paint(17, w, h, y, w, u, cw, v, cw);
+        return new I420Frame(w, h, y.array(), u.array(), v.array(), 1, 0, 0, 0, 0);
+    }
+}
