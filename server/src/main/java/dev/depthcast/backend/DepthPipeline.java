@@ -28,6 +28,26 @@ public interface DepthPipeline extends AutoCloseable {
      */
     BatchResult run(List<BatchItem> items) throws Exception;
 
+    /** A batch that was started and whose clouds are collected later, in start order. */
+    interface InFlight {
+        BatchResult finish() throws Exception;
+    }
+
+    /**
+     * Starts a batch. By default it runs to completion here; a pipeline on an asynchronous device
+     * returns as soon as the work is queued, so the executor can queue the next batch (its upload
+     * overlapping this one's inference) before collecting this one.
+     */
+    default InFlight start(List<BatchItem> items) throws Exception {
+        BatchResult result = run(items);
+        return () -> result;
+    }
+
+    /** True when {@link #start} returns before the work is done; the executor then keeps one batch in flight. */
+    default boolean overlapsBatches() {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -81,9 +81,17 @@ public final class InferenceExecutor implements AutoCloseable {
         return pipeline;
     }
 
+    /** A started batch: who it is for, and when its frames left their mailboxes. */
+    private record Started(List<ClientSlot> owners, List<BatchItem> items, long takenNanos,
+                           DepthPipeline.InFlight work) {
+    }
+
     private void loop() {
         long activeWindow = policy.activeWindow().toNanos();
         List<BatchPlanner.Ready<ClientSlot>> ready = new ArrayList<>();
+        // With a pipeline that overlaps batches (the GPU), one batch stays in flight while the
+        // next is queued; otherwise each batch completes before the next is planned.
+        Started inFlight = null;
         while (running) {
             long now = System.nanoTime();
             ready.clear();
@@ -98,18 +106,37 @@ public final class InferenceExecutor implements AutoCloseable {
             }
             BatchPlanner.Decision<ClientSlot> decision = planner.plan(ready, streaming, now);
             if (!decision.runNow()) {
-                if (decision.deadlineNanos() == Long.MAX_VALUE) {
+                if (inFlight != null) {
+                    // Nothing to overlap with: collect the batch in flight now rather than wait.
+                    complete(inFlight);
+                    inFlight = null;
+                } else if (decision.deadlineNanos() == Long.MAX_VALUE) {
                     LockSupport.park(this);
                 } else {
                     LockSupport.parkNanos(this, decision.deadlineNanos() - now);
                 }
                 continue;
             }
-            runBatch(decision.batch());
+            Started next = start(decision.batch());
+            if (inFlight != null) {
+                complete(inFlight);
+                inFlight = null;
+            }
+            if (next != null) {
+                if (pipeline.overlapsBatches()) {
+                    inFlight = next;
+                } else {
+                    complete(next);
+                }
+            }
+        }
+        if (inFlight != null) {
+            complete(inFlight);
         }
     }
 
-    private void runBatch(List<ClientSlot> chosen) {
+    /** Takes the chosen clients' frames and starts their batch; null if none had a frame or it failed. */
+    private Started start(List<ClientSlot> chosen) {
         List<ClientSlot> owners = new ArrayList<>(chosen.size());
         List<BatchItem> items = new ArrayList<>(chosen.size());
         for (ClientSlot slot : chosen) {
@@ -120,21 +147,31 @@ public final class InferenceExecutor implements AutoCloseable {
             }
         }
         if (items.isEmpty()) {
-            return;
+            return null;
         }
         long takenNanos = System.nanoTime();
-        BatchResult result;
         try {
-            result = pipeline.run(items);
+            return new Started(owners, items, takenNanos, pipeline.start(items));
         } catch (Exception | LinkageError e) {
             reportFailure(owners, e);
+            return null;
+        }
+    }
+
+    /** Waits for a started batch and hands its clouds to the fan-out thread. */
+    private void complete(Started batch) {
+        BatchResult result;
+        try {
+            result = batch.work().finish();
+        } catch (Exception | LinkageError e) {
+            reportFailure(batch.owners(), e);
             return;
         }
-        metrics.batch(items.size());
+        metrics.batch(batch.items().size());
         metrics.stage(Stage.PREPROCESS, result.preprocessMs());
         metrics.stage(Stage.INFERENCE, result.inferenceMs());
         metrics.stage(Stage.UNPROJECT, result.unprojectMs());
-        fanout.execute(() -> deliver(owners, items, result, takenNanos));
+        fanout.execute(() -> deliver(batch.owners(), batch.items(), result, batch.takenNanos()));
     }
 
     private void deliver(List<ClientSlot> owners, List<BatchItem> items, BatchResult result, long takenNanos) {

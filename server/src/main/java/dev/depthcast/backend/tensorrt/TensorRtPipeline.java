@@ -173,6 +173,17 @@ public final class TensorRtPipeline implements DepthPipeline {
         return finish(submit(items));
     }
 
+    @Override
+    public InFlight start(List<BatchItem> items) {
+        DoubleBuffering.Ticket ticket = submit(items);
+        return () -> finish(ticket);
+    }
+
+    @Override
+    public boolean overlapsBatches() {
+        return true;
+    }
+
     /** Queues a batch on the device and returns at once; {@link #finish} it (in order) to get the clouds. */
     public DoubleBuffering.Ticket submit(List<BatchItem> items) {
         int n = items.size();
