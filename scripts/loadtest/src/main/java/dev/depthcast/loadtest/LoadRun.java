@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LoadRun {
 
     /**
-     * @param warmup time after the last client connected before measuring starts (connection
-     *               set-up, encoder ramp-up, JIT)
+     * @param warmup time after every client got its first result before measuring starts
+     *               (encoder ramp-up, JIT, the model's first batches)
      */
     public record Settings(URI url, int clients, double fps, int width, int height, Duration duration,
                            Duration ramp, Duration warmup, int bitrateKbps, boolean trickle) {
@@ -55,6 +55,7 @@ public final class LoadRun {
     }
 
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
+    private static final long FIRST_RESULT_TIMEOUT_NANOS = 20_000_000_000L;
     private static final long DRAIN_QUIET_NANOS = 500_000_000L;
     private static final long DRAIN_MAX_NANOS = 3_000_000_000L;
 
@@ -129,6 +130,19 @@ public final class LoadRun {
                 }
             }
             failIfAborted();
+            // Warm-up counts from the moment EVERY client has its first result: start-up (JIT, a
+            // model's first run at a new batch size, encoders ramping) takes seconds under load.
+            long firstResultDeadline = System.nanoTime() + FIRST_RESULT_TIMEOUT_NANOS;
+            while (probes.stream().anyMatch(p -> p.sampleCount() == 0) && System.nanoTime() < firstResultDeadline) {
+                Thread.sleep(100);
+                if (++tick % 10 == 0) {
+                    progressLine("starting");
+                }
+            }
+            if (probes.stream().anyMatch(p -> p.sampleCount() == 0)) {
+                log.println("loadtest: warning: some clients have no result after "
+                        + FIRST_RESULT_TIMEOUT_NANOS / 1_000_000_000L + " s; measuring anyway");
+            }
             windowStart = System.nanoTime() + s.warmup().toNanos();
             windowEnd = windowStart + s.duration().toNanos();
             cpu = null;

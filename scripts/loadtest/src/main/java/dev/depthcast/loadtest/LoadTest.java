@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
                 "the result's points in that strip are read back. The message's ts is NOT used: it is the",
                 "server's WebRTC receive-side (render) timestamp, not the sender's capture time.",
                 "Staleness = frames this client had pushed after the result's source frame, when it was decoded.",
-                "Measured over the window after the ramp and the warm-up; the plot shows the whole run.",
+                "Measured over the window after the ramp, every client's first result and the warm-up;",
+                "the plot shows the whole run.",
                 ""},
         footer = {"", "Exit codes: 0 done; 2 bad options; 3 server unreachable; 4 server refused a session (e.g. 503 "
                 + "--max-clients); 5 a client failed to connect; 6 a client got no results in the window.",
@@ -66,7 +67,7 @@ public final class LoadTest implements Callable<Integer> {
     String ramp;
 
     @Option(names = "--warmup", defaultValue = "3s", paramLabel = "TIME",
-            description = "after the last client connected, not measured (default: ${DEFAULT-VALUE})")
+            description = "not measured, from when every client has its first result (default: ${DEFAULT-VALUE})")
     String warmup;
 
     @Option(names = "--bitrate", defaultValue = "4000", paramLabel = "KBPS",
