@@ -4,7 +4,7 @@ run scripts/loadtest.sh's jar against it, stop the server (by its pid); repeat, 
 median over repeats of each number. Repeats are the OUTER loop, so a burst of unrelated load on
 the machine hits one repeat of many cells rather than every repeat of one cell.
 
-  scripts/loadtest/matrix.py                      # the full matrix of the performance note (~15 min)
+  scripts/loadtest/matrix.py                      # the full matrix of the performance note (~25 min)
   scripts/loadtest/matrix.py --only sim --repeats 1 --duration 5
 
 Needs: mvn -DskipTests package done (server/target and scripts/loadtest/target jars).
@@ -76,14 +76,14 @@ def loadavg():
         return float("nan")
 
 
-def one_run(name, flags, clients, fps, size, duration, out, repeat):
+def one_run(name, flags, clients, fps, size, duration, warmup, out, repeat):
     tag = "%s-c%d-r%d" % (name, clients, repeat)
     proc, url = start_server(flags, os.path.join(out, tag + ".server.log"))
     try:
         load_before = loadavg()
         cmd = ["java", "-jar", LOAD_JAR, "--url", url, "--clients", str(clients), "--fps", str(fps), "--size", size,
-               "--duration", "%ds" % duration, "--warmup", "3s", "--quiet", "--out", out, "--name", tag]
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=duration + 120)
+               "--duration", "%ds" % duration, "--warmup", "%ds" % warmup, "--quiet", "--out", out, "--name", tag]
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=duration + warmup + 120)
         open(os.path.join(out, tag + ".txt"), "w").write(r.stdout)
         path = os.path.join(out, tag + ".json")
         if r.returncode not in (0, 6) or not os.path.exists(path):
@@ -135,7 +135,10 @@ def median(values):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--duration", type=int, default=10, help="measured seconds per run (default 10)")
+    ap.add_argument("--duration", type=int, default=12, help="measured seconds per run (default 12)")
+    ap.add_argument("--warmup", type=int, default=8,
+                    help="seconds not measured after every client has a result (default 8: on 2 saturated cores "
+                         "the JIT takes ~10 s to settle)")
     ap.add_argument("--only", help="run scenarios whose name starts with this")
     ap.add_argument("--out")
     a = ap.parse_args()
@@ -150,7 +153,7 @@ def main():
     for rep in range(a.repeats):
         for (n, f, c, fps, size) in cells:
             t0 = time.time()
-            r = one_run(n, f, c, fps, size, a.duration, out, rep)
+            r = one_run(n, f, c, fps, size, a.duration, a.warmup, out, rep)
             key = "%s c=%d" % (n, c)
             if r is not None:
                 runs.setdefault(key, []).append(pick(r))
