@@ -278,6 +278,31 @@ public final class DepthcastClient implements AutoCloseable {
         return lastError;
     }
 
+    /**
+     * The sender's outbound video RTP statistics (libwebrtc's {@code outbound-rtp} entry: e.g.
+     * frameWidth, frameHeight, framesEncoded, qualityLimitationReason, totalEncodeTime), or an
+     * empty map when there is none yet. Tells whether the encoder adapted the stream down
+     * (resolution or frame rate) because the CPU or the bandwidth could not keep up.
+     */
+    public CompletableFuture<java.util.Map<String, Object>> senderStats() {
+        CompletableFuture<java.util.Map<String, Object>> out = new CompletableFuture<>();
+        try {
+            pc.getStats(report -> {
+                java.util.Map<String, Object> found = java.util.Map.of();
+                for (dev.onvoid.webrtc.RTCStats s : report.getStats().values()) {
+                    if (s.getType() == dev.onvoid.webrtc.RTCStatsType.OUTBOUND_RTP
+                            && "video".equals(String.valueOf(s.getAttributes().get("kind")))) {
+                        found = s.getAttributes();
+                    }
+                }
+                out.complete(found);
+            });
+        } catch (RuntimeException e) {
+            out.completeExceptionally(e);
+        }
+        return out;
+    }
+
     /** Waits until the peer connection is up. */
     public void awaitConnected(Duration timeout) throws Exception {
         connected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -152,6 +152,7 @@ public final class LoadRun {
                 long now = System.nanoTime();
                 if (cpu == null && now >= windowStart) {
                     cpu = new CpuMeter();
+                    senderAtStart = senderStats();
                 }
                 if (now >= nextPoll) {
                     pollServer();
@@ -174,6 +175,7 @@ public final class LoadRun {
             }
             processCpu = cpu == null ? Double.NaN : cpu.processPercentOfOneCore();
             machineCpu = cpu == null ? Double.NaN : cpu.machinePercent();
+            senderAtEnd = senderStats();
             if (progress) {
                 log.println();
             }
@@ -196,12 +198,34 @@ public final class LoadRun {
         }
         JsonObject report = Reports.build(s, info, after, probes, startNanos, windowStart, windowEnd,
                 serverTimeline);
+        Reports.addSenderStats(report, senderAtStart, senderAtEnd, (windowEnd - windowStart) / 1e9);
         report.put("startedAt", startedAt);
         report.getJsonObject("overall").put("cpu", new JsonObject()
                 .put("loadtestProcessPctOfOneCore", Stats.round1(processCpu))
                 .put("machinePct", Stats.round1(machineCpu))
                 .put("cores", Runtime.getRuntime().availableProcessors()));
         return report;
+    }
+
+    private List<java.util.Map<String, Object>> senderAtStart = List.of();
+    private List<java.util.Map<String, Object>> senderAtEnd = List.of();
+
+    /** Each client's outbound video stats (encoder resolution, adaptation), in client order. */
+    private List<java.util.Map<String, Object>> senderStats() {
+        List<java.util.concurrent.CompletableFuture<java.util.Map<String, Object>>> pending = new ArrayList<>();
+        for (ClientProbe p : probes) {
+            pending.add(p.client == null ? java.util.concurrent.CompletableFuture.completedFuture(java.util.Map.of())
+                    : p.client.senderStats());
+        }
+        List<java.util.Map<String, Object>> out = new ArrayList<>();
+        for (var f : pending) {
+            try {
+                out.add(f.get(2, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (Exception e) {
+                out.add(java.util.Map.of());
+            }
+        }
+        return out;
     }
 
     private void connect(WebRtcEngine engine, ClientProbe probe, long startAt) {

@@ -111,6 +111,60 @@ final class Reports {
         return report;
     }
 
+    /**
+     * Adds what each client's encoder did over the window: the resolution it sent at the end,
+     * whether libwebrtc limited quality (cpu / bandwidth) and how often it changed resolution,
+     * frames encoded per second and encode time per frame.
+     */
+    static void addSenderStats(JsonObject report, List<java.util.Map<String, Object>> start,
+                               List<java.util.Map<String, Object>> end, double windowS) {
+        JsonArray clients = report.getJsonArray("clients");
+        java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
+        java.util.Map<String, Integer> limits = new java.util.TreeMap<>();
+        for (int i = 0; i < clients.size() && i < end.size(); i++) {
+            java.util.Map<String, Object> e = end.get(i);
+            if (e.isEmpty()) {
+                continue;
+            }
+            java.util.Map<String, Object> b = i < start.size() ? start.get(i) : java.util.Map.of();
+            JsonObject sender = new JsonObject();
+            Object w = e.get("frameWidth");
+            Object h = e.get("frameHeight");
+            String size = w == null || h == null ? "?" : number(w).intValue() + "x" + number(h).intValue();
+            sender.put("size", size);
+            String reason = String.valueOf(e.getOrDefault("qualityLimitationReason", "?"));
+            sender.put("qualityLimitationReason", reason);
+            sender.put("resolutionChanges", number(e.get("qualityLimitationResolutionChanges")));
+            double frames = delta(b, e, "framesEncoded");
+            sender.put("encodedFps", Stats.round1(frames / windowS));
+            sender.put("encodeMsPerFrame", Stats.round1(frames > 0 ? delta(b, e, "totalEncodeTime") * 1000 / frames
+                    : Double.NaN));
+            clients.getJsonObject(i).put("sender", sender);
+            sizes.merge(size, 1, Integer::sum);
+            limits.merge(reason, 1, Integer::sum);
+        }
+        report.getJsonObject("overall").put("sender", new JsonObject()
+                .put("sizesAtEnd", new JsonObject(new java.util.LinkedHashMap<>(sizes)))
+                .put("qualityLimitation", new JsonObject(new java.util.LinkedHashMap<>(limits))));
+    }
+
+    private static Number number(Object v) {
+        if (v instanceof Number n) {
+            return n;
+        }
+        try {
+            return v == null ? null : Double.parseDouble(v.toString());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static double delta(java.util.Map<String, Object> from, java.util.Map<String, Object> to, String key) {
+        Number a = number(from.get(key));
+        Number b = number(to.get(key));
+        return b == null ? Double.NaN : b.doubleValue() - (a == null ? 0 : a.doubleValue());
+    }
+
     private static JsonObject findSession(JsonArray sessions, String id) {
         if (id == null) {
             return null;
@@ -179,7 +233,30 @@ final class Reports {
             }
             clients.add(new JsonObject().put("client", p.id).put("latency", latency).put("fps", fps));
         }
+        // Per second, all clients pooled: where the time went (medians), to explain a bad patch.
+        java.util.TreeMap<Integer, List<Sample>> bySecond = new java.util.TreeMap<>();
+        for (ClientProbe p : probes) {
+            for (Sample x : p.samples()) {
+                bySecond.computeIfAbsent((int) ((x.decodedNanos() - startNanos) / 1_000_000_000L), k -> new ArrayList<>())
+                        .add(x);
+            }
+        }
+        JsonArray seconds = new JsonArray();
+        for (var e : bySecond.entrySet()) {
+            List<Sample> v = e.getValue();
+            List<Sample> m = v.stream().filter(Sample::matched).toList();
+            seconds.add(new JsonArray().add(e.getKey()).add(v.size())
+                    .add(Stats.round1(Stats.median(sorted(m, Sample::latencyMs))))
+                    .add(Stats.round1(Stats.median(sorted(m, Sample::uplinkMs))))
+                    .add(Stats.round1(Stats.median(sorted(v, Sample::queueMs))))
+                    .add(Stats.round1(Stats.median(sorted(v, Sample::serverMs))))
+                    .add(Stats.round1(Stats.median(sorted(v, Sample::inferenceMs))))
+                    .add(Stats.round1(Stats.median(sorted(v, Sample::downlinkMs)))));
+        }
         return new JsonObject().put("windowStartS", Stats.round3((windowStart - startNanos) / 1e9))
+                .put("perSecondColumns", new JsonArray().add("second").add("results").add("latencyP50").add("uplinkP50")
+                        .add("queueP50").add("serverP50").add("inferenceP50").add("downlinkP50"))
+                .put("perSecond", seconds)
                 .put("windowEndS", Stats.round3((windowEnd - startNanos) / 1e9))
                 .put("clients", clients).put("server", new JsonArray(new ArrayList<>(server)));
     }
@@ -234,6 +311,12 @@ final class Reports {
                         + "inference %s) | sent→decoded %s; server queue p99 %s ms%n",
                 num(bd.getValue("uplink")), num(bd.getValue("server")), num(bd.getValue("queue")),
                 num(bd.getValue("inference")), num(bd.getValue("downlink")), num(o.getValue("queueMsP99"))));
+        JsonObject snd = o.getJsonObject("sender");
+        if (snd != null) {
+            b.append("encoders at the end: sent ").append(snd.getJsonObject("sizesAtEnd").encode())
+                    .append(", quality limited by ").append(snd.getJsonObject("qualityLimitation").encode())
+                    .append(" (libwebrtc adapts resolution down when the sender's CPU or bandwidth cannot keep up)\n");
+        }
         JsonObject cpu = o.getJsonObject("cpu");
         if (cpu != null) {
             b.append(String.format(Locale.ROOT, "cpu during the window: machine %s%% of %s cores, this load tester "
