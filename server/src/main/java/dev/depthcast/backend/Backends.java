@@ -1,6 +1,7 @@
 package dev.depthcast.backend;
 
 import dev.depthcast.backend.cpu.OnnxRuntimeModel;
+import dev.depthcast.backend.simulated.SimulatedGpuModel;
 import dev.depthcast.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,15 +56,19 @@ public final class Backends {
         // GPU-like batch cost (FIXED + PER_ITEM x n ms, sleeping) around the real Java pre/post-processing.
         ServerConfig.SimulatedCost cost = config.simulatedCost();
         if (cost == null) {
-            cost = dev.depthcast.backend.simulated.SimulatedGpuModel.DEFAULT_COST;
+            cost = SimulatedGpuModel.DEFAULT_COST;
             LOG.info("simulated backend without --simulate-inference-ms: using {}+{} ms per batch",
                     cost.fixedMs(), cost.perItemMs());
         }
         return new HostPipeline(config.preset(),
-                new dev.depthcast.backend.simulated.SimulatedGpuModel(config.preset(), cost), config.maxBatch());
+                new SimulatedGpuModel(config.preset(), cost), config.maxBatch());
     }
 
+    /** What produces the depth, for logs and /api/stats. */
     public static String modelName(ServerConfig config) {
+        if (config.backend().equals("simulated")) {
+            return "simulated cost model (no network; " + config.preset().name() + " sizes)";
+        }
         return config.model() == null ? "embedded relief.onnx" : config.model().toString();
     }
 

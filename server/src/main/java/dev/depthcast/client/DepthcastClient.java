@@ -1,14 +1,13 @@
 package dev.depthcast.client;
 
+import dev.depthcast.webrtc.Negotiation;
 import dev.depthcast.webrtc.WebRtcEngine;
 import dev.depthcast.wire.PointCloudCodec;
 import dev.depthcast.wire.PointCloudMessage;
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceGatheringState;
-import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCRtpEncodingParameters;
@@ -16,7 +15,6 @@ import dev.onvoid.webrtc.RTCRtpSendParameters;
 import dev.onvoid.webrtc.RTCRtpSender;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
-import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.NativeI420Buffer;
 import dev.onvoid.webrtc.media.video.VideoFrame;
@@ -155,22 +153,9 @@ public final class DepthcastClient implements AutoCloseable {
 
     private void negotiate() throws Exception {
         RTCRtpSender sender = pc.addTrack(track, List.of("depthcast"));
-        CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
-        pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
-            @Override
-            public void onSuccess(RTCSessionDescription d) {
-                offer.complete(d);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                offer.completeExceptionally(new IOException(error));
-            }
-        });
-        RTCSessionDescription local = offer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        CompletableFuture<Void> localSet = new CompletableFuture<>();
-        pc.setLocalDescription(local, setObserver(localSet));
-        localSet.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        long t = TIMEOUT.toSeconds();
+        RTCSessionDescription local = Negotiation.createOffer(pc).get(t, TimeUnit.SECONDS);
+        Negotiation.setLocal(pc, local).get(t, TimeUnit.SECONDS);
         String sdp = local.sdp;
         if (!options.trickle()) {
             gathered.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -179,10 +164,8 @@ public final class DepthcastClient implements AutoCloseable {
         JsonObject answer = post("/api/sessions", new JsonObject().put("type", "offer").put("sdp", sdp)
                 .put("trickle", options.trickle()));
         sessionId = answer.getString("id");
-        CompletableFuture<Void> remoteSet = new CompletableFuture<>();
-        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, answer.getString("sdp")),
-                setObserver(remoteSet));
-        remoteSet.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        Negotiation.setRemote(pc, new RTCSessionDescription(RTCSdpType.ANSWER, answer.getString("sdp")))
+                .get(t, TimeUnit.SECONDS);
         if (options.trickle()) {
             exchangeCandidates();
         }
@@ -361,20 +344,6 @@ public final class DepthcastClient implements AutoCloseable {
             throw new RefusedException(r.statusCode(), error);
         }
         return r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body());
-    }
-
-    private static SetSessionDescriptionObserver setObserver(CompletableFuture<Void> done) {
-        return new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                done.complete(null);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                done.completeExceptionally(new IOException(error));
-            }
-        };
     }
 
     private final class Observer implements PeerConnectionObserver {

@@ -53,7 +53,8 @@ public final class WebSocketResultSink implements ResultSink {
             }
         });
         ws.drainHandler(v -> flush());
-        flush();
+        // First write on the next turn of the loop, after the upgrade has fully completed.
+        context.runOnContext(v -> flush());
     }
 
     @Override

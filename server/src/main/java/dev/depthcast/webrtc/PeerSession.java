@@ -1,9 +1,7 @@
 package dev.depthcast.webrtc;
 
 import dev.depthcast.ingest.LatestFrameMailbox;
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionObserver;
-import dev.onvoid.webrtc.RTCAnswerOptions;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceGatheringState;
@@ -12,7 +10,6 @@ import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
-import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 
@@ -58,25 +55,10 @@ public final class PeerSession implements AutoCloseable {
      * @throws SignalingException when WebRTC rejects the offer (a client error)
      */
     public String answer(String offerSdp, boolean trickle, Duration timeout) throws SignalingException {
-        CompletableFuture<Void> remoteSet = new CompletableFuture<>();
-        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp), observer(remoteSet));
-        await(remoteSet, timeout, "setting the offer");
-        CompletableFuture<RTCSessionDescription> created = new CompletableFuture<>();
-        pc.createAnswer(new RTCAnswerOptions(), new CreateSessionDescriptionObserver() {
-            @Override
-            public void onSuccess(RTCSessionDescription description) {
-                created.complete(description);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                created.completeExceptionally(new SignalingException(error));
-            }
-        });
-        RTCSessionDescription answer = await(created, timeout, "creating the answer");
-        CompletableFuture<Void> localSet = new CompletableFuture<>();
-        pc.setLocalDescription(answer, observer(localSet));
-        await(localSet, timeout, "setting the answer");
+        await(Negotiation.setRemote(pc, new RTCSessionDescription(RTCSdpType.OFFER, offerSdp)), timeout,
+                "setting the offer");
+        RTCSessionDescription answer = await(Negotiation.createAnswer(pc), timeout, "creating the answer");
+        await(Negotiation.setLocal(pc, answer), timeout, "setting the answer");
         if (!trickle) {
             try {
                 gathered.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -120,20 +102,6 @@ public final class PeerSession implements AutoCloseable {
             t.removeSink(s);
         }
         pc.close();
-    }
-
-    private static SetSessionDescriptionObserver observer(CompletableFuture<Void> done) {
-        return new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                done.complete(null);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                done.completeExceptionally(new SignalingException(error));
-            }
-        };
     }
 
     private static <T> T await(CompletableFuture<T> f, Duration timeout, String what) throws SignalingException {

@@ -5,7 +5,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClientOptions;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,22 +22,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebSocketResultSinkTest {
 
     static final int MESSAGE = 330_000;
-    Vertx vertx;
-    HttpServer server;
-    WebSocketResultSink sink;
-    PipelineMetrics metrics;
+    static Vertx vertx;
+    static HttpServer server;
+    static volatile WebSocketResultSink sink;
 
-    @BeforeEach
-    void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         vertx = Vertx.vertx();
-        metrics = new PipelineMetrics();
-        sink = new WebSocketResultSink(vertx, metrics);
-        server = vertx.createHttpServer().webSocketHandler(ws -> sink.attach(ws)).listen(0, "127.0.0.1")
-                .await(10, TimeUnit.SECONDS);
+        // As the server does: attach once the upgrade is complete.
+        server = vertx.createHttpServer()
+                .requestHandler(req -> req.toWebSocket().onSuccess(ws -> sink.attach(ws)))
+                .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     }
 
-    @AfterEach
-    void stop() throws Exception {
+    @BeforeEach
+    void newSink() {
+        sink = new WebSocketResultSink(vertx, new PipelineMetrics());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
@@ -79,20 +84,43 @@ class WebSocketResultSinkTest {
         }
     }
 
+    /**
+     * The JDK client here: the server writes the pending result right after the upgrade, and Vert.x's
+     * own client sometimes loses a handshake when data follows the 101 at once (browsers and the JDK
+     * client take it, as they must).
+     */
     @Test
     void resultsWaitForTheSocketOnlyAsTheNewestOne() throws Exception {
         sink.publish(message(1));
         sink.publish(message(2));
         assertEquals(1, sink.superseded());
         List<Integer> received = new CopyOnWriteArrayList<>();
-        WebSocket ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(4 * MESSAGE))
-                .connect(server.actualPort(), "127.0.0.1", "/").await(10, TimeUnit.SECONDS);
-        ws.binaryMessageHandler(b -> received.add(b.getInt(0)));
+        java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + server.actualPort() + "/"),
+                        new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket w,
+                                    ByteBuffer data, boolean last) {
+                                byte[] chunk = new byte[data.remaining()];
+                                data.get(chunk);
+                                partial.write(chunk, 0, chunk.length);
+                                if (last) {
+                                    byte[] whole = partial.toByteArray();
+                                    partial.reset();
+                                    assertEquals(MESSAGE, whole.length);
+                                    received.add(ByteBuffer.wrap(whole).getInt());
+                                }
+                                w.request(1);
+                                return null;
+                            }
+                        }).get(10, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (received.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         Thread.sleep(100);
         assertEquals(List.of(2), received);
+        ws.abort();
     }
 }

@@ -12,6 +12,7 @@ import dev.depthcast.backend.cuda.SlotTable;
 import dev.depthcast.backend.tensorrt.GpuProbe;
 import dev.depthcast.backend.tensorrt.ProbeFacts;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -29,11 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The first thing to run on a real GPU: the compiled kernels (not the host build of their header)
- * over the same golden vectors, through CudaDriver, without TensorRT. SKIPPED on every machine of
- * this project (no CUDA device): it compiles here and has never run. FP32 must match the Java
+ * over the same golden vectors, through CudaDriver, without TensorRT. Tagged {@code gpu}: the
+ * default build excludes it, {@code mvn test -Pgpu} runs it on a GPU host. On every machine of this
+ * project (no CUDA device) it compiles and has never run. FP32 must match the Java
  * path within 1e-3 (bitwise, expected, with -fmad=false); FP16 preprocessing within 2e-3 (half
  * rounding of values up to ~2.7).
  */
+@Tag("gpu")
 class GoldenOnDeviceTest {
 
     @Test

@@ -2,16 +2,14 @@ package dev.depthcast.signaling;
 
 import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
+import dev.depthcast.webrtc.Negotiation;
 import dev.depthcast.webrtc.WebRtcEngine;
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceCandidate;
-import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
 import dev.onvoid.webrtc.RTCRtpTransceiverInit;
-import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import io.vertx.core.json.JsonArray;
@@ -24,7 +22,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,19 +61,7 @@ class SignalingApiTest {
         RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
         init.direction = RTCRtpTransceiverDirection.SEND_ONLY;
         pc.addTransceiver(track, init);
-        CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
-        pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
-            @Override
-            public void onSuccess(RTCSessionDescription d) {
-                offer.complete(d);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                offer.completeExceptionally(new IllegalStateException(error));
-            }
-        });
-        String sdp = offer.get(5, TimeUnit.SECONDS).sdp;
+        String sdp = Negotiation.createOffer(pc).get(5, TimeUnit.SECONDS).sdp;
         pc.close();
         return sdp;
     }
