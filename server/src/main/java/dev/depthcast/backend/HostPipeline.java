@@ -5,22 +5,35 @@ import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.Preprocessor;
 import dev.depthcast.process.Unprojector;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
-/** Java preprocessing and unprojection around a {@link ModelRuntime} on the host. */
+/**
+ * Java preprocessing and unprojection around a {@link ModelRuntime} on the host. The frames of a
+ * batch are pre- and post-processed in parallel (one Preprocessor and Unprojector per batch slot,
+ * as they reuse buffers): with a GPU-like model the host work, not the model, bounds a batch.
+ */
 public final class HostPipeline implements DepthPipeline {
 
-    private final Preprocessor preprocessor;
-    private final Unprojector unprojector = new Unprojector();
+    private final Preset preset;
+    private final Preprocessor[] preprocessors;
+    private final Unprojector[] unprojectors;
     private final ModelRuntime runtime;
     private final int maxBatch;
-    private float[] input = new float[0];
+    private final float[] input;
 
     public HostPipeline(Preset preset, ModelRuntime runtime, int maxBatch) {
-        this.preprocessor = new Preprocessor(preset);
+        this.preset = preset;
         this.runtime = runtime;
         this.maxBatch = maxBatch;
+        this.preprocessors = new Preprocessor[maxBatch];
+        this.unprojectors = new Unprojector[maxBatch];
+        for (int b = 0; b < maxBatch; b++) {
+            preprocessors[b] = new Preprocessor(preset);
+            unprojectors[b] = new Unprojector();
+        }
+        this.input = new float[preprocessors[0].tensorLength(maxBatch)];
     }
 
     @Override
@@ -30,7 +43,7 @@ public final class HostPipeline implements DepthPipeline {
 
     @Override
     public Preset preset() {
-        return preprocessor.preset();
+        return preset;
     }
 
     @Override
@@ -45,24 +58,21 @@ public final class HostPipeline implements DepthPipeline {
             throw new IllegalArgumentException("batch of " + n + " (max " + maxBatch + ")");
         }
         long t0 = System.nanoTime();
-        int length = preprocessor.tensorLength(n);
-        if (input.length < length) {
-            input = new float[preprocessor.tensorLength(maxBatch)];
-        }
-        for (int b = 0; b < n; b++) {
-            preprocessor.write(items.get(b).frame(), input, b);
-        }
+        slots(n).forEach(b -> preprocessors[b].write(items.get(b).frame(), input, b));
         long t1 = System.nanoTime();
         ModelRuntime.DepthMaps maps = runtime.infer(input, n);
         long t2 = System.nanoTime();
-        List<PointCloud> clouds = new ArrayList<>(n);
-        for (int b = 0; b < n; b++) {
-            BatchItem item = items.get(b);
-            clouds.add(unprojector.unproject(maps.data(), maps.offset(b), maps.width(), maps.height(),
-                    item.frame(), item.params()));
-        }
+        PointCloud[] clouds = new PointCloud[n];
+        slots(n).forEach(b -> clouds[b] = unprojectors[b].unproject(maps.data(), maps.offset(b), maps.width(),
+                maps.height(), items.get(b).frame(), items.get(b).params()));
         long t3 = System.nanoTime();
-        return new BatchResult(clouds, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
+        return new BatchResult(Arrays.asList(clouds), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
+    }
+
+    /** Batch slots, in parallel when there is more than one (common pool + the calling thread). */
+    private static IntStream slots(int n) {
+        IntStream s = IntStream.range(0, n);
+        return n > 1 ? s.parallel() : s;
     }
 
     @Override
