@@ -119,6 +119,28 @@ class EndToEndTest {
         assertTrue(r.message().count() > 252 * 189 * 0.8, "points " + r.message().count());
     }
 
+    /** A client that disappears without a word loses its session; the others are served throughout. */
+    @Test
+    void vanishedClientIsReapedWhileOthersAreServed() throws Exception {
+        List<DepthcastClient.Result> stays = new CopyOnWriteArrayList<>();
+        int before = server.metrics().sessions().get();
+        try (DepthcastClient staying = DepthcastClient.connect(clientWebRtc, base, DepthcastClient.Options.of(320, 240, 15),
+                stays::add)) {
+            DepthcastClient leaving = DepthcastClient.connect(clientWebRtc, base, DepthcastClient.Options.of(320, 240, 15),
+                    r -> { });
+            awaitResults(stays, 3, staying);
+            assertEquals(before + 2, server.metrics().sessions().get());
+            leaving.vanish();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (server.metrics().sessions().get() > before + 1 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertEquals(before + 1, server.metrics().sessions().get(), "the vanished session was closed");
+            int served = stays.size();
+            awaitResults(stays, served + 5, staying);
+        }
+    }
+
     @Test
     void unknownSessionIs404() throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -299,6 +299,18 @@ public final class DepthcastClient implements AutoCloseable {
     /** Idempotent: a second call does nothing (closing the native peer connection twice would throw). */
     @Override
     public void close() {
+        shutDown(true);
+    }
+
+    /**
+     * Drops everything without telling the server, as a crashed browser or a lost network would:
+     * for testing that the server notices and frees the session by itself.
+     */
+    public void vanish() {
+        shutDown(false);
+    }
+
+    private void shutDown(boolean sayGoodbye) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -308,7 +320,7 @@ public final class DepthcastClient implements AutoCloseable {
             ws.abort();
         }
         String id = sessionId;
-        if (id != null) {
+        if (id != null && sayGoodbye) {
             try {
                 http.send(HttpRequest.newBuilder(base.resolve("/api/sessions/" + id)).timeout(TIMEOUT).DELETE().build(),
                         HttpResponse.BodyHandlers.discarding());
