@@ -12,6 +12,8 @@ cd "$root"
 step() { printf '\n=== %s\n' "$*"; }
 
 step "models: committed ONNX files match scripts/make-models.py"
+/usr/bin/python3 -c 'import onnx, numpy' 2>/dev/null \
+  || { echo "test.sh: needs Debian's python3-onnx and python3-numpy (apt-get install python3-onnx python3-numpy; .ci/run does it)"; exit 1; }
 /usr/bin/python3 scripts/make-models.py --check
 
 if [[ -x scripts/test-kernels.sh ]]; then
