@@ -93,46 +93,58 @@ public final class InferenceExecutor implements AutoCloseable {
         // next is queued; otherwise each batch completes before the next is planned.
         Started inFlight = null;
         while (running) {
-            long now = System.nanoTime();
-            ready.clear();
-            int streaming = 0;
-            for (ClientSlot c : clients.values()) {
-                if (c.mailbox().peek() != null) {
-                    ready.add(new BatchPlanner.Ready<>(c, c.mailbox().readySinceNanos()));
-                }
-                if (now - c.mailbox().lastOfferNanos() < activeWindow) {
-                    streaming++;
-                }
-            }
-            BatchPlanner.Decision<ClientSlot> decision = planner.plan(ready, streaming, now);
-            if (!decision.runNow()) {
-                if (inFlight != null) {
-                    // Nothing to overlap with: collect the batch in flight now rather than wait.
-                    complete(inFlight);
-                    inFlight = null;
-                } else if (decision.deadlineNanos() == Long.MAX_VALUE) {
-                    LockSupport.park(this);
-                } else {
-                    LockSupport.parkNanos(this, decision.deadlineNanos() - now);
-                }
-                continue;
-            }
-            Started next = start(decision.batch());
-            if (inFlight != null) {
-                complete(inFlight);
+            try {
+                inFlight = step(ready, activeWindow, inFlight);
+            } catch (RuntimeException e) {
+                // A bug in planning or bookkeeping must not stop inference for everyone.
+                LOG.error("inference loop step failed; continuing", e);
                 inFlight = null;
-            }
-            if (next != null) {
-                if (pipeline.overlapsBatches()) {
-                    inFlight = next;
-                } else {
-                    complete(next);
-                }
             }
         }
         if (inFlight != null) {
             complete(inFlight);
         }
+    }
+
+    /** One turn of the loop: plan, then start and/or collect a batch, or wait. Returns the batch in flight. */
+    private Started step(List<BatchPlanner.Ready<ClientSlot>> ready, long activeWindow, Started inFlight) {
+        long now = System.nanoTime();
+        ready.clear();
+        int streaming = 0;
+        for (ClientSlot c : clients.values()) {
+            if (c.mailbox().peek() != null) {
+                ready.add(new BatchPlanner.Ready<>(c, c.mailbox().readySinceNanos()));
+            }
+            if (now - c.mailbox().lastOfferNanos() < activeWindow) {
+                streaming++;
+            }
+        }
+        BatchPlanner.Decision<ClientSlot> decision = planner.plan(ready, streaming, now);
+        if (!decision.runNow()) {
+            if (inFlight != null) {
+                // Nothing to overlap with: collect the batch in flight now rather than wait.
+                complete(inFlight);
+                inFlight = null;
+            } else if (decision.deadlineNanos() == Long.MAX_VALUE) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, decision.deadlineNanos() - now);
+            }
+            return inFlight;
+        }
+        Started next = start(decision.batch());
+        if (inFlight != null) {
+            complete(inFlight);
+            inFlight = null;
+        }
+        if (next != null) {
+            if (pipeline.overlapsBatches()) {
+                inFlight = next;
+            } else {
+                complete(next);
+            }
+        }
+        return inFlight;
     }
 
     /** Takes the chosen clients' frames and starts their batch; null if none had a frame or it failed. */
