@@ -123,19 +123,19 @@ class EndToEndTest {
     @Test
     void vanishedClientIsReapedWhileOthersAreServed() throws Exception {
         List<DepthcastClient.Result> stays = new CopyOnWriteArrayList<>();
-        int before = server.metrics().sessions().get();
+        int before = server.metrics().sessions();
         try (DepthcastClient staying = DepthcastClient.connect(clientWebRtc, base, DepthcastClient.Options.of(320, 240, 15),
                 stays::add)) {
             DepthcastClient leaving = DepthcastClient.connect(clientWebRtc, base, DepthcastClient.Options.of(320, 240, 15),
                     r -> { });
             awaitResults(stays, 3, staying);
-            assertEquals(before + 2, server.metrics().sessions().get());
+            assertEquals(before + 2, server.metrics().sessions());
             leaving.vanish();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (server.metrics().sessions().get() > before + 1 && System.nanoTime() < deadline) {
+            while (server.metrics().sessions() > before + 1 && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
-            assertEquals(before + 1, server.metrics().sessions().get(), "the vanished session was closed");
+            assertEquals(before + 1, server.metrics().sessions(), "the vanished session was closed");
             int served = stays.size();
             awaitResults(stays, served + 5, staying);
         }

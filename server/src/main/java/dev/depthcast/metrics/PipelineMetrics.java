@@ -13,7 +13,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * Every pipeline stage timed separately (the seed's lesson 1), in one Micrometer registry that
@@ -51,7 +51,7 @@ public final class PipelineMetrics {
     private final Map<Drop, Counter> drops = new EnumMap<>(Drop.class);
     private final DistributionSummary batchSize;
     private final Counter framesOut;
-    private final AtomicInteger sessions = new AtomicInteger();
+    private volatile IntSupplier sessions = () -> 0;
 
     public PipelineMetrics() {
         for (Stage s : Stage.values()) {
@@ -73,7 +73,7 @@ public final class PipelineMetrics {
                 .publishPercentiles(0.5).serviceLevelObjectives(1, 2, 4, 8, 16, 32)
                 .distributionStatisticExpiry(Duration.ofSeconds(30)).register(registry);
         framesOut = Counter.builder("depthcast.results").description("point clouds sent").register(registry);
-        Gauge.builder("depthcast.sessions", sessions, AtomicInteger::get).description("open sessions")
+        Gauge.builder("depthcast.sessions", this, m -> m.sessions()).description("open sessions")
                 .register(registry);
     }
 
@@ -95,8 +95,13 @@ public final class PipelineMetrics {
         framesOut.increment();
     }
 
-    public AtomicInteger sessions() {
-        return sessions;
+    /** Where the open-session count comes from (the session registry's own map, not a second counter). */
+    public void countSessionsWith(IntSupplier count) {
+        this.sessions = count;
+    }
+
+    public int sessions() {
+        return sessions.getAsInt();
     }
 
     public PrometheusMeterRegistry registry() {
@@ -124,7 +129,7 @@ public final class PipelineMetrics {
             dropMap.put(d.label(), (long) drops.get(d).count());
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("sessions", sessions.get());
+        out.put("sessions", sessions());
         out.put("results", (long) framesOut.count());
         out.put("batchMean", round(batchSize.mean()));
         out.put("stagesMs", stageMap);

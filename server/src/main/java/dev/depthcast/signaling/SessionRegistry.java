@@ -54,6 +54,7 @@ public final class SessionRegistry implements AutoCloseable {
         this.params = params;
         this.maxClients = maxClients;
         this.reaper = vertx.setPeriodic(1000, id -> reap());
+        metrics.countSessionsWith(sessions::size);
     }
 
     /** Refused admission: the server is full. */
@@ -85,7 +86,6 @@ public final class SessionRegistry implements AutoCloseable {
                 ClientSlot slot = new ClientSlot(id, mailbox, params, sink);
                 sessions.put(id, new Session(id, offer, peer, slot, sink, System.nanoTime()));
                 executor.register(slot);
-                metrics.sessions().incrementAndGet();
                 LOG.info("session {} open ({} of {})", shortId(id), sessions.size(), maxClients);
                 return new Created(id, answer);
             } catch (Exception | Error e) {
@@ -113,7 +113,6 @@ public final class SessionRegistry implements AutoCloseable {
         disconnectedSince.remove(id);
         executor.unregister(id);
         reserved.decrementAndGet();
-        metrics.sessions().decrementAndGet();
         s.sink().close();
         vertx.executeBlocking(() -> {
             s.peer().close();

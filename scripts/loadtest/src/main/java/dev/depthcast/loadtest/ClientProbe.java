@@ -1,6 +1,7 @@
 package dev.depthcast.loadtest;
 
 import dev.depthcast.client.DepthcastClient;
+import dev.depthcast.metrics.WallClock;
 import dev.depthcast.wire.PointCloudMessage;
 
 import java.util.ArrayList;
@@ -134,11 +135,11 @@ final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastCl
             long offset = 0;
             for (int i = 0; i < 50; i++) {
                 long a = System.nanoTime();
-                java.time.Instant now = java.time.Instant.now();
+                long now = WallClock.epochMicros();
                 long b = System.nanoTime();
                 if (b - a < best) {
                     best = b - a;
-                    offset = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000 - (a + b) / 2 / 1000;
+                    offset = now - (a + b) / 2 / 1000;
                 }
             }
             this.offsetMicros = offset;
