@@ -2,6 +2,7 @@
 # CI hook for the GPU code that can be checked without a GPU:
 #   1. compiles every kernel with nvcc for sm_75/80/86/89/90 + compute_90 PTX, warnings as errors
 #      (scripts/build-kernels.sh; the fatbin lands where the server build picks it up);
+#      It also compiles kernels/test/device_golden.cu, the runner scripts/device-check.sh runs on a GPU;
 #   2. builds kernels/test/host_parity.cpp with g++ -Wall -Wextra -Werror - the same
 #      kernels/depthcast_math.cuh the kernels compile - and runs it over the golden vectors in
 #      kernels/golden, which the Java CPU path reproduces too (GoldenVectorsTest).
@@ -17,6 +18,12 @@ mkdir -p "$BUILD"
 echo "== nvcc: kernels"
 if [ -n "${NVCC:-}" ] || command -v nvcc >/dev/null || [ -x /usr/local/cuda/bin/nvcc ]; then
   "$ROOT/scripts/build-kernels.sh" --out "$BUILD"
+  # The device runner (scripts/device-check.sh runs it on a GPU host) is compiled, not linked:
+  # there is no libcuda here. Compiling it keeps it in step with the header and the golden reader.
+  NVCC_BIN="${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}"
+  "$NVCC_BIN" -std=c++17 -O2 -Werror all-warnings -Xcompiler -Wall,-Wextra -I "$ROOT/kernels" \
+    -gencode arch=compute_90,code=sm_90 -c "$ROOT/kernels/test/device_golden.cu" -o "$BUILD/device_golden.o"
+  echo "device runner: kernels/test/device_golden.cu compiles (runs only on a GPU: scripts/device-check.sh)"
 elif [ "${DEPTHCAST_REQUIRE_NVCC:-0}" = 1 ]; then
   echo "test-kernels: nvcc not found and DEPTHCAST_REQUIRE_NVCC=1: failing" >&2
   exit 1
