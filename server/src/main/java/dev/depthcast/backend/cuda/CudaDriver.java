@@ -2,6 +2,7 @@ package dev.depthcast.backend.cuda;
 
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
+import jcuda.driver.CUctx_flags;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
@@ -112,6 +113,9 @@ public final class CudaDriver implements GpuOps {
     public CudaDriver(int ordinal, byte[] fatbin) {
         check(JCudaDriver.cuInit(0), "cuInit");
         check(JCudaDriver.cuDeviceGet(device, ordinal), "cuDeviceGet");
+        // Host threads that wait on the device (stream synchronize) sleep instead of spinning a
+        // core. Best effort: flags cannot change while another library holds the context active.
+        JCudaDriver.cuDevicePrimaryCtxSetFlags(device, CUctx_flags.CU_CTX_SCHED_BLOCKING_SYNC);
         check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
         try {
             check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
@@ -225,12 +229,15 @@ public final class CudaDriver implements GpuOps {
         }
     }
 
-    /** An event; {@code timing} events can measure elapsed time, the others only order work. */
     @Override
-    public CudaEvent event(boolean timing) {
+    public CudaEvent event(EventUse use) {
         CudaEvent e = new CudaEvent();
-        check(JCudaDriver.cuEventCreate(e, timing ? CUevent_flags.CU_EVENT_DEFAULT : CUevent_flags.CU_EVENT_DISABLE_TIMING),
-                "cuEventCreate");
+        int flags = switch (use) {
+            case ORDER -> CUevent_flags.CU_EVENT_DISABLE_TIMING;
+            case TIMING -> CUevent_flags.CU_EVENT_DEFAULT;
+            case HOST_WAIT -> CUevent_flags.CU_EVENT_BLOCKING_SYNC;
+        };
+        check(JCudaDriver.cuEventCreate(e, flags), "cuEventCreate");
         events.add(e);
         return e;
     }
@@ -320,13 +327,12 @@ public final class CudaDriver implements GpuOps {
         JCudaDriver.cuDevicePrimaryCtxRelease(device);
     }
 
-    /** Throws with the CUDA error name when {@code rc} is not CUDA_SUCCESS. */
+    /** Throws with the CUDA error name and code when {@code rc} is not CUDA_SUCCESS. */
     static void check(int rc, String what) {
         if (rc != 0) {
             String[] name = new String[1];
             JCudaDriver.cuGetErrorName(rc, name);
-            throw new IllegalStateException(what + " failed: " + (name[0] != null ? name[0] : "CUDA error") + " (" + rc
-                    + ")");
+            throw new CudaException(what, rc, name[0] != null ? name[0] : "CUDA error");
         }
     }
 }

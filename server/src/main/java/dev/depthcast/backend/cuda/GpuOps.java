@@ -28,6 +28,20 @@ public interface GpuOps extends AutoCloseable {
     interface Event {
     }
 
+    /** What an event is for, which sets how the driver creates it. */
+    enum EventUse {
+        /** Only orders work between streams: no timestamps (CU_EVENT_DISABLE_TIMING, the cheapest). */
+        ORDER,
+        /** A stage boundary: timestamps, read with {@link #elapsedMs} against an event on the same stream. */
+        TIMING,
+        /**
+         * Waited on by a host thread ({@link #synchronize(Event)}): timestamps, and the waiting thread
+         * sleeps (CU_EVENT_BLOCKING_SYNC). A default event makes cuEventSynchronize spin: measured on an
+         * H200, a whole core for the whole wait (kernels/README.md), a core the WebRTC decoders need.
+         */
+        HOST_WAIT
+    }
+
     /** The two streams: kernels + TensorRT in order on COMPUTE; host-to-device copies on UPLOAD. */
     enum Stream {
         COMPUTE, UPLOAD
@@ -45,7 +59,7 @@ public interface GpuOps extends AutoCloseable {
 
     void copyToHost(Pinned dst, Device src, long bytes, Stream s);
 
-    Event event(boolean timing);
+    Event event(EventUse use);
 
     void record(Event e, Stream s);
 
@@ -56,6 +70,7 @@ public interface GpuOps extends AutoCloseable {
 
     void synchronize(Stream s);
 
+    /** Time between two events recorded on the same stream (on two streams it would include waits). */
     float elapsedMs(Event from, Event to);
 
     /** Arguments in the kernel's order: {@link Device} (its pointer), Integer, Float. */

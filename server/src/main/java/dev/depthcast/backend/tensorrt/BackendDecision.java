@@ -30,6 +30,13 @@ public record BackendDecision(boolean gpu, String reason) {
         }
     }
 
+    /**
+     * The TensorRT minor series the JNI bindings were built against. libjninvinfer.so links
+     * libnvinfer.so.10 by soname, so any 10.x loads, but the presets' struct layouts and virtual
+     * tables are those of 10.15 headers: another minor is refused here rather than at a crash.
+     */
+    static final String TENSORRT_SERIES = "10.15";
+
     static BackendDecision cpu(String reason) {
         return new BackendDecision(false, reason);
     }
@@ -55,8 +62,13 @@ public record BackendDecision(boolean gpu, String reason) {
                     + ": the oldest GPU supported is sm_75");
         }
         if (f.tensorRtError() != null) {
-            return cpu(f.tensorRtError() + ": install TensorRT 10.15 with cuBLAS 13 and cuDNN 9 (NVIDIA's packages), "
-                    + "or build the server with -Pgpu-redist");
+            return cpu(f.tensorRtError() + ": install TensorRT " + TENSORRT_SERIES + ".x (libnvinfer.so.10, NVIDIA's "
+                    + "packages or tarball), or build the server with -Pgpu-redist");
+        }
+        if (!f.tensorRtVersion().startsWith(TENSORRT_SERIES + ".")) {
+            return cpu("TensorRT " + f.tensorRtVersion() + " found, but this build's bindings (org.bytedeco:tensorrt "
+                    + TENSORRT_SERIES + "-1.5.13) were compiled against " + TENSORRT_SERIES + ".x: install TensorRT "
+                    + TENSORRT_SERIES + ".x, or build the server with -Pgpu-redist");
         }
         Path path = engine.path();
         if (!engine.exists()) {

@@ -25,6 +25,12 @@ public record EngineBindings(String inputName, String outputName, boolean inputH
         if (inputs.size() != 1 || outputs.isEmpty()) {
             throw fail(engineName, "needs one input and a depth output, has " + tensors);
         }
+        if (outputs.size() > 1) {
+            // enqueueV3 fails when any I/O tensor has no address, and only the depth is bound.
+            throw fail(engineName, "it has " + outputs.size() + " outputs ("
+                    + String.join(", ", outputs.stream().map(TensorSpec::name).toList())
+                    + "); the pipeline binds exactly one, the depth: export the model with the depth output only");
+        }
         TensorSpec in = inputs.get(0);
         TensorSpec out = outputs.get(0);
         for (TensorSpec t : List.of(in, out)) {
@@ -32,6 +38,12 @@ public record EngineBindings(String inputName, String outputName, boolean inputH
                 throw fail(engineName, "binding '" + t.name() + "' is " + t.dataType()
                         + "; the kernels read and write FP16 or FP32 I/O (scripts/build-engine.sh builds FP16 I/O, "
                         + "also for INT8 engines)");
+            }
+            if (!TensorSpec.LINEAR.equals(t.format())) {
+                // A vectorised layout (kHWC8, kCHW32, ...) would silently get NCHW data from the kernels.
+                throw fail(engineName, "binding '" + t.name() + "' has layout " + t.format()
+                        + "; the kernels read and write linear NCHW (kLINEAR): rebuild it with scripts/build-engine.sh "
+                        + "(trtexec --inputIOFormats=fp16:chw --outputIOFormats=fp16:chw)");
             }
         }
         // Same shape rules as for an ONNX model (N x 3 x H x W in, N x [1 x] H x W out, H x W = preset).

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * The GPU seam of {@code Backends}: probe (once per JVM), decide, open. Loads no JCuda/JavaCPP
@@ -45,13 +46,21 @@ public final class TensorRtBackend {
 
     /** {@code --backend auto}: the TensorRT pipeline, or null (after one log line saying why) for the CPU. */
     public static DepthPipeline openOrNull(ServerConfig config) {
-        BackendDecision d = decide(config);
+        return openOrNull(decide(config), () -> openGpu(config));
+    }
+
+    /**
+     * The auto policy over a decision and an opener: the opener is called only when the decision
+     * says GPU, and any failure to open — including the warm-up batch that {@link TensorRtPipeline}
+     * runs before serving — is logged with its reason and becomes null (the CPU).
+     */
+    static DepthPipeline openOrNull(BackendDecision d, Callable<DepthPipeline> open) {
         if (!d.gpu()) {
             LOG.info("{}: using the CPU backend", d.reason());
             return null;
         }
         try {
-            DepthPipeline p = openGpu(config);
+            DepthPipeline p = open.call();
             LOG.info("{}: using the tensorrt backend", d.reason());
             return p;
         } catch (Exception | LinkageError e) {

@@ -3,6 +3,8 @@ package dev.depthcast.backend.tensorrt;
 import dev.depthcast.backend.BatchItem;
 import dev.depthcast.backend.BatchResult;
 import dev.depthcast.backend.DepthPipeline;
+import dev.depthcast.backend.PipelineFault;
+import dev.depthcast.backend.cuda.CudaException;
 import dev.depthcast.backend.cuda.BatchLayout;
 import dev.depthcast.backend.cuda.BufferPlan;
 import dev.depthcast.backend.cuda.CudaDriver;
@@ -10,6 +12,7 @@ import dev.depthcast.backend.cuda.DoubleBuffering;
 import dev.depthcast.backend.cuda.GpuOps;
 import dev.depthcast.backend.cuda.GpuOps.Device;
 import dev.depthcast.backend.cuda.GpuOps.Event;
+import dev.depthcast.backend.cuda.GpuOps.EventUse;
 import dev.depthcast.backend.cuda.GpuOps.Pinned;
 import dev.depthcast.backend.cuda.GpuOps.Stream;
 import dev.depthcast.backend.cuda.KernelImage;
@@ -19,6 +22,7 @@ import dev.depthcast.backend.cuda.SlotTable;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.PointCloud;
+import dev.depthcast.process.UnprojectParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,12 +62,16 @@ public final class TensorRtPipeline implements DepthPipeline {
         final Pinned hostXyz;
         final Pinned hostRgb;
         final Pinned hostCounts;
-        final Event released = cuda.event(false);
-        final Event start = cuda.event(true);
-        final Event uploaded = cuda.event(false);
-        final Event preprocessed = cuda.event(true);
-        final Event inferred = cuda.event(true);
-        final Event done = cuda.event(true);
+        // Every stage is timed between two events on the stream that runs it (upload on UPLOAD, the
+        // rest on COMPUTE), so a stage's time never includes a wait for the other stream.
+        final Event uploadStart = cuda.event(EventUse.TIMING);
+        final Event uploaded = cuda.event(EventUse.TIMING);
+        final Event preprocessStart = cuda.event(EventUse.TIMING);
+        final Event preprocessed = cuda.event(EventUse.TIMING);
+        final Event inferred = cuda.event(EventUse.TIMING);
+        /** Also "released": the set's frames are read for the last time by the compaction. */
+        final Event unprojected = cuda.event(EventUse.TIMING);
+        final Event done = cuda.event(EventUse.HOST_WAIT);
         BatchLayout layout;
         double stagingMs;
 
@@ -98,22 +106,80 @@ public final class TensorRtPipeline implements DepthPipeline {
     private final BufferSet[] sets = new BufferSet[BufferPlan.SETS];
     private final DoubleBuffering ring = new DoubleBuffering();
     private Thread boundThread;
+    /** The batch size the engine's input shape is set to (-1: none yet). */
+    private int shapeBatch = -1;
+    /** Why the pipeline can run no further batch (a sticky CUDA error), or null. */
+    private volatile String fault;
+    private GpuStageTimes lastTimes;
 
     /**
-     * Opens device 0: primary context, kernels, engine, buffers. Throws with a clear message when
-     * the engine does not fit (then nothing stays allocated).
+     * Opens device 0 (primary context, kernels, engine, buffers) and runs one warm-up batch through
+     * everything ({@link #start}). Throws with a clear message when anything fails; then every CUDA
+     * resource is released (TensorRT's runtime and engine cannot be: see {@link TrtEngine}).
      */
     public static TensorRtPipeline open(Preset preset, int maxBatch, Path engineFile, KernelImage kernels)
             throws IOException {
         byte[] engineBytes = Files.readAllBytes(engineFile);
         CudaDriver cuda = new CudaDriver(0, kernels.bytes());
+        TrtEngine trt;
         try {
-            return new TensorRtPipeline(preset, maxBatch, cuda, new TrtEngine(engineBytes, engineFile.toString()),
-                    engineFile.toString());
+            trt = new TrtEngine(engineBytes, engineFile.toString());
         } catch (RuntimeException e) {
             cuda.close();
             throw e;
         }
+        return start(preset, maxBatch, cuda, trt, engineFile.toString());
+    }
+
+    /**
+     * Builds the pipeline over an open device and engine and proves it: one synthetic batch of
+     * {@code maxBatch} frames goes through upload, preprocess, inference, unprojection and download
+     * before any client's frame does, so a kernel fault, a failing enqueue or a sticky CUDA error
+     * shows here, where {@code --backend auto} can still choose the CPU. On failure both are closed.
+     */
+    static TensorRtPipeline start(Preset preset, int maxBatch, GpuOps cuda, InferenceEngine trt, String engineName) {
+        TensorRtPipeline p = null;
+        try {
+            p = new TensorRtPipeline(preset, maxBatch, cuda, trt, engineName);
+            p.warmUp();
+            return p;
+        } catch (RuntimeException e) {
+            try {
+                trt.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            } finally {
+                cuda.close();
+            }
+            throw p == null ? e : new IllegalStateException("the warm-up batch failed on the GPU ("
+                    + GpuProbe.describe(e) + ")", e);
+        }
+    }
+
+    /** A diagonal luma gradient (so the depth has a range and points survive), neutral chroma. */
+    static I420Frame warmUpFrame(int width, int height, int seed) {
+        byte[] y = new byte[I420Frame.lumaSize(width, height)];
+        for (int j = 0; j < height; j++) {
+            for (int i = 0; i < width; i++) {
+                y[j * width + i] = (byte) (16 + (i + j + seed) * 219 / (width + height));
+            }
+        }
+        byte[] c = new byte[I420Frame.chromaSize(width, height)];
+        java.util.Arrays.fill(c, (byte) 128);
+        return new I420Frame(width, height, y, c, c.clone(), -1 - seed, 0, 0, 0, 0);
+    }
+
+    /** Synthetic frames, one per slot, at the preset's input size, through the whole pipeline. */
+    private void warmUp() {
+        long t0 = System.nanoTime();
+        List<BatchItem> items = new ArrayList<>(maxBatch);
+        for (int b = 0; b < maxBatch; b++) {
+            items.add(new BatchItem(warmUpFrame(preset.inputWidth(), preset.inputHeight(), b), UnprojectParams.DEFAULT));
+        }
+        BatchResult r = run(items);
+        LOG.info("warm-up batch of {} on the GPU: {} ms ({}), {} points", maxBatch,
+                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6), lastTimes,
+                r.clouds().stream().mapToInt(PointCloud::count).sum());
     }
 
     TensorRtPipeline(Preset preset, int maxBatch, GpuOps cuda, InferenceEngine trt, String engineName) {
@@ -124,6 +190,7 @@ public final class TensorRtPipeline implements DepthPipeline {
         this.bindings = EngineBindings.check(preset, engineName, trt.tensors(), maxBatch);
         long[] out = trt.setBatch(bindings.inputName(), maxBatch, preset.inputHeight(), preset.inputWidth(),
                 bindings.outputName());
+        this.shapeBatch = maxBatch;
         this.gridHeight = (int) out[out.length - 2];
         this.gridWidth = (int) out[out.length - 1];
         this.plan = BufferPlan.of(maxBatch, preset.inputHeight(), preset.inputWidth(), gridHeight, gridWidth,
@@ -143,7 +210,7 @@ public final class TensorRtPipeline implements DepthPipeline {
         Pinned hostNorm = cuda.allocPinned(plan.normBytes());
         hostNorm.view().put(0, SlotTable.encodeNorm(preset));
         cuda.copyToDevice(norm, hostNorm, plan.normBytes(), Stream.COMPUTE);
-        cuda.synchronize(Stream.COMPUTE);
+        cuda.synchronize(Stream.COMPUTE); // the staging buffer is freed next
         cuda.free(hostNorm);
         trt.bind(bindings.inputName(), input.address());
         trt.bind(bindings.outputName(), depth.address());
@@ -190,6 +257,9 @@ public final class TensorRtPipeline implements DepthPipeline {
         if (n == 0 || n > maxBatch) {
             throw new IllegalArgumentException("batch of " + n + " (max " + maxBatch + ")");
         }
+        if (fault != null) {
+            throw new PipelineFault(fault, null);
+        }
         bindThread();
         long t0 = System.nanoTime();
         BatchLayout layout = BatchLayout.of(items, gridWidth, gridHeight);
@@ -224,29 +294,66 @@ public final class TensorRtPipeline implements DepthPipeline {
                 cuda.synchronize(Stream.COMPUTE);
             } catch (RuntimeException drain) {
                 e.addSuppressed(drain);
+                if (isSticky(drain)) {
+                    ring.abandon(ticket);
+                    throw faulted(drain);
+                }
             }
             ring.abandon(ticket);
-            throw e;
+            throw isSticky(e) ? faulted(e) : e;
         }
         return ticket;
+    }
+
+    private static boolean isSticky(Throwable t) {
+        return t instanceof CudaException c && c.sticky();
+    }
+
+    /** Marks the pipeline dead: a sticky error poisons the context for the life of the process. */
+    private PipelineFault faulted(Throwable cause) {
+        String why = "GPU fault: " + cause.getMessage() + "; the CUDA context is unusable until the server restarts";
+        if (fault == null) {
+            fault = why;
+            LOG.error("{}", why, cause);
+        }
+        return new PipelineFault(fault, cause);
+    }
+
+    /** Why this pipeline can run no further batch, or null. */
+    public String fault() {
+        return fault;
+    }
+
+    /** The GPU stage times of the last finished batch (for logs and tests), or null. */
+    GpuStageTimes lastStageTimes() {
+        return lastTimes;
     }
 
     private void enqueue(BufferSet s, BatchLayout layout, int n) {
         Stream up = Stream.UPLOAD;
         Stream cs = Stream.COMPUTE;
         // Upload: waits only for the batch that last used this set (k-2) to release its frames.
-        cuda.waitFor(up, s.released);
-        cuda.record(s.start, up);
+        cuda.waitFor(up, s.unprojected);
+        cuda.record(s.uploadStart, up);
         cuda.copyToDevice(s.frames, s.hostFrames, layout.frameBytes(), up);
         cuda.copyToDevice(s.slots, s.hostSlots, layout.slotTableBytes(), up);
         cuda.record(s.uploaded, up);
+        // The input shape changes only with the batch size, and then only once the previous batch is
+        // off the device: TensorRT does not document setInputShape on a context whose last enqueue
+        // may still run. A steady client count never drains; a changed one drains once (~one batch
+        // of overlap lost, the upload and host staging of this batch were already done).
+        if (n != shapeBatch) {
+            cuda.synchronize(cs);
+            trt.setBatch(bindings.inputName(), n, preset.inputHeight(), preset.inputWidth(), bindings.outputName());
+            shapeBatch = n;
+        }
         // Compute: preprocess → inference → unproject → download, in stream order.
         cuda.waitFor(cs, s.uploaded);
+        cuda.record(s.preprocessStart, cs);
         cuda.launch(bindings.inputHalf() ? KernelNames.PREPROCESS_F16 : KernelNames.PREPROCESS_F32,
                 LaunchGeometry.preprocess(preset.inputWidth(), preset.inputHeight(), n), cs, s.frames, s.slots, norm,
                 input, n);
         cuda.record(s.preprocessed, cs);
-        trt.setBatch(bindings.inputName(), n, preset.inputHeight(), preset.inputWidth(), bindings.outputName());
         trt.enqueue(cuda.streamHandle(cs));
         cuda.record(s.inferred, cs);
         boolean half = bindings.outputHalf();
@@ -256,7 +363,7 @@ public final class TensorRtPipeline implements DepthPipeline {
                 cs, depth, gridWidth, gridHeight, s.slots, range, z, keep, n);
         cuda.launch(KernelNames.COMPACT, LaunchGeometry.compact(n), cs, s.frames, s.slots, z, keep, gridWidth,
                 gridHeight, xyz, rgb, counts, n);
-        cuda.record(s.released, cs);
+        cuda.record(s.unprojected, cs);
         cuda.copyToHost(s.hostCounts, counts, 4L * n, cs);
         cuda.copyToHost(s.hostXyz, xyz, 12L * layout.totalSamples(), cs);
         cuda.copyToHost(s.hostRgb, rgb, 3L * layout.totalSamples(), cs);
@@ -271,6 +378,8 @@ public final class TensorRtPipeline implements DepthPipeline {
         }
         try {
             return collect(sets[ticket.set()]);
+        } catch (RuntimeException e) {
+            throw isSticky(e) ? faulted(e) : e;
         } finally {
             ring.finish(ticket);
         }
@@ -295,10 +404,11 @@ public final class TensorRtPipeline implements DepthPipeline {
             clouds.add(new PointCloud(count, p, c, gridWidth, gridHeight, slot.stride(), slot.intrinsics(),
                     slot.near(), slot.far()));
         }
-        double pre = s.stagingMs + cuda.elapsedMs(s.start, s.preprocessed);
-        double inf = cuda.elapsedMs(s.preprocessed, s.inferred);
-        double unp = cuda.elapsedMs(s.inferred, s.done);
-        return new BatchResult(clouds, pre, inf, unp);
+        GpuStageTimes t = new GpuStageTimes(s.stagingMs, cuda.elapsedMs(s.uploadStart, s.uploaded),
+                cuda.elapsedMs(s.preprocessStart, s.preprocessed), cuda.elapsedMs(s.preprocessed, s.inferred),
+                cuda.elapsedMs(s.inferred, s.unprojected), cuda.elapsedMs(s.unprojected, s.done));
+        lastTimes = t;
+        return new BatchResult(clouds, t.preprocessMs(), t.inferenceMs(), t.unprojectMs());
     }
 
     private void bindThread() {

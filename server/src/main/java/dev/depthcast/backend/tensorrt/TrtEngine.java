@@ -20,8 +20,15 @@ import java.util.List;
  * NEVER RUN ON A GPU: compiled, and loaded only behind the probe. Deserializes an engine, reads
  * its I/O metadata for {@link EngineBindings}, binds device buffers allocated by JCuda (raw
  * addresses, no host trip) and enqueues on JCuda's stream (raw CUstream handle) with
- * {@code enqueueV3}. Runtime, engine and execution context are created once and kept for the
- * pipeline's life (TensorRT 10 objects are not freed by JavaCPP's deallocate()).
+ * {@code enqueueV3}.
+ *
+ * <p><b>What cannot be freed from Java.</b> The runtime, engine and execution context come from
+ * TensorRT factory functions; the JavaCPP presets register no deallocator for pointers returned
+ * that way, and TensorRT 10 removed {@code destroy()}, so {@code close()} cannot release them: they
+ * live as long as the JVM. That is why the order matters: the engine's I/O metadata is checked
+ * ({@link EngineBindings}) before the execution context, which holds the activation memory (the
+ * large allocation), is created on first use; a misfit engine costs only its deserialized weights,
+ * once, and the server then either exits ({@code --backend tensorrt}) or serves on the CPU.
  */
 final class TrtEngine implements InferenceEngine {
 
@@ -48,7 +55,7 @@ final class TrtEngine implements InferenceEngine {
     private final TrtLogger logger = new TrtLogger();
     private final IRuntime runtime;
     private final ICudaEngine engine;
-    private final IExecutionContext context;
+    private IExecutionContext context;
     private final BytePointer serialized;
     private final String name;
     private final Dims64 inputDims = new Dims64();
@@ -67,11 +74,20 @@ final class TrtEngine implements InferenceEngine {
                     + ": it was built for another GPU or TensorRT version, or is not an engine; rebuild it with "
                     + "scripts/build-engine.sh");
         }
-        this.context = engine.createExecutionContext();
-        if (context == null || context.isNull()) {
-            throw new IllegalStateException("TensorRT could not create an execution context for " + name
-                    + (logger.lastError != null ? " (" + logger.lastError + ")" : ""));
+    }
+
+    /** The execution context, created on first use (after the bindings were checked). */
+    private IExecutionContext context() {
+        if (context == null) {
+            IExecutionContext c = engine.createExecutionContext();
+            if (c == null || c.isNull()) {
+                throw new IllegalStateException("TensorRT could not create an execution context for " + name
+                        + (logger.lastError != null ? " (" + logger.lastError + ")" : "")
+                        + ": the GPU may be out of memory for this engine's activations");
+            }
+            context = c;
         }
+        return context;
     }
 
     /** "10.15.1" from getInferLibVersion() (major*10000 + minor*100 + patch in TensorRT 10). */
@@ -96,6 +112,7 @@ final class TrtEngine implements InferenceEngine {
             String t = engine.getIOTensorName(i);
             boolean input = engine.getTensorIOMode(t).value == nvinfer.TensorIOMode.kINPUT.value;
             String type = engine.getTensorDataType(t).intern().toString();
+            String format = engine.getTensorFormat(t).intern().toString();
             long[] shape = dims(engine.getTensorShape(t));
             long[] min = null;
             long[] opt = null;
@@ -105,7 +122,7 @@ final class TrtEngine implements InferenceEngine {
                 opt = dims(engine.getProfileShape(t, 0, nvinfer.OptProfileSelector.kOPT));
                 max = dims(engine.getProfileShape(t, 0, nvinfer.OptProfileSelector.kMAX));
             }
-            out.add(new TensorSpec(t, input, type, shape, min, opt, max));
+            out.add(new TensorSpec(t, input, type, format, shape, min, opt, max));
         }
         return out;
     }
@@ -122,17 +139,17 @@ final class TrtEngine implements InferenceEngine {
     @Override
     public long[] setBatch(String input, int n, int height, int width, String output) {
         inputDims.nbDims(4).d(0, n).d(1, 3).d(2, height).d(3, width);
-        if (!context.setInputShape(input, inputDims)) {
+        if (!context().setInputShape(input, inputDims)) {
             throw new IllegalStateException("TensorRT rejected input shape " + n + "x3x" + height + "x" + width
                     + " for " + name + (logger.lastError != null ? " (" + logger.lastError + ")" : ""));
         }
-        return dims(context.getTensorShape(output));
+        return dims(context().getTensorShape(output));
     }
 
     /** Binds a tensor to a device address allocated by JCuda (same primary context). */
     @Override
     public void bind(String tensor, long deviceAddress) {
-        if (!context.setTensorAddress(tensor, new RawPointer(deviceAddress))) {
+        if (!context().setTensorAddress(tensor, new RawPointer(deviceAddress))) {
             throw new IllegalStateException("TensorRT setTensorAddress(" + tensor + ") failed");
         }
     }
@@ -140,7 +157,7 @@ final class TrtEngine implements InferenceEngine {
     /** Enqueues inference on a JCuda stream (its raw CUstream handle). */
     @Override
     public void enqueue(long streamHandle) {
-        if (!context.enqueueV3(new CUstream_st(new RawPointer(streamHandle)))) {
+        if (!context().enqueueV3(new CUstream_st(new RawPointer(streamHandle)))) {
             throw new IllegalStateException("TensorRT enqueueV3 failed for " + name
                     + (logger.lastError != null ? " (" + logger.lastError + ")" : ""));
         }
@@ -148,8 +165,8 @@ final class TrtEngine implements InferenceEngine {
 
     @Override
     public void close() {
-        // TensorRT 10 objects are kept for the life of the pipeline, which is the life of the JVM
-        // in the server; the serialized bytes can go.
+        // Runtime, engine and context cannot be freed from Java (see the class comment); the
+        // serialized bytes can go.
         serialized.close();
     }
 

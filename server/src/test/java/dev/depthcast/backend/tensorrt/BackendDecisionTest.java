@@ -66,8 +66,17 @@ class BackendDecisionTest {
         BackendDecision d = decide(ProbeFacts.devices(1, "NVIDIA L4", 8, 9)
                 .withTensorRt("TensorRT could not be loaded: UnsatisfiedLinkError: no jnicublas", null), BUILT_HERE);
         cpu(d, "TensorRT could not be loaded: UnsatisfiedLinkError: no jnicublas");
-        cpu(d, "cuBLAS 13 and cuDNN 9");
+        cpu(d, "install TensorRT 10.15.x (libnvinfer.so.10");
         cpu(d, "-Pgpu-redist");
+    }
+
+    @Test
+    void tensorRtOfAnotherMinorThanTheBindingsIsRefused() {
+        // libjninvinfer.so links libnvinfer.so.10 by soname: 10.14 would load, with 10.15's layouts.
+        BackendDecision d = decide(ProbeFacts.devices(1, "NVIDIA L4", 8, 9).withTensorRt(null, "10.14.1"), BUILT_HERE);
+        cpu(d, "TensorRT 10.14.1 found, but this build's bindings (org.bytedeco:tensorrt 10.15-1.5.13) were "
+                + "compiled against 10.15.x");
+        cpu(decide(ProbeFacts.devices(1, "NVIDIA L4", 8, 9).withTensorRt(null, "10.150.0"), BUILT_HERE), "10.150.0 found");
     }
 
     @Test

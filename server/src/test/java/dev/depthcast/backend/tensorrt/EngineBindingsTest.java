@@ -15,11 +15,11 @@ class EngineBindingsTest {
     static final Preset DA2 = Preset.DEPTH_ANYTHING_V2;
 
     static TensorSpec in(String type, long[] shape, long[] min, long[] max) {
-        return new TensorSpec("pixel_values", true, type, shape, min, min, max);
+        return new TensorSpec("pixel_values", true, type, TensorSpec.LINEAR, shape, min, min, max);
     }
 
     static TensorSpec out(String type, long... shape) {
-        return new TensorSpec("predicted_depth", false, type, shape, null, null, null);
+        return new TensorSpec("predicted_depth", false, type, TensorSpec.LINEAR, shape, null, null, null);
     }
 
     static String message(Preset p, List<TensorSpec> t, int maxBatch) {
@@ -77,5 +77,31 @@ class EngineBindingsTest {
         assertTrue(message(DA2, two, 8).contains("one input"));
         assertTrue(message(DA2, List.of(in(TensorSpec.HALF, new long[] {-1, 1, 378, 504}, new long[] {1, 1, 378, 504},
                 new long[] {8, 1, 378, 504}), out(TensorSpec.HALF, -1, 378, 504)), 8).contains("N x 3 x H x W"));
+    }
+
+    @Test
+    void refusesAnEngineWithMoreThanOneOutputNamingThem() {
+        // enqueueV3 returns false when any I/O tensor is unbound: this engine would fail every batch.
+        List<TensorSpec> t = List.of(FakeEngine.da2(TensorSpec.HALF, 378, 504, 8).get(0),
+                out(TensorSpec.HALF, -1, 378, 504),
+                new TensorSpec("features", false, TensorSpec.HALF, TensorSpec.LINEAR, new long[] {-1, 384, 27, 36},
+                        null, null, null));
+        String m = message(DA2, t, 8);
+        assertTrue(m.contains("2 outputs (predicted_depth, features)"), m);
+        assertTrue(m.contains("depth output only"), m);
+    }
+
+    @Test
+    void refusesVectorisedLayoutsOnEitherBinding() {
+        List<TensorSpec> da2 = FakeEngine.da2(TensorSpec.HALF, 378, 504, 8);
+        TensorSpec in = da2.get(0);
+        TensorSpec out = da2.get(1);
+        TensorSpec hwc8In = new TensorSpec(in.name(), true, in.dataType(), "kHWC8", in.shape(), in.min(), in.opt(),
+                in.max());
+        TensorSpec chw32Out = new TensorSpec(out.name(), false, out.dataType(), "kCHW32", out.shape(), null, null, null);
+        String m = message(DA2, List.of(hwc8In, out), 8);
+        assertTrue(m.contains("'pixel_values' has layout kHWC8") && m.contains("kLINEAR"), m);
+        assertTrue(message(DA2, List.of(in, chw32Out), 8).contains("'predicted_depth' has layout kCHW32"));
+        assertEquals("pixel_values", EngineBindings.check(DA2, "e", da2, 8).inputName(), "linear on both: fits");
     }
 }

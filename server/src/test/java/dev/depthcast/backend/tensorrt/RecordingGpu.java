@@ -64,11 +64,13 @@ final class RecordingGpu implements GpuOps {
 
     static final class FakeEvent implements Event {
         final int id;
-        final boolean timing;
+        final EventUse use;
+        /** The stream it was last recorded on. */
+        Stream recordedOn;
 
-        FakeEvent(int id, boolean timing) {
+        FakeEvent(int id, EventUse use) {
             this.id = id;
-            this.timing = timing;
+            this.use = use;
         }
 
         @Override
@@ -85,6 +87,8 @@ final class RecordingGpu implements GpuOps {
     int frees;
     int events;
     boolean closed;
+    /** When set, the next event synchronize throws it (a device fault surfacing at the wait). */
+    RuntimeException failNextSync;
     private long nextAddress = 0x7f00_0000_0000L;
     private final Map<String, KernelSources.Signature> kernels = KernelSources.kernels();
 
@@ -149,13 +153,14 @@ final class RecordingGpu implements GpuOps {
     }
 
     @Override
-    public Event event(boolean timing) {
+    public Event event(EventUse use) {
         events++;
-        return new FakeEvent(events, timing);
+        return new FakeEvent(events, use);
     }
 
     @Override
     public void record(Event e, Stream s) {
+        ((FakeEvent) e).recordedOn = s;
         ops.add(new Op("RECORD", s, e.toString(), new Object[] {e}));
     }
 
@@ -166,7 +171,16 @@ final class RecordingGpu implements GpuOps {
 
     @Override
     public void synchronize(Event e) {
+        if (((FakeEvent) e).use != EventUse.HOST_WAIT) {
+            throw new AssertionError(e + " is waited on by the host but was created " + ((FakeEvent) e).use
+                    + ": cuEventSynchronize would spin a core");
+        }
         ops.add(new Op("SYNC", null, e.toString(), new Object[] {e}));
+        if (failNextSync != null) {
+            RuntimeException f = failNextSync;
+            failNextSync = null;
+            throw f;
+        }
     }
 
     @Override
@@ -174,10 +188,17 @@ final class RecordingGpu implements GpuOps {
         ops.add(new Op("SYNC", s, "stream", new Object[0]));
     }
 
+    /** Every stage takes 1 ms; the events must allow timing and come from one stream. */
     @Override
     public float elapsedMs(Event from, Event to) {
-        if (!((FakeEvent) from).timing || !((FakeEvent) to).timing) {
+        FakeEvent a = (FakeEvent) from;
+        FakeEvent b = (FakeEvent) to;
+        if (a.use == EventUse.ORDER || b.use == EventUse.ORDER) {
             throw new AssertionError("elapsed time between events created without timing");
+        }
+        if (a.recordedOn == null || a.recordedOn != b.recordedOn) {
+            throw new AssertionError("elapsed time from " + a + " on " + a.recordedOn + " to " + b + " on "
+                    + b.recordedOn + ": across streams it includes the wait for the other stream");
         }
         return 1f;
     }

@@ -57,15 +57,16 @@ class TensorRtPipelineTest {
 
     RecordingGpu gpu = new RecordingGpu();
 
+    /** As the server opens it: construction, then the warm-up batch. */
     TensorRtPipeline open(String type, int engineMaxBatch, int maxBatch) {
-        return new TensorRtPipeline(DA2, maxBatch, gpu, new FakeEngine(gpu, FakeEngine.da2(type, 378, 504, engineMaxBatch)),
+        return TensorRtPipeline.start(DA2, maxBatch, gpu, new FakeEngine(gpu, FakeEngine.da2(type, 378, 504, engineMaxBatch)),
                 "fake.engine");
     }
 
     @Test
     void opensWithBuffersSizedOnceBoundToTheEngineAndTheNormUploaded() {
         FakeEngine[] engine = new FakeEngine[1];
-        TensorRtPipeline p = new TensorRtPipeline(DA2, 8, gpu,
+        TensorRtPipeline p = TensorRtPipeline.start(DA2, 8, gpu,
                 engine[0] = new FakeEngine(gpu, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8)), "fake.engine");
         assertEquals("tensorrt", p.backendName());
         assertEquals(8, p.maxBatch());
@@ -95,10 +96,12 @@ class TensorRtPipelineTest {
         assertEquals(List.of("WAIT", "RECORD", "H2D", "H2D", "RECORD"), upload);
         List<String> compute = gpu.on(Stream.COMPUTE).stream()
                 .map(o -> o.kind().equals("LAUNCH") ? o.what() : o.kind()).toList();
-        assertEquals(List.of("WAIT", KernelNames.PREPROCESS_F16, "RECORD", "ENQUEUE", "RECORD", KernelNames.RANGE_F16,
-                KernelNames.SAMPLE_F16, KernelNames.COMPACT, "RECORD", "D2H", "D2H", "D2H", "RECORD"), compute);
+        // SYNC: the warm-up ran at batch 8, this batch is 3, so the shape changes after a drain.
+        assertEquals(List.of("SYNC", "WAIT", "RECORD", KernelNames.PREPROCESS_F16, "RECORD", "ENQUEUE", "RECORD",
+                KernelNames.RANGE_F16, KernelNames.SAMPLE_F16, KernelNames.COMPACT, "RECORD", "D2H", "D2H", "D2H",
+                "RECORD"), compute);
         // The compute stream waits for exactly the event the upload stream recorded last.
-        assertEquals(gpu.on(Stream.UPLOAD).get(4).what(), gpu.on(Stream.COMPUTE).get(0).what());
+        assertEquals(gpu.on(Stream.UPLOAD).get(4).what(), gpu.on(Stream.COMPUTE).get(1).what());
 
         BatchLayout layout = BatchLayout.of(items, 504, 378);
         RecordingGpu.Op frames = gpu.on(Stream.UPLOAD).get(2);
@@ -113,9 +116,9 @@ class TensorRtPipelineTest {
                 layout.slotTableBytes());
         assertArrayEquals(slots.array(), slotsOnDevice, "the device got the slot table");
 
-        RecordingGpu.Op pre = gpu.on(Stream.COMPUTE).get(1);
+        RecordingGpu.Op pre = gpu.on(Stream.COMPUTE).get(3);
         assertEquals(LaunchGeometry.preprocess(504, 378, 3), ((Object[]) pre.args())[0]);
-        RecordingGpu.Op sample = gpu.on(Stream.COMPUTE).get(6);
+        RecordingGpu.Op sample = gpu.on(Stream.COMPUTE).get(8);
         assertEquals(LaunchGeometry.sample(layout.maxSamples(), 3), ((Object[]) sample.args())[0]);
         List<String> downloads = gpu.on(Stream.COMPUTE).stream().filter(o -> o.kind().equals("D2H"))
                 .map(RecordingGpu.Op::what).toList();
@@ -126,8 +129,11 @@ class TensorRtPipelineTest {
         assertEquals(0, r.clouds().get(0).count(), "the fake kernels keep no point");
         assertEquals(168, 504 / r.clouds().get(0).stride());
         assertEquals(layout.slots().get(1).intrinsics(), r.clouds().get(1).intrinsics());
+        // Each GPU stage is 1 ms on the fake (between two events on one stream, which the fake checks):
+        // preprocess = staging + upload + kernel, inference alone, unproject = kernels + download.
         assertEquals(1.0, r.inferenceMs());
-        assertTrue(r.preprocessMs() >= 1.0);
+        assertTrue(r.preprocessMs() >= 2.0 && r.preprocessMs() < 2.0 + p.lastStageTimes().stagingMs() + 1e-9);
+        assertEquals(2.0, r.unprojectMs());
     }
 
     @Test
@@ -158,9 +164,8 @@ class TensorRtPipelineTest {
         gpu.clear();
         DoubleBuffering.Ticket k0 = p.submit(batch(640, 480, 640, 480));
         List<RecordingGpu.Op> afterK0 = new ArrayList<>(gpu.ops);
-        DoubleBuffering.Ticket k1 = p.submit(batch(1280, 720));
-        assertEquals(0, k0.set());
-        assertEquals(1, k1.set());
+        DoubleBuffering.Ticket k1 = p.submit(batch(1280, 720, 640, 480)); // same n: the shape stays, no drain
+        assertEquals(1 - k0.set(), k1.set(), "consecutive batches use the two sets in turn");
         List<RecordingGpu.Op> k1Ops = gpu.ops.subList(afterK0.size(), gpu.ops.size());
         String k1UploadWait = k1Ops.stream().filter(o -> o.stream() == Stream.UPLOAD && o.kind().equals("WAIT"))
                 .findFirst().orElseThrow().what();
@@ -170,8 +175,8 @@ class TensorRtPipelineTest {
         assertThrows(IllegalStateException.class, () -> p.submit(batch(64, 48)), "both sets in flight");
         assertThrows(IllegalStateException.class, () -> p.finish(k1), "finish in order");
         assertEquals(2, p.finish(k0).clouds().size());
-        assertEquals(1, p.finish(k1).clouds().size());
-        // Set 0 again: its upload now waits for what batch 0 recorded when it released the frames.
+        assertEquals(2, p.finish(k1).clouds().size());
+        // k0's set again: its upload now waits for what batch k0 recorded when it released the frames.
         gpu.clear();
         p.submit(batch(64, 48));
         assertEquals("WAIT", gpu.on(Stream.UPLOAD).get(0).kind());
@@ -225,7 +230,7 @@ class TensorRtPipelineTest {
                 super.enqueue(streamHandle);
             }
         };
-        TensorRtPipeline p = new TensorRtPipeline(DA2, 8, gpu, engine, "fake.engine");
+        TensorRtPipeline p = new TensorRtPipeline(DA2, 8, gpu, engine, "fake.engine"); // no warm-up: fail a client batch
         assertThrows(IllegalStateException.class, () -> p.run(batch(640, 480)));
         for (int k = 0; k < 3; k++) {
             assertEquals(1, p.run(batch(640, 480)).clouds().size());
@@ -243,6 +248,122 @@ class TensorRtPipelineTest {
         t.start();
         t.join();
         assertEquals(1, gpu.ops.stream().filter(o -> o.kind().equals("CURRENT")).count());
+    }
+
+    // ---- issue 13: what a desk check found before the first GPU run ---------------------------
+
+    @Test
+    void theWarmUpBatchRunsAtMaxBatchBeforeAnyClientAndAFailureThereReleasesEverything() {
+        TensorRtPipeline ok = open(TensorSpec.HALF, 8, 8);
+        assertTrue(gpu.ops.stream().anyMatch(o -> o.kind().equals("ENQUEUE") && o.what().equals("enqueueV3 batch 8")),
+                "one batch of 8 went through the engine at open");
+        assertTrue(ok.lastStageTimes() != null);
+
+        RecordingGpu failing = new RecordingGpu();
+        FakeEngine engine = new FakeEngine(failing, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8)) {
+            @Override
+            public void enqueue(long streamHandle) {
+                throw new IllegalStateException("TensorRT enqueueV3 failed for fake.engine");
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> TensorRtPipeline.start(DA2, 8, failing, engine, "fake.engine"));
+        assertTrue(e.getMessage().startsWith("the warm-up batch failed on the GPU") && e.getMessage().contains("enqueueV3"),
+                e.getMessage());
+        assertTrue(failing.closed && engine.closed, "device and engine released");
+    }
+
+    @Test
+    void autoFallsBackToTheCpuWhenTheWarmUpFails() {
+        BackendDecision gpuDecision = new BackendDecision(true, "TensorRT 10.15.1 on a fake GPU");
+        RecordingGpu failing = new RecordingGpu();
+        failing.failNextSync = new dev.depthcast.backend.cuda.CudaException("cuEventSynchronize", 700,
+                "CUDA_ERROR_ILLEGAL_ADDRESS");
+        FakeEngine engine = new FakeEngine(failing, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8));
+        assertEquals(null, TensorRtBackend.openOrNull(gpuDecision,
+                () -> TensorRtPipeline.start(DA2, 8, failing, engine, "fake.engine")), "auto: the CPU");
+        assertTrue(failing.closed && engine.closed);
+        // The same opener under --backend tensorrt: the reason reaches the user.
+        RecordingGpu again = new RecordingGpu();
+        again.failNextSync = new dev.depthcast.backend.cuda.CudaException("cuEventSynchronize", 700,
+                "CUDA_ERROR_ILLEGAL_ADDRESS");
+        Exception e = assertThrows(IllegalStateException.class, () -> TensorRtPipeline.start(DA2, 8, again,
+                new FakeEngine(again, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8)), "fake.engine"));
+        assertTrue(e.getMessage().contains("CUDA_ERROR_ILLEGAL_ADDRESS"), e.getMessage());
+    }
+
+    @Test
+    void anOpenThatFailsAfterTheEngineWasDeserializedReleasesDeviceAndEngine() {
+        FakeEngine engine = new FakeEngine(gpu, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8)) {
+            @Override
+            public void bind(String tensor, long deviceAddress) {
+                throw new IllegalStateException("TensorRT setTensorAddress(" + tensor + ") failed");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> TensorRtPipeline.start(DA2, 8, gpu, engine, "fake.engine"));
+        assertTrue(gpu.closed, "CudaDriver.close frees every buffer it allocated");
+        assertTrue(engine.closed);
+        // A misfit engine fails before any allocation.
+        RecordingGpu fresh = new RecordingGpu();
+        assertThrows(IllegalArgumentException.class, () -> TensorRtPipeline.start(DA2, 8, fresh,
+                new FakeEngine(fresh, FakeEngine.da2(TensorSpec.HALF, 378, 504, 4)), "small.engine"));
+        assertEquals(0, fresh.deviceAllocations + fresh.pinnedAllocations);
+    }
+
+    @Test
+    void theInputShapeChangesOnlyWithTheBatchSizeAndOnlyAfterTheDeviceDrained() {
+        FakeEngine engine = new FakeEngine(gpu, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8));
+        TensorRtPipeline p = TensorRtPipeline.start(DA2, 8, gpu, engine, "fake.engine");
+        engine.batches.clear();
+        gpu.clear();
+        DoubleBuffering.Ticket a = p.submit(batch(64, 48, 64, 48));
+        DoubleBuffering.Ticket b = p.submit(batch(64, 48, 64, 48)); // same n while a may run: no shape call
+        p.finish(a);
+        DoubleBuffering.Ticket c = p.submit(batch(64, 48, 64, 48, 64, 48));
+        p.finish(b);
+        p.finish(c);
+        assertEquals(List.of(2, 3), engine.batches);
+        List<String> seq = gpu.ops.stream()
+                .filter(o -> o.kind().equals("SHAPE") || o.kind().equals("ENQUEUE")
+                        || (o.kind().equals("SYNC") && o.stream() == Stream.COMPUTE))
+                .map(o -> o.kind() + (o.kind().equals("SYNC") ? "" : " " + o.what())).toList();
+        assertEquals(List.of("SYNC", "SHAPE 2", "ENQUEUE enqueueV3 batch 2", "ENQUEUE enqueueV3 batch 2",
+                "SYNC", "SHAPE 3", "ENQUEUE enqueueV3 batch 3"), seq);
+    }
+
+    @Test
+    void eachStageIsTimedOnTheStreamThatRunsItAndTheHostWaitsOnBlockingEvents() {
+        // The fake throws on a cross-stream elapsed time and on a host wait for a spinning event.
+        TensorRtPipeline p = open(TensorSpec.HALF, 8, 8);
+        DoubleBuffering.Ticket a = p.submit(batch(640, 480));
+        DoubleBuffering.Ticket b = p.submit(batch(640, 480)); // overlapped: b's upload while a computes
+        p.finish(a);
+        GpuStageTimes t = p.lastStageTimes();
+        assertEquals(List.of(1.0, 1.0, 1.0, 1.0, 1.0), List.of(t.uploadMs(), t.preprocessKernelMs(), t.inferenceMs(),
+                t.unprojectKernelsMs(), t.downloadMs()));
+        p.finish(b);
+        long hostWaits = gpu.ops.stream().filter(o -> o.kind().equals("SYNC") && o.stream() == null).count();
+        assertTrue(hostWaits >= 2, "every host wait went through the HOST_WAIT check");
+    }
+
+    @Test
+    void aStickyCudaErrorEndsThePipelineWithAFaultWhileAnOrdinaryOneCostsOneBatch() {
+        TensorRtPipeline p = open(TensorSpec.HALF, 8, 8);
+        gpu.failNextSync = new IllegalStateException("not a CUDA error");
+        assertThrows(IllegalStateException.class, () -> p.run(batch(64, 48)));
+        assertEquals(null, p.fault());
+        assertEquals(1, p.run(batch(64, 48)).clouds().size(), "an ordinary failure costs one batch");
+
+        gpu.failNextSync = new dev.depthcast.backend.cuda.CudaException("cuEventSynchronize", 719,
+                "CUDA_ERROR_LAUNCH_FAILED");
+        dev.depthcast.backend.PipelineFault f = assertThrows(dev.depthcast.backend.PipelineFault.class,
+                () -> p.run(batch(64, 48)));
+        assertTrue(f.getMessage().contains("CUDA_ERROR_LAUNCH_FAILED") && f.getMessage().contains("restart"),
+                f.getMessage());
+        assertTrue(p.fault() != null);
+        gpu.clear();
+        assertThrows(dev.depthcast.backend.PipelineFault.class, () -> p.run(batch(64, 48)));
+        assertEquals(List.of(), gpu.ops, "nothing more is queued on a poisoned context");
     }
 
     private RecordingGpu.FakeDevice device(long address) {
