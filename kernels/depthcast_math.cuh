@@ -294,16 +294,4 @@ HD DcRgb8 dc_point_colour(const uint8_t* frames, const DcSlot& s, int grid_w, in
     return o;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Compaction bookkeeping (used by the kernel and by the host emulation of it)
-// ---------------------------------------------------------------------------------------------
-
-// Thread t of n threads owns samples [begin, end) of total: contiguous chunks, so an exclusive
-// scan of per-thread counts gives every kept point its row-major rank (stable, no gaps).
-HD void dc_chunk(int t, int n, int total, int& begin, int& end) {
-    int per = (total + n - 1) / n;
-    begin = t * per < total ? t * per : total;
-    end = begin + per < total ? begin + per : total;
-}
-
 #endif  // DEPTHCAST_MATH_CUH

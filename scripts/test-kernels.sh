@@ -21,7 +21,7 @@ if [ -n "${NVCC:-}" ] || command -v nvcc >/dev/null || [ -x /usr/local/cuda/bin/
   # The device runner (scripts/device-check.sh runs it on a GPU host) is compiled, not linked:
   # there is no libcuda here. Compiling it keeps it in step with the header and the golden reader.
   NVCC_BIN="${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}"
-  "$NVCC_BIN" -std=c++17 -O2 -Werror all-warnings -Xcompiler -Wall,-Wextra -I "$ROOT/kernels" \
+  "$NVCC_BIN" -std=c++17 -O2 -Werror all-warnings -Xcompiler -Wall,-Wextra,-ffp-contract=off -I "$ROOT/kernels" \
     -gencode arch=compute_90,code=sm_90 -c "$ROOT/kernels/test/device_golden.cu" -o "$BUILD/device_golden.o"
   echo "device runner: kernels/test/device_golden.cu compiles (runs only on a GPU: scripts/device-check.sh)"
 elif [ "${DEPTHCAST_REQUIRE_NVCC:-0}" = 1 ]; then

@@ -7,14 +7,16 @@
 // It needs a GPU and runs only on a GPU host (scripts/device-check.sh); CI compiles it
 // (scripts/test-kernels.sh) so it cannot rot.
 //
-//   device_golden FATBIN GOLDEN_DIR [--bench] [--spin]
+//   device_golden FATBIN GOLDEN_DIR [--bench] [--spin] [--ctx-blocking]
 //
 // Checks, per golden file:
 //   * dc_preprocess_f32 vs the Java tensor (1e-3; the report gives the worst difference);
 //   * dc_preprocess_f16 vs the Java tensor (one FP16 rounding: |d| <= max(1e-3, |e| * 2^-11));
 //   * dc_depth_range_f32, dc_sample_f32, dc_compact vs the Java range, counts, xyz (1e-3), rgb (exact);
 //   * the FP16 depth path: the *_f16 kernels on the depths rounded to half give exactly what the
-//     *_f32 kernels give on the same (half-representable) values - counts, xyz and rgb bitwise.
+//     *_f32 kernels give on the same (half-representable) values - counts, xyz and rgb bitwise;
+// and the same checks on a realistic batch (8 slots, 504x378 grid, mixed frame sizes, strides
+// 1..4, edges and invalid depth) against the host emulation of the header (emulation.h).
 #include <cuda.h>
 #include <cuda_fp16.h>
 #include <time.h>
@@ -26,9 +28,12 @@
 #include <string>
 #include <vector>
 
+#include "emulation.h"
 #include "golden_io.h"
 
 using namespace golden;
+using emulation::kRangeBlocks;
+using emulation::kTileThreads;
 
 namespace {
 
@@ -48,7 +53,6 @@ void check_cu(CUresult r, const char* what, int line) {
 const int kPreprocessBlockX = 32;
 const int kPreprocessBlockY = 8;
 const int kRangeThreads = 256;
-const int kSampleThreads = 256;
 
 int ceil_div(int a, int b) {
     return (a + b - 1) / b;
@@ -99,28 +103,33 @@ void preprocess(const Kernels& k, bool half, CUdeviceptr frames, CUdeviceptr slo
            n, kPreprocessBlockX, kPreprocessBlockY, s, args);
 }
 
+// Scratch and outputs of the unprojection; tile counts sized for the largest slot's tiles.
 struct PointBuffers {
-    Buf range, z, keep, xyz, rgb, counts;
-    PointBuffers(int n, size_t total) : range(8u * n), z(4 * total), keep(total), xyz(12 * total), rgb(3 * total),
-                                        counts(4u * n) {}
+    Buf range, z, keep, tiles, xyz, rgb, counts;
+    int max_samples;
+    PointBuffers(int n, size_t total, int max_samples)
+        : range(8u * kRangeBlocks * n), z(4 * total), keep(total),
+          tiles(4u * n * ceil_div(std::max(1, max_samples), kTileThreads)), xyz(12 * total), rgb(3 * total),
+          counts(4u * n), max_samples(max_samples) {}
 };
 
 void depth_range(const Kernels& k, bool half, CUdeviceptr depth, int gw, int gh, PointBuffers& pb, int n, CUstream s) {
     void* args[] = {&depth, &gw, &gh, &pb.range.p, &n};
-    launch(half ? k.range_f16 : k.range_f32, n, 1, 1, kRangeThreads, 1, s, args);
+    launch(half ? k.range_f16 : k.range_f32, kRangeBlocks, n, 1, kRangeThreads, 1, s, args);
 }
 
-void sample(const Kernels& k, bool half, CUdeviceptr depth, int gw, int gh, CUdeviceptr slots, int max_samples,
-            PointBuffers& pb, int n, CUstream s) {
-    void* args[] = {&depth, &gw, &gh, &slots, &pb.range.p, &pb.z.p, &pb.keep.p, &n};
-    launch(half ? k.sample_f16 : k.sample_f32, ceil_div(std::max(1, max_samples), kSampleThreads), n, 1,
-           kSampleThreads, 1, s, args);
+void sample(const Kernels& k, bool half, CUdeviceptr depth, int gw, int gh, CUdeviceptr slots, PointBuffers& pb,
+            int n, CUstream s) {
+    void* args[] = {&depth, &gw, &gh, &slots, &pb.range.p, &pb.z.p, &pb.keep.p, &pb.tiles.p, &n};
+    launch(half ? k.sample_f16 : k.sample_f32, ceil_div(std::max(1, pb.max_samples), kTileThreads), n, 1,
+           kTileThreads, 1, s, args);
 }
 
 void compact(const Kernels& k, CUdeviceptr frames, CUdeviceptr slots, int gw, int gh, PointBuffers& pb, int n,
              CUstream s) {
-    void* args[] = {&frames, &slots, &pb.z.p, &pb.keep.p, &gw, &gh, &pb.xyz.p, &pb.rgb.p, &pb.counts.p, &n};
-    launch(k.compact, n, 1, 1, kCompactThreads, 1, s, args);
+    void* args[] = {&frames, &slots, &pb.z.p, &pb.keep.p, &pb.tiles.p, &gw, &gh, &pb.xyz.p, &pb.rgb.p,
+                    &pb.counts.p, &n};
+    launch(k.compact, ceil_div(std::max(1, pb.max_samples), kTileThreads), n, 1, kTileThreads, 1, s, args);
 }
 
 std::vector<uint16_t> to_half_bits(const std::vector<float>& v) {
@@ -205,14 +214,23 @@ struct Cloud {
 // Range, sample, compact on depth already on the device; kept points gathered slot by slot.
 Cloud unproject(const Kernels& k, const Case& c, bool half, CUdeviceptr depth, CUdeviceptr frames, CUdeviceptr slots) {
     const int n = c.n();
-    PointBuffers pb(n, c.total_samples());
+    PointBuffers pb(n, c.total_samples(), c.max_samples());
     depth_range(k, half, depth, c.gw, c.gh, pb, n, 0);
-    sample(k, half, depth, c.gw, c.gh, slots, c.max_samples(), pb, n, 0);
+    sample(k, half, depth, c.gw, c.gh, slots, pb, n, 0);
     compact(k, frames, slots, c.gw, c.gh, pb, n, 0);
     CU(cuCtxSynchronize());
     Cloud out;
     out.counts = pb.counts.get<int32_t>(n);
-    out.range = pb.range.get<float>(2u * n);
+    std::vector<float> parts = pb.range.get<float>(2u * kRangeBlocks * n);
+    for (int b = 0; b < n; b++) {  // the slot's range, as dc_sample reduces the parts
+        float lo = INFINITY, hi = -INFINITY;
+        for (int p = 0; p < kRangeBlocks; p++) {
+            lo = std::min(lo, parts[2u * (b * kRangeBlocks + p)]);
+            hi = std::max(hi, parts[2u * (b * kRangeBlocks + p) + 1]);
+        }
+        out.range.push_back(lo);
+        out.range.push_back(hi);
+    }
     std::vector<float> xyz = pb.xyz.get<float>(3 * c.total_samples());
     std::vector<uint8_t> rgb = pb.rgb.get<uint8_t>(3 * c.total_samples());
     for (int b = 0; b < n; b++) {
@@ -275,6 +293,78 @@ void check_case(const Kernels& k, const Case& c, Checks& ck) {
     for (int v : f.counts) points += v;
     std::printf("  %-16s n=%d tensor %dx%d grid %dx%d: %d points (Java %zu)\n", c.name.c_str(), n, c.norm.out_w,
                 c.norm.out_h, c.gw, c.gh, points, c.xyz.size() / 3);
+}
+
+// ---- a realistic batch, checked against the host emulation --------------------------------------
+
+// Eight slots of mixed frame sizes (720p, 1080p, odd sizes, portrait) and strides 1..4, depth-anything
+// sizes, a depth field with steps (edges) and invalid cells, half-representable so the FP16 and
+// FP32 paths must agree bitwise; expected values from emulation.h (the host build of the header).
+Case realistic_case() {
+    const int sizes[8][2] = {{640, 480}, {1280, 720}, {1920, 1080}, {321, 241}, {480, 640}, {2, 2}, {800, 600}, {97, 61}};
+    Case c;
+    c.name = "realistic_8";
+    c.gw = 504;
+    c.gh = 378;
+    const float mean[3] = {0.485f, 0.456f, 0.406f}, stdv[3] = {0.229f, 0.224f, 0.225f};
+    c.norm = DcNorm{};
+    c.norm.out_w = 504;
+    c.norm.out_h = 378;
+    for (int ch = 0; ch < 3; ch++) {
+        c.norm.scale[ch] = 1.0f / (255.0f * stdv[ch]);
+        c.norm.offset[ch] = -mean[ch] / stdv[ch];
+        c.norm.channel_slot[ch] = ch;
+    }
+    uint32_t points = 0;
+    for (int b = 0; b < 8; b++) {
+        const int fw = sizes[b][0], fh = sizes[b][1], cw = (fw + 1) / 2, chh = (fh + 1) / 2;
+        DcSlot s{};
+        s.y_off = (uint32_t)((c.frames.size() + 255) / 256 * 256);
+        s.u_off = s.y_off + (uint32_t)(fw * fh);
+        s.v_off = s.u_off + (uint32_t)(cw * chh);
+        c.frames.resize(s.v_off + (size_t)cw * chh);
+        for (size_t i = s.y_off; i < c.frames.size(); i++) c.frames[i] = (uint8_t)((i * 2654435761u >> 13) + b * 37);
+        s.width = fw;
+        s.height = fh;
+        s.chroma_width = cw;
+        s.stride = 1 + b % 4;
+        s.samples_w = (c.gw + s.stride - 1) / s.stride;
+        s.samples_h = (c.gh + s.stride - 1) / s.stride;
+        s.point_off = points;
+        points += (uint32_t)(s.samples_w * s.samples_h);
+        DcIntrinsics in = dc_intrinsics(c.gw, c.gh, fw, fh, 50.0f + 5 * b);
+        s.fx = in.fx;
+        s.fy = in.fy;
+        s.cx = in.cx;
+        s.cy = in.cy;
+        s.near_m = 0.3f + 0.1f * b;
+        s.far_m = 4.0f + b;
+        s.edge = b == 5 ? 0.0f : 0.05f * (1 + b % 3);
+        c.slots.push_back(s);
+    }
+    std::vector<float> depth((size_t)8 * c.gw * c.gh);
+    for (int b = 0; b < 8; b++)
+        for (int y = 0; y < c.gh; y++)
+            for (int x = 0; x < c.gw; x++) {
+                float d = 1.0f + 0.5f * std::sin(x * 0.02f + b) * std::cos(y * 0.015f) + ((x / 40 + y / 30) % 3) * 0.4f;
+                size_t i = ((size_t)b * c.gh + y) * c.gw + x;
+                if ((x * 7 + y * 13 + b) % 997 == 0) d = NAN;
+                if ((x * 11 + y * 3 + b) % 1999 == 0) d = INFINITY;
+                depth[i] = d;
+            }
+    c.depth = from_half_bits(to_half_bits(depth));  // half-representable: the FP16 path sees the same values
+    emulation::preprocess(c.frames.data(), c.slots, c.norm, c.tensor);
+    for (int b = 0; b < 8; b++) {
+        const float* d = c.depth.data() + (size_t)b * c.gw * c.gh;
+        float lo, hi;
+        emulation::depth_range(d, c.gw, c.gh, lo, hi);
+        std::vector<float> xyz;
+        std::vector<uint8_t> rgb;
+        c.counts.push_back(emulation::unproject(c.frames.data(), c.slots[b], d, c.gw, c.gh, lo, hi, xyz, rgb));
+        c.xyz.insert(c.xyz.end(), xyz.begin(), xyz.end());
+        c.rgb.insert(c.rgb.end(), rgb.begin(), rgb.end());
+    }
+    return c;
 }
 
 // ---- --bench: one realistic batch, every stage timed with events -----------------------------
@@ -347,7 +437,7 @@ void bench(const Kernels& k) {
         const size_t total = (size_t)n * sw * sh;
         Buf frames(frame_pitch * n), dslots(sizeof(DcSlot) * n), norm(sizeof(DcNorm)),
             input(2u * n * 3 * out_w * out_h), dep(2 * hdepth.size());
-        PointBuffers pb(n, total);
+        PointBuffers pb(n, total, sw * sh);
         CU(cuMemcpyHtoD(dslots.p, slots.data(), dslots.bytes));
         CU(cuMemcpyHtoD(norm.p, &nm, sizeof nm));
         dep.put(hdepth);
@@ -366,7 +456,7 @@ void bench(const Kernels& k) {
             CU(cuEventRecord(ev[2], s));
             depth_range(k, true, dep.p, out_w, out_h, pb, n, s);
             CU(cuEventRecord(ev[3], s));
-            sample(k, true, dep.p, out_w, out_h, dslots.p, sw * sh, pb, n, s);
+            sample(k, true, dep.p, out_w, out_h, dslots.p, pb, n, s);
             CU(cuEventRecord(ev[4], s));
             compact(k, frames.p, dslots.p, out_w, out_h, pb, n, s);
             CU(cuEventRecord(ev[5], s));
@@ -462,19 +552,37 @@ void spin() {
                     flags ? "CU_EVENT_BLOCKING_SYNC" : "CU_EVENT_DEFAULT", wall, cpu, 100.0 * cpu / wall);
         cuEventDestroy(e);
     }
+    // Stream synchronize follows the context's scheduling flags (CudaDriver sets BLOCKING_SYNC).
+    unsigned ctx_flags = 0;
+    CU(cuCtxGetFlags(&ctx_flags));
+    CUstream st;
+    CU(cuStreamCreate(&st, CU_STREAM_NON_BLOCKING));
+    double cpu = 0, wall = 0;
+    for (int i = 0; i < 10; i++) {
+        dc_test_sleep<<<1, 1, 0, st>>>(cycles);
+        double c0 = thread_cpu_ms(), w0 = wall_ms();
+        CU(cuStreamSynchronize(st));
+        cpu += thread_cpu_ms() - c0;
+        wall += wall_ms() - w0;
+    }
+    std::printf("  cuStreamSynchronize, ctx %s waited %7.1f ms wall, used %7.1f ms CPU (%.0f %% of a core)\n",
+                (ctx_flags & CU_CTX_SCHED_MASK) == CU_CTX_SCHED_BLOCKING_SYNC ? "BLOCKING_SYNC" : "default      ", wall,
+                cpu, 100.0 * cpu / wall);
+    cuStreamDestroy(st);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: device_golden FATBIN GOLDEN_DIR [--bench] [--spin]\n");
+        std::fprintf(stderr, "usage: device_golden FATBIN GOLDEN_DIR [--bench] [--spin] [--ctx-blocking]\n");
         return 2;
     }
-    bool want_bench = false, want_spin = false;
+    bool want_bench = false, want_spin = false, ctx_blocking = false;
     for (int i = 3; i < argc; i++) {
         want_bench |= std::string(argv[i]) == "--bench";
         want_spin |= std::string(argv[i]) == "--spin";
+        ctx_blocking |= std::string(argv[i]) == "--ctx-blocking";
     }
     std::ifstream in(argv[1], std::ios::binary);
     std::vector<char> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -492,6 +600,9 @@ int main(int argc, char** argv) {
     CU(cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev));
     CU(cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev));
     CU(cuDriverGetVersion(&driver));
+    if (ctx_blocking) {  // as CudaDriver does before it retains the primary context
+        CU(cuDevicePrimaryCtxSetFlags(dev, CU_CTX_SCHED_BLOCKING_SYNC));
+    }
     CUcontext ctx;
     CU(cuDevicePrimaryCtxRetain(&ctx, dev));
     CU(cuCtxSetCurrent(ctx));
@@ -505,8 +616,9 @@ int main(int argc, char** argv) {
         Golden g = read_golden(std::string(argv[2]) + "/" + f);
         check_case(k, load_case(f.substr(0, f.size() - 4), g), ck);
     }
-    std::printf("device golden: %zu golden files, worst float difference %.3g (tolerance %g)\n", files.size(),
-                ck.worst, (double)kTolerance);
+    check_case(k, realistic_case(), ck);  // realistic sizes vs the host emulation of the same header
+    std::printf("device golden: %zu golden files + 1 realistic batch, worst float difference %.3g (tolerance %g)\n",
+                files.size(), ck.worst, (double)kTolerance);
     std::printf("%d passed, %d failed\n", ck.passed, ck.failed);
     if (want_bench) bench(k);
     if (want_spin) spin();

@@ -21,7 +21,6 @@
 namespace golden {
 
 inline const float kTolerance = 1e-3f;
-inline const int kCompactThreads = 512;  // LaunchGeometry.COMPACT_THREADS
 
 struct Record {
     char type = 0;

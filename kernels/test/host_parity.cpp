@@ -3,15 +3,16 @@
 // server/src/test/java/dev/depthcast/process/GoldenVectorsTest.java) and checks the results
 // agree within 1e-3 (floats), exactly (point counts, colours, struct layout).
 //
-// It emulates each kernel's thread structure on the host: preprocess per output pixel, depth
-// range per slot, sample + keep flag per sample, and the compaction's chunked exclusive scan
-// with the same per-thread chunks (dc_chunk) as the 512-thread block on the device.
+// It emulates each kernel's thread structure on the host (emulation.h): preprocess per output
+// pixel, the depth range in the kernel's parts, sample + keep flag per sample, and the compaction's
+// tile counts and in-tile ranks, with the same 256-sample tiles as the device.
 //
 //   g++ -std=c++17 -O2 -Wall -Wextra -Werror -ffp-contract=off -I kernels
 //       kernels/test/host_parity.cpp -o kernels/build/host_parity
 //   kernels/build/host_parity kernels/golden
 // (scripts/test-kernels.sh does exactly this.)
 #include "depthcast_math.cuh"
+#include "emulation.h"
 #include "golden_io.h"
 
 #include <algorithm>
@@ -27,90 +28,7 @@
 namespace {
 
 using namespace golden;
-
-struct FloatLoad {
-    const float* p;
-    float operator()(size_t i) const { return p[i]; }
-};
-
-// Host emulation of dc_preprocess_*: every (b, ox, oy) thread.
-void preprocess(const uint8_t* frames, const std::vector<DcSlot>& slots, const DcNorm& n, std::vector<float>& out) {
-    out.assign(slots.size() * 3u * (size_t)n.out_w * (size_t)n.out_h, NAN);
-    for (size_t b = 0; b < slots.size(); b++) {
-        for (int oy = 0; oy < n.out_h; oy++) {
-            for (int ox = 0; ox < n.out_w; ox++) {
-                float value[3];
-                dc_preprocess_pixel(frames, slots[b], n, ox, oy, value);
-                for (int c = 0; c < 3; c++) {
-                    out[dc_nchw_index((int)b, n.channel_slot[c], ox, oy, n.out_w, n.out_h)] = value[c];
-                }
-            }
-        }
-    }
-}
-
-// Host emulation of dc_depth_range_* (the reduction order does not matter for min/max).
-void depth_range(const float* depth, int gw, int gh, float& lo, float& hi) {
-    lo = INFINITY;
-    hi = -INFINITY;
-    for (size_t i = 0; i < (size_t)gw * (size_t)gh; i++) {
-        dc_range_add(depth[i], lo, hi);
-    }
-}
-
-// Host emulation of dc_sample_* and dc_compact for slot s: returns the points in output order.
-int unproject(const uint8_t* frames, const DcSlot& s, const float* depth, int gw, int gh, float lo, float hi,
-              std::vector<float>& xyz, std::vector<uint8_t>& rgb) {
-    const int total = s.samples_w * s.samples_h;
-    std::vector<float> z(total);
-    std::vector<uint8_t> keep(total);
-    FloatLoad load{depth};
-    for (int k = 0; k < total; k++) {
-        int i = k % s.samples_w;
-        int j = k / s.samples_w;
-        z[k] = dc_sample_metres(load, gw, s, lo, hi, i, j);
-        keep[k] = dc_sample_valid(load, gw, s, lo, hi, i, j, z[k]) ? 1 : 0;
-    }
-    // Phase 1: per-thread counts over contiguous chunks; phase 2: exclusive scan; phase 3: writes.
-    std::vector<int> mine(kCompactThreads, 0);
-    for (int t = 0; t < kCompactThreads; t++) {
-        int begin, end;
-        dc_chunk(t, kCompactThreads, total, begin, end);
-        for (int k = begin; k < end; k++) {
-            mine[t] += keep[k];
-        }
-    }
-    std::vector<int> first(kCompactThreads, 0);
-    for (int t = 1; t < kCompactThreads; t++) {
-        first[t] = first[t - 1] + mine[t - 1];
-    }
-    const int count = first[kCompactThreads - 1] + mine[kCompactThreads - 1];
-    xyz.assign((size_t)count * 3, NAN);
-    rgb.assign((size_t)count * 3, 0);
-    // Threads in reverse, to show the result does not depend on the order threads run in.
-    for (int t = kCompactThreads - 1; t >= 0; t--) {
-        int begin, end;
-        dc_chunk(t, kCompactThreads, total, begin, end);
-        int at = first[t];
-        for (int k = begin; k < end; k++) {
-            if (!keep[k]) {
-                continue;
-            }
-            int u = (k % s.samples_w) * s.stride;
-            int v = (k / s.samples_w) * s.stride;
-            DcXyz p = dc_unproject(u, v, z[k], s);
-            DcRgb8 c = dc_point_colour(frames, s, gw, gh, u, v);
-            xyz[at * 3] = p.x;
-            xyz[at * 3 + 1] = p.y;
-            xyz[at * 3 + 2] = p.z;
-            rgb[at * 3] = c.r;
-            rgb[at * 3 + 1] = c.g;
-            rgb[at * 3 + 2] = c.b;
-            at++;
-        }
-    }
-    return count;
-}
+using namespace emulation;
 
 void check_single(const std::string& name, const Golden& g, Checks& ck) {
     const int fw = g.integer("frame_w");
@@ -225,17 +143,6 @@ void check_units(Checks& ck) {
               "units: non-finite depth is invalid");
     ck.expect(dc_jump(1.0f, 1.2f, 0.1f) && !dc_jump(1.0f, 1.05f, 0.1f) && !dc_jump(1.0f, NAN, 0.1f),
               "units: edge jump test");
-    int covered = 0;
-    bool ordered = true;
-    int prev_end = 0;
-    for (int t = 0; t < kCompactThreads; t++) {
-        int b, e;
-        dc_chunk(t, kCompactThreads, 21168, b, e);
-        ordered = ordered && b == prev_end && e >= b;
-        prev_end = e;
-        covered += e - b;
-    }
-    ck.expect(ordered && covered == 21168, "units: chunks tile the samples in order");
     DcSlot s{};
     s.cx = 4.0f;
     s.cy = 3.0f;

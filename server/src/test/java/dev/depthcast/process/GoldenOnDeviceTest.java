@@ -85,7 +85,7 @@ class GoldenOnDeviceTest {
         Device dDepth = upload(gpu, floats(depth));
         Device out32 = gpu.allocDevice(4L * n * 3 * inW * inH);
         Device out16 = gpu.allocDevice(2L * n * 3 * inW * inH);
-        Device range = gpu.allocDevice(8L * n);
+        Device range = gpu.allocDevice(8L * LaunchGeometry.RANGE_BLOCKS * n);
         Device z = gpu.allocDevice(4L * capacity);
         Device keep = gpu.allocDevice(capacity);
         Device xyz = gpu.allocDevice(12L * capacity);
@@ -100,8 +100,11 @@ class GoldenOnDeviceTest {
             maxSamples = Math.max(maxSamples, table.getInt(b * SlotTable.SLOT_BYTES + 28) * table.getInt(b * SlotTable.SLOT_BYTES + 32));
         }
         gpu.launch(KernelNames.RANGE_F32, LaunchGeometry.range(n), cs, dDepth, gw, gh, range, n);
-        gpu.launch(KernelNames.SAMPLE_F32, LaunchGeometry.sample(maxSamples, n), cs, dDepth, gw, gh, dSlots, range, z, keep, n);
-        gpu.launch(KernelNames.COMPACT, LaunchGeometry.compact(n), cs, dFrames, dSlots, z, keep, gw, gh, xyz, rgb, counts, n);
+        Device tiles = gpu.allocDevice(4L * n * LaunchGeometry.tiles(maxSamples));
+        gpu.launch(KernelNames.SAMPLE_F32, LaunchGeometry.sample(maxSamples, n), cs, dDepth, gw, gh, dSlots, range, z, keep,
+                tiles, n);
+        gpu.launch(KernelNames.COMPACT, LaunchGeometry.compact(maxSamples, n), cs, dFrames, dSlots, z, keep, tiles, gw, gh,
+                xyz, rgb, counts, n);
         ByteBuffer t32 = download(gpu, out32, 4L * n * 3 * inW * inH);
         float[] got = new float[n * 3 * inW * inH];
         t32.asFloatBuffer().get(got);

@@ -93,8 +93,14 @@ public record BufferPlan(int maxBatch, int inputHeight, int inputWidth, int grid
         return 4L * maxBatch;
     }
 
+    /** lo, hi of each of a slot's RANGE_BLOCKS parts. */
     public long rangeBytes() {
-        return 8L * maxBatch;
+        return 8L * LaunchGeometry.RANGE_BLOCKS * maxBatch;
+    }
+
+    /** Kept count of each tile of samples, for the largest slot (stride 1). */
+    public long tileCountsBytes() {
+        return 4L * maxBatch * LaunchGeometry.tiles(gridHeight * gridWidth);
     }
 
     public long normBytes() {
@@ -110,7 +116,7 @@ public record BufferPlan(int maxBatch, int inputHeight, int inputWidth, int grid
     /** Device bytes, both sets, excluding TensorRT's own activation memory. */
     public long deviceBytes() {
         return inputBytes() + depthBytes() + zBytes() + keepBytes() + xyzBytes() + rgbBytes() + countsBytes()
-                + rangeBytes() + normBytes() + SETS * (frameCapacity + slotTableBytes());
+                + rangeBytes() + tileCountsBytes() + normBytes() + SETS * (frameCapacity + slotTableBytes());
     }
 
     /** Pinned host bytes of one set: frames + slot table (up), xyz + rgb + counts (down). */

@@ -17,8 +17,8 @@ public final class KernelNames {
     public static final List<Kernel> ALL = List.of(
             new Kernel(PREPROCESS_F16, 5), new Kernel(PREPROCESS_F32, 5),
             new Kernel(RANGE_F16, 5), new Kernel(RANGE_F32, 5),
-            new Kernel(SAMPLE_F16, 8), new Kernel(SAMPLE_F32, 8),
-            new Kernel(COMPACT, 10));
+            new Kernel(SAMPLE_F16, 9), new Kernel(SAMPLE_F32, 9),
+            new Kernel(COMPACT, 11));
 
     public record Kernel(String name, int parameters) {
     }

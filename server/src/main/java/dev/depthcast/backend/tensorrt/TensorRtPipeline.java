@@ -102,6 +102,7 @@ public final class TensorRtPipeline implements DepthPipeline {
     private final Device rgb;
     private final Device counts;
     private final Device range;
+    private final Device tileCounts;
     private final Device norm;
     private final BufferSet[] sets = new BufferSet[BufferPlan.SETS];
     private final DoubleBuffering ring = new DoubleBuffering();
@@ -203,6 +204,7 @@ public final class TensorRtPipeline implements DepthPipeline {
         rgb = cuda.allocDevice(plan.rgbBytes());
         counts = cuda.allocDevice(plan.countsBytes());
         range = cuda.allocDevice(plan.rangeBytes());
+        tileCounts = cuda.allocDevice(plan.tileCountsBytes());
         norm = cuda.allocDevice(plan.normBytes());
         for (int i = 0; i < sets.length; i++) {
             sets[i] = new BufferSet();
@@ -360,9 +362,9 @@ public final class TensorRtPipeline implements DepthPipeline {
         cuda.launch(half ? KernelNames.RANGE_F16 : KernelNames.RANGE_F32, LaunchGeometry.range(n), cs, depth,
                 gridWidth, gridHeight, range, n);
         cuda.launch(half ? KernelNames.SAMPLE_F16 : KernelNames.SAMPLE_F32, LaunchGeometry.sample(layout.maxSamples(), n),
-                cs, depth, gridWidth, gridHeight, s.slots, range, z, keep, n);
-        cuda.launch(KernelNames.COMPACT, LaunchGeometry.compact(n), cs, s.frames, s.slots, z, keep, gridWidth,
-                gridHeight, xyz, rgb, counts, n);
+                cs, depth, gridWidth, gridHeight, s.slots, range, z, keep, tileCounts, n);
+        cuda.launch(KernelNames.COMPACT, LaunchGeometry.compact(layout.maxSamples(), n), cs, s.frames, s.slots, z, keep,
+                tileCounts, gridWidth, gridHeight, xyz, rgb, counts, n);
         cuda.record(s.unprojected, cs);
         cuda.copyToHost(s.hostCounts, counts, 4L * n, cs);
         cuda.copyToHost(s.hostXyz, xyz, 12L * layout.totalSamples(), cs);

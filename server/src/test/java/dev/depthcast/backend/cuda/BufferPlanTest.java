@@ -33,12 +33,13 @@ class BufferPlanTest {
                     assertEquals(4L * n * px, plan.zBytes());
                     assertEquals(n * px, plan.keepBytes());
                     assertEquals(4L * n, plan.countsBytes());
-                    assertEquals(8L * n, plan.rangeBytes());
+                    assertEquals(8L * 64 * n, plan.rangeBytes());
+                    assertEquals(4L * n * ((px + 255) / 256), plan.tileCountsBytes());
                     assertEquals((long) n * SlotTable.SLOT_BYTES, plan.slotTableBytes());
                     assertEquals(n * BufferPlan.frameSlotBytes(1920, 1080), plan.frameCapacity());
                     assertEquals(plan.inputBytes() + plan.depthBytes() + plan.zBytes() + plan.keepBytes()
                             + plan.xyzBytes() + plan.rgbBytes() + plan.countsBytes() + plan.rangeBytes()
-                            + plan.normBytes() + 2 * (plan.frameCapacity() + plan.slotTableBytes()), plan.deviceBytes());
+                            + plan.tileCountsBytes() + plan.normBytes() + 2 * (plan.frameCapacity() + plan.slotTableBytes()), plan.deviceBytes());
                     assertEquals(2 * (plan.frameCapacity() + plan.slotTableBytes() + plan.xyzBytes() + plan.rgbBytes()
                             + plan.countsBytes()), plan.pinnedBytes());
                 }

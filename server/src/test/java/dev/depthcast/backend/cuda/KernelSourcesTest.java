@@ -26,7 +26,10 @@ class KernelSourcesTest {
     void blockSizesFitTheKernelsSharedArrays() {
         assertEquals(KernelSources.define("unproject.cu", "DC_RANGE_THREADS"), LaunchGeometry.RANGE_THREADS);
         assertTrue(Integer.bitCount(LaunchGeometry.RANGE_THREADS) == 1, "tree reduction needs a power of two");
-        assertTrue(LaunchGeometry.COMPACT_THREADS <= KernelSources.define("unproject.cu", "DC_COMPACT_MAX_THREADS"));
+        assertEquals(KernelSources.define("unproject.cu", "DC_RANGE_BLOCKS"), LaunchGeometry.RANGE_BLOCKS);
+        assertTrue(Integer.bitCount(LaunchGeometry.RANGE_BLOCKS) == 1, "tree reduction of the parts");
+        assertEquals(KernelSources.define("unproject.cu", "DC_SAMPLE_THREADS"), LaunchGeometry.SAMPLE_THREADS);
+        assertEquals(0, LaunchGeometry.SAMPLE_THREADS % 32, "warp ballots over whole warps");
     }
 
     @Test

@@ -28,15 +28,21 @@ class LaunchGeometryTest {
     }
 
     @Test
-    void sampleCoversTheLargestSlotRangeAndCompactOneBlockPerSlot() {
+    void sampleAndCompactTileTheLargestSlotAlikeAndRangeSpreadsEachSlot() {
         LaunchGeometry.Launch s = LaunchGeometry.sample(504 * 378, 8);
         assertTrue((long) s.gridX() * s.blockX() >= 504 * 378);
+        assertTrue((long) (s.gridX() - 1) * s.blockX() < 504 * 378, "no all-idle tile");
         assertEquals(8, s.gridY());
         assertEquals(1, LaunchGeometry.sample(0, 1).gridX());
-        assertEquals(8, LaunchGeometry.range(8).gridX());
-        assertEquals(LaunchGeometry.RANGE_THREADS, LaunchGeometry.range(8).blockX());
-        assertEquals(8, LaunchGeometry.compact(8).gridX());
-        assertEquals(LaunchGeometry.COMPACT_THREADS, LaunchGeometry.compact(8).blockX());
+        assertEquals(83, LaunchGeometry.sample(168 * 126, 1).gridX(), "stride 3: 21168 samples in 83 tiles");
+        // dc_compact indexes the tile counts dc_sample wrote by gridDim.x: both grids must match.
+        assertEquals(s, LaunchGeometry.compact(504 * 378, 8));
+        LaunchGeometry.Launch r = LaunchGeometry.range(8);
+        assertEquals(LaunchGeometry.RANGE_BLOCKS, r.gridX());
+        assertEquals(8, r.gridY());
+        assertEquals(LaunchGeometry.RANGE_THREADS, r.blockX());
+        assertTrue(LaunchGeometry.RANGE_BLOCKS <= LaunchGeometry.SAMPLE_THREADS,
+                "dc_sample reduces the parts with one thread each");
     }
 
     @Test

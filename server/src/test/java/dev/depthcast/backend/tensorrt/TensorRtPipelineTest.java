@@ -76,8 +76,8 @@ class TensorRtPipelineTest {
         assertEquals(plan.inputBytes(), input.bytes());
         assertEquals(plan.depthBytes(), depth.bytes());
         assertEquals(List.of(8), engine[0].batches, "output shape read at the max batch");
-        // 9 single buffers + 2 sets x (frames, slots); pinned: 2 sets x 5 (the norm staging was freed)
-        assertEquals(13, gpu.devices.size());
+        // 10 single buffers + 2 sets x (frames, slots); pinned: 2 sets x 5 (the norm staging was freed)
+        assertEquals(14, gpu.devices.size());
         assertEquals(10, gpu.pinned.size());
         assertTrue(gpu.devices.stream().anyMatch(d -> d.bytes() == SlotTable.NORM_BYTES
                 && Arrays.equals(d.memory, SlotTable.encodeNorm(DA2))), "DcNorm uploaded");
