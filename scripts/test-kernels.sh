@@ -6,13 +6,21 @@
 #   2. builds kernels/test/host_parity.cpp with g++ -Wall -Wextra -Werror - the same
 #      kernels/depthcast_math.cuh the kernels compile - and runs it over the golden vectors in
 #      kernels/golden, which the Java CPU path reproduces too (GoldenVectorsTest).
-# Fails on any error. About 10 s on a 2-core machine.
+# Fails on any error. About 15 s on a 2-core machine.
+#   --run   on a machine with a GPU and nvcc (no JDK or TensorRT needed): then also run the real
+#           kernels there over the golden vectors and a realistic batch (scripts/device-check.sh).
 # Without nvcc, step 1 is skipped with a loud message (the host test still runs) unless
 # DEPTHCAST_REQUIRE_NVCC=1, which CI should set so that a missing toolkit cannot pass silently.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="$ROOT/kernels/build"
+RUN=0
+case "${1:-}" in
+  --run) RUN=1 ;;
+  "") ;;
+  *) echo "test-kernels: unknown argument '$1' (the only one is --run)" >&2; exit 2 ;;
+esac
 mkdir -p "$BUILD"
 
 echo "== nvcc: kernels"
@@ -36,3 +44,8 @@ CXX="${CXX:-g++}"
 "$CXX" -std=c++17 -O2 -Wall -Wextra -Werror -ffp-contract=off -I "$ROOT/kernels" \
   "$ROOT/kernels/test/host_parity.cpp" -o "$BUILD/host_parity"
 "$BUILD/host_parity" "$ROOT/kernels/golden"
+
+if [ "$RUN" = 1 ]; then
+  echo "== GPU: the kernels on the device (scripts/device-check.sh)"
+  "$ROOT/scripts/device-check.sh"
+fi
