@@ -1,7 +1,7 @@
 package dev.depthcast.schedule;
 
 import dev.depthcast.ingest.LatestFrameMailbox;
-import dev.depthcast.out.ResultSink;
+import dev.depthcast.delivery.ResultSink;
 import dev.depthcast.process.UnprojectParams;
 
 /**

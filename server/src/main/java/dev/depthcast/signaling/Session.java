@@ -1,6 +1,6 @@
 package dev.depthcast.signaling;
 
-import dev.depthcast.out.WebSocketResultSink;
+import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.schedule.ClientSlot;
 import dev.depthcast.webrtc.PeerSession;
 

@@ -3,7 +3,7 @@ package dev.depthcast.signaling;
 import dev.depthcast.ingest.LatestFrameMailbox;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.metrics.PipelineMetrics.Drop;
-import dev.depthcast.out.WebSocketResultSink;
+import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.ClientSlot;
 import dev.depthcast.schedule.InferenceExecutor;

@@ -3,7 +3,7 @@ package dev.depthcast.backend;
 import dev.depthcast.ingest.LatestFrameMailbox;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.model.Preset;
-import dev.depthcast.out.ResultSink;
+import dev.depthcast.delivery.ResultSink;
 import dev.depthcast.process.Frames;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.ClientSlot;

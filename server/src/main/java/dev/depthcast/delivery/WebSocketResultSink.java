@@ -1,4 +1,4 @@
-package dev.depthcast.out;
+package dev.depthcast.delivery;
 
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.metrics.PipelineMetrics.Drop;

@@ -1,4 +1,4 @@
-package dev.depthcast.out;
+package dev.depthcast.delivery;
 
 /** Where one client's encoded results go (its WebSocket, or a test's collector). */
 public interface ResultSink {
