@@ -3,6 +3,7 @@ package dev.depthcast.schedule;
 import dev.depthcast.DepthcastServer;
 import dev.depthcast.client.DepthcastClient;
 import dev.depthcast.config.ServerConfig;
+import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.webrtc.WebRtcEngine;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -28,9 +29,8 @@ class AdmissionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = DepthcastServer.start(ServerConfig.defaults()
-                .withBackend("simulated", ServerConfig.SimulatedCost.parse("5+1"))
-                .withScheduling(4, Duration.ofMillis(4), 2));
+        server = DepthcastServer.start(ServerConfig.builder()
+                .simulated(SimulatedCost.parse("5+1")).maxBatch(4).maxWait(Duration.ofMillis(4)).maxClients(2).build());
         base = URI.create("http://127.0.0.1:" + server.port());
         webrtc = new WebRtcEngine();
     }

@@ -3,7 +3,7 @@ package dev.depthcast.loadtest;
 import dev.depthcast.backend.BatchItem;
 import dev.depthcast.backend.HostPipeline;
 import dev.depthcast.backend.simulated.SimulatedGpuModel;
-import dev.depthcast.config.ServerConfig.SimulatedCost;
+import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.PointCloud;
