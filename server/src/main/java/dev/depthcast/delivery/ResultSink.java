@@ -6,11 +6,14 @@ public interface ResultSink {
     /** Hands over an encoded message; must not block. Older unsent results may be dropped for it. */
     void publish(byte[] message);
 
-    /** Tells the client a frame could not be processed (e.g. the model failed). Must not block. */
-    void error(String message);
+    /**
+     * Tells the client a frame could not be processed, in a short reason fit for a browser (never
+     * exception text: that goes to the server log). Must not block.
+     */
+    void error(String reason);
 
-    /** Results this sink dropped because a newer one replaced them before they could be sent. */
-    default long superseded() {
-        return 0;
+    /** True once the client has left: its results are dropped as client-gone, not encoded. */
+    default boolean clientGone() {
+        return false;
     }
 }

@@ -170,9 +170,9 @@ public final class SignalingApi {
         for (Session s : sessions.all()) {
             list.add(new JsonObject().put("id", SessionRegistry.shortId(s.id()))
                     .put("state", s.peer().state().name().toLowerCase())
-                    .put("framesIn", s.slot().mailbox().offered())
-                    .put("droppedInMailbox", s.slot().mailbox().dropped())
-                    .put("resultsSuperseded", s.sink().superseded()));
+                    .put("framesIn", s.mailbox().offered())
+                    .put("droppedInMailbox", s.drops().count(PipelineMetrics.Drop.MAILBOX_REPLACED))
+                    .put("resultsSuperseded", s.drops().count(PipelineMetrics.Drop.RESULT_SUPERSEDED)));
         }
         out.put("sessions", list);
         ctx.response().putHeader("content-type", "application/json").end(out.encodePrettily());

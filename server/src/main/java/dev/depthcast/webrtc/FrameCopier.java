@@ -2,7 +2,7 @@ package dev.depthcast.webrtc;
 
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.ingest.LatestFrameMailbox;
-import dev.depthcast.metrics.WallClock;
+import dev.depthcast.metrics.FrameTimes;
 import dev.onvoid.webrtc.media.video.I420Buffer;
 import dev.onvoid.webrtc.media.video.VideoFrame;
 import dev.onvoid.webrtc.media.video.VideoTrackSink;
@@ -48,8 +48,7 @@ final class FrameCopier implements VideoTrackSink {
             byte[] u = copyPlane(buffer.getDataU(), buffer.getStrideU(), cw, ch);
             byte[] v = copyPlane(buffer.getDataV(), buffer.getStrideV(), cw, ch);
             long t1 = System.nanoTime();
-            mailbox.offer(new I420Frame(w, h, y, u, v, ++seq, frame.timestampNs / 1000, t1,
-                    WallClock.epochMicros(), (t1 - t0) / 1e6));
+            mailbox.offer(new I420Frame(w, h, y, u, v, ++seq, frame.timestampNs / 1000, FrameTimes.copied(t0, t1)));
         } finally {
             frame.release();
         }

@@ -1,6 +1,8 @@
 package dev.depthcast.delivery;
 
+import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
+import dev.depthcast.metrics.PipelineMetrics.Drop;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
@@ -25,6 +27,7 @@ class WebSocketResultSinkTest {
     static Vertx vertx;
     static HttpServer server;
     static volatile WebSocketResultSink sink;
+    static ClientDrops drops;
 
     @BeforeAll
     static void start() throws Exception {
@@ -37,7 +40,8 @@ class WebSocketResultSinkTest {
 
     @BeforeEach
     void newSink() {
-        sink = new WebSocketResultSink(vertx, new PipelineMetrics());
+        drops = new ClientDrops(new PipelineMetrics());
+        sink = new WebSocketResultSink(vertx, new PipelineMetrics(), drops);
     }
 
     @AfterAll
@@ -78,7 +82,7 @@ class WebSocketResultSinkTest {
         }
         assertEquals(published, received.get(received.size() - 1), "the newest result arrives last");
         assertTrue(received.size() < published / 4, "most stale results were superseded, got " + received.size());
-        assertTrue(sink.superseded() >= published - received.size() - 1);
+        assertTrue(drops.count(Drop.RESULT_SUPERSEDED) >= published - received.size() - 1);
         for (int i = 1; i < received.size(); i++) {
             assertTrue(received.get(i) > received.get(i - 1), "in order, none repeated");
         }
@@ -93,7 +97,7 @@ class WebSocketResultSinkTest {
     void resultsWaitForTheSocketOnlyAsTheNewestOne() throws Exception {
         sink.publish(message(1));
         sink.publish(message(2));
-        assertEquals(1, sink.superseded());
+        assertEquals(1, drops.count(Drop.RESULT_SUPERSEDED));
         List<Integer> received = new CopyOnWriteArrayList<>();
         java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
         java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
