@@ -1,7 +1,6 @@
-package dev.depthcast;
+package dev.depthcast.client;
 
-import dev.depthcast.client.DepthcastClient;
-import dev.depthcast.client.FramePainter;
+import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.process.Yuv;
 import dev.depthcast.webrtc.WebRtcEngine;

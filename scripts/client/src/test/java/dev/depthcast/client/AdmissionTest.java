@@ -1,7 +1,6 @@
-package dev.depthcast.schedule;
+package dev.depthcast.client;
 
 import dev.depthcast.DepthcastServer;
-import dev.depthcast.client.DepthcastClient;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.webrtc.WebRtcEngine;
@@ -53,7 +52,7 @@ class AdmissionTest {
     void theSessionPastMaxClientsIsRefusedWithTheReasonAndASlotFreesOnClose() throws Exception {
         try (DepthcastClient first = connect(); DepthcastClient second = connect()) {
             assertEquals(2, stats().getJsonObject("metrics").getInteger("sessions"));
-            DepthcastClient.RefusedException refused = assertThrows(DepthcastClient.RefusedException.class,
+            RefusedException refused = assertThrows(RefusedException.class,
                     AdmissionTest::connect);
             assertEquals(503, refused.status());
             assertTrue(refused.getMessage().contains("server full") && refused.getMessage().contains("--max-clients 2"),

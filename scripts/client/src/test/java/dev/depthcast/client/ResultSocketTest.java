@@ -1,5 +1,6 @@
-package dev.depthcast.delivery;
+package dev.depthcast.client;
 
+import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.metrics.PipelineMetrics.Drop;
@@ -20,8 +21,12 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A client that stops reading gets the newest result when it resumes, never a backlog. */
-class WebSocketResultSinkTest {
+/**
+ * The server's results socket ({@link WebSocketResultSink}) against real WebSocket clients: a client
+ * that stops reading gets the newest result when it resumes, never a backlog. (Its latest-wins
+ * state machine is unit-tested in the server module; here the socket, the JDK client and Vert.x.)
+ */
+class ResultSocketTest {
 
     static final int MESSAGE = 330_000;
     static Vertx vertx;
@@ -99,26 +104,12 @@ class WebSocketResultSinkTest {
         sink.publish(message(2));
         assertEquals(1, drops.count(Drop.RESULT_SUPERSEDED));
         List<Integer> received = new CopyOnWriteArrayList<>();
-        java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
         java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(java.net.URI.create("ws://127.0.0.1:" + server.actualPort() + "/"),
-                        new java.net.http.WebSocket.Listener() {
-                            @Override
-                            public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket w,
-                                    ByteBuffer data, boolean last) {
-                                byte[] chunk = new byte[data.remaining()];
-                                data.get(chunk);
-                                partial.write(chunk, 0, chunk.length);
-                                if (last) {
-                                    byte[] whole = partial.toByteArray();
-                                    partial.reset();
-                                    assertEquals(MESSAGE, whole.length);
-                                    received.add(ByteBuffer.wrap(whole).getInt());
-                                }
-                                w.request(1);
-                                return null;
-                            }
-                        }).get(10, TimeUnit.SECONDS);
+                        new WholeMessages(whole -> {
+                            assertEquals(MESSAGE, whole.length);
+                            received.add(ByteBuffer.wrap(whole).getInt());
+                        }, text -> { })).get(10, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (received.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
