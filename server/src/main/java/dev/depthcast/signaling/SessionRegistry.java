@@ -59,22 +59,15 @@ public final class SessionRegistry implements AutoCloseable {
         metrics.countSessionsWith(sessions::size);
     }
 
-    /** Refused admission: the server is full. */
-    public static final class FullException extends RuntimeException {
-        FullException(String message) {
-            super(message);
-        }
-    }
-
     /** The new session and its SDP answer. */
     public record Created(String id, String answerSdp) {
     }
 
-    /** Negotiates on a worker thread (libwebrtc's calls block briefly); fails with FullException or SignalingException. */
+    /** Negotiates on a worker thread (libwebrtc's calls block briefly); fails with ServerFullException or NegotiationException. */
     public Future<Created> create(OfferSdp offer, boolean trickle) {
         if (reserved.incrementAndGet() > maxClients) {
             reserved.decrementAndGet();
-            return Future.failedFuture(new FullException("server full: " + maxClients + " of " + maxClients
+            return Future.failedFuture(new ServerFullException("server full: " + maxClients + " of " + maxClients
                     + " sessions in use (--max-clients " + maxClients + "); try again later"));
         }
         String id = SessionIds.next();

@@ -14,7 +14,8 @@ import java.nio.ByteBuffer;
 /**
  * Runs on the decoder's native thread for every frame: copies the I420 planes into a tight
  * {@link I420Frame}, drops it into the client's mailbox, releases the native frame, returns.
- * No inference, no locks, no waiting (blocking here slows the whole stream — FACTS.md).
+ * No inference, no locks, no waiting: blocking here slows the whole stream (measured: a 50 ms
+ * block cut a 30 fps stream to 20 fps and grew memory).
  */
 final class FrameCopier implements VideoTrackSink {
 
