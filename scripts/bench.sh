@@ -8,7 +8,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 jar=scripts/loadtest/target/depthcast-loadtest.jar
-if [[ ! -f $jar || -n $(find pom.xml server/pom.xml server/src/main scripts/loadtest/pom.xml scripts/loadtest/src/main \
+if [[ ! -f $jar || -n $(find pom.xml server/pom.xml server/src/main scripts/client/pom.xml scripts/client/src/main scripts/loadtest/pom.xml scripts/loadtest/src/main \
       -newer "$jar" -print -quit) ]]; then
   echo "bench.sh: building (mvn package)…" >&2
   mvn -q -B -DskipTests -pl scripts/loadtest -am package >&2

@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jar=$root/scripts/loadtest/target/depthcast-loadtest.jar
-if [[ ! -f $jar || -n $(cd "$root" && find pom.xml server/pom.xml server/src/main scripts/loadtest/pom.xml \
+if [[ ! -f $jar || -n $(cd "$root" && find pom.xml server/pom.xml server/src/main scripts/client/pom.xml scripts/client/src/main scripts/loadtest/pom.xml \
       scripts/loadtest/src/main -newer "$jar" -print -quit) ]]; then
   echo "loadtest.sh: building the load tester (mvn package)…" >&2
   (cd "$root" && mvn -q -B -DskipTests -pl scripts/loadtest -am package) >&2

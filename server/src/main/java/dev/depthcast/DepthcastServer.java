@@ -3,6 +3,7 @@ package dev.depthcast;
 import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.config.ServerConfig;
+import dev.depthcast.delivery.ResultDelivery;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
@@ -26,7 +27,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Wires the data path: WebRTC in → mailboxes → inference executor → fan-out → WebSockets out,
+ * Wires the data path: WebRTC in → mailboxes → inference executor → delivery → WebSockets out,
  * with the signaling API, the page and the metrics on one HTTP server.
  */
 public final class DepthcastServer implements AutoCloseable {
@@ -37,6 +38,7 @@ public final class DepthcastServer implements AutoCloseable {
     private final PipelineMetrics metrics = new PipelineMetrics();
     private final Vertx vertx;
     private final WebRtcEngine webrtc;
+    private final ResultDelivery delivery;
     private final InferenceExecutor executor;
     private final SessionRegistry sessions;
     private final HttpServer http;
@@ -45,8 +47,9 @@ public final class DepthcastServer implements AutoCloseable {
         this.config = config;
         this.vertx = Vertx.vertx();
         this.webrtc = new WebRtcEngine();
+        this.delivery = new ResultDelivery(metrics, pipeline.preset().name(), pipeline.backendName());
         this.executor = new InferenceExecutor(pipeline,
-                new SchedulingPolicy(config.maxBatch(), config.maxWait()), metrics);
+                new SchedulingPolicy(config.maxBatch(), config.maxWait()), delivery);
         this.sessions = new SessionRegistry(vertx, webrtc, executor, metrics, config.unproject(), config.maxClients());
         Router router = Router.router(vertx);
         new SignalingApi(vertx, sessions, metrics, this::info).mount(router);
@@ -119,6 +122,7 @@ public final class DepthcastServer implements AutoCloseable {
         }
         sessions.close();
         executor.close();
+        delivery.close();
         webrtc.close();
         try {
             vertx.close().await(5, TimeUnit.SECONDS);

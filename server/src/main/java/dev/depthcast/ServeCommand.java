@@ -1,6 +1,9 @@
 package dev.depthcast;
 
+import dev.depthcast.config.Backend;
 import dev.depthcast.config.ServerConfig;
+import dev.depthcast.config.SimulatedCost;
+import dev.depthcast.model.BuiltInPreset;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.UnprojectParams;
 import picocli.CommandLine;
@@ -119,7 +122,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             p = Preset.RELIEF;
         } else {
-            p = Preset.byName(preset);
+            p = BuiltInPreset.parse(preset).preset();
         }
         if (inputSize != null) {
             String[] hw = inputSize.toLowerCase().split("x");
@@ -128,15 +131,17 @@ public final class ServeCommand implements Callable<Integer> {
             }
             p = p.withInputSize(Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim()));
         }
-        String chosenBackend = backend;
-        ServerConfig.SimulatedCost cost = null;
-        if (simulate != null) {
-            cost = ServerConfig.SimulatedCost.parse(simulate);
-            chosenBackend = "simulated";
+        ServerConfig.Builder config = ServerConfig.builder().host(host).port(port).model(model).preset(p)
+                .backend(Backend.parse(backend)).engine(engine).maxBatch(maxBatch)
+                .maxWait(Duration.ofMillis(maxWaitMs)).maxClients(maxClients)
+                .unproject(new UnprojectParams(stride, fov, near, far, edge)).webRoot(webRoot).tls(tlsCert, tlsKey);
+        if (threads != null) {
+            config.inferenceThreads(threads);
         }
-        return new ServerConfig(host, port, model, p, chosenBackend, engine, maxBatch, Duration.ofMillis(maxWaitMs),
-                maxClients, new UnprojectParams(stride, fov, near, far, edge), webRoot, tlsCert, tlsKey,
-                threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors()), cost);
+        if (simulate != null) {
+            config.simulated(SimulatedCost.parse(simulate));
+        }
+        return config.build();
     }
 
     public static void main(String[] args) {

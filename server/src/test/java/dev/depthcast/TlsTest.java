@@ -23,10 +23,8 @@ class TlsTest {
     @Test
     void servesHttpsWithPemFiles() throws Exception {
         SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-        ServerConfig base = ServerConfig.defaults();
-        ServerConfig config = new ServerConfig(base.host(), 0, null, base.preset(), "cpu", null, base.maxBatch(),
-                base.maxWait(), base.maxClients(), base.unproject(), null, Path.of(cert.certificatePath()),
-                Path.of(cert.privateKeyPath()), 1, null);
+        ServerConfig config = ServerConfig.builder().tls(Path.of(cert.certificatePath()),
+                Path.of(cert.privateKeyPath())).inferenceThreads(1).build();
         try (DepthcastServer server = DepthcastServer.start(config)) {
             HttpClient client = HttpClient.newBuilder().sslContext(trustAll()).build();
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(

@@ -2,7 +2,9 @@ package dev.depthcast.backend;
 
 import dev.depthcast.backend.cpu.OnnxRuntimeModel;
 import dev.depthcast.backend.simulated.SimulatedGpuModel;
+import dev.depthcast.config.Backend;
 import dev.depthcast.config.ServerConfig;
+import dev.depthcast.config.SimulatedCost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +28,10 @@ public final class Backends {
 
     public static DepthPipeline open(ServerConfig config) throws Exception {
         return switch (config.backend()) {
-            case "cpu" -> cpu(config);
-            case "auto" -> auto(config);
-            case "tensorrt" -> tensorRt(config);
-            case "simulated" -> simulated(config);
-            default -> throw new IllegalArgumentException("unknown backend '" + config.backend()
-                    + "'; use auto, cpu, tensorrt or simulated");
+            case CPU -> cpu(config);
+            case AUTO -> auto(config);
+            case TENSORRT -> tensorRt(config);
+            case SIMULATED -> simulated(config);
         };
     }
 
@@ -54,7 +54,7 @@ public final class Backends {
 
     static DepthPipeline simulated(ServerConfig config) {
         // GPU-like batch cost (FIXED + PER_ITEM x n ms, sleeping) around the real Java pre/post-processing.
-        ServerConfig.SimulatedCost cost = config.simulatedCost();
+        SimulatedCost cost = config.simulatedCost();
         if (cost == null) {
             cost = SimulatedGpuModel.DEFAULT_COST;
             LOG.info("simulated backend without --simulate-inference-ms: using {}+{} ms per batch",
@@ -66,7 +66,7 @@ public final class Backends {
 
     /** What produces the depth, for logs and /api/stats. */
     public static String modelName(ServerConfig config) {
-        if (config.backend().equals("simulated")) {
+        if (config.backend() == Backend.SIMULATED) {
             return "simulated cost model (no network; " + config.preset().name() + " sizes)";
         }
         return config.model() == null ? "embedded relief.onnx" : config.model().toString();

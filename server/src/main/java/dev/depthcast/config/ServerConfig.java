@@ -5,21 +5,48 @@ import dev.depthcast.process.UnprojectParams;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
- * Everything the server is started with (built from the command line by {@code ServeCommand}).
- *
- * @param model ONNX model path, or null for the embedded relief model
- * @param engine TensorRT engine path for the tensorrt backend, or null for the default under engines/
- * @param backend auto | cpu | tensorrt | simulated
- * @param simulatedCost fixed + per-item cost of the simulated backend, or null
+ * Everything the server is started with, built from the command line by {@code ServeCommand} or
+ * by a test: {@code ServerConfig.builder().port(0).backend(Backend.CPU).build()}, or
+ * {@code config.toBuilder().maxBatch(1).build()} for a variant. Immutable; {@link Builder#build()}
+ * checks the values together.
  */
-public record ServerConfig(String host, int port, Path model, Preset preset, String backend, Path engine,
-                           int maxBatch, Duration maxWait, int maxClients, UnprojectParams unproject,
-                           Path webRoot, Path tlsCert, Path tlsKey, int inferenceThreads,
-                           SimulatedCost simulatedCost) {
+public final class ServerConfig {
 
-    public ServerConfig {
+    private final String host;
+    private final int port;
+    private final Path model;
+    private final Preset preset;
+    private final Backend backend;
+    private final Path engine;
+    private final int maxBatch;
+    private final Duration maxWait;
+    private final int maxClients;
+    private final UnprojectParams unproject;
+    private final Path webRoot;
+    private final Path tlsCert;
+    private final Path tlsKey;
+    private final int inferenceThreads;
+    private final SimulatedCost simulatedCost;
+
+    private ServerConfig(Builder b) {
+        this.host = Objects.requireNonNull(b.host, "host");
+        this.port = b.port;
+        this.model = b.model;
+        this.preset = Objects.requireNonNull(b.preset, "preset");
+        this.backend = Objects.requireNonNull(b.backend, "backend");
+        this.engine = b.engine;
+        this.maxBatch = b.maxBatch;
+        this.maxWait = Objects.requireNonNull(b.maxWait, "maxWait");
+        this.maxClients = b.maxClients;
+        this.unproject = Objects.requireNonNull(b.unproject, "unproject");
+        this.webRoot = b.webRoot;
+        this.tlsCert = b.tlsCert;
+        this.tlsKey = b.tlsKey;
+        this.inferenceThreads = b.inferenceThreads;
+        this.simulatedCost = b.simulatedCost;
         if (maxBatch < 1 || maxBatch > 64) {
             throw new IllegalArgumentException("--max-batch must be 1..64, got " + maxBatch);
         }
@@ -32,67 +59,195 @@ public record ServerConfig(String host, int port, Path model, Preset preset, Str
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }
+        if (inferenceThreads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1");
+        }
     }
 
-    /** Defaults for tests and embedding: the relief model on the CPU, ephemeral port. */
+    /** The command line's defaults, except an ephemeral port and the CPU backend (tests, embedding). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code builder().build()}: the relief model on the CPU, ephemeral port. */
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 0, null, Preset.RELIEF, "cpu", null, 8, Duration.ofMillis(4), 16,
-                UnprojectParams.DEFAULT, null, null, null, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                null);
+        return builder().build();
     }
 
-    public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, model, preset, backend, engine, maxBatch, maxWait, maxClients,
-                unproject, webRoot, tlsCert, tlsKey, inferenceThreads, simulatedCost);
+    /** A builder holding this config's values, to change a few. */
+    public Builder toBuilder() {
+        return new Builder().host(host).port(port).model(model).preset(preset).backend(backend).engine(engine)
+                .maxBatch(maxBatch).maxWait(maxWait).maxClients(maxClients).unproject(unproject).webRoot(webRoot)
+                .tls(tlsCert, tlsKey).inferenceThreads(inferenceThreads).simulatedCost(simulatedCost);
     }
 
-    public ServerConfig withBackend(String newBackend, SimulatedCost cost) {
-        return new ServerConfig(host, port, model, preset, newBackend, engine, maxBatch, maxWait, maxClients,
-                unproject, webRoot, tlsCert, tlsKey, inferenceThreads, cost);
+    public String host() {
+        return host;
     }
 
-    public ServerConfig withScheduling(int newMaxBatch, Duration newMaxWait, int newMaxClients) {
-        return new ServerConfig(host, port, model, preset, backend, engine, newMaxBatch, newMaxWait, newMaxClients,
-                unproject, webRoot, tlsCert, tlsKey, inferenceThreads, simulatedCost);
+    public int port() {
+        return port;
     }
 
-    public ServerConfig withModel(Path newModel, Preset newPreset) {
-        return new ServerConfig(host, port, newModel, newPreset, backend, engine, maxBatch, maxWait, maxClients,
-                unproject, webRoot, tlsCert, tlsKey, inferenceThreads, simulatedCost);
+    /** ONNX model path, or null for the embedded relief model. */
+    public Path model() {
+        return model;
     }
 
-    public ServerConfig withUnproject(UnprojectParams params) {
-        return new ServerConfig(host, port, model, preset, backend, engine, maxBatch, maxWait, maxClients,
-                params, webRoot, tlsCert, tlsKey, inferenceThreads, simulatedCost);
+    public Preset preset() {
+        return preset;
     }
 
-    public ServerConfig withWebRoot(Path root) {
-        return new ServerConfig(host, port, model, preset, backend, engine, maxBatch, maxWait, maxClients,
-                unproject, root, tlsCert, tlsKey, inferenceThreads, simulatedCost);
+    public Backend backend() {
+        return backend;
     }
 
-    /** GPU-like batch economics for the simulated backend: fixed launch cost + a small cost per item. */
-    public record SimulatedCost(double fixedMs, double perItemMs) {
+    /** TensorRT engine path for the tensorrt backend, or null for the default under engines/. */
+    public Path engine() {
+        return engine;
+    }
 
-        /** Parses "FIXED+PER_ITEM" in ms, e.g. "20+2". */
-        public static SimulatedCost parse(String text) {
-            String[] parts = text.trim().split("\\+");
-            try {
-                if (parts.length == 2) {
-                    SimulatedCost c = new SimulatedCost(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]));
-                    if (c.fixedMs >= 0 && c.perItemMs >= 0) {
-                        return c;
-                    }
-                }
-            } catch (NumberFormatException e) {
-                // fall through to the message below
-            }
-            throw new IllegalArgumentException("simulated cost must be FIXED+PER_ITEM in ms, e.g. 20+2; got '"
-                    + text + "'");
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    public Duration maxWait() {
+        return maxWait;
+    }
+
+    public int maxClients() {
+        return maxClients;
+    }
+
+    public UnprojectParams unproject() {
+        return unproject;
+    }
+
+    public Path webRoot() {
+        return webRoot;
+    }
+
+    public Path tlsCert() {
+        return tlsCert;
+    }
+
+    public Path tlsKey() {
+        return tlsKey;
+    }
+
+    public int inferenceThreads() {
+        return inferenceThreads;
+    }
+
+    /** Fixed + per-item cost of the simulated backend, or null for its default. */
+    public SimulatedCost simulatedCost() {
+        return simulatedCost;
+    }
+
+    /** Collects the values; every one has a default (see {@link ServerConfig#builder()}). */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private Path model;
+        private Preset preset = Preset.RELIEF;
+        private Backend backend = Backend.CPU;
+        private Path engine;
+        private int maxBatch = 8;
+        private Duration maxWait = Duration.ofMillis(4);
+        private int maxClients = 16;
+        private UnprojectParams unproject = UnprojectParams.DEFAULT;
+        private Path webRoot;
+        private Path tlsCert;
+        private Path tlsKey;
+        private int inferenceThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private SimulatedCost simulatedCost;
+
+        private Builder() {
         }
 
-        public double costMs(int batch) {
-            return fixedMs + perItemMs * batch;
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        /** An ONNX model file; null for the embedded relief model. */
+        public Builder model(Path value) {
+            model = value;
+            return this;
+        }
+
+        public Builder preset(Preset value) {
+            preset = value;
+            return this;
+        }
+
+        public Builder backend(Backend value) {
+            backend = value;
+            return this;
+        }
+
+        /** The simulated backend with this batch cost (null: its default cost). */
+        public Builder simulated(SimulatedCost cost) {
+            backend = Backend.SIMULATED;
+            simulatedCost = cost;
+            return this;
+        }
+
+        public Builder simulatedCost(SimulatedCost value) {
+            simulatedCost = value;
+            return this;
+        }
+
+        public Builder engine(Path value) {
+            engine = value;
+            return this;
+        }
+
+        public Builder maxBatch(int value) {
+            maxBatch = value;
+            return this;
+        }
+
+        public Builder maxWait(Duration value) {
+            maxWait = value;
+            return this;
+        }
+
+        public Builder maxClients(int value) {
+            maxClients = value;
+            return this;
+        }
+
+        public Builder unproject(UnprojectParams value) {
+            unproject = value;
+            return this;
+        }
+
+        public Builder webRoot(Path value) {
+            webRoot = value;
+            return this;
+        }
+
+        /** Certificate and key (PEM) together, or both null for plain http. */
+        public Builder tls(Path cert, Path key) {
+            tlsCert = cert;
+            tlsKey = key;
+            return this;
+        }
+
+        public Builder inferenceThreads(int value) {
+            inferenceThreads = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the flag whose value is out of range */
+        public ServerConfig build() {
+            return new ServerConfig(this);
         }
     }
 }

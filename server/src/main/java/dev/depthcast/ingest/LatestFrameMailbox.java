@@ -4,25 +4,24 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One slot per client: the newest frame replaces an unprocessed older one, which is counted as
+ * One slot per client: the newest frame replaces an unprocessed older one, which is reported as
  * dropped. Never a queue — the seed system's "slow motion" came from queueing stale frames.
  *
- * <p>Lock-free: {@link #offer} runs on a WebRTC decoder thread and must return at once;
- * {@link #take} runs on the inference executor.
+ * <p>Lock-free: {@link #offer} runs on the client's WebRTC decoder thread and must return at once;
+ * {@link #take} and {@link #peek} run on the inference executor.
  */
 public final class LatestFrameMailbox {
 
     private final AtomicReference<I420Frame> slot = new AtomicReference<>();
-    private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong offered = new AtomicLong();
-    private final AtomicLong readySince = new AtomicLong();
+    private volatile long readySince;
     private volatile long lastOfferNanos;
     private final Runnable onFrame;
     private final Runnable onDrop;
 
     /**
      * @param onFrame called after every offer (wakes the executor); must not block
-     * @param onDrop called when an offer replaces an unprocessed frame (metrics); must not block
+     * @param onDrop called when an offer replaces an unprocessed frame (the client's drop count); must not block
      */
     public LatestFrameMailbox(Runnable onFrame, Runnable onDrop) {
         this.onFrame = onFrame;
@@ -36,11 +35,19 @@ public final class LatestFrameMailbox {
     public void offer(I420Frame frame) {
         offered.incrementAndGet();
         lastOfferNanos = frame.ingestNanos();
-        if (slot.getAndSet(frame) != null) {
-            dropped.incrementAndGet();
-            onDrop.run();
-        } else {
-            readySince.set(frame.ingestNanos());
+        while (true) {
+            I420Frame waiting = slot.get();
+            if (waiting == null) {
+                // Ready-since goes first: whoever sees this frame in the slot sees its time too.
+                readySince = frame.ingestNanos();
+                if (slot.compareAndSet(null, frame)) {
+                    break;
+                }
+            } else if (slot.compareAndSet(waiting, frame)) {
+                onDrop.run();
+                break;
+            }
+            // The executor took the waiting frame (or another offer won) in between: look again.
         }
         onFrame.run();
     }
@@ -60,16 +67,12 @@ public final class LatestFrameMailbox {
      * client that sends fast does not lose its turn (oldest-ready-first fairness).
      */
     public long readySinceNanos() {
-        return readySince.get();
+        return readySince;
     }
 
     /** Ingest time of the newest frame offered, 0 if none yet. */
     public long lastOfferNanos() {
         return lastOfferNanos;
-    }
-
-    public long dropped() {
-        return dropped.get();
     }
 
     public long offered() {

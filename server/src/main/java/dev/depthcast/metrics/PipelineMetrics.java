@@ -81,14 +81,27 @@ public final class PipelineMetrics {
         stages.get(stage).record((long) (ms * 1e6), TimeUnit.NANOSECONDS);
     }
 
-    public void dropped(Drop reason, long count) {
-        if (count > 0) {
-            drops.get(reason).increment(count);
+    /** The per-frame stages a frame has been through when its walk ends (delivered or not). */
+    public void frameEnded(FrameTimes times, boolean encoded) {
+        stage(Stage.INGEST, times.ingest());
+        stage(Stage.QUEUE, times.queue());
+        if (encoded) {
+            stage(Stage.ENCODE, times.encode());
         }
     }
 
-    public void batch(int size) {
+    /** A finished batch: its size and its stage times (once per batch, as they are shared). */
+    public void batch(int size, double preprocessMs, double inferenceMs, double unprojectMs) {
         batchSize.record(size);
+        stage(Stage.PREPROCESS, preprocessMs);
+        stage(Stage.INFERENCE, inferenceMs);
+        stage(Stage.UNPROJECT, unprojectMs);
+    }
+
+    void dropped(Drop reason, long count) {
+        if (count > 0) {
+            drops.get(reason).increment(count);
+        }
     }
 
     public void resultSent() {

@@ -1,6 +1,5 @@
 package dev.depthcast.model;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -29,6 +28,7 @@ public record Preset(String name, int inputHeight, int inputWidth, float[] mean,
             IMAGENET_MEAN, IMAGENET_STD, false, 1,
             "MiDaS v2.1 small, relative inverse depth");
 
+    /** The built-in presets at their default sizes ({@link BuiltInPreset} names them). */
     public static final Preset[] ALL = {RELIEF, DEPTH_ANYTHING_V2, MIDAS_SMALL};
 
     public Preset {
@@ -40,16 +40,6 @@ public record Preset(String name, int inputHeight, int inputWidth, float[] mean,
                     "%s needs input sides that are multiples of %d, got %dx%d (HxW)",
                     name, multipleOf, inputHeight, inputWidth));
         }
-    }
-
-    public static Preset byName(String name) {
-        for (Preset p : ALL) {
-            if (p.name.equalsIgnoreCase(name)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown preset '" + name + "'; known: "
-                + String.join(", ", Arrays.stream(ALL).map(Preset::name).toList()));
     }
 
     /** The same preset at another input size (e.g. Depth Anything at 518x518); checks multiples. */

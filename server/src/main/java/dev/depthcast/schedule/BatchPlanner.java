@@ -15,7 +15,7 @@ import java.util.List;
  *   <li>More ready than {@code maxBatch}: oldest-ready first, so a fast sender cannot starve a slow one.</li>
  * </ul>
  */
-public final class BatchPlanner {
+final class BatchPlanner {
 
     private final int maxBatch;
     private final long maxWaitNanos;

@@ -1,12 +1,12 @@
 package dev.depthcast.schedule;
 
+import dev.depthcast.delivery.Recipient;
 import dev.depthcast.ingest.LatestFrameMailbox;
-import dev.depthcast.out.ResultSink;
 import dev.depthcast.process.UnprojectParams;
 
 /**
  * What the executor knows of a client: where its frames wait, how to unproject them, where its
  * results go. Nothing of WebRTC or HTTP.
  */
-public record ClientSlot(String id, LatestFrameMailbox mailbox, UnprojectParams params, ResultSink sink) {
+public record ClientSlot(String id, LatestFrameMailbox mailbox, UnprojectParams params, Recipient recipient) {
 }

@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
  * {@code sdpMLineIndex}, {@code usernameFragment} — checked, with its parsed line.
  * An empty or null {@code candidate} is the end-of-candidates marker.
  */
-public record BrowserCandidate(String candidate, String sdpMid, int sdpMLineIndex, String usernameFragment,
+record BrowserCandidate(String candidate, String sdpMid, int sdpMLineIndex, String usernameFragment,
                                CandidateLine line) {
 
     public static BrowserCandidate fromJson(JsonObject json) {

@@ -13,7 +13,7 @@ import java.util.Map;
  * <p>The seed system's lesson 4: a browser's candidate JSON is not the server library's candidate
  * object. We parse it ourselves so malformed input gets a precise 400 instead of a native failure.
  */
-public record CandidateLine(String foundation, int component, String transport, long priority, String address,
+record CandidateLine(String foundation, int component, String transport, long priority, String address,
                             int port, String type, String relatedAddress, int relatedPort,
                             Map<String, String> extensions) {
 

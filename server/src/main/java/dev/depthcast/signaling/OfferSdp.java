@@ -7,7 +7,7 @@ import java.util.List;
  * The few facts about a browser's offer the server checks before handing it to WebRTC, so a bad
  * offer gets a clear 400: it is SDP, it sends video, and which ICE ufrag(s) it uses.
  */
-public record OfferSdp(String sdp, List<String> iceUfrags) {
+record OfferSdp(String sdp, List<String> iceUfrags) {
 
     public static final int MAX_LENGTH = 60_000;
 

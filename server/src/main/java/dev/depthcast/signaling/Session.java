@@ -1,10 +1,14 @@
 package dev.depthcast.signaling;
 
-import dev.depthcast.out.WebSocketResultSink;
-import dev.depthcast.schedule.ClientSlot;
+import dev.depthcast.delivery.WebSocketResultSink;
+import dev.depthcast.ingest.LatestFrameMailbox;
+import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.webrtc.PeerSession;
 
-/** One connected browser: its peer connection in, its slot in the executor, its results socket out. */
-record Session(String id, OfferSdp offer, PeerSession peer, ClientSlot slot, WebSocketResultSink sink,
-               long createdNanos) {
+/**
+ * One connected browser: its peer connection in, the mailbox its frames wait in, its results
+ * socket out, and its drop counts.
+ */
+record Session(String id, OfferSdp offer, PeerSession peer, LatestFrameMailbox mailbox, WebSocketResultSink sink,
+               ClientDrops drops, long createdNanos) {
 }

@@ -4,7 +4,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /** Unguessable session ids: 128 random bits, base64url. */
-public final class SessionIds {
+final class SessionIds {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 

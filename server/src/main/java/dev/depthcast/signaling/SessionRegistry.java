@@ -1,9 +1,11 @@
 package dev.depthcast.signaling;
 
 import dev.depthcast.ingest.LatestFrameMailbox;
+import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.metrics.PipelineMetrics.Drop;
-import dev.depthcast.out.WebSocketResultSink;
+import dev.depthcast.delivery.Recipient;
+import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.ClientSlot;
 import dev.depthcast.schedule.InferenceExecutor;
@@ -57,35 +59,27 @@ public final class SessionRegistry implements AutoCloseable {
         metrics.countSessionsWith(sessions::size);
     }
 
-    /** Refused admission: the server is full. */
-    public static final class FullException extends RuntimeException {
-        FullException(String message) {
-            super(message);
-        }
-    }
-
     /** The new session and its SDP answer. */
     public record Created(String id, String answerSdp) {
     }
 
-    /** Negotiates on a worker thread (libwebrtc's calls block briefly); fails with FullException or SignalingException. */
+    /** Negotiates on a worker thread (libwebrtc's calls block briefly); fails with ServerFullException or NegotiationException. */
     public Future<Created> create(OfferSdp offer, boolean trickle) {
         if (reserved.incrementAndGet() > maxClients) {
             reserved.decrementAndGet();
-            return Future.failedFuture(new FullException("server full: " + maxClients + " of " + maxClients
+            return Future.failedFuture(new ServerFullException("server full: " + maxClients + " of " + maxClients
                     + " sessions in use (--max-clients " + maxClients + "); try again later"));
         }
         String id = SessionIds.next();
         return vertx.executeBlocking(() -> {
-            WebSocketResultSink sink = new WebSocketResultSink(vertx, metrics);
-            LatestFrameMailbox mailbox = new LatestFrameMailbox(executor::wake,
-                    () -> metrics.dropped(Drop.MAILBOX_REPLACED, 1));
+            ClientDrops drops = new ClientDrops(metrics);
+            WebSocketResultSink sink = new WebSocketResultSink(vertx, metrics, drops);
+            LatestFrameMailbox mailbox = new LatestFrameMailbox(executor::wake, () -> drops.add(Drop.MAILBOX_REPLACED));
             PeerSession peer = new PeerSession(webrtc, mailbox, state -> onState(id, state));
             try {
                 String answer = peer.answer(offer.sdp(), trickle, NEGOTIATION_TIMEOUT);
-                ClientSlot slot = new ClientSlot(id, mailbox, params, sink);
-                sessions.put(id, new Session(id, offer, peer, slot, sink, System.nanoTime()));
-                executor.register(slot);
+                sessions.put(id, new Session(id, offer, peer, mailbox, sink, drops, System.nanoTime()));
+                executor.register(new ClientSlot(id, mailbox, params, new Recipient(sink, drops)));
                 LOG.info("session {} open ({} of {})", shortId(id), sessions.size(), maxClients);
                 return new Created(id, answer);
             } catch (Exception | Error e) {
@@ -119,7 +113,7 @@ public final class SessionRegistry implements AutoCloseable {
             return null;
         }, false);
         LOG.info("session {} closed: {} ({} frames in, {} dropped in mailbox)", shortId(id), reason,
-                s.slot().mailbox().offered(), s.slot().mailbox().dropped());
+                s.mailbox().offered(), s.drops().count(Drop.MAILBOX_REPLACED));
         return true;
     }
 
@@ -138,7 +132,7 @@ public final class SessionRegistry implements AutoCloseable {
             Long since = disconnectedSince.get(s.id());
             if (since != null && now - since > DISCONNECTED_GRACE_NANOS) {
                 close(s.id(), "browser vanished (disconnected for 5 s)");
-            } else if (s.slot().mailbox().offered() == 0 && now - s.createdNanos() > CONNECT_DEADLINE_NANOS) {
+            } else if (s.mailbox().offered() == 0 && now - s.createdNanos() > CONNECT_DEADLINE_NANOS) {
                 close(s.id(), "no video within 30 s of the answer");
             }
         }

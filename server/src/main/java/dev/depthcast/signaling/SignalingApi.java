@@ -1,6 +1,7 @@
 package dev.depthcast.signaling;
 
 import dev.depthcast.metrics.PipelineMetrics;
+import dev.depthcast.webrtc.NegotiationException;
 import dev.depthcast.webrtc.PeerSession;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -75,13 +76,13 @@ public final class SignalingApi {
                 ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
                         .end(new JsonObject().put("id", ar.result().id()).put("type", "answer")
                                 .put("sdp", ar.result().answerSdp()).encode());
-            } else if (ar.cause() instanceof SessionRegistry.FullException full) {
+            } else if (ar.cause() instanceof ServerFullException full) {
                 error(ctx, 503, full.getMessage());
-            } else if (ar.cause() instanceof PeerSession.SignalingException bad) {
+            } else if (ar.cause() instanceof NegotiationException bad) {
                 error(ctx, 400, "WebRTC rejected the offer: " + bad.getMessage());
             } else {
                 LOG.error("creating a session failed", ar.cause());
-                error(ctx, 500, "could not create the session: " + ar.cause());
+                error(ctx, 500, "could not create the session; the server log has the cause");
             }
         });
     }
@@ -170,9 +171,9 @@ public final class SignalingApi {
         for (Session s : sessions.all()) {
             list.add(new JsonObject().put("id", SessionRegistry.shortId(s.id()))
                     .put("state", s.peer().state().name().toLowerCase())
-                    .put("framesIn", s.slot().mailbox().offered())
-                    .put("droppedInMailbox", s.slot().mailbox().dropped())
-                    .put("resultsSuperseded", s.sink().superseded()));
+                    .put("framesIn", s.mailbox().offered())
+                    .put("droppedInMailbox", s.drops().count(PipelineMetrics.Drop.MAILBOX_REPLACED))
+                    .put("resultsSuperseded", s.drops().count(PipelineMetrics.Drop.RESULT_SUPERSEDED)));
         }
         out.put("sessions", list);
         ctx.response().putHeader("content-type", "application/json").end(out.encodePrettily());
@@ -204,6 +205,8 @@ public final class SignalingApi {
         String message = switch (status) {
             case 413 -> "request body over " + BODY_LIMIT + " bytes";
             case 404 -> "not found";
+            // A 500's exception text is the server's business: logged below, never sent.
+            case 500 -> "internal error; the server log has the cause";
             default -> ctx.failure() == null ? "request failed" : ctx.failure().getMessage();
         };
         if (status == 500) {

@@ -2,7 +2,7 @@ package dev.depthcast.webrtc;
 
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.ingest.LatestFrameMailbox;
-import dev.depthcast.metrics.WallClock;
+import dev.depthcast.metrics.FrameTimes;
 import dev.onvoid.webrtc.media.video.I420Buffer;
 import dev.onvoid.webrtc.media.video.VideoFrame;
 import dev.onvoid.webrtc.media.video.VideoTrackSink;
@@ -14,7 +14,8 @@ import java.nio.ByteBuffer;
 /**
  * Runs on the decoder's native thread for every frame: copies the I420 planes into a tight
  * {@link I420Frame}, drops it into the client's mailbox, releases the native frame, returns.
- * No inference, no locks, no waiting (blocking here slows the whole stream — FACTS.md).
+ * No inference, no locks, no waiting: blocking here slows the whole stream (measured: a 50 ms
+ * block cut a 30 fps stream to 20 fps and grew memory).
  */
 final class FrameCopier implements VideoTrackSink {
 
@@ -48,8 +49,7 @@ final class FrameCopier implements VideoTrackSink {
             byte[] u = copyPlane(buffer.getDataU(), buffer.getStrideU(), cw, ch);
             byte[] v = copyPlane(buffer.getDataV(), buffer.getStrideV(), cw, ch);
             long t1 = System.nanoTime();
-            mailbox.offer(new I420Frame(w, h, y, u, v, ++seq, frame.timestampNs / 1000, t1,
-                    WallClock.epochMicros(), (t1 - t0) / 1e6));
+            mailbox.offer(new I420Frame(w, h, y, u, v, ++seq, frame.timestampNs / 1000, FrameTimes.copied(t0, t1)));
         } finally {
             frame.release();
         }

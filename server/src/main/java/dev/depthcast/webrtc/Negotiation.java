@@ -11,19 +11,12 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * webrtc-java's callback-style offer/answer steps as futures, for the server's peer sessions and
- * for the Java client alike. A failure completes the future with a {@link Failure} carrying
+ * for the Java client alike. A failure completes the future with a {@link NegotiationException} carrying
  * libwebrtc's own message.
  */
 public final class Negotiation {
 
     private Negotiation() {
-    }
-
-    /** libwebrtc refused a step (bad SDP, wrong signaling state, …). */
-    public static final class Failure extends RuntimeException {
-        Failure(String message) {
-            super(message);
-        }
     }
 
     public static CompletableFuture<RTCSessionDescription> createOffer(RTCPeerConnection pc) {
@@ -59,7 +52,7 @@ public final class Negotiation {
 
             @Override
             public void onFailure(String error) {
-                f.completeExceptionally(new Failure(error));
+                f.completeExceptionally(new NegotiationException(error));
             }
         };
     }
@@ -73,7 +66,7 @@ public final class Negotiation {
 
             @Override
             public void onFailure(String error) {
-                f.completeExceptionally(new Failure(error));
+                f.completeExceptionally(new NegotiationException(error));
             }
         };
     }

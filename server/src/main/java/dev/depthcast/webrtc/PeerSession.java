@@ -52,9 +52,9 @@ public final class PeerSession implements AutoCloseable {
      * Sets the offer, creates and sets the answer; for non-trickle waits until ICE gathering is
      * complete so the answer carries every candidate.
      *
-     * @throws SignalingException when WebRTC rejects the offer (a client error)
+     * @throws NegotiationException when WebRTC rejects the offer (a client error)
      */
-    public String answer(String offerSdp, boolean trickle, Duration timeout) throws SignalingException {
+    public String answer(String offerSdp, boolean trickle, Duration timeout) throws NegotiationException {
         await(Negotiation.setRemote(pc, new RTCSessionDescription(RTCSdpType.OFFER, offerSdp)), timeout,
                 "setting the offer");
         RTCSessionDescription answer = await(Negotiation.createAnswer(pc), timeout, "creating the answer");
@@ -67,7 +67,7 @@ public final class PeerSession implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException e) {
-                throw new SignalingException("ICE gathering failed: " + e.getCause().getMessage());
+                throw new NegotiationException("ICE gathering failed: " + e.getCause().getMessage());
             }
             return pc.getLocalDescription().sdp;
         }
@@ -104,17 +104,17 @@ public final class PeerSession implements AutoCloseable {
         pc.close();
     }
 
-    private static <T> T await(CompletableFuture<T> f, Duration timeout, String what) throws SignalingException {
+    private static <T> T await(CompletableFuture<T> f, Duration timeout, String what) throws NegotiationException {
         try {
             return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw new SignalingException(what + " failed: " + (cause == null ? e : cause.getMessage()));
+            throw new NegotiationException(what + " failed: " + (cause == null ? e : cause.getMessage()));
         } catch (TimeoutException e) {
-            throw new SignalingException(what + " timed out after " + timeout.toMillis() + " ms");
+            throw new NegotiationException(what + " timed out after " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SignalingException(what + " was interrupted");
+            throw new NegotiationException(what + " was interrupted");
         }
     }
 
@@ -149,13 +149,6 @@ public final class PeerSession implements AutoCloseable {
                 track = video;
                 video.addSink(copier);
             }
-        }
-    }
-
-    /** WebRTC refused what the client sent (bad SDP, wrong state): the client's error, a 400. */
-    public static final class SignalingException extends Exception {
-        public SignalingException(String message) {
-            super(message);
         }
     }
 }

@@ -5,7 +5,7 @@ import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 
 /**
  * The process-wide WebRTC factory. Built with a headless audio module: the no-argument factory
- * aborts the JVM on machines without a sound device (FACTS.md).
+ * aborts the JVM on machines without a sound device ("Failed to initialize the ADM").
  */
 public final class WebRtcEngine implements AutoCloseable {
 

@@ -1,5 +1,6 @@
 package dev.depthcast.wire;
 
+import dev.depthcast.metrics.FrameTimes;
 import dev.depthcast.process.Intrinsics;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
@@ -21,14 +22,14 @@ public final class PointCloudCodec {
     private PointCloudCodec() {
     }
 
-    /** Encoded bytes, and how long encoding took (also written into the message's timing). */
+    /** Encoded bytes, and how long encoding took (also stamped into the message's timing). */
     public record Encoded(byte[] bytes, double encodeMs) {
     }
 
     /**
-     * Encodes {@code m}. Its {@code timing.encode} is ignored: the time this call takes is
-     * measured and written instead — the timing map goes last so only its few bytes are
-     * outside the measurement.
+     * Encodes {@code m} and stamps the time this takes into {@code m.timing()} (its encode time),
+     * which goes on the wire too: the timing map goes last so only its few bytes are outside the
+     * measurement.
      */
     public static Encoded encode(PointCloudMessage m) {
         long t0 = System.nanoTime();
@@ -62,8 +63,9 @@ public final class PointCloudCodec {
             p.packString("dropped").packLong(m.dropped());
             p.packString("model").packString(m.model());
             p.packString("backend").packString(m.backend());
-            StageTimes t = m.timing();
+            FrameTimes t = m.timing();
             double encodeMs = (System.nanoTime() - t0) / 1e6;
+            t.encoded(encodeMs);
             p.packString("timing").packMapHeader(6);
             p.packString("ingest").packFloat((float) t.ingest());
             p.packString("queue").packFloat((float) t.queue());
@@ -158,7 +160,7 @@ public final class PointCloudCodec {
             }
             return new PointCloudMessage(version, seq, ts, ingest, sent, w, h, stride, n, xyz, rgb,
                     new Intrinsics(intr[0], intr[1], intr[2], intr[3], intr[4]), range[0], range[1],
-                    new StageTimes(timing[0], timing[1], timing[2], timing[3], timing[4], timing[5]),
+                    FrameTimes.of(timing[0], timing[1], timing[2], timing[3], timing[4], timing[5]),
                     batch, dropped, model, backend);
         }
     }

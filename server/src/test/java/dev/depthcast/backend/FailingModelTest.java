@@ -1,9 +1,13 @@
 package dev.depthcast.backend;
 
+import dev.depthcast.delivery.Recipient;
+import dev.depthcast.delivery.ResultDelivery;
+import dev.depthcast.delivery.ResultSink;
 import dev.depthcast.ingest.LatestFrameMailbox;
+import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
+import dev.depthcast.metrics.PipelineMetrics.Drop;
 import dev.depthcast.model.Preset;
-import dev.depthcast.out.ResultSink;
 import dev.depthcast.process.Frames;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.ClientSlot;
@@ -18,9 +22,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A model that fails on a batch costs that batch only: its clients hear why, and serving goes on. */
+/**
+ * A model that fails on a batch costs that batch only: its clients get a short reason (the cause
+ * goes to the log, never to a browser), its frames are still timed and counted, serving goes on.
+ */
 class FailingModelTest {
 
     /** Fails every call while {@code failing} is positive. */
@@ -70,18 +78,25 @@ class FailingModelTest {
     void failureIsReportedAndTheNextFrameIsServed() throws Exception {
         PipelineMetrics metrics = new PipelineMetrics();
         FlakyRuntime runtime = new FlakyRuntime();
-        try (InferenceExecutor executor = new InferenceExecutor(new HostPipeline(Preset.RELIEF, runtime, 4),
-                new SchedulingPolicy(4, Duration.ZERO), metrics)) {
+        ClientDrops drops = new ClientDrops(metrics);
+        try (ResultDelivery delivery = new ResultDelivery(metrics, "relief", "flaky");
+             InferenceExecutor executor = new InferenceExecutor(new HostPipeline(Preset.RELIEF, runtime, 4),
+                     new SchedulingPolicy(4, Duration.ZERO), delivery)) {
             Collector sink = new Collector();
             LatestFrameMailbox box = new LatestFrameMailbox(executor::wake);
-            executor.register(new ClientSlot("a", box, UnprojectParams.DEFAULT, sink));
+            executor.register(new ClientSlot("a", box, UnprojectParams.DEFAULT, new Recipient(sink, drops)));
             box.offer(Frames.uniform(64, 48, 120, 128, 128));
             waitFor(() -> !sink.errors.isEmpty());
-            assertTrue(sink.errors.get(0).contains("CUDA error 700"), sink.errors.get(0));
+            assertEquals(ResultDelivery.MODEL_FAILED, sink.errors.get(0));
+            assertFalse(sink.errors.get(0).contains("CUDA"), "no exception text to the browser");
             box.offer(Frames.uniform(64, 48, 120, 128, 128));
             waitFor(() -> !sink.results.isEmpty());
             assertEquals(168 * 126, PointCloudCodec.decode(sink.results.get(0)).count());
             assertEquals(1.0, metrics.registry().get("depthcast.dropped").tag("reason", "model-error").counter().count());
+            assertEquals(1, drops.count(Drop.MODEL_ERROR), "counted against the client too");
+            // The failed batch's frame was timed as far as it went: ingest and queue count both frames.
+            assertEquals(2, metrics.registry().get("depthcast.stage").tag("stage", "queue").timer().count());
+            assertEquals(1, metrics.registry().get("depthcast.stage").tag("stage", "encode").timer().count());
         }
     }
 

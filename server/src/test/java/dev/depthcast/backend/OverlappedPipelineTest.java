@@ -1,6 +1,9 @@
 package dev.depthcast.backend;
 
+import dev.depthcast.delivery.Recipient;
+import dev.depthcast.delivery.ResultDelivery;
 import dev.depthcast.ingest.LatestFrameMailbox;
+import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.Frames;
@@ -80,10 +83,13 @@ class OverlappedPipelineTest {
     void nextBatchStartsBeforeThePreviousFinishes() throws Exception {
         RecordingPipeline pipeline = new RecordingPipeline();
         FailingModelTest.Collector sink = new FailingModelTest.Collector();
-        try (InferenceExecutor executor = new InferenceExecutor(pipeline, new SchedulingPolicy(4, Duration.ZERO),
-                new PipelineMetrics())) {
+        PipelineMetrics metrics = new PipelineMetrics();
+        try (ResultDelivery delivery = new ResultDelivery(metrics, "relief", "recording");
+             InferenceExecutor executor = new InferenceExecutor(pipeline, new SchedulingPolicy(4, Duration.ZERO),
+                     delivery)) {
             LatestFrameMailbox box = new LatestFrameMailbox(executor::wake);
-            executor.register(new ClientSlot("a", box, UnprojectParams.DEFAULT, sink));
+            executor.register(new ClientSlot("a", box, UnprojectParams.DEFAULT,
+                    new Recipient(sink, new ClientDrops(metrics))));
             // A camera faster than the 30 ms batches: a frame is always waiting when one starts.
             for (int i = 0; i < 12; i++) {
                 box.offer(Frames.uniform(8, 8, 100, 128, 128));

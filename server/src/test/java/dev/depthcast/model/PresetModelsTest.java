@@ -102,8 +102,8 @@ class PresetModelsTest {
 
     @Test
     void missingModelFileIsAClearError() {
-        ServerConfig config = ServerConfig.defaults().withModel(java.nio.file.Path.of("/nonexistent/model.onnx"),
-                Preset.DEPTH_ANYTHING_V2);
+        ServerConfig config = ServerConfig.builder().model(java.nio.file.Path.of("/nonexistent/model.onnx"))
+                .preset(Preset.DEPTH_ANYTHING_V2).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.modelBytes(config));
         assertTrue(e.getMessage().contains("/nonexistent/model.onnx"));
     }

@@ -8,10 +8,16 @@ import java.util.List;
 import java.util.function.IntToLongFunction;
 
 /**
- * A discrete-event twin of {@link InferenceExecutor}'s loop on a fake clock: the real
- * {@link BatchPlanner} and real {@link LatestFrameMailbox}es, clients offering frames on their own
- * cadence, a model that is busy for {@code cost(n)} ns per batch. Every offer re-plans (the real
- * executor is unparked by each offer), as does the end of a batch and a planner deadline.
+ * A discrete-event twin of {@link InferenceExecutor}'s loop on a fake clock: the same
+ * {@link ClientScan} (and so the same {@link BatchPlanner}), real {@link LatestFrameMailbox}es,
+ * clients offering frames on their own cadence, and a device that is busy for {@code cost(n)} ns
+ * per batch. Each executor turn mirrors {@code InferenceExecutor.turn}: every offer re-plans
+ * while the executor is free (the real one is unparked by each offer), as do a planner deadline
+ * and the executor's return from collecting a batch.
+ *
+ * <p>{@code overlapping} mirrors a pipeline whose {@code overlapsBatches()} is true (the GPU's):
+ * batch k+1 is started — its frames taken and its device work queued behind batch k — before k
+ * is collected, and a batch in flight is collected at once when nothing is ready to run.
  * Deterministic: no threads, no sleeping, hours of traffic in milliseconds.
  */
 final class FakeClockExecutor {
@@ -24,7 +30,8 @@ final class FakeClockExecutor {
         final long period;
         final long start;
         final long stop;
-        final LatestFrameMailbox mailbox = new LatestFrameMailbox(() -> { });
+        long dropped;
+        final LatestFrameMailbox mailbox = new LatestFrameMailbox(() -> { }, () -> dropped++);
         final List<Result> results = new ArrayList<>();
         long next;
         long seq;
@@ -42,7 +49,7 @@ final class FakeClockExecutor {
         }
 
         long dropped() {
-            return mailbox.dropped();
+            return dropped;
         }
 
         double resultsPerSecond(long from, long to) {
@@ -50,7 +57,7 @@ final class FakeClockExecutor {
         }
     }
 
-    /** One processed frame: which, when it was ingested, when its batch started and ended, batch size. */
+    /** One processed frame: which, when it was ingested, when it was taken into a batch, when collected, batch size. */
     record Result(long seq, long ingest, long start, long done, int batch) {
         long ageAtDone() {
             return done - ingest;
@@ -62,8 +69,8 @@ final class FakeClockExecutor {
     }
 
     /**
-     * A batch as run: start, size, the oldest member's ready-since time, and when the model became
-     * free before it (the previous batch's end; 0 for the first).
+     * A batch as run: start (frames taken), size, the oldest member's ready-since time, and when
+     * the device became free before it (the previous batch's end; 0 for the first).
      */
     record Batch(long start, int size, long oldestReadySince, long modelFreeSince) {
 
@@ -73,18 +80,28 @@ final class FakeClockExecutor {
         }
     }
 
-    private final BatchPlanner planner;
-    private final SchedulingPolicy policy;
+    /** A started batch: its clients, their frames, when it was started and when the device finishes it. */
+    private record Started(List<Client> clients, List<I420Frame> frames, long start, long done) {
+    }
+
+    private final ClientScan<Client> scan;
     private final IntToLongFunction cost;
+    private final boolean overlapping;
     final List<Client> clients = new ArrayList<>();
     final List<Batch> batches = new ArrayList<>();
     private static final byte[] Y = new byte[4];
     private static final byte[] UV = new byte[1];
+    private long deviceFreeAt;
+    private Started inFlight;
 
     FakeClockExecutor(SchedulingPolicy policy, IntToLongFunction costNanos) {
-        this.policy = policy;
-        this.planner = new BatchPlanner(policy);
+        this(policy, costNanos, false);
+    }
+
+    FakeClockExecutor(SchedulingPolicy policy, IntToLongFunction costNanos, boolean overlapping) {
+        this.scan = new ClientScan<>(policy, c -> c.mailbox);
         this.cost = costNanos;
+        this.overlapping = overlapping;
     }
 
     Client client(String name, double fps, long phaseNanos) {
@@ -99,13 +116,8 @@ final class FakeClockExecutor {
 
     /** Runs until {@code end} (fake ns). */
     void run(long end) {
-        long now = 0;
-        long busyUntil = -1;
+        long busyUntil = -1; // the executor thread is blocked collecting a batch until then
         long deadline = Long.MAX_VALUE;
-        long freeSince = 0;
-        List<Client> inBatch = List.of();
-        List<I420Frame> frames = List.of();
-        long batchStart = 0;
         while (true) {
             long nextArrival = Long.MAX_VALUE;
             for (Client c : clients) {
@@ -114,7 +126,7 @@ final class FakeClockExecutor {
                 }
             }
             long nextExecutor = busyUntil >= 0 ? busyUntil : deadline;
-            now = Math.min(nextArrival, nextExecutor);
+            long now = Math.min(nextArrival, nextExecutor);
             if (now >= end || now == Long.MAX_VALUE) {
                 return;
             }
@@ -124,43 +136,59 @@ final class FakeClockExecutor {
                     c.next += c.period;
                 }
             }
-            if (busyUntil >= 0) {
-                if (now < busyUntil) {
-                    continue; // an offer while busy: nothing to plan until the batch ends
-                }
-                for (int i = 0; i < inBatch.size(); i++) {
-                    I420Frame f = frames.get(i);
-                    inBatch.get(i).results.add(new Result(f.seq(), f.ingestNanos(), batchStart, now, inBatch.size()));
-                }
-                busyUntil = -1;
-                freeSince = now;
+            if (busyUntil > now) {
+                continue; // an offer while the executor is blocked: it plans when it returns
             }
-            List<BatchPlanner.Ready<Client>> ready = new ArrayList<>();
-            int streaming = 0;
-            for (Client c : clients) {
-                if (c.mailbox.peek() != null) {
-                    ready.add(new BatchPlanner.Ready<>(c, c.mailbox.readySinceNanos()));
-                }
-                if (c.mailbox.offered() > 0 && now - c.mailbox.lastOfferNanos() < policy.activeWindow().toNanos()) {
-                    streaming++;
-                }
-            }
-            BatchPlanner.Decision<Client> d = planner.plan(ready, streaming, now);
+            busyUntil = -1;
+            deadline = Long.MAX_VALUE;
+            // One turn, as InferenceExecutor.turn: plan; start and/or collect, or wait.
+            BatchPlanner.Decision<Client> d = scan.plan(clients, now);
             if (!d.runNow()) {
-                deadline = d.deadlineNanos();
+                if (inFlight != null) {
+                    busyUntil = collect(inFlight, now);
+                    inFlight = null;
+                } else {
+                    deadline = d.deadlineNanos();
+                }
                 continue;
             }
-            deadline = Long.MAX_VALUE;
-            long oldest = Long.MAX_VALUE;
-            inBatch = d.batch();
-            frames = new ArrayList<>();
-            for (Client c : inBatch) {
-                oldest = Math.min(oldest, c.mailbox.readySinceNanos());
-                frames.add(c.mailbox.take());
+            Started next = start(d.batch(), now);
+            long back = now;
+            if (inFlight != null) {
+                back = collect(inFlight, back);
+                inFlight = null;
             }
-            batches.add(new Batch(now, inBatch.size(), oldest, freeSince));
-            batchStart = now;
-            busyUntil = now + cost.applyAsLong(inBatch.size());
+            if (overlapping) {
+                inFlight = next;
+            } else {
+                back = collect(next, back);
+            }
+            busyUntil = back;
         }
+    }
+
+    /** Takes the batch's frames at {@code now} and queues its device work behind what is queued. */
+    private Started start(List<Client> chosen, long now) {
+        long oldest = Long.MAX_VALUE;
+        List<I420Frame> frames = new ArrayList<>();
+        for (Client c : chosen) {
+            oldest = Math.min(oldest, c.mailbox.readySinceNanos());
+            frames.add(c.mailbox.take());
+        }
+        batches.add(new Batch(now, chosen.size(), oldest, deviceFreeAt));
+        long done = Math.max(now, deviceFreeAt) + cost.applyAsLong(chosen.size());
+        deviceFreeAt = done;
+        return new Started(chosen, frames, now, done);
+    }
+
+    /** The executor waits for the batch from {@code from}; returns when it has it (and records its results). */
+    private long collect(Started batch, long from) {
+        long at = Math.max(from, batch.done());
+        for (int i = 0; i < batch.clients().size(); i++) {
+            I420Frame f = batch.frames().get(i);
+            batch.clients().get(i).results.add(new Result(f.seq(), f.ingestNanos(), batch.start(), at,
+                    batch.clients().size()));
+        }
+        return at;
     }
 }

@@ -38,7 +38,7 @@ class SignalingApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = DepthcastServer.start(ServerConfig.defaults().withScheduling(8, java.time.Duration.ofMillis(4), 3));
+        server = DepthcastServer.start(ServerConfig.builder().maxClients(3).build());
         base = URI.create("http://127.0.0.1:" + server.port());
         webrtc = new WebRtcEngine();
     }

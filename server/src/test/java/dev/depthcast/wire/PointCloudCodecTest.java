@@ -1,5 +1,6 @@
 package dev.depthcast.wire;
 
+import dev.depthcast.metrics.FrameTimes;
 import dev.depthcast.process.Intrinsics;
 import org.junit.jupiter.api.Test;
 import org.msgpack.core.MessagePack;
@@ -29,7 +30,7 @@ class PointCloudCodecTest {
         }
         return new PointCloudMessage(1, 42, 123_456_789L, 1_700_000_000_000_000L, 1_700_000_000_050_000L, 504, 378,
                 3, n, xyz, rgb, new Intrinsics(436.5f, 436.5f, 252f, 189f, 60f), 0.4f, 4f,
-                new StageTimes(0.1, 2, 3, 40, 1.5, 0), 4, 7, "relief", "cpu-onnxruntime");
+                FrameTimes.of(0.1, 2, 3, 40, 1.5, 0), 4, 7, "relief", "cpu-onnxruntime");
     }
 
     @Test
@@ -48,6 +49,8 @@ class PointCloudCodecTest {
         assertEquals(4f, back.far());
         assertEquals(40, back.timing().inference(), 1e-6);
         assertEquals(e.encodeMs(), back.timing().encode(), 1e-3);
+        assertEquals(e.encodeMs(), m.timing().encode(), "the codec stamps its time into the frame's record");
+        assertTrue(e.encodeMs() > 0);
         assertEquals(4, back.batch());
         assertEquals("relief", back.model());
     }

@@ -3,7 +3,7 @@ package dev.depthcast.bench;
 import dev.depthcast.backend.ModelRuntime.DepthMaps;
 import dev.depthcast.backend.simulated.SimulatedGpuModel;
 import dev.depthcast.client.FramePainter;
-import dev.depthcast.config.ServerConfig.SimulatedCost;
+import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.PointCloud;
@@ -12,7 +12,7 @@ import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.process.Unprojector;
 import dev.depthcast.wire.PointCloudCodec;
 import dev.depthcast.wire.PointCloudMessage;
-import dev.depthcast.wire.StageTimes;
+import dev.depthcast.metrics.FrameTimes;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -74,7 +74,7 @@ public class PipelineBench {
         PointCloud c = unprojector.unproject(depth, 0, gridW, gridH, frame, params);
         message = new PointCloudMessage(PointCloudCodec.VERSION, 1, 0, 0, 0, c.gridWidth(), c.gridHeight(),
                 c.stride(), c.count(), c.xyz(), c.rgb(), c.intrinsics(), c.near(), c.far(),
-                new StageTimes(0, 0, 0, 0, 0, 0), 1, 0, "relief", "bench");
+                FrameTimes.of(0, 0, 0, 0, 0, 0), 1, 0, "relief", "bench");
         encoded = PointCloudCodec.encode(message).bytes();
     }
 

@@ -1,6 +1,7 @@
 package dev.depthcast.loadtest;
 
 import dev.depthcast.client.DepthcastClient;
+import dev.depthcast.client.RefusedException;
 import dev.depthcast.webrtc.WebRtcEngine;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import io.vertx.core.json.JsonArray;
@@ -247,7 +248,7 @@ public final class LoadRun {
             }
             c.awaitConnected(Duration.ofSeconds(15));
             probe.connectedNanos = System.nanoTime();
-        } catch (DepthcastClient.RefusedException e) {
+        } catch (RefusedException e) {
             abort.compareAndSet(null, new LoadTestException(e.status() == 503 ? LoadTestException.REFUSED
                     : LoadTestException.CLIENT_FAILED, "client " + probe.id + ": the server refused the session: "
                     + e.getMessage().replaceFirst("^server refused ", "")));

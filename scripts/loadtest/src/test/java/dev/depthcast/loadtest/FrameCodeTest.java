@@ -3,14 +3,14 @@ package dev.depthcast.loadtest;
 import dev.depthcast.backend.BatchItem;
 import dev.depthcast.backend.HostPipeline;
 import dev.depthcast.backend.simulated.SimulatedGpuModel;
-import dev.depthcast.config.ServerConfig.SimulatedCost;
+import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.wire.PointCloudCodec;
 import dev.depthcast.wire.PointCloudMessage;
-import dev.depthcast.wire.StageTimes;
+import dev.depthcast.metrics.FrameTimes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,7 +52,7 @@ class FrameCodeTest {
             PointCloud c = pipeline.run(List.of(new BatchItem(frame, new UnprojectParams(stride, 60f, 0.4f, 4f, 0.1f))))
                     .clouds().get(0);
             PointCloudMessage m = new PointCloudMessage(1, 1, 0, 0, 0, c.gridWidth(), c.gridHeight(), c.stride(),
-                    c.count(), c.xyz(), c.rgb(), c.intrinsics(), c.near(), c.far(), new StageTimes(0, 0, 0, 0, 0, 0), 1,
+                    c.count(), c.xyz(), c.rgb(), c.intrinsics(), c.near(), c.far(), FrameTimes.of(0, 0, 0, 0, 0, 0), 1,
                     0, "relief", "simulated");
             return PointCloudCodec.decode(PointCloudCodec.encode(m).bytes());
         }

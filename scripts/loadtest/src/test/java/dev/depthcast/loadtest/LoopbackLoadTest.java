@@ -2,6 +2,7 @@ package dev.depthcast.loadtest;
 
 import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
+import dev.depthcast.config.SimulatedCost;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ class LoopbackLoadTest {
     @Test
     void fourClientsTenSecondsOnAModelSlowerThanTheCamera() throws Exception {
         // Cameras at 15 fps (66.7 ms apart); the model takes 100 ms per batch whatever its size.
-        ServerConfig config = ServerConfig.defaults().withBackend("simulated", ServerConfig.SimulatedCost.parse("100+0"))
-                .withScheduling(8, Duration.ofMillis(4), 8);
+        ServerConfig config = ServerConfig.builder().simulated(SimulatedCost.parse("100+0"))
+                .maxBatch(8).maxWait(Duration.ofMillis(4)).maxClients(8).build();
         JsonObject r;
         try (DepthcastServer server = DepthcastServer.start(config)) {
             LoadRun.Settings s = new LoadRun.Settings(URI.create("http://127.0.0.1:" + server.port()), 4, 15, 320, 240,
@@ -73,8 +74,8 @@ class LoopbackLoadTest {
 
     @Test
     void aRefusedSessionIsAClearError() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withBackend("simulated", ServerConfig.SimulatedCost.parse("5+1"))
-                .withScheduling(8, Duration.ofMillis(4), 1);
+        ServerConfig config = ServerConfig.builder().simulated(SimulatedCost.parse("5+1"))
+                .maxBatch(8).maxWait(Duration.ofMillis(4)).maxClients(1).build();
         try (DepthcastServer server = DepthcastServer.start(config)) {
             LoadRun.Settings s = new LoadRun.Settings(URI.create("http://127.0.0.1:" + server.port()), 2, 15, 320, 240,
                     Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO, 1500, true);

@@ -1,7 +1,7 @@
 package dev.depthcast.backend.simulated;
 
 import dev.depthcast.backend.ModelRuntime;
-import dev.depthcast.config.ServerConfig.SimulatedCost;
+import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.model.Preset;
 
 import java.util.concurrent.locks.LockSupport;

@@ -6,7 +6,7 @@ import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.backend.ModelRuntime.DepthMaps;
 import dev.depthcast.config.ServerConfig;
-import dev.depthcast.config.ServerConfig.SimulatedCost;
+import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.PointCloud;
@@ -108,7 +108,7 @@ class SimulatedGpuModelTest {
 
     @Test
     void backendsOpensItBehindTheHostPipelineWithTheSameWireOutput() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withBackend("simulated", SimulatedCost.parse("1+0.5"));
+        ServerConfig config = ServerConfig.builder().simulated(SimulatedCost.parse("1+0.5")).build();
         try (DepthPipeline pipeline = Backends.open(config)) {
             assertEquals("simulated", pipeline.backendName());
             List<BatchItem> items = new ArrayList<>();
@@ -128,7 +128,7 @@ class SimulatedGpuModelTest {
 
     @Test
     void simulatedWithoutACostUsesTheDefault() throws Exception {
-        try (DepthPipeline pipeline = Backends.open(ServerConfig.defaults().withBackend("simulated", null))) {
+        try (DepthPipeline pipeline = Backends.open(ServerConfig.builder().simulated(null).build())) {
             assertEquals("simulated", pipeline.backendName());
         }
         assertEquals(22.0, SimulatedGpuModel.DEFAULT_COST.costMs(1), 1e-9);

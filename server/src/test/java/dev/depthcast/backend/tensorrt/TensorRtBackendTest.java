@@ -2,6 +2,7 @@ package dev.depthcast.backend.tensorrt;
 
 import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.DepthPipeline;
+import dev.depthcast.config.Backend;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.model.Preset;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +36,7 @@ class TensorRtBackendTest {
 
     @Test
     void autoFallsBackToTheCpuWithTheReason() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withBackend("auto", null);
+        ServerConfig config = ServerConfig.builder().backend(Backend.AUTO).build();
         assertEquals(new BackendDecision(false, NO_DRIVER), TensorRtBackend.decide(config));
         try (DepthPipeline p = Backends.open(config)) {
             assertEquals("cpu-onnxruntime", p.backendName());
@@ -44,7 +45,7 @@ class TensorRtBackendTest {
 
     @Test
     void tensorrtFailsFastWithTheSameMessage() {
-        ServerConfig config = ServerConfig.defaults().withBackend("tensorrt", null);
+        ServerConfig config = ServerConfig.builder().backend(Backend.TENSORRT).build();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.open(config));
         assertEquals("--backend tensorrt: " + NO_DRIVER, e.getMessage());
     }
@@ -52,7 +53,7 @@ class TensorRtBackendTest {
     @Test
     void defaultEnginePathIsWhatBuildEngineWrites() {
         assertEquals(Path.of("engines", "depth-anything-v2_378x504_fp16.engine"),
-                TensorRtBackend.enginePath(ServerConfig.defaults().withModel(null, Preset.DEPTH_ANYTHING_V2)));
+                TensorRtBackend.enginePath(ServerConfig.builder().preset(Preset.DEPTH_ANYTHING_V2).build()));
         assertEquals("relief_378x504_fp16.engine", TensorRtBackend.defaultEngineName(Preset.RELIEF));
     }
 

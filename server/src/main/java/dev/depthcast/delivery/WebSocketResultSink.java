@@ -1,5 +1,6 @@
-package dev.depthcast.out;
+package dev.depthcast.delivery;
 
+import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.metrics.PipelineMetrics.Drop;
 import dev.depthcast.metrics.PipelineMetrics.Stage;
@@ -11,30 +12,29 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A client's results WebSocket with latest-result-wins delivery: one result in flight at most, and
- * while the socket is busy (or not yet open) only the newest unsent result is kept — a slow
- * client sees fresh clouds at a lower rate, never a growing queue. Results are handed over from
- * the fan-out thread; all socket work happens on the socket's event loop.
+ * A client's results WebSocket with latest-result-wins delivery ({@link LatestWins}): one result
+ * in flight at most, and while the socket is busy (or not yet open) only the newest unsent result
+ * is kept. Results are handed over from the fan-out thread; all socket work happens on the
+ * socket's event loop.
  */
 public final class WebSocketResultSink implements ResultSink {
 
     private final Vertx vertx;
     private final PipelineMetrics metrics;
-    private final AtomicReference<byte[]> newest = new AtomicReference<>();
+    private final ClientDrops drops;
+    private final LatestWins<byte[]> results = new LatestWins<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final AtomicLong superseded = new AtomicLong();
+    private volatile boolean closed;
     private volatile ServerWebSocket socket;
     private volatile Context context;
-    private boolean inFlight;
     private long lastErrorNanos;
 
-    public WebSocketResultSink(Vertx vertx, PipelineMetrics metrics) {
+    public WebSocketResultSink(Vertx vertx, PipelineMetrics metrics, ClientDrops drops) {
         this.vertx = vertx;
         this.metrics = metrics;
+        this.drops = drops;
     }
 
     /** Attaches the client's socket (on its event loop). A second socket replaces the first. */
@@ -42,7 +42,7 @@ public final class WebSocketResultSink implements ResultSink {
         ServerWebSocket previous = socket;
         context = vertx.getOrCreateContext();
         socket = ws;
-        inFlight = false;
+        results.release();
         if (previous != null && previous != ws) {
             previous.close((short) 4000, "replaced by a newer connection");
         }
@@ -59,15 +59,14 @@ public final class WebSocketResultSink implements ResultSink {
 
     @Override
     public void publish(byte[] message) {
-        if (newest.getAndSet(message) != null) {
-            superseded.incrementAndGet();
-            metrics.dropped(Drop.RESULT_SUPERSEDED, 1);
+        if (results.offer(message)) {
+            drops.add(Drop.RESULT_SUPERSEDED);
         }
         scheduleFlush();
     }
 
     @Override
-    public void error(String message) {
+    public void error(String reason) {
         Context ctx = context;
         if (ctx == null) {
             return;
@@ -78,17 +77,20 @@ public final class WebSocketResultSink implements ResultSink {
             // At most one error a second: a failing model at 30 fps must not flood the page.
             if (ws != null && !ws.isClosed() && now - lastErrorNanos > 1_000_000_000L) {
                 lastErrorNanos = now;
-                ws.writeTextMessage(new JsonObject().put("type", "error").put("message", message).encode());
+                ws.writeTextMessage(new JsonObject().put("type", "error").put("message", reason).encode());
             }
         });
     }
 
+    /** True once the session closed ({@link #close}). */
     @Override
-    public long superseded() {
-        return superseded.get();
+    public boolean clientGone() {
+        return closed;
     }
 
+    /** The session ended: close the socket; results still on their way are dropped as client-gone. */
     public void close() {
+        closed = true;
         ServerWebSocket ws = socket;
         Context ctx = context;
         if (ws != null && ctx != null) {
@@ -109,17 +111,16 @@ public final class WebSocketResultSink implements ResultSink {
     /** On the socket's event loop: send the newest result if the socket can take it. */
     private void flush() {
         ServerWebSocket ws = socket;
-        if (ws == null || ws.isClosed() || inFlight || ws.writeQueueFull()) {
+        if (ws == null || ws.isClosed()) {
             return;
         }
-        byte[] message = newest.getAndSet(null);
+        byte[] message = results.next(!ws.writeQueueFull());
         if (message == null) {
             return;
         }
-        inFlight = true;
         long t0 = System.nanoTime();
         ws.writeBinaryMessage(Buffer.buffer(message)).onComplete(ar -> {
-            inFlight = false;
+            results.release();
             if (ar.succeeded()) {
                 metrics.stage(Stage.SEND, (System.nanoTime() - t0) / 1e6);
                 metrics.resultSent();

@@ -1,7 +1,6 @@
-package dev.depthcast;
+package dev.depthcast.client;
 
-import dev.depthcast.client.DepthcastClient;
-import dev.depthcast.client.FramePainter;
+import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.process.Yuv;
 import dev.depthcast.webrtc.WebRtcEngine;
@@ -106,8 +105,8 @@ class EndToEndTest {
     /** Stride 2 makes ~47k points, ~714 KB a message: over the 256 KiB a data channel would take. */
     @Test
     void largeCloudsArriveWhole() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withUnproject(
-                new dev.depthcast.process.UnprojectParams(2, 60f, 0.4f, 4f, 0.1f));
+        ServerConfig config = ServerConfig.builder()
+                .unproject(new dev.depthcast.process.UnprojectParams(2, 60f, 0.4f, 4f, 0.1f)).build();
         List<DepthcastClient.Result> results = new CopyOnWriteArrayList<>();
         try (DepthcastServer big = DepthcastServer.start(config);
              DepthcastClient client = DepthcastClient.connect(clientWebRtc, URI.create("http://127.0.0.1:" + big.port()),

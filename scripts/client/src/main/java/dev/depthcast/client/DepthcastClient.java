@@ -22,20 +22,17 @@ import dev.onvoid.webrtc.media.video.VideoTrack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -77,20 +74,6 @@ public final class DepthcastClient implements AutoCloseable {
     @FunctionalInterface
     public interface PushListener {
         void pushed(long frameIndex, long timestampNanos);
-    }
-
-    /** The server said no (status and its error text). */
-    public static final class RefusedException extends IOException {
-        private final int status;
-
-        RefusedException(int status, String message) {
-            super("server refused (" + status + "): " + message);
-            this.status = status;
-        }
-
-        public int status() {
-            return status;
-        }
     }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -207,7 +190,7 @@ public final class DepthcastClient implements AutoCloseable {
         throw new IOException("server ICE gathering did not complete within " + TIMEOUT.toSeconds() + " s");
     }
 
-    /** The default encoder cap holds 640x480 below 30 fps (FACTS.md); give it room. */
+    /** The default encoder cap (~1.7 Mbps at 640x480) held a 30 fps pattern to 22-25 fps; 4 Mbps gives 30. */
     private void raiseBitrate(RTCRtpSender sender) {
         RTCRtpSendParameters p = sender.getParameters();
         if (p.encodings != null) {
@@ -220,7 +203,7 @@ public final class DepthcastClient implements AutoCloseable {
 
     private void openResults() throws Exception {
         URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "/api/sessions/" + sessionId + "/results");
-        socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(ws, new Listener())
+        socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(ws, new WholeMessages(this::onResultBytes, this::onTextMessage))
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
@@ -382,45 +365,23 @@ public final class DepthcastClient implements AutoCloseable {
         }
     }
 
-    private final class Listener implements WebSocket.Listener {
-        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-        private final StringBuilder text = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-            byte[] chunk = new byte[data.remaining()];
-            data.get(chunk);
-            partial.write(chunk, 0, chunk.length);
-            if (last) {
-                byte[] whole = partial.toByteArray();
-                partial.reset();
-                long arrived = System.nanoTime();
-                try {
-                    onResult.accept(new Result(PointCloudCodec.decode(whole), whole.length, arrived));
-                } catch (IOException | RuntimeException e) {
-                    lastError = "undecodable result: " + e.getMessage();
-                }
-            }
-            ws.request(1);
-            return null;
+    private void onResultBytes(byte[] whole) {
+        long arrived = System.nanoTime();
+        try {
+            onResult.accept(new Result(PointCloudCodec.decode(whole), whole.length, arrived));
+        } catch (IOException | RuntimeException e) {
+            lastError = "undecodable result: " + e.getMessage();
         }
+    }
 
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                try {
-                    JsonObject m = new JsonObject(text.toString());
-                    if ("error".equals(m.getString("type"))) {
-                        lastError = m.getString("message");
-                    }
-                } catch (RuntimeException e) {
-                    lastError = "unreadable text message";
-                }
-                text.setLength(0);
+    private void onTextMessage(String text) {
+        try {
+            JsonObject m = new JsonObject(text);
+            if ("error".equals(m.getString("type"))) {
+                lastError = m.getString("message");
             }
-            ws.request(1);
-            return null;
+        } catch (RuntimeException e) {
+            lastError = "unreadable text message";
         }
     }
 }

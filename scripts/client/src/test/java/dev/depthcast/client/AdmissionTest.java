@@ -1,8 +1,8 @@
-package dev.depthcast.schedule;
+package dev.depthcast.client;
 
 import dev.depthcast.DepthcastServer;
-import dev.depthcast.client.DepthcastClient;
 import dev.depthcast.config.ServerConfig;
+import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.webrtc.WebRtcEngine;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -28,9 +28,8 @@ class AdmissionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = DepthcastServer.start(ServerConfig.defaults()
-                .withBackend("simulated", ServerConfig.SimulatedCost.parse("5+1"))
-                .withScheduling(4, Duration.ofMillis(4), 2));
+        server = DepthcastServer.start(ServerConfig.builder()
+                .simulated(SimulatedCost.parse("5+1")).maxBatch(4).maxWait(Duration.ofMillis(4)).maxClients(2).build());
         base = URI.create("http://127.0.0.1:" + server.port());
         webrtc = new WebRtcEngine();
     }
@@ -53,7 +52,7 @@ class AdmissionTest {
     void theSessionPastMaxClientsIsRefusedWithTheReasonAndASlotFreesOnClose() throws Exception {
         try (DepthcastClient first = connect(); DepthcastClient second = connect()) {
             assertEquals(2, stats().getJsonObject("metrics").getInteger("sessions"));
-            DepthcastClient.RefusedException refused = assertThrows(DepthcastClient.RefusedException.class,
+            RefusedException refused = assertThrows(RefusedException.class,
                     AdmissionTest::connect);
             assertEquals(503, refused.status());
             assertTrue(refused.getMessage().contains("server full") && refused.getMessage().contains("--max-clients 2"),

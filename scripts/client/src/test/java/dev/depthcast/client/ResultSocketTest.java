@@ -1,6 +1,9 @@
-package dev.depthcast.out;
+package dev.depthcast.client;
 
+import dev.depthcast.delivery.WebSocketResultSink;
+import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
+import dev.depthcast.metrics.PipelineMetrics.Drop;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
@@ -18,13 +21,18 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A client that stops reading gets the newest result when it resumes, never a backlog. */
-class WebSocketResultSinkTest {
+/**
+ * The server's results socket ({@link WebSocketResultSink}) against real WebSocket clients: a client
+ * that stops reading gets the newest result when it resumes, never a backlog. (Its latest-wins
+ * state machine is unit-tested in the server module; here the socket, the JDK client and Vert.x.)
+ */
+class ResultSocketTest {
 
     static final int MESSAGE = 330_000;
     static Vertx vertx;
     static HttpServer server;
     static volatile WebSocketResultSink sink;
+    static ClientDrops drops;
 
     @BeforeAll
     static void start() throws Exception {
@@ -37,7 +45,8 @@ class WebSocketResultSinkTest {
 
     @BeforeEach
     void newSink() {
-        sink = new WebSocketResultSink(vertx, new PipelineMetrics());
+        drops = new ClientDrops(new PipelineMetrics());
+        sink = new WebSocketResultSink(vertx, new PipelineMetrics(), drops);
     }
 
     @AfterAll
@@ -78,7 +87,7 @@ class WebSocketResultSinkTest {
         }
         assertEquals(published, received.get(received.size() - 1), "the newest result arrives last");
         assertTrue(received.size() < published / 4, "most stale results were superseded, got " + received.size());
-        assertTrue(sink.superseded() >= published - received.size() - 1);
+        assertTrue(drops.count(Drop.RESULT_SUPERSEDED) >= published - received.size() - 1);
         for (int i = 1; i < received.size(); i++) {
             assertTrue(received.get(i) > received.get(i - 1), "in order, none repeated");
         }
@@ -93,28 +102,14 @@ class WebSocketResultSinkTest {
     void resultsWaitForTheSocketOnlyAsTheNewestOne() throws Exception {
         sink.publish(message(1));
         sink.publish(message(2));
-        assertEquals(1, sink.superseded());
+        assertEquals(1, drops.count(Drop.RESULT_SUPERSEDED));
         List<Integer> received = new CopyOnWriteArrayList<>();
-        java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
         java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(java.net.URI.create("ws://127.0.0.1:" + server.actualPort() + "/"),
-                        new java.net.http.WebSocket.Listener() {
-                            @Override
-                            public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket w,
-                                    ByteBuffer data, boolean last) {
-                                byte[] chunk = new byte[data.remaining()];
-                                data.get(chunk);
-                                partial.write(chunk, 0, chunk.length);
-                                if (last) {
-                                    byte[] whole = partial.toByteArray();
-                                    partial.reset();
-                                    assertEquals(MESSAGE, whole.length);
-                                    received.add(ByteBuffer.wrap(whole).getInt());
-                                }
-                                w.request(1);
-                                return null;
-                            }
-                        }).get(10, TimeUnit.SECONDS);
+                        new WholeMessages(whole -> {
+                            assertEquals(MESSAGE, whole.length);
+                            received.add(ByteBuffer.wrap(whole).getInt());
+                        }, text -> { })).get(10, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (received.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);

@@ -1,0 +1,51 @@
+package dev.depthcast.client;
+
+import java.io.ByteArrayOutputStream;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * A JDK {@link WebSocket.Listener} that hands over whole messages: the JDK client delivers a large
+ * message in fragments ({@code last} false until its end), which this joins. Requests the next
+ * message after each fragment. One listener per socket (the JDK calls it on one thread at a time).
+ */
+public final class WholeMessages implements WebSocket.Listener {
+
+    private final Consumer<byte[]> onBinary;
+    private final Consumer<String> onText;
+    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+    private final StringBuilder text = new StringBuilder();
+
+    public WholeMessages(Consumer<byte[]> onBinary, Consumer<String> onText) {
+        this.onBinary = onBinary;
+        this.onText = onText;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+        byte[] chunk = new byte[data.remaining()];
+        data.get(chunk);
+        binary.write(chunk, 0, chunk.length);
+        if (last) {
+            byte[] whole = binary.toByteArray();
+            binary.reset();
+            onBinary.accept(whole);
+        }
+        ws.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+        text.append(data);
+        if (last) {
+            String whole = text.toString();
+            text.setLength(0);
+            onText.accept(whole);
+        }
+        ws.request(1);
+        return null;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.depthcast.delivery;
+
+import dev.depthcast.backend.BatchResult;
+import dev.depthcast.ingest.I420Frame;
+import dev.depthcast.metrics.FrameTimes;
+import dev.depthcast.metrics.PipelineMetrics;
+import dev.depthcast.metrics.PipelineMetrics.Drop;
+import dev.depthcast.metrics.WallClock;
+import dev.depthcast.process.PointCloud;
+import dev.depthcast.wire.PointCloudCodec;
+import dev.depthcast.wire.PointCloudMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The delivery stage: takes a finished (or failed) batch from the inference executor and, on its
+ * own fan-out thread, builds each client's message, has it encoded and hands it to the client's
+ * sink — or tells the clients of a failed batch, in a short reason, that their frame was lost.
+ * Each frame's times are reported to the metrics here, when its walk ends, delivered or not.
+ * The executor thread only enqueues, so encoding never delays the next batch.
+ */
+public final class ResultDelivery implements AutoCloseable {
+
+    /** What a browser is told when its frame's batch failed; the cause goes to the server log only. */
+    public static final String MODEL_FAILED = "inference failed on this frame's batch; the server log has the cause";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResultDelivery.class);
+
+    private final PipelineMetrics metrics;
+    private final String model;
+    private final String backend;
+    private final ExecutorService fanout;
+    private long failures;
+
+    /**
+     * @param model preset name every message carries
+     * @param backend backend wire name every message carries
+     */
+    public ResultDelivery(PipelineMetrics metrics, String model, String backend) {
+        this.metrics = metrics;
+        this.model = model;
+        this.backend = backend;
+        this.fanout = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "depthcast-fanout");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A batch finished: {@code frames.get(i)} came from {@code to.get(i)}, its cloud is {@code result.clouds().get(i)}. */
+    public void deliver(List<Recipient> to, List<I420Frame> frames, BatchResult result) {
+        fanout.execute(() -> send(to, frames, result));
+    }
+
+    /** A batch failed (to start or to finish): count it against each client and tell them. */
+    public void fail(List<Recipient> to, List<I420Frame> frames, Throwable cause) {
+        fanout.execute(() -> reportFailure(to, frames, cause));
+    }
+
+    private void send(List<Recipient> to, List<I420Frame> frames, BatchResult result) {
+        metrics.batch(frames.size(), result.preprocessMs(), result.inferenceMs(), result.unprojectMs());
+        for (int i = 0; i < to.size(); i++) {
+            Recipient client = to.get(i);
+            I420Frame frame = frames.get(i);
+            if (client.sink().clientGone()) {
+                metrics.frameEnded(frame.times(), false);
+                client.drops().add(Drop.CLIENT_GONE);
+                continue;
+            }
+            PointCloudMessage message = message(frame, result.clouds().get(i), frames.size(),
+                    client.drops().replacedOrSuperseded());
+            byte[] bytes = PointCloudCodec.encode(message).bytes();
+            metrics.frameEnded(frame.times(), true);
+            client.sink().publish(bytes);
+        }
+    }
+
+    private PointCloudMessage message(I420Frame frame, PointCloud cloud, int batch, long dropped) {
+        FrameTimes times = frame.times();
+        return new PointCloudMessage(PointCloudCodec.VERSION, frame.seq(), frame.timestampUs(), times.ingestEpochUs(),
+                WallClock.epochMicros(), cloud.gridWidth(), cloud.gridHeight(), cloud.stride(), cloud.count(),
+                cloud.xyz(), cloud.rgb(), cloud.intrinsics(), cloud.near(), cloud.far(), times, batch, dropped,
+                model, backend);
+    }
+
+    private void reportFailure(List<Recipient> to, List<I420Frame> frames, Throwable cause) {
+        failures++;
+        // One line per failure would flood the log at 30 fps; log the first and then every 100th.
+        if (failures == 1 || failures % 100 == 0) {
+            LOG.error("inference failed on a batch of {} ({} failures so far); the server keeps serving",
+                    frames.size(), failures, cause);
+        }
+        for (int i = 0; i < to.size(); i++) {
+            metrics.frameEnded(frames.get(i).times(), false);
+            to.get(i).drops().add(Drop.MODEL_ERROR);
+            to.get(i).sink().error(MODEL_FAILED);
+        }
+    }
+
+    /** Delivers what was handed over already (up to 2 s), then stops the fan-out thread. */
+    @Override
+    public void close() {
+        fanout.shutdown();
+        try {
+            fanout.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.depthcast.schedule;
+
+import dev.depthcast.ingest.LatestFrameMailbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One look at the clients per executor turn: who has a frame ready (and since when), how many are
+ * streaming (sent a frame within the active window) — then {@link BatchPlanner}'s decision. The
+ * one scan both {@link InferenceExecutor} and its fake-clock test twin run, so they cannot drift.
+ * Used from one thread (it reuses its list).
+ *
+ * @param <C> the executor's client type
+ */
+final class ClientScan<C> {
+
+    private final BatchPlanner planner;
+    private final long activeWindowNanos;
+    private final Function<C, LatestFrameMailbox> mailboxOf;
+    private final List<BatchPlanner.Ready<C>> ready = new ArrayList<>();
+
+    ClientScan(SchedulingPolicy policy, Function<C, LatestFrameMailbox> mailboxOf) {
+        this.planner = new BatchPlanner(policy);
+        this.activeWindowNanos = policy.activeWindow().toNanos();
+        this.mailboxOf = mailboxOf;
+    }
+
+    /** Scans {@code clients} at {@code nowNanos} and plans: run a batch now, or wait until a deadline. */
+    BatchPlanner.Decision<C> plan(Iterable<C> clients, long nowNanos) {
+        ready.clear();
+        int streaming = 0;
+        for (C client : clients) {
+            LatestFrameMailbox mailbox = mailboxOf.apply(client);
+            if (mailbox.peek() != null) {
+                ready.add(new BatchPlanner.Ready<>(client, mailbox.readySinceNanos()));
+            }
+            // offered() first: before its first frame, lastOfferNanos is 0, which is no time at all.
+            if (mailbox.offered() > 0 && nowNanos - mailbox.lastOfferNanos() < activeWindowNanos) {
+                streaming++;
+            }
+        }
+        return planner.plan(ready, streaming, nowNanos);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.depthcast.delivery;
+
+import dev.depthcast.backend.BatchResult;
+import dev.depthcast.ingest.I420Frame;
+import dev.depthcast.metrics.ClientDrops;
+import dev.depthcast.metrics.PipelineMetrics;
+import dev.depthcast.metrics.PipelineMetrics.Drop;
+import dev.depthcast.process.Frames;
+import dev.depthcast.process.Intrinsics;
+import dev.depthcast.process.PointCloud;
+import dev.depthcast.wire.PointCloudCodec;
+import dev.depthcast.wire.PointCloudMessage;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The delivery stage on its own: message assembly, client-gone, failure notices, per-frame times. */
+class ResultDeliveryTest {
+
+    static final class Collector implements ResultSink {
+        final List<byte[]> results = new ArrayList<>();
+        final List<String> errors = new ArrayList<>();
+        volatile boolean gone;
+
+        @Override
+        public synchronized void publish(byte[] message) {
+            results.add(message);
+        }
+
+        @Override
+        public synchronized void error(String reason) {
+            errors.add(reason);
+        }
+
+        @Override
+        public boolean clientGone() {
+            return gone;
+        }
+    }
+
+    static PointCloud cloud(int n) {
+        return new PointCloud(n, new float[n * 3], new byte[n * 3], 4, 3, 1, Intrinsics.of(4, 3, 4, 3, 60), 0.4f, 4f);
+    }
+
+    static I420Frame stampedFrame(long seq) {
+        I420Frame f = Frames.uniform(8, 6, 100, 128, 128);
+        I420Frame frame = new I420Frame(8, 6, f.y(), f.u(), f.v(), seq, 77, 1_000_000, 1_700_000_000_000_000L, 0.25);
+        frame.times().taken(3_000_000);
+        frame.times().batchStages(1.5, 20, 0.75);
+        return frame;
+    }
+
+    @Test
+    void eachClientGetsItsOwnMessageWithItsFramesTimesAndDrops() throws Exception {
+        PipelineMetrics metrics = new PipelineMetrics();
+        Collector a = new Collector();
+        Collector b = new Collector();
+        ClientDrops dropsA = new ClientDrops(metrics);
+        ClientDrops dropsB = new ClientDrops(metrics);
+        dropsA.add(Drop.MAILBOX_REPLACED);
+        dropsA.add(Drop.RESULT_SUPERSEDED);
+        dropsA.add(Drop.MODEL_ERROR); // not in the wire's count (docs/protocol.md)
+        try (ResultDelivery delivery = new ResultDelivery(metrics, "relief", "cpu-onnxruntime")) {
+            delivery.deliver(List.of(new Recipient(a, dropsA), new Recipient(b, dropsB)),
+                    List.of(stampedFrame(5), stampedFrame(9)), new BatchResult(List.of(cloud(2), cloud(3)), 1.5, 20, 0.75));
+        }
+        PointCloudMessage ma = PointCloudCodec.decode(a.results.get(0));
+        PointCloudMessage mb = PointCloudCodec.decode(b.results.get(0));
+        assertEquals(5, ma.seq());
+        assertEquals(2, ma.count());
+        assertEquals(9, mb.seq());
+        assertEquals(3, mb.count());
+        assertEquals(2, ma.dropped());
+        assertEquals(0, mb.dropped());
+        assertEquals(2, ma.batch());
+        assertEquals("relief", ma.model());
+        assertEquals("cpu-onnxruntime", ma.backend());
+        assertEquals(77, ma.timestampUs());
+        assertEquals(1_700_000_000_000_000L, ma.ingestEpochUs());
+        assertEquals(0.25, ma.timing().ingest(), 1e-6);
+        assertEquals(2.0, ma.timing().queue(), 1e-6, "taken 2 ms after ingest");
+        assertEquals(20, ma.timing().inference(), 1e-6);
+        assertTrue(ma.timing().encode() > 0, "stamped by the codec");
+        assertEquals(2, metrics.registry().get("depthcast.stage").tag("stage", "encode").timer().count());
+        assertEquals(1, metrics.registry().get("depthcast.stage").tag("stage", "inference").timer().count(),
+                "batch stages once per batch");
+    }
+
+    @Test
+    void aGoneClientIsCountedNotEncoded() {
+        PipelineMetrics metrics = new PipelineMetrics();
+        Collector sink = new Collector();
+        sink.gone = true;
+        ClientDrops drops = new ClientDrops(metrics);
+        try (ResultDelivery delivery = new ResultDelivery(metrics, "relief", "cpu-onnxruntime")) {
+            delivery.deliver(List.of(new Recipient(sink, drops)), List.of(stampedFrame(1)),
+                    new BatchResult(List.of(cloud(1)), 1, 1, 1));
+        }
+        assertTrue(sink.results.isEmpty());
+        assertEquals(1, drops.count(Drop.CLIENT_GONE));
+        assertEquals(1.0, metrics.registry().get("depthcast.dropped").tag("reason", "client-gone").counter().count());
+        assertEquals(1, metrics.registry().get("depthcast.stage").tag("stage", "queue").timer().count());
+        assertEquals(0, metrics.registry().get("depthcast.stage").tag("stage", "encode").timer().count());
+    }
+
+    @Test
+    void aFailedBatchTellsEachClientAShortReasonAndCountsItsFrames() {
+        PipelineMetrics metrics = new PipelineMetrics();
+        Collector a = new Collector();
+        Collector b = new Collector();
+        ClientDrops dropsA = new ClientDrops(metrics);
+        ClientDrops dropsB = new ClientDrops(metrics);
+        try (ResultDelivery delivery = new ResultDelivery(metrics, "relief", "cpu-onnxruntime")) {
+            delivery.fail(List.of(new Recipient(a, dropsA), new Recipient(b, dropsB)),
+                    List.of(stampedFrame(1), stampedFrame(2)), new IllegalStateException("CUDA error 700 at 0xdeadbeef"));
+        }
+        assertEquals(List.of(ResultDelivery.MODEL_FAILED), a.errors);
+        assertEquals(List.of(ResultDelivery.MODEL_FAILED), b.errors);
+        assertEquals(1, dropsA.count(Drop.MODEL_ERROR));
+        assertEquals(1, dropsB.count(Drop.MODEL_ERROR));
+        assertEquals(2.0, metrics.registry().get("depthcast.dropped").tag("reason", "model-error").counter().count());
+        assertEquals(2, metrics.registry().get("depthcast.stage").tag("stage", "ingest").timer().count());
+    }
+}
