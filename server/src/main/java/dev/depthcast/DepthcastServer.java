@@ -5,6 +5,7 @@ import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.delivery.ResultDelivery;
 import dev.depthcast.metrics.PipelineMetrics;
+import dev.depthcast.backend.PipelineFault;
 import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
 import dev.depthcast.signaling.SessionRegistry;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,6 +53,7 @@ public final class DepthcastServer implements AutoCloseable {
         this.executor = new InferenceExecutor(pipeline,
                 new SchedulingPolicy(config.maxBatch(), config.maxWait()), delivery);
         this.sessions = new SessionRegistry(vertx, webrtc, executor, metrics, config.unproject(), config.maxClients());
+        executor.fault().thenAccept(f -> sessions.failAll("the GPU failed; the server is restarting"));
         Router router = Router.router(vertx);
         new SignalingApi(vertx, sessions, metrics, this::info).mount(router);
         mountPage(router);
@@ -87,9 +90,17 @@ public final class DepthcastServer implements AutoCloseable {
         return metrics;
     }
 
+    /** Completes when the pipeline faulted for good (a sticky GPU error): the caller should stop the process. */
+    public CompletableFuture<PipelineFault> fault() {
+        return executor.fault();
+    }
+
     public Map<String, Object> info() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("backend", executor.pipeline().backendName());
+        if (executor.fault().isDone()) {
+            m.put("fault", executor.fault().join().getMessage());
+        }
         m.put("model", Backends.modelName(config));
         m.put("preset", executor.pipeline().preset().name());
         m.put("input", executor.pipeline().preset().inputHeight() + "x" + executor.pipeline().preset().inputWidth());

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 
 /** {@code depthcast serve}: the command line of scripts/serve.sh. */
 @Command(name = "depthcast", mixinStandardHelpOptions = true, version = "depthcast 0.1.0",
@@ -100,17 +100,35 @@ public final class ServeCommand implements Callable<Integer> {
             description = "simulated backend with a GPU-like batch cost, e.g. 20+2 (implies --backend simulated)")
     String simulate;
 
+    /** Exit status after a GPU fault (EX_SOFTWARE, sysexits.h). */
+    static final int EXIT_GPU_FAULT = 70;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config = toConfig();
         DepthcastServer server = DepthcastServer.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Thread hook = new Thread(() -> {
             server.close();
-            stopped.countDown();
-        }, "depthcast-shutdown"));
-        stopped.await();
-        return 0;
+            exit.complete(0);
+        }, "depthcast-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        // A sticky GPU error poisons the CUDA context for the life of the process: stop with
+        // EXIT_GPU_FAULT so a supervisor restarts it (the new process's warm-up batch then decides
+        // between the GPU and, with --backend auto, the CPU). Serving on in a degraded mode would
+        // hide the fault from whoever runs the server.
+        server.fault().thenAccept(f -> {
+            System.err.println("depthcast: " + f.getMessage() + "; exiting with status " + EXIT_GPU_FAULT
+                    + " so a supervisor restarts the server");
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                return; // the hook closes the server and completes the exit
+            }
+            server.close();
+            exit.complete(EXIT_GPU_FAULT);
+        });
+        return exit.get();
     }
 
     ServerConfig toConfig() {

@@ -90,11 +90,27 @@ public final class WebSocketResultSink implements ResultSink {
 
     /** The session ended: close the socket; results still on their way are dropped as client-gone. */
     public void close() {
+        close((short) 1000, "session closed");
+    }
+
+    /**
+     * The server cannot go on (the GPU faulted): close with 1011 and the reason, which the page
+     * shows (a close reason is at most 123 bytes, so it is cut to fit).
+     */
+    public void fail(String reason) {
+        close((short) 1011, reason.length() > 120 ? reason.substring(0, 119) + "…" : reason);
+    }
+
+    private void close(short code, String reason) {
         closed = true;
         ServerWebSocket ws = socket;
         Context ctx = context;
         if (ws != null && ctx != null) {
-            ctx.runOnContext(v -> ws.close((short) 1000, "session closed"));
+            ctx.runOnContext(v -> {
+                if (!ws.isClosed()) {
+                    ws.close(code, reason);
+                }
+            });
         }
     }
 

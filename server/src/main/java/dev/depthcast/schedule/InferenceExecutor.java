@@ -3,15 +3,18 @@ package dev.depthcast.schedule;
 import dev.depthcast.backend.BatchItem;
 import dev.depthcast.backend.BatchResult;
 import dev.depthcast.backend.DepthPipeline;
+import dev.depthcast.backend.PipelineFault;
 import dev.depthcast.delivery.Recipient;
 import dev.depthcast.delivery.ResultDelivery;
 import dev.depthcast.ingest.I420Frame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,6 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  * the frames of the batch {@link BatchPlanner} chose, runs it on the pipeline and hands the
  * outcome — clouds or failure — to the {@link ResultDelivery}. Nothing here blocks a WebRTC or
  * Vert.x thread: producers only swap a mailbox slot and unpark this thread.
+ *
+ * <p>A failed batch costs that batch; a {@link PipelineFault} (the GPU context is poisoned) ends
+ * the pipeline: the executor stops planning and completes {@link #fault()}, and the server decides
+ * what follows (it stops, see README "When the GPU fails").
  */
 public final class InferenceExecutor implements AutoCloseable {
 
@@ -30,9 +37,16 @@ public final class InferenceExecutor implements AutoCloseable {
     private final ClientScan<ClientSlot> scan;
     private final Map<String, ClientSlot> clients = new ConcurrentHashMap<>();
     private final Thread thread;
+    private final Duration closeWait;
+    private final CompletableFuture<PipelineFault> fault = new CompletableFuture<>();
     private volatile boolean running = true;
 
     public InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, ResultDelivery delivery) {
+        this(pipeline, policy, delivery, Duration.ofSeconds(5));
+    }
+
+    /** @param closeWait how long {@link #close} waits for the loop to finish its batch in flight */
+    InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, ResultDelivery delivery, Duration closeWait) {
         if (policy.maxBatch() > pipeline.maxBatch()) {
             throw new IllegalArgumentException("max batch " + policy.maxBatch() + " exceeds what the "
                     + pipeline.backendName() + " pipeline was built for (" + pipeline.maxBatch() + ")");
@@ -40,6 +54,7 @@ public final class InferenceExecutor implements AutoCloseable {
         this.pipeline = pipeline;
         this.delivery = delivery;
         this.scan = new ClientScan<>(policy, ClientSlot::mailbox);
+        this.closeWait = closeWait;
         this.thread = new Thread(this::loop, "depthcast-inference");
         thread.setDaemon(true);
         thread.start();
@@ -60,6 +75,11 @@ public final class InferenceExecutor implements AutoCloseable {
 
     public DepthPipeline pipeline() {
         return pipeline;
+    }
+
+    /** Completes when the pipeline faulted for good; it never completes otherwise. */
+    public CompletableFuture<PipelineFault> fault() {
+        return fault;
     }
 
     /** A started batch: whose frames it holds, and the pipeline's handle to collect it. */
@@ -136,6 +156,7 @@ public final class InferenceExecutor implements AutoCloseable {
             return new Started(recipients, frames, pipeline.start(items));
         } catch (Exception | LinkageError e) {
             delivery.fail(recipients, frames, e);
+            faultIf(e);
             return null;
         }
     }
@@ -147,6 +168,7 @@ public final class InferenceExecutor implements AutoCloseable {
             result = batch.work().finish();
         } catch (Exception | LinkageError e) {
             delivery.fail(batch.recipients(), batch.frames(), e);
+            faultIf(e);
             return;
         }
         for (I420Frame frame : batch.frames()) {
@@ -155,18 +177,35 @@ public final class InferenceExecutor implements AutoCloseable {
         delivery.deliver(batch.recipients(), batch.frames(), result);
     }
 
+    /** A fault ends the loop: no further batch is planned on a pipeline that cannot run one. */
+    private void faultIf(Throwable e) {
+        if (e instanceof PipelineFault f && fault.complete(f)) {
+            running = false;
+            LOG.error("the {} pipeline faulted and can run no further batch: {}", pipeline.backendName(), f.getMessage());
+        }
+    }
+
     /**
      * Stops the loop (which collects the batch in flight and hands it to delivery), then closes
-     * the pipeline. The delivery stage is closed by its owner, after this.
+     * the pipeline. The delivery stage is closed by its owner, after this. If the loop does not
+     * stop in time (a batch hung on the device), the pipeline is deliberately left open: freeing
+     * device and pinned buffers under work still queued on the GPU could fault, and this runs at
+     * process exit, which releases them anyway.
      */
     @Override
     public void close() {
         running = false;
         LockSupport.unpark(thread);
         try {
-            thread.join(5000);
+            thread.join(closeWait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("the inference thread did not stop within {} ms (a batch still running on the {} backend): "
+                    + "leaving the pipeline open rather than freeing buffers under it", closeWait.toMillis(),
+                    pipeline.backendName());
+            return;
         }
         pipeline.close();
     }

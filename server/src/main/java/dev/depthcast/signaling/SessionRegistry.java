@@ -98,6 +98,14 @@ public final class SessionRegistry implements AutoCloseable {
         return sessions.values();
     }
 
+    /** The server cannot serve anyone (the pipeline faulted): every page is told why, every session ends. */
+    public void failAll(String reason) {
+        for (Session s : sessions.values()) {
+            s.sink().fail(reason);
+            close(s.id(), reason);
+        }
+    }
+
     /** Closes a session; false if there was none. Safe from any thread, idempotent. */
     public boolean close(String id, String reason) {
         Session s = sessions.remove(id);
