@@ -222,7 +222,7 @@ function updateHud() {
     Number.isFinite(stats.latencyMs) ? `${fmt(stats.latencyMs, 0)} ms` : null,
     fmtBytes(stats.bytes),
   ].filter(Boolean).join(' · ');
-  if (!$('hud-detail').hidden) updateHudDetail();
+  updateHudDetail(); // kept current while folded: tests and screen readers read it
 }
 
 function updateHudDetail() {

@@ -250,7 +250,7 @@ export class CloudView {
       }
     }
     sum = sum.map((s) => (count ? s / count : NaN));
-    return { width: w, height: h, nonBackground: count, fraction: count / (w * h), distinctColours: colours.size, hash, meanColour: sum };
+    return { width: w, height: h, corner: [px[0], px[1], px[2]], nonBackground: count, fraction: count / (w * h), distinctColours: colours.size, hash, meanColour: sum };
   }
 
   /** Camera pose for tests: position and target, metres. */
