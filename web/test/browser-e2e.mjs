@@ -103,14 +103,6 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
     const pixels = await page.evaluate(() => window.depthcast.countNonBackgroundPixels());
     const pageErrors = await page.evaluate(() => window.depthcast.errors.map((e) => e.message));
 
-    // Export the frame on screen: an independent PLY reader must see its points.
-    await page.evaluate(() => window.depthcast.do('pause'));
-    const shownN = await page.evaluate(() => window.depthcast.view.shown.n);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-export')]);
-    const plyBytes = await readFile(await download.path());
-    const mesh = await parse(plyBytes.buffer.slice(plyBytes.byteOffset, plyBytes.byteOffset + plyBytes.byteLength), PLYLoader);
-    await page.evaluate(() => window.depthcast.do('pause'));
-
     const hash = await pageSourceHash();
     const hashFile = join(WEB, '..', 'docs', 'screenshot.sha256');
     const recorded = (await readFile(hashFile, 'utf8').catch(() => '')).trim();
@@ -130,6 +122,14 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
       if (!process.env.DEPTHCAST_SCREENSHOT) await writeFile(hashFile, `${hash}\n`);
       console.log(`screenshot: ${path} (${((await stat(path)).size / 1000).toFixed(0)} kB)${process.env.DEPTHCAST_SCREENSHOT ? '' : ' — regenerated: the page changed since the last one; commit it with docs/screenshot.sha256'}`);
     }
+
+    // Export the frame on screen: an independent PLY reader must see its points.
+    await page.evaluate(() => window.depthcast.do('pause'));
+    const shownN = await page.evaluate(() => window.depthcast.view.shown.n);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-export')]);
+    const plyBytes = await readFile(await download.path());
+    const mesh = await parse(plyBytes.buffer.slice(plyBytes.byteOffset, plyBytes.byteOffset + plyBytes.byteLength), PLYLoader);
+    await page.evaluate(() => window.depthcast.do('pause'));
 
     const f = (v, d = 1) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : String(v));
     console.log(
