@@ -9,6 +9,7 @@ jar=server/target/depthcast-server.jar
 if [[ ! -f $jar || -n $(find pom.xml server/pom.xml server/src/main -newer "$jar" -print -quit) ]]; then
   echo "serve.sh: building the server (mvn package)…" >&2
   mvn -q -B -DskipTests -pl server -am package >&2
+  touch "$jar" # maven leaves an up-to-date jar untouched; its time must pass the check above next time
 fi
 
 if [[ ! -f web/dist/index.html || -n $(find web/src web/index.html web/package.json -newer web/dist/index.html -print -quit 2>/dev/null) ]]; then
@@ -43,4 +44,12 @@ java_opts=(${JAVA_OPTS:-})
 if [[ $(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p') -ge 22 ]]; then
   java_opts+=(--enable-native-access=ALL-UNNAMED)
 fi
-exec java "${java_opts[@]}" -jar "$run_jar" "${web_root[@]}" "$@"
+# libwebrtc's native threads print "VM attach current thread failed" / "Failed to attach thread N"
+# on stdout when the process exits (they try to call into a JVM that is going away: harmless, and
+# not preventable from Java, it happens even after every WebRTC object is closed). Those two lines
+# are dropped; the filter ignores Ctrl-C so that everything the server prints while stopping,
+# its shutdown line included, still gets out.
+noise='^(VM attach current thread failed|Failed to attach thread [0-9]+)$'
+exec java "${java_opts[@]}" -jar "$run_jar" "${web_root[@]}" "$@" \
+  > >(trap '' INT TERM; exec grep --line-buffered -v -E "$noise") \
+  2> >(trap '' INT TERM; exec grep --line-buffered -v -E "$noise" >&2)
