@@ -78,6 +78,15 @@ case_ "tls key without cert"        2 "--tls-key needs --tls-cert too"          
 case_ "max batch out of range"      2 "--max-batch must be 1\.\.64, got 0"                $serve --max-batch 0
 case_ "simulated cost malformed"    2 "simulated cost must be FIXED\+PER_ITEM"            $serve --simulate-inference-ms fast
 
+name="--help grouped, with defaults"
+if $serve --help >"$tmp/out" 2>&1 && grep -q '^Usage: scripts/serve.sh \[OPTIONS\]' "$tmp/out" \
+    && [[ $(grep -cE '^(Network|Model|Scheduling|Geometry \(point cloud\)|TLS / ICE|Diagnostics):$' "$tmp/out") -eq 6 ]] \
+    && ! grep -q '^Other:' "$tmp/out" && grep -q 'default: 8080' "$tmp/out"; then
+  printf '  ok %-44s %s\n' "$name" "$(grep -cE '^ +(-h, )?--' "$tmp/out") flags under 6 headings"; passed=$((passed + 1))
+else
+  fail "$name" "headings, defaults or usage line missing"
+fi
+
 echo "--- scripts/loadtest.sh"
 case_ "loadtest size malformed"     2 "^loadtest: --size must be WxH"                      scripts/loadtest.sh --size 640
 case_ "loadtest clients not a number" 2 "^loadtest: Invalid value for option '--clients'" scripts/loadtest.sh --clients many

@@ -46,3 +46,7 @@ if ! (cd web && DEPTHCAST_URL="http://127.0.0.1:$port" DEPTHCAST_SCREENSHOT="${D
   echo "--- server log"; tail -50 "$log"; exit 1
 fi
 curl -fsS "http://127.0.0.1:$port/api/stats" | head -c 2000; echo
+kill $server; wait $server 2>/dev/null || true
+
+step "cli: bad inputs end in one line, no stack trace; clean shutdown (scripts/test-cli.sh)"
+scripts/test-cli.sh

@@ -36,7 +36,7 @@ final class HelpGroups {
         cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, HelpGroups::render);
         // A one-line synopsis: the grouped list below says every option.
         cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS,
-                help -> "Usage: scripts/serve.sh [OPTIONS]   (or: java -jar depthcast-server.jar [OPTIONS])\n");
+                help -> "scripts/serve.sh [OPTIONS]   (or: java -jar depthcast-server.jar [OPTIONS])\n");
     }
 
     static String render(Help help) {
