@@ -60,6 +60,9 @@ if [ -n "$SIZE" ]; then
   if [ "$PRESET" = depth-anything-v2 ] && { [ $((H % 14)) -ne 0 ] || [ $((W % 14)) -ne 0 ]; }; then
     die "depth-anything-v2 needs sides that are multiples of 14, got ${H}x${W}"
   fi
+  if [ "$PRESET" = midas-small ] && { [ $((H % 32)) -ne 0 ] || [ $((W % 32)) -ne 0 ]; }; then
+    die "midas-small needs sides that are multiples of 32, got ${H}x${W}"
+  fi
 fi
 for v in "$MINB" "$OPTB" "$MAXB" "$WORKSPACE"; do
   [[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -ge 1 ] || die "batch sizes and workspace must be positive integers, got '$v'"

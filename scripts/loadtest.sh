@@ -10,6 +10,7 @@ if [[ ! -f $jar || -n $(cd "$root" && find pom.xml server/pom.xml server/src/mai
       scripts/loadtest/src/main -newer "$jar" -print -quit) ]]; then
   echo "loadtest.sh: building the load tester (mvn package)…" >&2
   (cd "$root" && mvn -q -B -DskipTests -pl scripts/loadtest -am package) >&2
+  touch "$jar" # maven leaves an up-to-date jar untouched; its time must pass the check above next time
 fi
 java_opts=(${JAVA_OPTS:-})
 if [[ $(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p') -ge 22 ]]; then

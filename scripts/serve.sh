@@ -9,6 +9,7 @@ jar=server/target/depthcast-server.jar
 if [[ ! -f $jar || -n $(find pom.xml server/pom.xml server/src/main -newer "$jar" -print -quit) ]]; then
   echo "serve.sh: building the server (mvn package)…" >&2
   mvn -q -B -DskipTests -pl server -am package >&2
+  touch "$jar" # maven leaves an up-to-date jar untouched; its time must pass the check above next time
 fi
 
 if [[ ! -f web/dist/index.html || -n $(find web/src web/index.html web/package.json -newer web/dist/index.html -print -quit 2>/dev/null) ]]; then
@@ -20,9 +21,35 @@ if [[ ! -f web/dist/index.html || -n $(find web/src web/index.html web/package.j
   fi
 fi
 
+# Run a private copy of the jar, named by its content: a rebuild (scripts/test.sh, mvn package)
+# rewrites server/target/depthcast-server.jar in place, and a JVM still reading classes from the
+# old file then fails (ClassNotFoundException on the next new session). The copy sits beside the
+# original because its manifest finds the dependencies in lib/ next to it (version-named files a
+# rebuild leaves alone). Older copies are removed: a server still running from one keeps its
+# open file (Linux frees it on exit).
+run_jar=server/target/depthcast-server-run-$(sha1sum "$jar" | cut -c1-16).jar
+if [[ ! -f $run_jar ]]; then
+  cp "$jar" "$run_jar.$$" && mv "$run_jar.$$" "$run_jar"
+fi
+find server/target -maxdepth 1 -name 'depthcast-server-run-*.jar' ! -path "$run_jar" -delete 2>/dev/null || true
+
+# --web-root defaults to this checkout's page; a --web-root given here wins (passing it twice is an error).
+web_root=(--web-root "$root/web/dist")
+for arg in "$@"; do
+  [[ $arg == --web-root || $arg == --web-root=* ]] && web_root=()
+done
+
 java_opts=(${JAVA_OPTS:-})
 # Java 22+ warns (and later refuses) native access without this; the WebRTC, ONNX Runtime and CUDA bindings need it.
 if [[ $(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p') -ge 22 ]]; then
   java_opts+=(--enable-native-access=ALL-UNNAMED)
 fi
-exec java "${java_opts[@]}" -jar "$jar" --web-root "$root/web/dist" "$@"
+# libwebrtc's native threads print "VM attach current thread failed" / "Failed to attach thread N"
+# on stdout when the process exits (they try to call into a JVM that is going away: harmless, and
+# not preventable from Java, it happens even after every WebRTC object is closed). Those two lines
+# are dropped; the filter ignores Ctrl-C so that everything the server prints while stopping,
+# its shutdown line included, still gets out.
+noise='^(VM attach current thread failed|Failed to attach thread [0-9]+)$'
+exec java "${java_opts[@]}" -jar "$run_jar" "${web_root[@]}" "$@" \
+  > >(trap '' INT TERM; exec grep --line-buffered -v -E "$noise") \
+  2> >(trap '' INT TERM; exec grep --line-buffered -v -E "$noise" >&2)

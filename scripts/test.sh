@@ -3,7 +3,9 @@
 #   1. generated models match scripts/make-models.py
 #   2. CUDA kernels compile with nvcc; their math (host build, g++) matches the golden vectors
 #   3. Java: unit tests, webrtc-java end-to-end, loopback load run (mvn verify)
-#   4. web: unit tests, then headless Chromium against a running server (fake camera)
+#   4. web: unit tests, then headless Chromium against a server it starts on a free port (fake
+#      camera), and the viewer's controls against a mock server and offline (file://)
+#   5. CLI: every bad input ends in one line and a non-zero exit (scripts/test-cli.sh)
 # Needs: JDK 17+, Maven, Node.js/npm, python3-onnx, Debian's chromium, nvcc (step 2 only compiles
 # kernels when nvcc is present; the host parity test needs only g++). .ci/run installs them.
 set -euo pipefail
@@ -29,10 +31,12 @@ step "web: unit tests"
 
 step "browser: headless Chromium end to end against the server"
 log=$(mktemp)
-port=${DEPTHCAST_TEST_PORT:-18080}
+# A free port, not a fixed one: a server someone is running (scripts/serve.sh, 8080 or any other
+# port) is never touched.
+port=${DEPTHCAST_TEST_PORT:-$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 java -jar server/target/depthcast-server.jar --port "$port" --backend cpu --web-root "$root/web/dist" >"$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/api/stats" >/dev/null 2>&1 && break
   kill -0 $server 2>/dev/null || { cat "$log"; echo "server died"; exit 1; }
@@ -42,3 +46,7 @@ if ! (cd web && DEPTHCAST_URL="http://127.0.0.1:$port" DEPTHCAST_SCREENSHOT="${D
   echo "--- server log"; tail -50 "$log"; exit 1
 fi
 curl -fsS "http://127.0.0.1:$port/api/stats" | head -c 2000; echo
+kill $server; wait $server 2>/dev/null || true
+
+step "cli: bad inputs end in one line, no stack trace; clean shutdown (scripts/test-cli.sh)"
+scripts/test-cli.sh

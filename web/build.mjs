@@ -1,21 +1,26 @@
-// Bundles src/main.js into dist/app.js and copies index.html + style.css next to it.
+// Bundles src/main.js into dist/app.js and copies index.html, style.css and favicon.svg next to it.
 // Usage: node build.mjs [--dev]   (--dev: no minification, inline source map)
+// The bundle is a classic script (IIFE), not an ES module: browsers refuse module scripts from
+// file://, and the page opened from disk is the offline viewer of recordings.
+// It builds into dist.next and then swaps it in, so a running server never serves a half-built page.
 import { build } from 'esbuild';
-import { mkdir, copyFile, rm } from 'node:fs/promises';
+import { mkdir, copyFile, rm, rename } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const out = join(root, 'dist');
+const next = join(root, 'dist.next');
+const old = join(root, 'dist.old');
 const dev = process.argv.includes('--dev');
 
-await rm(out, { recursive: true, force: true });
-await mkdir(out, { recursive: true });
+await rm(next, { recursive: true, force: true });
+await mkdir(next, { recursive: true });
 const result = await build({
   entryPoints: [join(root, 'src', 'main.js')],
-  outfile: join(out, 'app.js'),
+  outfile: join(next, 'app.js'),
   bundle: true,
-  format: 'esm',
+  format: 'iife',
   target: ['es2022'],
   minify: !dev,
   sourcemap: dev ? 'inline' : 'linked',
@@ -23,7 +28,12 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-await copyFile(join(root, 'index.html'), join(out, 'index.html'));
-await copyFile(join(root, 'src', 'style.css'), join(out, 'style.css'));
+await copyFile(join(root, 'index.html'), join(next, 'index.html'));
+await copyFile(join(root, 'favicon.svg'), join(next, 'favicon.svg'));
+await copyFile(join(root, 'src', 'style.css'), join(next, 'style.css'));
+await rm(old, { recursive: true, force: true });
+await rename(out, old).catch((e) => { if (e.code !== 'ENOENT') throw e; });
+await rename(next, out);
+await rm(old, { recursive: true, force: true });
 const bytes = result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('app.js'))].bytes;
-console.log(`built dist/app.js (${(bytes / 1024).toFixed(0)} KiB), dist/index.html, dist/style.css`);
+console.log(`built dist/app.js (${(bytes / 1000).toFixed(0)} kB), dist/index.html, dist/style.css, dist/favicon.svg`);

@@ -1,20 +1,24 @@
 // depthcast page: camera → WebRTC → server; msgpack point clouds ← WebSocket → three.js.
-import {
-  BufferGeometry, Color, PerspectiveCamera, Points, Scene, ShaderMaterial, WebGLRenderer,
-} from 'three';
-import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import { CloudGeometry, STAGES, decodeCloud, sourceVerticalFov } from './cloud.js';
-import { ClockSync, RateMeter, SenderStats, WindowMean, fmt, fmtBytes } from './stats.js';
+// Also a viewer of recordings: opened from disk (file://) it replays a dropped .dcrec with no server.
+import { STAGES, decodeCloud } from './cloud.js';
+import { COLOUR_MODES, COLOUR_MODE_LABELS } from './colour.js';
+import { CONTROLS, GESTURES, actionForKey, keyLabel } from './controls.js';
+import { encodePly, plyComments } from './ply.js';
+import { Backoff, shouldRetry } from './reconnect.js';
+import { Recorder, decodeRecording, recordingFileName } from './recording.js';
 import { ApiError, Session } from './session.js';
+import { ClockSync, RateMeter, SenderStats, WindowMean, fmt, fmtBytes } from './stats.js';
+import { CloudView, POINT_SIZE } from './view.js';
 
-const BACKGROUND = 0x0e1116;
-const TARGET_Z = -1.5;
 const $ = (id) => document.getElementById(id);
 const pageNow = () => performance.timeOrigin + performance.now(); // epoch ms, high resolution
+const offline = location.protocol === 'file:';
+const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 
 // ---------------------------------------------------------------- state exposed for tests/debugging
 const stats = {
   phase: 'starting',
+  source: offline ? 'none' : 'live', // 'live' | 'replay' | 'none'
   frames: 0, // results messages received
   rendered: 0, // frames drawn
   skipped: 0, // received but replaced by a newer one before being drawn
@@ -37,9 +41,10 @@ const stats = {
   dropped: NaN,
   decodeErrors: 0,
   warnings: [],
+  reconnects: 0, // sessions started after a lost one
 };
 const errors = [];
-const api = { stats, errors, sessionId: null, renderer: null, countNonBackgroundPixels: null, restart: null };
+const api = { stats, errors, sessionId: null };
 window.depthcast = api;
 
 // ---------------------------------------------------------------- errors & status
@@ -69,8 +74,17 @@ function showError(message, { fatal = true } = {}) {
   div.className = fatal ? 'err' : 'warn';
   div.textContent = message;
   box.appendChild(div);
-  while (box.children.length > 5) box.removeChild(box.firstChild);
+  while (box.children.length > 4) box.removeChild(box.firstChild);
   if (!fatal) setTimeout(() => div.remove(), 10000);
+}
+
+/** A passing notice (export saved, recording saved): shown for a few seconds, not an error. */
+function notify(message) {
+  const div = document.createElement('div');
+  div.className = 'warn';
+  div.textContent = message;
+  $('errors').appendChild(div);
+  setTimeout(() => div.remove(), 6000);
 }
 
 function clearErrors() {
@@ -80,78 +94,37 @@ function clearErrors() {
 function describeApiError(e) {
   if (!(e instanceof ApiError)) return e.message || String(e);
   if (e.status === 503) return `The server refused the session (503 — at capacity): ${e.reason || 'no reason given'}`;
-  if (e.status === 0) return `Cannot reach the depthcast server: ${e.reason}`;
+  if (e.status === 0) return 'server unreachable';
   return `Server error ${e.status} on ${e.path}: ${e.reason || '(no reason given)'}`;
 }
 
-// ---------------------------------------------------------------- three.js
-let renderer;
+// ---------------------------------------------------------------- view
+let view;
 try {
-  renderer = new WebGLRenderer({ antialias: false, powerPreference: 'high-performance' });
+  view = new CloudView($('view'), { reducedMotion });
 } catch (e) {
   showError(`WebGL is not available in this browser, so the point cloud cannot be drawn (${e.message}).`);
   throw e;
 }
-api.renderer = renderer;
-renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
-renderer.setClearColor(new Color(BACKGROUND), 1);
-$('view').appendChild(renderer.domElement);
-
-const scene = new Scene();
-const camera = new PerspectiveCamera(60, 1, 0.01, 100);
-camera.position.set(0, 0, 0);
-const controls = new OrbitControls(camera, renderer.domElement);
-controls.target.set(0, 0, TARGET_Z);
-controls.enableDamping = true;
-controls.dampingFactor = 0.15;
-controls.update();
-
-const geometry = new BufferGeometry();
-const cloud = new CloudGeometry(geometry, 32 * 1024);
-// Each point is drawn as a square as wide as the gap to its grid neighbour at its own depth
-// (stride/fx * depth metres), so the cloud looks solid from the source camera and stays
-// correctly sized when orbiting.
-const material = new ShaderMaterial({
-  vertexColors: true,
-  uniforms: {
-    uSpacing: { value: 1 / 300 }, // stride / fx, metres of footprint per metre of depth
-    uHalfHeight: { value: 300 }, // drawing-buffer height / 2, px
-    uSizeMul: { value: 1.25 },
-  },
-  vertexShader: /* glsl */ `
-    uniform float uSpacing;
-    uniform float uHalfHeight;
-    uniform float uSizeMul;
-    varying vec3 vColor;
-    void main() {
-      vColor = color;
-      vec4 mv = modelViewMatrix * vec4(position, 1.0);
-      gl_Position = projectionMatrix * mv;
-      float footprint = uSpacing * max(-position.z, 0.0);
-      gl_PointSize = clamp(uSizeMul * footprint * projectionMatrix[1][1] * uHalfHeight / max(-mv.z, 1e-3), 1.0, 48.0);
-    }`,
-  fragmentShader: /* glsl */ `
-    varying vec3 vColor;
-    void main() { gl_FragColor = vec4(vColor, 1.0); }`,
-});
-const points = new Points(geometry, material);
-points.frustumCulled = false; // the bounding sphere changes every frame
-scene.add(points);
+api.view = view;
+api.renderer = view.renderer;
+api.countNonBackgroundPixels = () => view.pixelStats();
+api.pose = () => view.pose();
+api.homePose = () => ({ position: view.homePosition.toArray() });
+/** Puts the camera on the sphere around the orbit target: azimuth 0, elevation 0 = the source camera's view. */
+api.setView = ({ azimuthDeg = 0, elevationDeg = 0, distance = 1.5 } = {}) => {
+  view.stopSway();
+  view.setPose({ azimuthDeg, elevationDeg, distance });
+};
+view.onFirstInteraction = () => $('hint').classList.add('gone');
 
 function resize() {
-  const w = window.innerWidth;
-  const h = window.innerHeight;
-  renderer.setSize(w, h, false);
-  camera.aspect = w / Math.max(h, 1);
-  camera.updateProjectionMatrix();
-  material.uniforms.uHalfHeight.value = renderer.domElement.height / 2;
-  needsDraw = true;
+  view.resize(window.innerWidth, window.innerHeight);
 }
 
 // ---------------------------------------------------------------- frame flow
 let pending = null; // newest decoded frame not yet drawn
-let needsDraw = true;
-let fovFromSource = false;
+let paused = false;
 const recvRate = new RateMeter(2000);
 const drawRate = new RateMeter(2000);
 const bytesMean = new WindowMean(2000);
@@ -161,9 +134,13 @@ const serverMean = new WindowMean(2000);
 const stageMeans = Object.fromEntries(STAGES.map((s) => [s, new WindowMean(2000)]));
 const clock = new ClockSync(8);
 const sender = new SenderStats();
+let recorder = null;
+let noteDismissed = false;
 
-function onResultMessage(data) {
+/** One results message, live or replayed: decode, count, keep as the frame to draw next. */
+function onResultMessage(data, { replayed = false } = {}) {
   const now = performance.now();
+  if (recorder && !replayed) recordMessage(data, now);
   let frame;
   try {
     frame = decodeCloud(data);
@@ -172,6 +149,7 @@ function onResultMessage(data) {
     if (stats.decodeErrors <= 3) showError(`Could not decode a results message: ${e.message}`, { fatal: false });
     return;
   }
+  frame.replayed = replayed;
   for (const w of frame.warnings) {
     if (!stats.warnings.includes(w) && stats.warnings.length < 20) {
       stats.warnings.push(w);
@@ -195,40 +173,33 @@ function onResultMessage(data) {
   stats.stride = frame.stride;
   stats.seq = frame.seq;
   stats.dropped = frame.dropped;
+  $('model-note').hidden = frame.model !== 'relief' || noteDismissed;
+  if (stats.phase !== 'streaming' && !replayed) {
+    setStatus('streaming');
+    backoff.reset();
+    hideConn();
+  }
+  if (paused) return; // the view holds its frame; the stream and its numbers go on
   if (pending) stats.skipped++;
   pending = frame;
-  if (stats.frames === 1) setStatus('streaming');
 }
 
 function draw() {
   requestAnimationFrame(draw);
-  if (controls.update()) needsDraw = true;
   let drawn = null;
-  if (pending) {
+  if (pending && !paused) {
     drawn = pending;
     pending = null;
-    cloud.update(drawn);
-    if (Number.isFinite(drawn.intr.fx) && drawn.intr.fx > 0) {
-      material.uniforms.uSpacing.value = Math.max(drawn.stride, 1) / drawn.intr.fx;
-    }
-    if (!fovFromSource) {
-      const vfov = sourceVerticalFov(drawn);
-      if (Number.isFinite(vfov)) {
-        camera.fov = Math.min(Math.max(vfov, 20), 100);
-        camera.updateProjectionMatrix();
-      }
-      fovFromSource = true;
-    }
-    needsDraw = true;
+    view.show(drawn);
   }
-  if (!needsDraw) return;
-  needsDraw = false;
-  renderer.render(scene, camera);
+  if (!view.tick(performance.now(), { frozen: paused })) return;
   if (drawn) {
     const now = performance.now();
     stats.rendered++;
     drawRate.push(now);
-    if (clock.synced && Number.isFinite(drawn.ingestUs)) latencyMean.push(now, clock.ageMs(drawn.ingestUs, pageNow()));
+    if (!drawn.replayed && clock.synced && Number.isFinite(drawn.ingestUs)) {
+      latencyMean.push(now, clock.ageMs(drawn.ingestUs, pageNow()));
+    }
   }
 }
 
@@ -246,12 +217,21 @@ function updateHud() {
   stats.clockRttMs = clock.rttMs;
   for (const s of STAGES) stats.timing[s] = stageMeans[s].mean(now);
 
+  $('hud-summary').textContent = [
+    `${fmt(stats.fps, 1)} fps`,
+    Number.isFinite(stats.latencyMs) ? `${fmt(stats.latencyMs, 0)} ms` : null,
+    fmtBytes(stats.bytes),
+  ].filter(Boolean).join(' · ');
+  updateHudDetail(); // kept current while folded: tests and screen readers read it
+}
+
+function updateHudDetail() {
   $('hud-fps').textContent = fmt(stats.fps, 1);
   $('hud-drawn-fps').textContent = fmt(stats.drawnFps, 1);
   $('hud-frames').textContent = String(stats.frames);
   $('hud-latency').textContent = Number.isFinite(stats.latencyMs)
     ? `${fmt(stats.latencyMs, 0)} ms (max ${fmt(stats.latencyMaxMs, 0)})`
-    : clock.synced ? '—' : 'waiting for clock sync';
+    : stats.source === 'replay' ? '— (replay)' : clock.synced ? '—' : 'waiting for clock sync';
   $('hud-server-ms').textContent = Number.isFinite(stats.serverMs) ? `${fmt(stats.serverMs, 1)} ms` : '—';
   $('hud-encnet').textContent = Number.isFinite(stats.encodeNetMs)
     ? `≈${fmt(stats.encodeNetMs, 1)} ms (enc ${fmt(stats.encodeMs, 1)} + rtt/2 ${fmt(stats.netMs, 1)})`
@@ -275,6 +255,13 @@ function updateHud() {
     : '—';
 }
 
+function toggleHud(open = $('hud-detail').hidden) {
+  $('hud-detail').hidden = !open;
+  $('hud').dataset.open = String(open);
+  $('hud-toggle').setAttribute('aria-expanded', String(open));
+  if (open) updateHudDetail();
+}
+
 async function pollWebRtcStats() {
   const pc = session?.pc;
   if (!pc || pc.connectionState === 'closed') return;
@@ -293,44 +280,198 @@ async function pollWebRtcStats() {
   }
 }
 
-// ---------------------------------------------------------------- test hook: non-background pixels
-// Draws the current frame and reads the drawing buffer in the same task (no preserveDrawingBuffer).
-api.countNonBackgroundPixels = () => {
-  renderer.render(scene, camera);
-  const gl = renderer.getContext();
-  const w = gl.drawingBufferWidth;
-  const h = gl.drawingBufferHeight;
-  const px = new Uint8Array(w * h * 4);
-  gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
-  const br = (BACKGROUND >> 16) & 255;
-  const bg = (BACKGROUND >> 8) & 255;
-  const bb = BACKGROUND & 255;
-  let count = 0;
-  const colours = new Set();
-  for (let i = 0; i < px.length; i += 4) {
-    if (Math.abs(px[i] - br) > 3 || Math.abs(px[i + 1] - bg) > 3 || Math.abs(px[i + 2] - bb) > 3) {
-      count++;
-      if (colours.size < 4096) colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
-    }
+// ---------------------------------------------------------------- controls
+function setPaused(p) {
+  paused = p;
+  const b = $('btn-pause');
+  b.setAttribute('aria-pressed', String(p));
+  b.querySelector('.icon').textContent = p ? '▶' : '‖';
+  b.querySelector('.label').textContent = p ? 'Resume' : 'Pause';
+  if (p) pending = null;
+  if (replay) replay.setPaused(p);
+  stats.paused = p;
+}
+
+function setColourMode(mode) {
+  view.setColourMode(mode);
+  $('sel-colour').value = mode;
+  stats.colourMode = mode;
+}
+
+function setBackground(name) {
+  view.setBackground(name);
+  document.body.classList.toggle('bg-light', name === 'light');
+  document.body.classList.toggle('bg-dark', name !== 'light');
+  stats.background = name;
+}
+
+function setPreview(show) {
+  $('preview').hidden = !show;
+  $('btn-preview').setAttribute('aria-pressed', String(show));
+}
+
+function download(parts, name, type = 'application/octet-stream') {
+  const url = URL.createObjectURL(new Blob(parts, { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+function exportPly() {
+  const frame = view.shown;
+  if (!frame) {
+    showError('Nothing to export yet: no frame has been drawn.', { fatal: false });
+    return;
   }
-  return { width: w, height: h, nonBackground: count, fraction: count / (w * h), distinctColours: colours.size };
-};
+  const bytes = encodePly(frame, plyComments(frame));
+  const name = `depthcast-${frame.model || 'cloud'}-seq${frame.seq}.ply`;
+  download([bytes], name);
+  api.lastExport = { name, n: frame.n, seq: frame.seq, bytes: bytes.byteLength };
+  notify(`Saved ${name}: ${frame.n} points, ${fmtBytes(bytes.byteLength)}`);
+}
 
-/** Puts the camera on the sphere around the orbit target: azimuth 0, elevation 0 = the source camera's view. */
-api.setView = ({ azimuthDeg = 0, elevationDeg = 0, distance } = {}) => {
-  const d = distance ?? camera.position.distanceTo(controls.target);
-  const az = (azimuthDeg * Math.PI) / 180;
-  const el = (elevationDeg * Math.PI) / 180;
-  const t = controls.target;
-  camera.position.set(t.x + d * Math.sin(az) * Math.cos(el), t.y + d * Math.sin(el), t.z + d * Math.cos(az) * Math.cos(el));
-  camera.lookAt(t);
-  controls.update();
-  needsDraw = true;
-};
+function recordSeconds() {
+  return Number($('sel-record-s').value) || 10;
+}
 
-// ---------------------------------------------------------------- start / stop
+function toggleRecording() {
+  if (recorder) {
+    finishRecording();
+    return;
+  }
+  if (stats.source !== 'live') {
+    showError('Recording takes the live stream: go back to live first.', { fatal: false });
+    return;
+  }
+  recorder = new Recorder({ maxMs: recordSeconds() * 1000 });
+  recorder.timer = setTimeout(finishRecording, recordSeconds() * 1000 + 500); // also ends if frames stop coming
+  const b = $('btn-record');
+  b.classList.add('recording');
+  b.setAttribute('aria-pressed', 'true');
+  b.querySelector('.label').textContent = `Stop ${recordSeconds()} s`;
+  stats.recording = true;
+}
+
+function recordMessage(data, now) {
+  if (!recorder.add(data, now)) finishRecording();
+}
+
+function finishRecording() {
+  const r = recorder;
+  if (!r) return;
+  recorder = null;
+  clearTimeout(r.timer);
+  const b = $('btn-record');
+  b.classList.remove('recording');
+  b.setAttribute('aria-pressed', 'false');
+  b.querySelector('.label').textContent = 'Rec';
+  stats.recording = false;
+  if (!r.frames.length) {
+    showError('The recording is empty: no results arrived while recording.', { fatal: false });
+    return;
+  }
+  const name = recordingFileName();
+  const parts = r.encode({ source: location.origin, userAgent: navigator.userAgent, model: stats.model, backend: stats.backend });
+  download(parts, name);
+  api.lastRecording = { name, frames: r.frames.length, durationMs: r.durationMs, bytes: r.bytes };
+  notify(`Saved ${name}: ${r.frames.length} frames, ${(r.durationMs / 1000).toFixed(1)} s, ${fmtBytes(r.bytes)}`);
+}
+
+// ---------------------------------------------------------------- replay
+/** Plays decoded recording frames at their recorded pace, looping, through onResultMessage. */
+class Replay {
+  constructor(name, { header, frames }) {
+    this.name = name;
+    this.header = header;
+    this.frames = frames;
+    this.index = 0;
+    this.loops = 0;
+    this.paused = false;
+    this.offset = 0; // recording time at `base`
+    this.base = performance.now();
+    this.timer = null;
+  }
+  start() {
+    this.#schedule();
+  }
+  #schedule() {
+    clearTimeout(this.timer);
+    if (this.paused) return;
+    const f = this.frames[this.index];
+    const wait = Math.max(0, f.t - (this.offset + performance.now() - this.base));
+    this.timer = setTimeout(() => this.#play(), wait);
+  }
+  #play() {
+    const f = this.frames[this.index];
+    onResultMessage(f.msg, { replayed: true });
+    $('replay-text').textContent = `Replaying ${this.name}: frame ${this.index + 1}/${this.frames.length}, ` +
+      `${(f.t / 1000).toFixed(1)}/${(this.frames[this.frames.length - 1].t / 1000).toFixed(1)} s` +
+      `${this.loops ? ` (loop ${this.loops + 1})` : ''}`;
+    this.index++;
+    if (this.index >= this.frames.length) {
+      // Loop: restart the recording's clock at its first frame.
+      this.index = 0;
+      this.loops++;
+      this.offset = this.frames[0].t;
+      this.base = performance.now() + 1000 / 30;
+    }
+    this.#schedule();
+  }
+  setPaused(p) {
+    if (p === this.paused) return;
+    if (p) this.offset += performance.now() - this.base;
+    else this.base = performance.now();
+    this.paused = p;
+    this.#schedule();
+  }
+  stop() {
+    this.paused = true;
+    clearTimeout(this.timer);
+  }
+}
+let replay = null;
+
+async function openRecording(file) {
+  let rec;
+  try {
+    rec = decodeRecording(new Uint8Array(await file.arrayBuffer()));
+  } catch (e) {
+    showError(`${file.name}: ${e.message}. Open a .dcrec file saved by this page's Rec button.`, { fatal: false });
+    return;
+  }
+  if (recorder) finishRecording();
+  stopLive();
+  replay?.stop();
+  replay = new Replay(file.name, rec);
+  stats.source = 'replay';
+  stats.replay = { name: file.name, frames: rec.frames.length, durationMs: rec.header.durationMs };
+  clearErrors();
+  hideConn();
+  $('replay-bar').hidden = false;
+  $('btn-live').hidden = offline;
+  setStatus('replay');
+  setPaused(false);
+  replay.start();
+}
+
+function backToLive() {
+  replay?.stop();
+  replay = null;
+  $('replay-bar').hidden = true;
+  stats.source = 'live';
+  connect();
+}
+
+// ---------------------------------------------------------------- live: connect, reconnect
 let session = null;
 let stream = null;
+const backoff = new Backoff();
+let retryTimer = null;
+let countdownTimer = null;
 
 async function getCamera() {
   if (!navigator.mediaDevices?.getUserMedia) {
@@ -358,11 +499,64 @@ function cameraErrorMessage(e) {
   }
 }
 
-async function start() {
-  $('start').hidden = true;
+function hideConn() {
+  clearInterval(countdownTimer);
+  $('conn').hidden = true;
   $('restart').hidden = true;
-  clearErrors();
-  stats.phase = 'starting';
+}
+
+function stopLive() {
+  clearTimeout(retryTimer);
+  hideConn();
+  session?.close();
+  session = null;
+}
+
+/** The session is gone: say why, and try again after the backoff wait unless retrying cannot help. */
+function lost(e, { closeCode } = {}) {
+  session?.close();
+  session = null;
+  if (stats.source !== 'live') return;
+  const what = describeApiError(e);
+  const status = e instanceof ApiError ? e.status : undefined;
+  errors.push({ message: what, fatal: true, at: new Date().toISOString() });
+  console.warn('[depthcast]', what);
+  if (!shouldRetry({ status, closeCode })) {
+    showError(what);
+    $('restart').textContent = 'Reconnect';
+    $('restart').hidden = false;
+    $('conn').hidden = false;
+    $('conn-text').textContent = '';
+    return;
+  }
+  setStatus('reconnecting', true);
+  const waitMs = backoff.next();
+  const until = performance.now() + waitMs;
+  const show = () => {
+    const s = Math.max(0, Math.ceil((until - performance.now()) / 1000));
+    $('conn-text').textContent = `${what} — retrying in ${s} s`;
+  };
+  show();
+  $('conn').hidden = false;
+  $('restart').textContent = 'Retry now';
+  $('restart').hidden = false;
+  clearInterval(countdownTimer);
+  countdownTimer = setInterval(show, 250);
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => {
+    stats.reconnects++;
+    connect();
+  }, waitMs);
+}
+
+async function connect() {
+  clearTimeout(retryTimer);
+  $('start').hidden = true;
+  if (offline) {
+    setStatus('offline viewer');
+    $('hint').textContent = 'Offline viewer: drop a depthcast recording (.dcrec) here, or press Open (o)';
+    return;
+  }
   if (!stream || stream.getVideoTracks().every((t) => t.readyState === 'ended')) {
     setStatus('asking for the camera');
     try {
@@ -377,46 +571,175 @@ async function start() {
     video.play().catch(() => {});
     stream.getVideoTracks()[0].addEventListener('ended', () => showError('The camera stopped (track ended).'));
   }
-  session = new Session({ stream, now: pageNow });
-  session.onStatus = (s) => {
-    if (stats.phase === 'error') return; // keep a fatal error visible
-    if (stats.frames === 0 || s.startsWith('WebRTC')) setStatus(stats.frames > 0 && s === 'WebRTC connected' ? 'streaming' : s);
+  if (stats.source !== 'live') return;
+  session?.close();
+  const current = new Session({ stream, now: pageNow });
+  session = current;
+  current.onStatus = (s) => {
+    if (session !== current || stats.source !== 'live') return;
+    if (stats.phase !== 'streaming' && stats.phase !== 'reconnecting') setStatus(s);
   };
-  session.onMessage = onResultMessage;
-  session.onPong = (msg, now) => clock.onPong(msg, now);
-  const current = session;
-  session.onError = (e, fatal) => {
-    showError(describeApiError(e), { fatal });
-    if (fatal) {
-      // No results can come any more: release the server's session now, offer to reconnect.
-      current.close();
-      $('restart').hidden = false;
-    }
+  current.onMessage = (data) => {
+    if (session === current && stats.source === 'live') onResultMessage(data);
+  };
+  current.onPong = (msg, now) => clock.onPong(msg, now);
+  current.onError = (e, fatal) => {
+    if (session !== current) return;
+    if (fatal) lost(e, { closeCode: e.closeCode });
+    else showError(describeApiError(e), { fatal: false });
   };
   try {
-    setStatus('connecting');
-    await session.start();
-    api.sessionId = session.id;
+    if (stats.phase !== 'reconnecting') setStatus('connecting');
+    await current.start();
+    if (session === current) api.sessionId = current.id;
   } catch (e) {
-    showError(describeApiError(e));
-    session.close();
-    $('restart').hidden = false;
+    if (session === current) lost(e);
   }
 }
 
-api.restart = async () => {
-  session?.close();
-  session = null;
-  await start();
-};
+// ---------------------------------------------------------------- help overlay, keys, buttons
+function buildHelp() {
+  const body = $('help-body');
+  const h3 = (t) => Object.assign(document.createElement('h3'), { textContent: t });
+  const table = (rows) => {
+    const t = document.createElement('table');
+    for (const cells of rows) {
+      const tr = t.insertRow();
+      cells.forEach((c, i) => {
+        const cell = document.createElement(i === 0 ? 'th' : 'td');
+        if (c instanceof Node) cell.append(c);
+        else cell.textContent = c;
+        tr.append(cell);
+      });
+    }
+    return t;
+  };
+  const keys = (list) => {
+    const span = document.createElement('span');
+    list.forEach((k, i) => {
+      if (i) span.append(' ');
+      span.append(Object.assign(document.createElement('kbd'), { textContent: keyLabel(k) }));
+    });
+    return span;
+  };
+  body.append(
+    h3('Mouse and touch'),
+    table([['mouse', 'touch', ''], ...GESTURES]),
+    h3('Keyboard (and the toolbar buttons)'),
+    table(CONTROLS.map((c) => [keys(c.keys), c.what])),
+    h3('Files'),
+    table([
+      ['PLY', 'binary PLY of the frame on screen, camera colours, metres: opens in MeshLab, CloudCompare, Open3D'],
+      ['.dcrec', 'a recording of the results stream (docs/recording.md); drop it on this page — even opened from disk, with no server — to replay it'],
+    ]),
+  );
+}
 
-$('start').addEventListener('click', () => start());
-$('restart').addEventListener('click', () => api.restart());
+function toggleHelp(open = !$('help').open) {
+  const d = $('help');
+  if (open && !d.open) {
+    d.showModal();
+    d.scrollTop = 0;
+  }
+  else if (!open && d.open) d.close();
+}
+
+const ORBIT_STEP_DEG = 5;
+const PAN_STEP_PX = 40;
+const ZOOM_STEP = 1.15;
+
+const actions = {
+  help: () => toggleHelp(),
+  reset: () => view.goTo('home'),
+  front: () => view.goTo('front'),
+  top: () => view.goTo('top'),
+  side: () => view.goTo('side'),
+  orbitLeft: (ev) => (ev?.shiftKey ? view.pan(PAN_STEP_PX, 0) : view.orbit(-ORBIT_STEP_DEG, 0)),
+  orbitRight: (ev) => (ev?.shiftKey ? view.pan(-PAN_STEP_PX, 0) : view.orbit(ORBIT_STEP_DEG, 0)),
+  orbitUp: (ev) => (ev?.shiftKey ? view.pan(0, PAN_STEP_PX) : view.orbit(0, ORBIT_STEP_DEG)),
+  orbitDown: (ev) => (ev?.shiftKey ? view.pan(0, -PAN_STEP_PX) : view.orbit(0, -ORBIT_STEP_DEG)),
+  zoomIn: () => view.zoom(ZOOM_STEP),
+  zoomOut: () => view.zoom(1 / ZOOM_STEP),
+  pause: () => setPaused(!paused),
+  smaller: () => { stats.pointSize = view.setPointSize(view.pointSize / POINT_SIZE.step); },
+  bigger: () => { stats.pointSize = view.setPointSize(view.pointSize * POINT_SIZE.step); },
+  colour: () => setColourMode(COLOUR_MODES[(COLOUR_MODES.indexOf(view.colourMode) + 1) % COLOUR_MODES.length]),
+  background: () => setBackground(view.background === 'dark' ? 'light' : 'dark'),
+  exportPly: () => exportPly(),
+  record: () => toggleRecording(),
+  open: () => $('file-open').click(),
+  hud: () => toggleHud(),
+  preview: () => setPreview($('preview').hidden),
+};
+api.do = (name) => actions[name]();
+
+window.addEventListener('keydown', (ev) => {
+  const t = ev.target;
+  if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement) return;
+  // Space and Enter on a focused button or menu work that control, not the shortcut.
+  if ((t instanceof HTMLButtonElement || t instanceof HTMLSelectElement) && (ev.key === ' ' || ev.key === 'Enter')) return;
+  if (t instanceof HTMLSelectElement && ev.key.startsWith('Arrow')) return;
+  const action = actionForKey(ev);
+  if (!action) return;
+  if (action !== 'help' && $('help').open) return; // the overlay is modal; Esc and ? close it
+  ev.preventDefault();
+  actions[action](ev);
+});
+
+for (const c of CONTROLS) {
+  const el = c.button && $(c.button);
+  if (el && el.tagName === 'BUTTON') el.addEventListener('click', () => actions[c.action]());
+}
+$('sel-colour').addEventListener('change', (e) => setColourMode(e.target.value));
+for (const o of $('sel-colour').options) o.title = COLOUR_MODE_LABELS[o.value];
+$('file-open').addEventListener('change', (e) => {
+  const f = e.target.files?.[0];
+  if (f) openRecording(f);
+  e.target.value = '';
+});
+$('btn-live').addEventListener('click', () => backToLive());
+$('model-note-close').addEventListener('click', () => {
+  noteDismissed = true;
+  $('model-note').hidden = true;
+});
+$('start').addEventListener('click', () => connect());
+$('restart').addEventListener('click', () => {
+  backoff.reset();
+  connect();
+});
+
+// Drag and drop a recording anywhere on the page.
+let dragDepth = 0;
+window.addEventListener('dragenter', (e) => {
+  if (![...(e.dataTransfer?.types ?? [])].includes('Files')) return;
+  dragDepth++;
+  $('drop-target').hidden = false;
+});
+window.addEventListener('dragleave', () => {
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (!dragDepth) $('drop-target').hidden = true;
+});
+window.addEventListener('dragover', (e) => e.preventDefault());
+window.addEventListener('drop', (e) => {
+  e.preventDefault();
+  dragDepth = 0;
+  $('drop-target').hidden = true;
+  const f = e.dataTransfer?.files?.[0];
+  if (f) openRecording(f);
+});
+
 window.addEventListener('pagehide', () => session?.close());
 window.addEventListener('resize', resize);
 
+// On a phone the preview would cover a good part of the cloud: it starts hidden there.
+setPreview(window.innerWidth > 720);
+if (window.matchMedia?.('(pointer: coarse)').matches) {
+  $('hint').textContent = 'Drag to orbit · pinch to zoom · two fingers to pan · ? lists every control';
+}
+buildHelp();
+setBackground('dark');
 resize();
 requestAnimationFrame(draw);
 setInterval(updateHud, 250);
 setInterval(pollWebRtcStats, 1000);
-start();
+connect();

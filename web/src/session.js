@@ -194,7 +194,7 @@ export class Session {
       if (this.closed) return;
       const why = ev.reason ? `: ${ev.reason}` : '';
       const what = opened ? 'results WebSocket closed' : 'results WebSocket could not be opened';
-      this.onError(new Error(`${what} (code ${ev.code}${why})`), true);
+      this.onError(Object.assign(new Error(`${what} (code ${ev.code}${why})`), { closeCode: ev.code }), true);
       this.onClosed({ code: ev.code, reason: ev.reason, opened });
     };
   }

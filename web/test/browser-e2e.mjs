@@ -4,40 +4,33 @@
 //   cd web && npm run build && DEPTHCAST_URL=http://127.0.0.1:8080 node --test test/browser-e2e.mjs
 //
 // env: DEPTHCAST_URL        server to test (default http://127.0.0.1:8080)
-//      DEPTHCAST_SCREENSHOT path for a full-page PNG screenshot (e.g. ../docs/screenshot.png), taken
-//                           after turning the view (DEPTHCAST_SCREENSHOT_VIEW="azimuth°,elevation°,distance m",
-//                           default -25,10,2.5; the orbit target is 1.5 m in front of the source camera)
+//      DEPTHCAST_SCREENSHOT path for a full-page PNG screenshot. Without it, docs/screenshot.png is
+//                           regenerated when the page's sources changed since it was taken
+//                           (docs/screenshot.sha256 holds their hash), so it always shows this page.
+//                           Taken after turning the view (DEPTHCAST_SCREENSHOT_VIEW="azimuth°,elevation°,
+//                           distance m", default: the page's own first view)
 //      DEPTHCAST_MOCK=1     test against test/mock-server.mjs instead (no WebRTC: checks the page only)
 //      DEPTHCAST_FRAMES     frames to wait for (default 10); DEPTHCAST_TIMEOUT_MS (default 60000)
 //      CHROMIUM             browser binary (default /usr/bin/chromium)
-// The last two tests (503 and WebSocket-closed errors shown in the page) always use the mock server.
+// The last two tests (503 and WebSocket-closed messages shown in the page) always use the mock server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, mkdir, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import { parse } from '@loaders.gl/core';
+import { PLYLoader } from '@loaders.gl/ply';
+import { launchBrowser, openPage as open, dump } from './browser.mjs';
 import { startMockServer } from './mock-server.mjs';
 
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-];
-const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
+const WEB = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WANT_FRAMES = Number(process.env.DEPTHCAST_FRAMES || 10);
 const TIMEOUT_MS = Number(process.env.DEPTHCAST_TIMEOUT_MS || 60000);
 const VIEWPORT = { width: 1280, height: 720 };
 
+let launched;
 let browser;
-let profileDir;
 let mainMock = null;
 let baseUrl = process.env.DEPTHCAST_URL || 'http://127.0.0.1:8080';
 
@@ -47,37 +40,23 @@ before(async () => {
     baseUrl = mainMock.url;
   }
   baseUrl = baseUrl.replace(/\/+$/, '');
-  profileDir = await mkdtemp(join(tmpdir(), 'depthcast-chromium-'));
-  // Only the flags above plus what Playwright needs to drive the browser (its pipe) and the
-  // fresh profile: Playwright's own default switches are left out on purpose.
-  browser = await chromium.launch({
-    executablePath: EXECUTABLE,
-    ignoreDefaultArgs: true,
-    args: [...FLAGS, `--user-data-dir=${profileDir}`, '--remote-debugging-pipe', '--no-startup-window'],
-    timeout: 60000,
-  });
+  launched = await launchBrowser();
+  browser = launched.browser;
 });
 
 after(async () => {
-  await browser?.close().catch(() => {});
-  if (profileDir) await rm(profileDir, { recursive: true, force: true }).catch(() => {});
+  await launched?.close();
   await mainMock?.close();
 });
 
-async function openPage(url) {
-  // ignoreHTTPSErrors: a self-signed certificate on a loopback https:// server (--tls-cert) is fine here.
-  const context = await browser.newContext({ viewport: VIEWPORT, ignoreHTTPSErrors: true });
-  const page = await context.newPage();
-  const log = [];
-  page.on('console', (m) => log.push(`[console.${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
-  page.on('requestfailed', (r) => log.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
-  await page.goto(url, { waitUntil: 'load', timeout: 30000 });
-  return { context, page, log };
-}
+const openPage = (url) => open(browser, url, { viewport: VIEWPORT });
 
-function dump(log) {
-  return log.length ? `\npage log:\n  ${log.slice(-40).join('\n  ')}` : '';
+/** sha256 over the files the page is built from: the screenshot is stale when it changes. */
+async function pageSourceHash() {
+  const h = createHash('sha256');
+  const files = ['index.html', 'favicon.svg', ...(await readdir(join(WEB, 'src'))).sort().map((f) => join('src', f))];
+  for (const f of files) h.update(`${f}\0`).update(await readFile(join(WEB, f)));
+  return h.digest('hex');
 }
 
 test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeout: TIMEOUT_MS + 60000 }, async () => {
@@ -86,7 +65,7 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
   assert.ok(!(probe instanceof Error), `no server at ${baseUrl}: ${probe.message} (start it with scripts/serve.sh)`);
   assert.equal(probe.status, 200, `GET ${baseUrl}/ answered ${probe.status}`);
 
-  const { context, page, log } = await openPage(`${baseUrl}/`);
+  const { context, page, log, problems } = await openPage(`${baseUrl}/`);
   try {
     const gl = await page.evaluate(() => {
       const c = document.createElement('canvas').getContext('webgl2');
@@ -124,17 +103,33 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
     const pixels = await page.evaluate(() => window.depthcast.countNonBackgroundPixels());
     const pageErrors = await page.evaluate(() => window.depthcast.errors.map((e) => e.message));
 
-    const screenshot = process.env.DEPTHCAST_SCREENSHOT;
+    const hash = await pageSourceHash();
+    const hashFile = join(WEB, '..', 'docs', 'screenshot.sha256');
+    const recorded = (await readFile(hashFile, 'utf8').catch(() => '')).trim();
+    const screenshot = process.env.DEPTHCAST_SCREENSHOT || (!mainMock && recorded !== hash ? join(WEB, '..', 'docs', 'screenshot.png') : '');
     if (screenshot) {
-      // Seen from the side the depth shows.
-      const [az, el, dist] = (process.env.DEPTHCAST_SCREENSHOT_VIEW || '-25,10,2.5').split(',').map(Number);
-      await page.evaluate((v) => window.depthcast.setView(v), { azimuthDeg: az, elevationDeg: el, distance: dist });
+      const view = process.env.DEPTHCAST_SCREENSHOT_VIEW;
+      if (view) {
+        const [az, el, d] = view.split(',').map(Number);
+        await page.evaluate((v) => window.depthcast.setView(v), { azimuthDeg: az, elevationDeg: el, distance: d });
+      } else {
+        await page.evaluate(() => window.depthcast.do('reset')); // the first view, held still
+      }
       await page.waitForTimeout(700);
       const path = resolve(screenshot);
       await mkdir(dirname(path), { recursive: true });
       await page.screenshot({ path, fullPage: true });
-      console.log(`screenshot: ${path} (${((await stat(path)).size / 1024).toFixed(0)} KiB)`);
+      if (!process.env.DEPTHCAST_SCREENSHOT) await writeFile(hashFile, `${hash}\n`);
+      console.log(`screenshot: ${path} (${((await stat(path)).size / 1000).toFixed(0)} kB)${process.env.DEPTHCAST_SCREENSHOT ? '' : ' — regenerated: the page changed since the last one; commit it with docs/screenshot.sha256'}`);
     }
+
+    // Export the frame on screen: an independent PLY reader must see its points.
+    await page.evaluate(() => window.depthcast.do('pause'));
+    const shownN = await page.evaluate(() => window.depthcast.view.shown.n);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-export')]);
+    const plyBytes = await readFile(await download.path());
+    const mesh = await parse(plyBytes.buffer.slice(plyBytes.byteOffset, plyBytes.byteOffset + plyBytes.byteLength), PLYLoader);
+    await page.evaluate(() => window.depthcast.do('pause'));
 
     const f = (v, d = 1) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : String(v));
     console.log(
@@ -147,6 +142,7 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
         `WebRTC: encode=${f(stats.encodeMs, 2)} ms/frame rtt/2=${f(stats.netMs, 2)} ms  sending ${stats.sendWidth}x${stats.sendHeight} @${f(stats.sendFps, 0)} fps ${f(stats.sendKbps, 0)} kbps ${stats.codec}`,
         `server stages (ms, mean): ${Object.entries(stats.timing).map(([k, v]) => `${k}=${f(v, 2)}`).join(' ')}`,
         `canvas: ${pixels.nonBackground}/${pixels.width * pixels.height} non-background pixels (${(pixels.fraction * 100).toFixed(1)}%), ${pixels.distinctColours}${pixels.distinctColours >= 4096 ? '+' : ''} colours`,
+        `PLY export: ${download.suggestedFilename()} ${plyBytes.length} B, ${mesh.header.vertexCount} vertices (frame on screen: ${shownN} points)`,
         `errors/warnings shown by the page: ${pageErrors.length ? pageErrors.join(' | ') : 'none'}`,
       ].join('\n'),
     );
@@ -162,6 +158,9 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
     // A clean run shows nothing: a rejected candidate POST, a server error message, a decode
     // problem would all be listed here.
     assert.deepEqual(pageErrors, [], 'the page showed errors or warnings');
+    assert.equal(mesh.header.vertexCount, shownN, 'PLY vertex count = points on screen');
+    assert.ok(shownN > 0);
+    assert.deepEqual(problems, [], `console errors, failed requests or HTTP errors (favicon?)${dump(log)}`);
   } finally {
     // Closing the page fires pagehide → DELETE /api/sessions/{id}.
     await page.close({ runBeforeUnload: true }).catch(() => {});
@@ -174,35 +173,35 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
   }
 });
 
-test('page shows the server\'s 503 refusal with its reason (mock server)', async () => {
+test('page shows the server\'s 503 refusal with its reason and retries (mock server)', async () => {
   const mock = await startMockServer({ maxClients: 0 });
   const { context, page, log } = await openPage(`${mock.url}/`);
   try {
     const text = await page.waitForFunction(() => {
-      const e = document.getElementById('errors').textContent;
+      const e = document.getElementById('conn').textContent;
       return e.includes('503') ? e : false;
     }, null, { timeout: 20000 }).then((h) => h.jsonValue(), () => null);
     assert.ok(text, `no 503 error shown${dump(log)}`);
-    assert.match(text, /max clients \(0\) reached/);
-    assert.equal(await page.isVisible('#restart'), true, 'a Reconnect button is offered');
+    assert.match(text, /max clients \(0\) reached — retrying in \d+ s/);
+    assert.equal(await page.isVisible('#restart'), true, 'a "Retry now" button is offered');
   } finally {
     await context.close().catch(() => {});
     await mock.close();
   }
 });
 
-test('page shows a closed results WebSocket (mock server)', async () => {
+test('page shows a closed results WebSocket and that it retries (mock server)', async () => {
   const mock = await startMockServer();
   const { context, page, log } = await openPage(`${mock.url}/`);
   try {
     await page.waitForFunction(() => window.depthcast?.stats.frames >= 3, null, { timeout: 20000 });
     for (const s of mock.sessions.values()) for (const ws of s.sockets) ws.close(1011, 'mock went away');
     const text = await page.waitForFunction(() => {
-      const e = document.getElementById('errors').textContent;
+      const e = document.getElementById('conn').textContent;
       return e.includes('WebSocket closed') ? e : false;
     }, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => null);
     assert.ok(text, `no WebSocket-closed error shown${dump(log)}`);
-    assert.match(text, /code 1011: mock went away/);
+    assert.match(text, /code 1011: mock went away\) — retrying in \d+ s/);
   } finally {
     await context.close().catch(() => {});
     await mock.close();

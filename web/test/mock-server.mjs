@@ -6,7 +6,7 @@
 //
 //   node test/mock-server.mjs [--port 8090]     env: MOCK_MAX_CLIENTS (503 beyond), MOCK_FPS
 //
-// Exports startMockServer({port}) → {url, close(), sessions} for tests.
+// Exports startMockServer({port, maxClients, fps, model}) → {url, port, close(), sessions} for tests.
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,7 @@ import { encode } from '@msgpack/msgpack';
 import { WebSocketServer } from 'ws';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.txt': 'text/plain' };
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.txt': 'text/plain', '.svg': 'image/svg+xml' };
 
 function mirrorSdp(offer) {
   const ufrag = randomBytes(3).toString('hex');
@@ -38,7 +38,7 @@ function mirrorSdp(offer) {
 }
 
 /** A w×h grid sampled every `stride`, unprojected per docs/pipeline-math.md, as a schema-1 message. */
-export function syntheticCloud(seq, t, { w = 504, h = 378, stride = 4, hfov = 60, near = 0.4, far = 4 } = {}) {
+export function syntheticCloud(seq, t, { w = 504, h = 378, stride = 4, hfov = 60, near = 0.4, far = 4, model = 'mock-ripple' } = {}) {
   const fx = w / 2 / Math.tan((hfov * Math.PI) / 360);
   const fy = fx;
   const cx = w / 2;
@@ -75,11 +75,11 @@ export function syntheticCloud(seq, t, { w = 504, h = 378, stride = 4, hfov = 60
     intr: { fx, fy, cx, cy, fov: hfov },
     range: [near, far],
     timing: { ingest: 0.4, queue: 2.0, preprocess: 3.1, inference: 21.7, unproject: 1.2, encode: 0.9 },
-    batch: 1, dropped: 0, model: 'mock-ripple', backend: 'simulated',
+    batch: 1, dropped: 0, model, backend: 'simulated',
   };
 }
 
-export function startMockServer({ port = 0, host = '127.0.0.1', maxClients = Number(process.env.MOCK_MAX_CLIENTS || 8), fps = Number(process.env.MOCK_FPS || 20) } = {}) {
+export function startMockServer({ port = 0, host = '127.0.0.1', maxClients = Number(process.env.MOCK_MAX_CLIENTS || 8), fps = Number(process.env.MOCK_FPS || 20), model = 'mock-ripple' } = {}) {
   const sessions = new Map();
   const json = (res, status, body) => {
     res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -167,7 +167,7 @@ export function startMockServer({ port = 0, host = '127.0.0.1', maxClients = Num
       const t0 = Date.now();
       const timer = setInterval(() => {
         if (ws.readyState !== ws.OPEN) return;
-        ws.send(encode(syntheticCloud(seq++, (Date.now() - t0) / 1000)), { binary: true });
+        ws.send(encode(syntheticCloud(seq++, (Date.now() - t0) / 1000, { model })), { binary: true });
       }, 1000 / fps);
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
@@ -190,6 +190,7 @@ export function startMockServer({ port = 0, host = '127.0.0.1', maxClients = Num
       const addr = server.address();
       resolve({
         url: `http://${host}:${addr.port}`,
+        port: addr.port,
         sessions,
         close: () => new Promise((r) => {
           for (const s of sessions.values()) for (const ws of s.sockets) ws.terminate();

@@ -28,6 +28,11 @@ import java.util.concurrent.CompletableFuture;
                 "  scripts/serve.sh --simulate-inference-ms 20+2   # GPU-like batch cost, for load tests"})
 public final class ServeCommand implements Callable<Integer> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String host;
 
@@ -103,14 +108,33 @@ public final class ServeCommand implements Callable<Integer> {
     /** Exit status after a GPU fault (EX_SOFTWARE, sysexits.h). */
     static final int EXIT_GPU_FAULT = 70;
 
+    @Option(names = "--debug", description = "print the stack trace of a start-up error (for reporting a bug)")
+    boolean debug;
+
     @Override
     public Integer call() throws Exception {
+        StartupErrors.check(this);
         ServerConfig config = toConfig();
         DepthcastServer server = DepthcastServer.start(config);
+        Object chosen = server.info().get("backend");
+        if (engine != null && !"tensorrt".equals(chosen)) {
+            LOG.warn("--engine {} is unused: --backend {} chose {} (no usable GPU); serving on the CPU", engine, backend, chosen);
+        }
+        if (webRootGiven() && !java.nio.file.Files.isRegularFile(webRoot.resolve("index.html"))) {
+            LOG.warn("--web-root {} has no index.html: serving the API only (build the page: cd web && npm ci && npm run build)", webRoot);
+        }
+        long started = System.nanoTime();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         Thread hook = new Thread(() -> {
+            System.err.println("depthcast: stopping (signal received): closing sessions, executor, WebRTC, HTTP…");
             server.close();
+            System.err.printf(java.util.Locale.ROOT, "depthcast: stopped cleanly after %.0f s%n", (System.nanoTime() - started) / 1e9);
+            System.err.flush();
             exit.complete(0);
+            // Everything is closed: end the process here. Letting the JVM run its own teardown lets
+            // libwebrtc's native threads try to attach to a dying VM, which prints
+            // "VM attach current thread failed" on every exit.
+            Runtime.getRuntime().halt(0);
         }, "depthcast-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         // A sticky GPU error poisons the CUDA context for the life of the process: stop with
@@ -123,12 +147,17 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                return; // the hook closes the server and completes the exit
+                return; // the hook closes the server and ends the process
             }
             server.close();
             exit.complete(EXIT_GPU_FAULT);
         });
         return exit.get();
+    }
+
+    private boolean webRootGiven() {
+        return spec != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--web-root");
     }
 
     ServerConfig toConfig() {
@@ -144,8 +173,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (inputSize != null) {
             String[] hw = inputSize.toLowerCase().split("x");
-            if (hw.length != 2) {
-                throw new IllegalArgumentException("--input-size must be HxW, e.g. 378x504");
+            if (hw.length != 2 || !hw[0].trim().matches("[1-9][0-9]{0,4}") || !hw[1].trim().matches("[1-9][0-9]{0,4}")) {
+                throw new StartupErrors.BadInput("--input-size " + inputSize + " is not HxW: pass height x width in pixels, e.g. 378x504");
             }
             p = p.withInputSize(Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim()));
         }
@@ -163,14 +192,33 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new ServeCommand());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-                commandLine.getErr().println("depthcast: " + e.getMessage());
-                return 2;
+        System.exit(commandLine(new ServeCommand()).execute(args));
+    }
+
+    /**
+     * The command with depthcast's error handling: a bad flag or value, a bad file, a port in use,
+     * any start-up failure: one line "depthcast: WHAT: what to do" on stderr and exit status 2
+     * (1 for failures that are not the input's), never a stack trace unless --debug.
+     */
+    static CommandLine commandLine(ServeCommand command) {
+        CommandLine cli = new CommandLine(command);
+        HelpGroups.install(cli);
+        cli.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            String msg = StartupErrors.firstLine(ex.getMessage());
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                msg += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
             }
-            throw e;
+            c.getErr().println("depthcast: " + msg + "; --help lists every flag");
+            return 2;
         });
-        System.exit(cli.execute(args));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("depthcast: " + StartupErrors.describe(e, command));
+            if (command.debug) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return StartupErrors.exitCode(e);
+        });
+        return cli;
     }
 }

@@ -24,8 +24,9 @@ public record Preset(String name, int inputHeight, int inputWidth, float[] mean,
             IMAGENET_MEAN, IMAGENET_STD, false, 14,
             "Depth Anything V2 (ViT-S/B/L), relative inverse depth");
 
+    // MiDaS v2.1 small (EfficientNet-Lite3 encoder) halves its input five times: sides must be multiples of 32.
     public static final Preset MIDAS_SMALL = new Preset("midas-small", 256, 256,
-            IMAGENET_MEAN, IMAGENET_STD, false, 1,
+            IMAGENET_MEAN, IMAGENET_STD, false, 32,
             "MiDaS v2.1 small, relative inverse depth");
 
     /** The built-in presets at their default sizes ({@link BuiltInPreset} names them). */
@@ -37,8 +38,10 @@ public record Preset(String name, int inputHeight, int inputWidth, float[] mean,
         }
         if (inputHeight % multipleOf != 0 || inputWidth % multipleOf != 0) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s needs input sides that are multiples of %d, got %dx%d (HxW)",
-                    name, multipleOf, inputHeight, inputWidth));
+                    "--input-size %dx%d does not fit preset %s: its sides must be multiples of %d (HxW), e.g. %dx%d",
+                    inputHeight, inputWidth, name, multipleOf,
+                    Math.max(multipleOf, Math.round((float) inputHeight / multipleOf) * multipleOf),
+                    Math.max(multipleOf, Math.round((float) inputWidth / multipleOf) * multipleOf)));
         }
     }
 

@@ -159,7 +159,21 @@ public final class LoadTest implements Callable<Integer> {
     }
 
     public static void main(String[] args) throws IOException {
-        int code = new CommandLine(new LoadTest()).execute(args);
-        System.exit(code);
+        CommandLine cli = new CommandLine(new LoadTest());
+        // Bad flags and values: one line naming the input (picocli's default adds the whole usage).
+        cli.setParameterExceptionHandler((ex, a) -> {
+            String msg = ex.getMessage() == null ? "bad arguments" : ex.getMessage().lines().findFirst().orElse("");
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                msg += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+            }
+            ex.getCommandLine().getErr().println("loadtest: " + msg + "; --help lists every flag");
+            return 2;
+        });
+        // Anything else unexpected: one line, never a stack trace.
+        cli.setExecutionExceptionHandler((e, c, r) -> {
+            c.getErr().println("loadtest: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return 1;
+        });
+        System.exit(cli.execute(args));
     }
 }

@@ -272,7 +272,7 @@ final class Reports {
                 set.getInteger("clients"), set.getString("size"), num(set.getValue("fps")), o.getDouble("windowS"),
                 srv.getString("backend"), srv.getString("model"), srv.getValue("maxBatch"), srv.getValue("maxWaitMs")));
         String head = String.format(Locale.ROOT, "%-7s %-7s %7s %7s %7s %7s %7s %7s %9s %8s %6s %10s%n",
-                "client", "session", "push/s", "res/s", "p50 ms", "p95 ms", "p99 ms", "stale", "KB/frame", "batch",
+                "client", "session", "push/s", "res/s", "p50 ms", "p95 ms", "p99 ms", "stale", "kB/frame", "batch",
                 "match", "drops v/m/s");
         b.append(head);
         JsonArray clients = r.getJsonArray("clients");

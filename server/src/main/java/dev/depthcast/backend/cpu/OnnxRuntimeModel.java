@@ -59,6 +59,14 @@ public final class OnnxRuntimeModel implements ModelRuntime {
             throw e;
         }
         this.inputName = in.getKey();
+        long[] shape = inInfo.getShape();
+        if (shape.length == 4 && (shape[2] < 0 || shape[3] < 0) && !modelName.startsWith("embedded")) {
+            // A model with free sides runs at whatever the preset says: say which, and how to change it.
+            org.slf4j.LoggerFactory.getLogger(OnnxRuntimeModel.class).info(
+                    "model {} has dynamic input sides: running it at {}x{} (HxW, preset {}); --input-size HxW "
+                            + "changes it (sides multiples of {})", modelName, preset.inputHeight(), preset.inputWidth(),
+                    preset.name(), preset.multipleOf());
+        }
     }
 
     @Override
