@@ -12,11 +12,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * Chooses and opens the pipeline for {@code --backend}: {@code cpu} (ONNX Runtime), {@code tensorrt}
  * (fails fast without a usable GPU), {@code auto} (TensorRT when the probe finds a device and an
  * engine, else the CPU with one log line saying why), {@code simulated} (GPU-like batch cost).
+ * The CPU and simulated backends are here; TensorRT comes from a {@link BackendProvider} on the
+ * classpath (the {@code engines/tensorrt} module, which {@code scripts/serve.sh} adds on a GPU host).
  */
 public final class Backends {
 
@@ -41,15 +45,36 @@ public final class Backends {
         return new HostPipeline(config.preset(), model, config.maxBatch());
     }
 
+    /** What {@code --backend tensorrt} says when the module is not on the classpath. */
+    public static final String NO_GPU_MODULE = "the TensorRT backend is not on the classpath: on a GPU host, build it "
+            + "(mvn -pl engines/tensorrt -am package) and start with scripts/serve.sh, which adds "
+            + "engines/tensorrt/target/depthcast-tensorrt.jar when a GPU driver is present";
+
     static DepthPipeline auto(ServerConfig config) throws Exception {
-        // GPU seam (issue 3): device probe once per JVM; on any miss it logs one line why, and we serve on the CPU.
-        DepthPipeline gpu = dev.depthcast.backend.tensorrt.TensorRtBackend.openOrNull(config);
-        return gpu != null ? gpu : cpu(config);
+        Optional<BackendProvider> gpu = provider(Backend.TENSORRT);
+        if (gpu.isEmpty()) {
+            LOG.info("no GPU backend on the classpath (engines/tensorrt not added): using the CPU backend");
+            return cpu(config);
+        }
+        // The provider probes the device once per JVM; on any miss it logs one line why.
+        Optional<DepthPipeline> p = gpu.get().openIfUsable(config);
+        return p.isPresent() ? p.get() : cpu(config);
     }
 
     static DepthPipeline tensorRt(ServerConfig config) throws Exception {
-        // GPU seam (issue 3): fails fast with the probe's reason when no GPU, TensorRT or engine is usable.
-        return dev.depthcast.backend.tensorrt.TensorRtBackend.open(config);
+        BackendProvider gpu = provider(Backend.TENSORRT)
+                .orElseThrow(() -> new IllegalStateException("--backend tensorrt: " + NO_GPU_MODULE));
+        return gpu.open(config);
+    }
+
+    /** The provider of {@code backend} on the classpath, if any. */
+    static Optional<BackendProvider> provider(Backend backend) {
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+            if (p.backend() == backend) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     static DepthPipeline simulated(ServerConfig config) {

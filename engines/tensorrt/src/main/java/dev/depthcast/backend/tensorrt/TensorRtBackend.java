@@ -1,6 +1,8 @@
 package dev.depthcast.backend.tensorrt;
 
+import dev.depthcast.backend.BackendProvider;
 import dev.depthcast.backend.DepthPipeline;
+import dev.depthcast.config.Backend;
 import dev.depthcast.backend.cuda.KernelImage;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.model.Preset;
@@ -12,15 +14,27 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * The GPU seam of {@code Backends}: probe (once per JVM), decide, open. Loads no JCuda/JavaCPP
- * class unless the probe finds a driver; {@code --backend auto} falls back to the CPU with one
- * log line, {@code --backend tensorrt} fails fast with the same message.
+ * The TensorRT backend as the server finds it ({@link BackendProvider}, registered in
+ * {@code META-INF/services}): probe (once per JVM), decide, open. Loads no JCuda/JavaCPP class
+ * unless the probe finds a driver; {@code --backend auto} falls back to the CPU with one log line,
+ * {@code --backend tensorrt} fails fast with the same message.
  */
-public final class TensorRtBackend {
+public final class TensorRtBackend implements BackendProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(TensorRtBackend.class);
 
-    private TensorRtBackend() {
+    /** For {@link java.util.ServiceLoader}. */
+    public TensorRtBackend() {
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.TENSORRT;
+    }
+
+    @Override
+    public Optional<DepthPipeline> openIfUsable(ServerConfig config) {
+        return Optional.ofNullable(openOrNull(config));
     }
 
     /** engines/PRESET_HxW_fp16.engine unless --engine says otherwise (what scripts/build-engine.sh writes). */
@@ -70,7 +84,8 @@ public final class TensorRtBackend {
     }
 
     /** {@code --backend tensorrt}: the TensorRT pipeline, or an exception with the reason. */
-    public static DepthPipeline open(ServerConfig config) throws Exception {
+    @Override
+    public DepthPipeline open(ServerConfig config) throws Exception {
         BackendDecision d = decide(config);
         if (!d.gpu()) {
             throw new IllegalStateException("--backend tensorrt: " + d.reason());
