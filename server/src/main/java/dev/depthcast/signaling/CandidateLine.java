@@ -17,9 +17,26 @@ public record CandidateLine(String foundation, int component, String transport, 
                             int port, String type, String relatedAddress, int relatedPort,
                             Map<String, String> extensions) {
 
+    /** Longest candidate accepted; Chromium's longest (IPv6 srflx with every extension) is under 200. */
+    public static final int MAX_LENGTH = 512;
+    private static final int MAX_EXTENSIONS = 16;
+    private static final java.util.regex.Pattern EXTENSION_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,32}");
+    private static final java.util.regex.Pattern EXTENSION_VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9+/=._:-]{1,256}");
+
     public static CandidateLine parse(String text) {
         if (text == null) {
             throw new IllegalArgumentException("candidate is missing");
+        }
+        if (text.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("candidate is " + text.length() + " characters, more than " + MAX_LENGTH);
+        }
+        // Same reason as SdpGrammar: libwebrtc quotes a refused candidate into a native format string.
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%' || c < 0x20 || c > 0x7e) {
+                throw new IllegalArgumentException(c == '%' ? "candidate contains a percent sign"
+                        : "candidate contains a control or non-ASCII character");
+            }
         }
         String line = text.trim();
         if (line.startsWith("a=")) {
@@ -60,9 +77,16 @@ public record CandidateLine(String foundation, int component, String transport, 
         if ((f.length - i) % 2 != 0) {
             throw new IllegalArgumentException("candidate extensions must be name/value pairs: '" + abbreviate(text) + "'");
         }
+        if ((f.length - i) / 2 > MAX_EXTENSIONS) {
+            throw new IllegalArgumentException("candidate has more than " + MAX_EXTENSIONS + " extensions");
+        }
         for (; i + 1 < f.length; i += 2) {
             String name = f[i];
             String value = f[i + 1];
+            if (!EXTENSION_NAME.matcher(name).matches() || !EXTENSION_VALUE.matcher(value).matches()) {
+                throw new IllegalArgumentException("candidate extension '" + abbreviate(name)
+                        + "' is not '<name> <value>' of letters, digits and + / = . _ : -");
+            }
             switch (name) {
                 case "raddr" -> {
                     checkAddress(value);
@@ -118,6 +142,6 @@ public record CandidateLine(String foundation, int component, String transport, 
     }
 
     static String abbreviate(String s) {
-        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 }

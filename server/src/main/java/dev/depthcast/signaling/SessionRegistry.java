@@ -84,7 +84,7 @@ public final class SessionRegistry implements AutoCloseable {
             try {
                 String answer = peer.answer(offer.sdp(), trickle, NEGOTIATION_TIMEOUT);
                 ClientSlot slot = new ClientSlot(id, mailbox, params, sink);
-                sessions.put(id, new Session(id, offer, peer, slot, sink, System.nanoTime()));
+                sessions.put(id, new Session(id, offer, peer, slot, sink, System.nanoTime(), new AtomicInteger()));
                 executor.register(slot);
                 LOG.info("session {} open ({} of {})", shortId(id), sessions.size(), maxClients);
                 return new Created(id, answer);
