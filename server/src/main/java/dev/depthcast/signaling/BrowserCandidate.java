@@ -53,15 +53,16 @@ public record BrowserCandidate(String candidate, String sdpMid, int sdpMLineInde
         List<String> ufrags = offer.iceUfrags();
         if (usernameFragment != null && !usernameFragment.isEmpty() && !ufrags.isEmpty()
                 && !ufrags.contains(usernameFragment)) {
-            throw new IllegalArgumentException("candidate is for ICE ufrag '" + usernameFragment
-                    + "' but this session's offer uses " + ufrags + " (stale candidate from an old offer?)");
+            throw new IllegalArgumentException("candidate is for ICE ufrag '" + CandidateLine.abbreviate(usernameFragment)
+                    + "' but this session's offer uses " + CandidateLine.abbreviate(ufrags.toString())
+                    + " (stale candidate from an old offer?)");
         }
         if (isEndOfCandidates()) {
             return;
         }
         if (!sdpMid.isEmpty() && !offer.mids().isEmpty() && !offer.mids().contains(sdpMid)) {
             throw new IllegalArgumentException("candidate's sdpMid '" + sdpMid + "' is not a media id of the offer "
-                    + offer.mids());
+                    + CandidateLine.abbreviate(offer.mids().toString()));
         }
         if (sdpMLineIndex >= offer.mediaCount()) {
             throw new IllegalArgumentException("candidate's sdpMLineIndex " + sdpMLineIndex + " is past the offer's "

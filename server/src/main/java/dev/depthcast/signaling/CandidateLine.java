@@ -52,23 +52,23 @@ public record CandidateLine(String foundation, int component, String transport, 
         }
         String foundation = f[0];
         if (foundation.isEmpty() || foundation.length() > 32 || !foundation.matches("[A-Za-z0-9+/]+")) {
-            throw new IllegalArgumentException("bad candidate foundation '" + foundation + "'");
+            throw new IllegalArgumentException("bad candidate foundation '" + abbreviate(foundation) + "'");
         }
         int component = (int) number(f[1], "component", 1, 256);
         String transport = f[2].toLowerCase(Locale.ROOT);
         if (!transport.equals("udp") && !transport.equals("tcp")) {
-            throw new IllegalArgumentException("candidate transport must be udp or tcp, got '" + f[2] + "'");
+            throw new IllegalArgumentException("candidate transport must be udp or tcp, got '" + abbreviate(f[2]) + "'");
         }
         long priority = number(f[3], "priority", 0, 0xFFFFFFFFL);
         String address = f[4];
         checkAddress(address);
         int port = (int) number(f[5], "port", 0, 65535);
         if (!f[6].equals("typ")) {
-            throw new IllegalArgumentException("expected 'typ' after the port, got '" + f[6] + "'");
+            throw new IllegalArgumentException("expected 'typ' after the port, got '" + abbreviate(f[6]) + "'");
         }
         String type = f[7].toLowerCase(Locale.ROOT);
         if (!type.equals("host") && !type.equals("srflx") && !type.equals("prflx") && !type.equals("relay")) {
-            throw new IllegalArgumentException("unknown candidate type '" + f[7] + "'");
+            throw new IllegalArgumentException("unknown candidate type '" + abbreviate(f[7]) + "'");
         }
         String raddr = null;
         int rport = -1;
@@ -99,7 +99,7 @@ public record CandidateLine(String foundation, int component, String transport, 
         if (transport.equals("tcp")) {
             String tcpType = ext.get("tcptype");
             if (tcpType != null && !tcpType.equals("active") && !tcpType.equals("passive") && !tcpType.equals("so")) {
-                throw new IllegalArgumentException("unknown tcptype '" + tcpType + "'");
+                throw new IllegalArgumentException("unknown tcptype '" + abbreviate(tcpType) + "'");
             }
         }
         return new CandidateLine(foundation, component, transport, priority, address, port, type, raddr, rport,
@@ -142,6 +142,6 @@ public record CandidateLine(String foundation, int component, String transport, 
     }
 
     static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 }
