@@ -2,6 +2,7 @@ package dev.depthcast.signaling;
 
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.webrtc.PeerSession;
+import dev.depthcast.http.AddressLimits;
 import dev.depthcast.http.ServerFaults;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -38,12 +39,15 @@ public final class SignalingApi {
     private final Supplier<Map<String, Object>> serverInfo;
     private final ServerFaults faults = new ServerFaults(Duration.ofSeconds(10));
 
+    private final AddressLimits limits;
+
     public SignalingApi(Vertx vertx, SessionRegistry sessions, PipelineMetrics metrics,
-                        Supplier<Map<String, Object>> serverInfo) {
+                        Supplier<Map<String, Object>> serverInfo, AddressLimits limits) {
         this.vertx = vertx;
         this.sessions = sessions;
         this.metrics = metrics;
         this.serverInfo = serverInfo;
+        this.limits = limits;
     }
 
     public void mount(Router router) {
@@ -53,6 +57,11 @@ public final class SignalingApi {
         router.get("/api/sessions/:id/candidates").handler(this::listCandidates);
         router.delete("/api/sessions/:id").handler(this::deleteSession);
         router.get("/api/sessions/:id/results").handler(this::openResults);
+        router.route().failureHandler(this::failure);
+    }
+
+    /** GET /api/stats and GET /metrics: on the public router, or on the admin port's (--admin-port). */
+    public void mountAdmin(Router router) {
         router.get("/api/stats").handler(this::stats);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
@@ -85,7 +94,20 @@ public final class SignalingApi {
             error(ctx, 400, e.getMessage());
             return;
         }
+        AddressLimits.Reservation reservation;
+        try {
+            reservation = limits.admit(ctx.request().remoteAddress().hostAddress());
+        } catch (AddressLimits.Refused refused) {
+            ctx.response().putHeader("retry-after", String.valueOf(refused.retryAfterSeconds()));
+            error(ctx, 429, refused.getMessage());
+            return;
+        }
         sessions.create(offer, trickle).onComplete(ar -> {
+            if (ar.succeeded()) {
+                reservation.opened(ar.result().id());
+            } else {
+                reservation.failed();
+            }
             if (ar.succeeded()) {
                 ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
                         .end(new JsonObject().put("id", ar.result().id()).put("type", "answer")

@@ -2,6 +2,7 @@ package dev.depthcast.signaling;
 
 import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
+import dev.depthcast.http.SecurityConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +56,9 @@ class SignalingFuzzTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = DepthcastServer.start(ServerConfig.defaults().withScheduling(8, Duration.ofMillis(4), 64));
+        // Per-address limits off (loopback is one address for thousands of cases): they have their own test.
+        server = DepthcastServer.start(ServerConfig.defaults().withScheduling(8, Duration.ofMillis(4), 64),
+                SecurityConfig.defaults().withSessionLimits(64, 1_000_000));
         base = URI.create("http://127.0.0.1:" + server.port());
     }
 
