@@ -1,5 +1,8 @@
 // Bundles src/main.js into dist/app.js and copies index.html + style.css next to it.
-// Usage: node build.mjs [--dev]   (--dev: no minification, inline source map)
+// Usage: node build.mjs [--dev] [--sourcemap]
+//   --dev: no minification, inline source map; --sourcemap: a linked dist/app.js.map (the server
+//   serves it only with --serve-source-maps). By default no source map is built: it would show the
+//   page's unminified source to anyone.
 import { build } from 'esbuild';
 import { mkdir, copyFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +21,7 @@ const result = await build({
   format: 'esm',
   target: ['es2022'],
   minify: !dev,
-  sourcemap: dev ? 'inline' : 'linked',
+  sourcemap: dev ? 'inline' : process.argv.includes('--sourcemap') ? 'linked' : false,
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
