@@ -85,6 +85,10 @@ public final class DepthcastServer implements AutoCloseable {
         }
         mountPage(router);
         // Results-socket clients only send small JSON pings: refuse anything bigger than 4 KiB.
+        // No cleartext HTTP/2 (h2c): with it Vert.x waits for a client's first bytes before it even
+        // creates the connection, so the connection cap and header deadline never see one that sends
+        // nothing. Browsers never use h2c; HTTP/2 stays available over TLS (ALPN).
+        options.setHttp2ClearTextEnabled(false);
         options.setMaxWebSocketFrameSize(4096).setMaxWebSocketMessageSize(4096)
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setIdleTimeout((int) security.idleTimeout().toMillis());
         this.http = vertx.createHttpServer(options).connectionHandler(guard::onConnection)

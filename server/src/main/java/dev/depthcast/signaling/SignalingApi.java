@@ -220,7 +220,8 @@ public final class SignalingApi {
                     .put("state", s.peer().state().name().toLowerCase())
                     .put("framesIn", s.slot().mailbox().offered())
                     .put("droppedInMailbox", s.slot().mailbox().dropped())
-                    .put("resultsSuperseded", s.sink().superseded()));
+                    .put("resultsSuperseded", s.sink().superseded())
+                    .put("pingRepliesSkipped", s.sink().repliesSkipped()));
         }
         out.put("sessions", list);
         ctx.response().putHeader("content-type", "application/json").end(out.encodePrettily());
