@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -228,7 +229,14 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Runs the command line; a user error (bad flag, unreadable cert, …) is one line on stderr and exit 2. */
     static int run(String... args) {
+        return run(null, args);
+    }
+
+    static int run(PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new ServeCommand());
+        if (err != null) {
+            cli.setErr(err);
+        }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
                 commandLine.getErr().println("depthcast: " + e.getMessage());
