@@ -2,6 +2,7 @@ package dev.depthcast.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -26,8 +27,10 @@ public final class BodyDeadline implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         long timer = vertx.setTimer(timeoutMs, id -> {
             if (!ctx.request().isEnded() && !ctx.response().ended()) {
+                if (ctx.request().version() != HttpVersion.HTTP_2) {
+                    ctx.response().putHeader("connection", "close"); // a connection header is illegal in h2
+                }
                 ctx.response().setStatusCode(408).putHeader("content-type", "application/json")
-                        .putHeader("connection", "close")
                         .end(new JsonObject().put("error", "request body not received within " + timeoutMs + " ms")
                                 .encode())
                         .onComplete(ar -> ctx.request().connection().close());

@@ -2,6 +2,7 @@ package dev.depthcast.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -123,8 +124,11 @@ public final class ConnectionGuard {
                     t.headerTimer = -1;
                 }
                 if (t.refusal != null) {
+                    if (request.version() != HttpVersion.HTTP_2) {
+                        request.response().putHeader("connection", "close"); // a connection header is illegal in h2
+                    }
                     request.response().setStatusCode(503).putHeader("content-type", "application/json")
-                            .putHeader("connection", "close").putHeader("retry-after", "5")
+                            .putHeader("retry-after", "5")
                             .end(new JsonObject().put("error", t.refusal).encode())
                             .onComplete(ar -> request.connection().close());
                     return;
