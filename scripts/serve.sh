@@ -40,6 +40,12 @@ for arg in "$@"; do
 done
 
 java_opts=(${JAVA_OPTS:-})
+# Memory caps (docs/security.md): without them the JVM sizes its heap from the machine's RAM and
+# keeps what an attack or a burst made it take. Heap 1 GiB and 512 MiB of direct buffers (Netty's
+# socket buffers come from there) are ~10x what 16 clients need; JAVA_OPTS with -Xmx/-XX:MaxDirect…
+# overrides either. ONNX Runtime's and libwebrtc's native memory is outside both.
+[[ " ${java_opts[*]} " == *" -Xmx"* ]] || java_opts+=(-Xmx${DEPTHCAST_HEAP:-1g})
+[[ " ${java_opts[*]} " == *"MaxDirectMemorySize"* ]] || java_opts+=(-XX:MaxDirectMemorySize=${DEPTHCAST_DIRECT:-512m})
 # Java 22+ warns (and later refuses) native access without this; the WebRTC, ONNX Runtime and CUDA bindings need it.
 if [[ $(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p') -ge 22 ]]; then
   java_opts+=(--enable-native-access=ALL-UNNAMED)

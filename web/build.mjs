@@ -1,5 +1,8 @@
 // Bundles src/main.js into dist/app.js and copies index.html, style.css and favicon.svg next to it.
-// Usage: node build.mjs [--dev]   (--dev: no minification, inline source map)
+// Usage: node build.mjs [--dev] [--sourcemap]
+//   --dev: no minification, inline source map; --sourcemap: a linked dist/app.js.map (the server
+//   serves it only with --serve-source-maps). By default no source map is built: it would show the
+//   page's unminified source to anyone.
 // The bundle is a classic script (IIFE), not an ES module: browsers refuse module scripts from
 // file://, and the page opened from disk is the offline viewer of recordings.
 // It builds into dist.next and then swaps it in, so a running server never serves a half-built page.
@@ -23,7 +26,7 @@ const result = await build({
   format: 'iife',
   target: ['es2022'],
   minify: !dev,
-  sourcemap: dev ? 'inline' : 'linked',
+  sourcemap: dev ? 'inline' : process.argv.includes('--sourcemap') ? 'linked' : false,
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',

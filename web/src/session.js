@@ -11,8 +11,20 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The access token this page was opened with, if any: `/#token=…` (docs/security.md). Taken from
+ * the fragment because browsers never send a fragment to a server, a proxy log or a Referer.
+ */
+export function tokenFromUrl(hash = typeof location === 'undefined' ? '' : location.hash) {
+  const value = new URLSearchParams(hash.replace(/^#/, '')).get('token');
+  return value ? value : null;
+}
+
+let authToken = tokenFromUrl();
+
 async function api(method, path, body) {
   const init = { method, headers: {} };
+  if (authToken) init.headers.Authorization = `Bearer ${authToken}`;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -161,7 +173,9 @@ export class Session {
 
   #openResults() {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const url = `${proto}//${location.host}${this.path('/results')}`;
+    // A browser cannot put headers on a WebSocket: the token rides in the query instead.
+    const query = authToken ? `?token=${encodeURIComponent(authToken)}` : '';
+    const url = `${proto}//${location.host}${this.path('/results')}${query}`;
     const ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
@@ -209,7 +223,8 @@ export class Session {
     if (!this.id) return;
     try {
       // keepalive lets the request outlive the page on unload.
-      fetch(this.path(), { method: 'DELETE', keepalive: true }).catch(() => {});
+      const headers = authToken ? { Authorization: `Bearer ${authToken}` } : {};
+      fetch(this.path(), { method: 'DELETE', keepalive: true, headers }).catch(() => {});
     } catch {
       /* ignore */
     }

@@ -91,6 +91,8 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
       error: `timed out after ${TIMEOUT_MS} ms: ${e.message.split('\n')[0]}; stats=${JSON.stringify(await page.evaluate(() => window.depthcast?.stats))}`,
     }));
     assert.ok(!outcome.error, `page reported: ${outcome.error}${dump(log)}`);
+    // The server's CSP (no unsafe-inline, connect-src 'self') must not block anything the page does.
+    assert.ok(!log.some((l) => l.includes('Content Security Policy')), `CSP violation${dump(log)}`);
     const firstFramesMs = Date.now() - t0;
 
     // Let the HUD's 2 s windows fill, then read it.

@@ -4,13 +4,19 @@ import dev.depthcast.config.Backend;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.model.BuiltInPreset;
+import dev.depthcast.http.SecurityConfig;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.UnprojectParams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +30,8 @@ import java.util.concurrent.CompletableFuture;
         footer = {"", "Examples:",
                 "  scripts/serve.sh",
                 "  scripts/serve.sh --model depth_anything_v2_vits.onnx --preset depth-anything-v2",
-                "  scripts/serve.sh --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem   # camera off localhost needs https",
+                "  scripts/serve.sh --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem --auth-file tokens.txt",
+                "                                    # camera off localhost needs https; see docs/security.md",
                 "  scripts/serve.sh --simulate-inference-ms 20+2   # GPU-like batch cost, for load tests"})
 public final class ServeCommand implements Callable<Integer> {
 
@@ -110,12 +117,60 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--debug", description = "print the stack trace of a start-up error (for reporting a bug)")
     boolean debug;
+    @Option(names = "--auth-token", paramLabel = "TOKEN",
+            description = "require this bearer token on the API and the results socket (repeatable; the page takes "
+                    + "it from its URL: /#token=TOKEN). Prefer --auth-file: a flag shows in ps")
+    List<String> authTokens = new ArrayList<>();
+
+    @Option(names = "--auth-file", paramLabel = "FILE",
+            description = "read tokens from FILE, one a line (# comments)")
+    Path authFile;
+
+    @Option(names = "--no-auth", description = "serve a non-loopback --host without a token (not recommended)")
+    boolean noAuth;
+
+    @Option(names = "--allowed-origin", paramLabel = "ORIGIN",
+            description = "browser origin allowed to create sessions and open results sockets, e.g. "
+                    + "https://cam.example.org (repeatable; default: the server's own origin)")
+    List<String> allowedOrigins = new ArrayList<>();
+
+    @Option(names = "--admin-port", defaultValue = "-1",
+            description = "serve /metrics and /api/stats on 127.0.0.1:PORT only, not on --port (default: off)")
+    int adminPort;
+
+    @Option(names = "--max-sessions-per-ip", defaultValue = "8",
+            description = "sessions one address may hold at once (default: ${DEFAULT-VALUE})")
+    int maxSessionsPerIp;
+
+    @Option(names = "--sessions-per-minute", defaultValue = "30",
+            description = "new sessions one address may create a minute (default: ${DEFAULT-VALUE})")
+    int sessionsPerMinute;
+
+    @Option(names = "--max-connections", defaultValue = "1024",
+            description = "open connections in all, kept under half of ulimit -n (default: ${DEFAULT-VALUE})")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-ip", defaultValue = "64",
+            description = "open connections from one address (default: ${DEFAULT-VALUE})")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--idle-timeout-s", defaultValue = "60",
+            description = "close a connection silent both ways this long (default: ${DEFAULT-VALUE})")
+    int idleTimeoutS;
+
+    @Option(names = "--request-timeout-s", defaultValue = "10",
+            description = "a request's headers, and then its body, must each arrive within this (default: ${DEFAULT-VALUE})")
+    int requestTimeoutS;
+
+    @Option(names = "--serve-source-maps", description = "serve the page's *.map files (default: 404)")
+    boolean serveSourceMaps;
 
     @Override
     public Integer call() throws Exception {
         StartupErrors.check(this);
         ServerConfig config = toConfig();
-        DepthcastServer server = DepthcastServer.start(config);
+        SecurityConfig security = toSecurityConfig();
+        DepthcastServer server = DepthcastServer.start(config, security);
         Object chosen = server.info().get("backend");
         if (engine != null && !"tensorrt".equals(chosen)) {
             LOG.warn("--engine {} is unused: --backend {} chose {} (no usable GPU); serving on the CPU", engine, backend, chosen);
@@ -191,8 +246,43 @@ public final class ServeCommand implements Callable<Integer> {
         return config.build();
     }
 
+    SecurityConfig toSecurityConfig() throws IOException {
+        List<String> tokens = new ArrayList<>(authTokens);
+        if (authFile != null) {
+            if (!Files.isReadable(authFile)) {
+                throw new IllegalArgumentException("--auth-file " + authFile + ": no such readable file");
+            }
+            for (String line : Files.readAllLines(authFile)) {
+                String t = line.strip();
+                if (!t.isEmpty() && !t.startsWith("#")) {
+                    tokens.add(t);
+                }
+            }
+            if (tokens.isEmpty()) {
+                throw new IllegalArgumentException("--auth-file " + authFile + " has no token in it");
+            }
+        }
+        if (tokens.isEmpty() && !noAuth && !DepthcastServer.isLoopback(host)) {
+            throw new IllegalArgumentException("--host " + host + " is reachable from other machines: give "
+                    + "--auth-file FILE (or --auth-token), or --no-auth to serve without a token (docs/security.md)");
+        }
+        Duration request = Duration.ofSeconds(requestTimeoutS);
+        return SecurityConfig.defaults().withAuthTokens(tokens).withAllowedOrigins(allowedOrigins)
+                .withAdminPort(adminPort).withSessionLimits(maxSessionsPerIp, sessionsPerMinute)
+                .withConnectionLimits(maxConnections, maxConnectionsPerIp, Duration.ofSeconds(idleTimeoutS), request,
+                        request)
+                .withSourceMaps(serveSourceMaps);
+    }
+
     public static void main(String[] args) {
         System.exit(commandLine(new ServeCommand()).execute(args));
+    }
+
+    /** Runs a command line as main does, errors to {@code err} (tests). */
+    static int run(PrintWriter err, String... args) {
+        CommandLine cli = commandLine(new ServeCommand());
+        cli.setErr(err);
+        return cli.execute(args);
     }
 
     /**

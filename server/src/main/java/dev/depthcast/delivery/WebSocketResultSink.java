@@ -11,6 +11,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,6 +31,8 @@ public final class WebSocketResultSink implements ResultSink {
     private volatile boolean closed;
     private volatile ServerWebSocket socket;
     private volatile Context context;
+    private boolean replyPending;
+    private final AtomicLong repliesSkipped = new AtomicLong();
     private long lastErrorNanos;
 
     public WebSocketResultSink(Vertx vertx, PipelineMetrics metrics, ClientDrops drops) {
@@ -47,6 +51,7 @@ public final class WebSocketResultSink implements ResultSink {
             previous.close((short) 4000, "replaced by a newer connection");
         }
         ws.textMessageHandler(text -> answerPing(ws, text));
+        replyPending = false;
         ws.closeHandler(v -> {
             if (socket == ws) {
                 socket = null;
@@ -75,9 +80,11 @@ public final class WebSocketResultSink implements ResultSink {
             ServerWebSocket ws = socket;
             long now = System.nanoTime();
             // At most one error a second: a failing model at 30 fps must not flood the page.
-            if (ws != null && !ws.isClosed() && now - lastErrorNanos > 1_000_000_000L) {
+            if (ws != null && !ws.isClosed() && !replyPending && now - lastErrorNanos > 1_000_000_000L) {
                 lastErrorNanos = now;
-                ws.writeTextMessage(new JsonObject().put("type", "error").put("message", reason).encode());
+                replyPending = true;
+                ws.writeTextMessage(new JsonObject().put("type", "error").put("message", reason).encode())
+                        .onComplete(ar -> replyPending = false);
             }
         });
     }
@@ -145,18 +152,34 @@ public final class WebSocketResultSink implements ResultSink {
         });
     }
 
-    private static void answerPing(ServerWebSocket ws, String text) {
-        JsonObject ping;
-        try {
-            ping = new JsonObject(text);
-        } catch (RuntimeException e) {
-            ws.writeTextMessage(new JsonObject().put("type", "error").put("message", "text messages must be JSON")
-                    .encode());
+    /**
+     * On the socket's event loop. At most one reply is ever waiting to be sent: a client that sends
+     * pings and never reads gets no more replies, so its pings cannot grow the server's buffers.
+     */
+    private void answerPing(ServerWebSocket ws, String text) {
+        if (replyPending || ws.writeQueueFull()) {
+            repliesSkipped.incrementAndGet();
             return;
         }
-        if ("ping".equals(ping.getString("type"))) {
-            ws.writeTextMessage(new JsonObject().put("type", "pong").put("t", ping.getValue("t"))
-                    .put("server", WallClock.epochMicros()).encode());
+        JsonObject reply;
+        try {
+            JsonObject ping = new JsonObject(text);
+            if (!"ping".equals(ping.getValue("type"))) {
+                return;
+            }
+            Object t = ping.getValue("t");
+            // Echo a number only: the reply stays small whatever the client put in its ping.
+            reply = new JsonObject().put("type", "pong").put("t", t instanceof Number ? t : null)
+                    .put("server", WallClock.epochMicros());
+        } catch (RuntimeException e) {
+            reply = new JsonObject().put("type", "error").put("message", "text messages must be JSON pings");
         }
+        replyPending = true;
+        ws.writeTextMessage(reply.encode()).onComplete(ar -> replyPending = false);
+    }
+
+    /** Ping replies not sent because the client had not read the previous one. */
+    public long repliesSkipped() {
+        return repliesSkipped.get();
     }
 }

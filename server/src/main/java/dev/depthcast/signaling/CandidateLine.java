@@ -17,9 +17,26 @@ record CandidateLine(String foundation, int component, String transport, long pr
                             int port, String type, String relatedAddress, int relatedPort,
                             Map<String, String> extensions) {
 
+    /** Longest candidate accepted; Chromium's longest (IPv6 srflx with every extension) is under 200. */
+    public static final int MAX_LENGTH = 512;
+    private static final int MAX_EXTENSIONS = 16;
+    private static final java.util.regex.Pattern EXTENSION_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,32}");
+    private static final java.util.regex.Pattern EXTENSION_VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9+/=._:-]{1,256}");
+
     public static CandidateLine parse(String text) {
         if (text == null) {
             throw new IllegalArgumentException("candidate is missing");
+        }
+        if (text.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("candidate is " + text.length() + " characters, more than " + MAX_LENGTH);
+        }
+        // Same reason as SdpGrammar: libwebrtc quotes a refused candidate into a native format string.
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%' || c < 0x20 || c > 0x7e) {
+                throw new IllegalArgumentException(c == '%' ? "candidate contains a percent sign"
+                        : "candidate contains a control or non-ASCII character");
+            }
         }
         String line = text.trim();
         if (line.startsWith("a=")) {
@@ -35,23 +52,23 @@ record CandidateLine(String foundation, int component, String transport, long pr
         }
         String foundation = f[0];
         if (foundation.isEmpty() || foundation.length() > 32 || !foundation.matches("[A-Za-z0-9+/]+")) {
-            throw new IllegalArgumentException("bad candidate foundation '" + foundation + "'");
+            throw new IllegalArgumentException("bad candidate foundation '" + abbreviate(foundation) + "'");
         }
         int component = (int) number(f[1], "component", 1, 256);
         String transport = f[2].toLowerCase(Locale.ROOT);
         if (!transport.equals("udp") && !transport.equals("tcp")) {
-            throw new IllegalArgumentException("candidate transport must be udp or tcp, got '" + f[2] + "'");
+            throw new IllegalArgumentException("candidate transport must be udp or tcp, got '" + abbreviate(f[2]) + "'");
         }
         long priority = number(f[3], "priority", 0, 0xFFFFFFFFL);
         String address = f[4];
         checkAddress(address);
         int port = (int) number(f[5], "port", 0, 65535);
         if (!f[6].equals("typ")) {
-            throw new IllegalArgumentException("expected 'typ' after the port, got '" + f[6] + "'");
+            throw new IllegalArgumentException("expected 'typ' after the port, got '" + abbreviate(f[6]) + "'");
         }
         String type = f[7].toLowerCase(Locale.ROOT);
         if (!type.equals("host") && !type.equals("srflx") && !type.equals("prflx") && !type.equals("relay")) {
-            throw new IllegalArgumentException("unknown candidate type '" + f[7] + "'");
+            throw new IllegalArgumentException("unknown candidate type '" + abbreviate(f[7]) + "'");
         }
         String raddr = null;
         int rport = -1;
@@ -60,9 +77,16 @@ record CandidateLine(String foundation, int component, String transport, long pr
         if ((f.length - i) % 2 != 0) {
             throw new IllegalArgumentException("candidate extensions must be name/value pairs: '" + abbreviate(text) + "'");
         }
+        if ((f.length - i) / 2 > MAX_EXTENSIONS) {
+            throw new IllegalArgumentException("candidate has more than " + MAX_EXTENSIONS + " extensions");
+        }
         for (; i + 1 < f.length; i += 2) {
             String name = f[i];
             String value = f[i + 1];
+            if (!EXTENSION_NAME.matcher(name).matches() || !EXTENSION_VALUE.matcher(value).matches()) {
+                throw new IllegalArgumentException("candidate extension '" + abbreviate(name)
+                        + "' is not '<name> <value>' of letters, digits and + / = . _ : -");
+            }
             switch (name) {
                 case "raddr" -> {
                     checkAddress(value);
@@ -75,7 +99,7 @@ record CandidateLine(String foundation, int component, String transport, long pr
         if (transport.equals("tcp")) {
             String tcpType = ext.get("tcptype");
             if (tcpType != null && !tcpType.equals("active") && !tcpType.equals("passive") && !tcpType.equals("so")) {
-                throw new IllegalArgumentException("unknown tcptype '" + tcpType + "'");
+                throw new IllegalArgumentException("unknown tcptype '" + abbreviate(tcpType) + "'");
             }
         }
         return new CandidateLine(foundation, component, transport, priority, address, port, type, raddr, rport,
@@ -118,6 +142,6 @@ record CandidateLine(String foundation, int component, String transport, long pr
     }
 
     static String abbreviate(String s) {
-        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 }

@@ -4,30 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The few facts about a browser's offer the server checks before handing it to WebRTC, so a bad
- * offer gets a clear 400: it is SDP, it sends video, and which ICE ufrag(s) it uses.
+ * A browser's offer, checked before WebRTC sees it so a bad offer gets a clear 400: it passes
+ * {@link SdpGrammar} (which keeps anything libwebrtc could choke on away from it), it sends video,
+ * and which ICE ufrag(s) and media ids it uses (the candidate checks compare against them).
  */
-record OfferSdp(String sdp, List<String> iceUfrags) {
+public record OfferSdp(String sdp, List<String> iceUfrags, List<String> mids, int mediaCount) {
 
-    public static final int MAX_LENGTH = 60_000;
+    public static final int MAX_LENGTH = SdpGrammar.MAX_LENGTH;
 
     public static OfferSdp parse(String sdp) {
         if (sdp == null || sdp.isBlank()) {
             throw new IllegalArgumentException("offer has no 'sdp'");
         }
-        if (sdp.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("offer SDP is " + sdp.length() + " characters, more than " + MAX_LENGTH);
-        }
+        SdpGrammar.Outline outline = SdpGrammar.check(sdp);
         String[] lines = sdp.split("\r?\n");
-        if (!lines[0].trim().equals("v=0")) {
-            throw new IllegalArgumentException("not an SDP offer: it must begin with 'v=0'");
-        }
         boolean video = false;
         boolean videoSends = false;
         boolean inVideo = false;
         List<String> ufrags = new ArrayList<>();
-        for (String raw : lines) {
-            String line = raw.trim();
+        for (String line : lines) {
             if (line.startsWith("m=")) {
                 inVideo = line.startsWith("m=video ");
                 if (inVideo) {
@@ -49,6 +44,6 @@ record OfferSdp(String sdp, List<String> iceUfrags) {
         if (!videoSends) {
             throw new IllegalArgumentException("offer's video is recvonly/inactive: the browser must send its camera");
         }
-        return new OfferSdp(sdp, List.copyOf(ufrags));
+        return new OfferSdp(sdp, List.copyOf(ufrags), outline.mids(), outline.mediaCount());
     }
 }

@@ -5,10 +5,12 @@ import dev.depthcast.ingest.LatestFrameMailbox;
 import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.webrtc.PeerSession;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * One connected browser: its peer connection in, the mailbox its frames wait in, its results
- * socket out, and its drop counts.
+ * socket out, its drop counts, and how many remote candidates it sent (bounded per session).
  */
 record Session(String id, OfferSdp offer, PeerSession peer, LatestFrameMailbox mailbox, WebSocketResultSink sink,
-               ClientDrops drops, long createdNanos) {
+               ClientDrops drops, long createdNanos, AtomicInteger remoteCandidates) {
 }

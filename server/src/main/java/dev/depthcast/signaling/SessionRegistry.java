@@ -78,7 +78,7 @@ public final class SessionRegistry implements AutoCloseable {
             PeerSession peer = new PeerSession(webrtc, mailbox, state -> onState(id, state));
             try {
                 String answer = peer.answer(offer.sdp(), trickle, NEGOTIATION_TIMEOUT);
-                sessions.put(id, new Session(id, offer, peer, mailbox, sink, drops, System.nanoTime()));
+                sessions.put(id, new Session(id, offer, peer, mailbox, sink, drops, System.nanoTime(), new AtomicInteger()));
                 executor.register(new ClientSlot(id, mailbox, params, new Recipient(sink, drops)));
                 LOG.info("session {} open ({} of {})", shortId(id), sessions.size(), maxClients);
                 return new Created(id, answer);

@@ -3,8 +3,12 @@ package dev.depthcast.signaling;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.webrtc.NegotiationException;
 import dev.depthcast.webrtc.PeerSession;
+import dev.depthcast.http.AddressLimits;
+import dev.depthcast.http.ServerFaults;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -13,6 +17,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,18 +31,24 @@ public final class SignalingApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(SignalingApi.class);
     public static final long BODY_LIMIT = 64 * 1024;
+    static final int MAX_CANDIDATES_PER_REQUEST = 32;
+    static final int MAX_CANDIDATES_PER_SESSION = 128;
 
     private final Vertx vertx;
     private final SessionRegistry sessions;
     private final PipelineMetrics metrics;
     private final Supplier<Map<String, Object>> serverInfo;
+    private final ServerFaults faults = new ServerFaults(Duration.ofSeconds(10));
+
+    private final AddressLimits limits;
 
     public SignalingApi(Vertx vertx, SessionRegistry sessions, PipelineMetrics metrics,
-                        Supplier<Map<String, Object>> serverInfo) {
+                        Supplier<Map<String, Object>> serverInfo, AddressLimits limits) {
         this.vertx = vertx;
         this.sessions = sessions;
         this.metrics = metrics;
         this.serverInfo = serverInfo;
+        this.limits = limits;
     }
 
     public void mount(Router router) {
@@ -47,10 +58,15 @@ public final class SignalingApi {
         router.get("/api/sessions/:id/candidates").handler(this::listCandidates);
         router.delete("/api/sessions/:id").handler(this::deleteSession);
         router.get("/api/sessions/:id/results").handler(this::openResults);
+        router.route().failureHandler(this::failure);
+    }
+
+    /** GET /api/stats and GET /metrics: on the public router, or on the admin port's (--admin-port). */
+    public void mountAdmin(Router router) {
         router.get("/api/stats").handler(this::stats);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-        router.route("/api/*").failureHandler(this::failure);
+        router.route().failureHandler(this::failure);
     }
 
     private void createSession(RoutingContext ctx) {
@@ -58,20 +74,41 @@ public final class SignalingApi {
         if (body == null) {
             return;
         }
-        if (!"offer".equals(body.getString("type", "offer"))) {
-            error(ctx, 400, "expected an SDP offer (type 'offer'), got type '" + body.getValue("type") + "'");
-            return;
-        }
         OfferSdp offer;
         boolean trickle;
         try {
-            offer = OfferSdp.parse(body.getValue("sdp") instanceof String s ? s : null);
-            trickle = body.getBoolean("trickle", true);
-        } catch (IllegalArgumentException | ClassCastException e) {
+            Object type = body.getValue("type", "offer");
+            if (!"offer".equals(type)) {
+                throw new IllegalArgumentException("expected an SDP offer: 'type' must be \"offer\"");
+            }
+            Object sdp = body.getValue("sdp");
+            if (sdp != null && !(sdp instanceof String)) {
+                throw new IllegalArgumentException("'sdp' must be a string");
+            }
+            Object trickleValue = body.getValue("trickle", true);
+            if (!(trickleValue instanceof Boolean t)) {
+                throw new IllegalArgumentException("'trickle' must be true or false");
+            }
+            trickle = t;
+            offer = OfferSdp.parse((String) sdp);
+        } catch (IllegalArgumentException e) {
             error(ctx, 400, e.getMessage());
             return;
         }
+        AddressLimits.Reservation reservation;
+        try {
+            reservation = limits.admit(ctx.request().remoteAddress().hostAddress());
+        } catch (AddressLimits.Refused refused) {
+            ctx.response().putHeader("retry-after", String.valueOf(refused.retryAfterSeconds()));
+            error(ctx, 429, refused.getMessage());
+            return;
+        }
         sessions.create(offer, trickle).onComplete(ar -> {
+            if (ar.succeeded()) {
+                reservation.opened(ar.result().id());
+            } else {
+                reservation.failed();
+            }
             if (ar.succeeded()) {
                 ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
                         .end(new JsonObject().put("id", ar.result().id()).put("type", "answer")
@@ -79,10 +116,12 @@ public final class SignalingApi {
             } else if (ar.cause() instanceof ServerFullException full) {
                 error(ctx, 503, full.getMessage());
             } else if (ar.cause() instanceof NegotiationException bad) {
-                error(ctx, 400, "WebRTC rejected the offer: " + bad.getMessage());
+                // libwebrtc's own words stay in the log: they quote native parser state.
+                LOG.debug("WebRTC refused an offer: {}", bad.getMessage());
+                error(ctx, 400, "WebRTC could not use this offer (it passed the SDP checks but libwebrtc refused "
+                        + "it: does it offer a video codec the server receives — VP8, VP9, H264, AV1?)");
             } else {
-                LOG.error("creating a session failed", ar.cause());
-                error(ctx, 500, "could not create the session; the server log has the cause");
+                fault(ctx, "creating a session", ar.cause());
             }
         });
     }
@@ -99,22 +138,30 @@ public final class SignalingApi {
         List<BrowserCandidate> parsed = new ArrayList<>();
         try {
             if (body.containsKey("candidates")) {
-                JsonArray list = body.getJsonArray("candidates");
+                if (!(body.getValue("candidates") instanceof JsonArray list)) {
+                    throw new IllegalArgumentException("'candidates' must be an array of candidate objects");
+                }
+                if (list.size() > MAX_CANDIDATES_PER_REQUEST) {
+                    throw new IllegalArgumentException("at most " + MAX_CANDIDATES_PER_REQUEST
+                            + " candidates a request, got " + list.size());
+                }
                 for (int i = 0; i < list.size(); i++) {
-                    parsed.add(BrowserCandidate.fromJson(list.getJsonObject(i)));
+                    parsed.add(BrowserCandidate.fromJson(list.getValue(i)));
                 }
             } else {
                 parsed.add(BrowserCandidate.fromJson(body));
             }
             for (BrowserCandidate c : parsed) {
-                List<String> ufrags = session.offer().iceUfrags();
-                if (c.usernameFragment() != null && !ufrags.isEmpty() && !ufrags.contains(c.usernameFragment())) {
-                    throw new IllegalArgumentException("candidate is for ICE ufrag '" + c.usernameFragment()
-                            + "' but this session's offer uses " + ufrags + " (stale candidate from an old offer?)");
-                }
+                c.checkAgainst(session.offer());
             }
-        } catch (IllegalArgumentException | ClassCastException e) {
+        } catch (IllegalArgumentException e) {
             error(ctx, 400, "bad ICE candidate: " + e.getMessage());
+            return;
+        }
+        long real = parsed.stream().filter(c -> !c.isEndOfCandidates()).count();
+        if (session.remoteCandidates().addAndGet((int) real) > MAX_CANDIDATES_PER_SESSION) {
+            error(ctx, 429, "this session has already sent " + MAX_CANDIDATES_PER_SESSION
+                    + " candidates, the most a session may");
             return;
         }
         vertx.executeBlocking(() -> {
@@ -128,7 +175,8 @@ public final class SignalingApi {
             if (ar.succeeded()) {
                 ctx.response().setStatusCode(204).end();
             } else {
-                error(ctx, 400, "WebRTC rejected the candidate: " + ar.cause().getMessage());
+                LOG.debug("WebRTC refused a candidate: {}", ar.cause().toString());
+                error(ctx, 400, "WebRTC could not use this candidate");
             }
         });
     }
@@ -173,7 +221,8 @@ public final class SignalingApi {
                     .put("state", s.peer().state().name().toLowerCase())
                     .put("framesIn", s.mailbox().offered())
                     .put("droppedInMailbox", s.drops().count(PipelineMetrics.Drop.MAILBOX_REPLACED))
-                    .put("resultsSuperseded", s.drops().count(PipelineMetrics.Drop.RESULT_SUPERSEDED)));
+                    .put("resultsSuperseded", s.drops().count(PipelineMetrics.Drop.RESULT_SUPERSEDED))
+                    .put("pingRepliesSkipped", s.sink().repliesSkipped()));
         }
         out.put("sessions", list);
         ctx.response().putHeader("content-type", "application/json").end(out.encodePrettily());
@@ -188,36 +237,57 @@ public final class SignalingApi {
     }
 
     private static JsonObject jsonBody(RoutingContext ctx) {
+        Object value;
         try {
-            JsonObject body = ctx.body().asJsonObject();
-            if (body == null) {
-                error(ctx, 400, "expected a JSON object body");
-            }
-            return body;
-        } catch (DecodeException | ClassCastException e) {
-            error(ctx, 400, "malformed JSON: " + e.getMessage());
+            Buffer raw = ctx.body().buffer();
+            value = raw == null || raw.length() == 0 ? null : Json.decodeValue(raw);
+        } catch (DecodeException e) {
+            // Jackson's message names its classes and parser state: the client gets a plain reason.
+            error(ctx, 400, "malformed JSON");
             return null;
         }
+        if (!(value instanceof JsonObject body)) {
+            error(ctx, 400, "expected a JSON object body");
+            return null;
+        }
+        return body;
     }
 
     private void failure(RoutingContext ctx) {
         int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-        String message = switch (status) {
-            case 413 -> "request body over " + BODY_LIMIT + " bytes";
-            case 404 -> "not found";
-            // A 500's exception text is the server's business: logged below, never sent.
-            case 500 -> "internal error; the server log has the cause";
-            default -> ctx.failure() == null ? "request failed" : ctx.failure().getMessage();
-        };
-        if (status == 500) {
-            LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+        if (ctx.response().ended()) {
+            return;
         }
-        if (!ctx.response().ended()) {
-            error(ctx, status, message);
+        switch (status) {
+            case 413 -> error(ctx, 413, "request body over " + BODY_LIMIT + " bytes");
+            case 404 -> error(ctx, 404, "not found");
+            case 400 -> error(ctx, 400, "bad request");
+            default -> {
+                if (status >= 500) {
+                    fault(ctx, ctx.request().method() + " " + ctx.request().path(), ctx.failure());
+                } else {
+                    error(ctx, status, "request refused");
+                }
+            }
         }
     }
 
+    /** A real server fault: logged once (rate-limited) with its stack trace; the client gets an incident number. */
+    private void fault(RoutingContext ctx, String what, Throwable cause) {
+        long incident = faults.record(what, cause);
+        if (!ctx.response().ended()) {
+            error(ctx, 500, ServerFaults.publicMessage(incident));
+        }
+    }
+
+    public ServerFaults faults() {
+        return faults;
+    }
+
     static void error(RoutingContext ctx, int status, String message) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
         ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
                 .end(new JsonObject().put("error", message).encode());
     }

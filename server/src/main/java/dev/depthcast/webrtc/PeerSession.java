@@ -55,8 +55,18 @@ public final class PeerSession implements AutoCloseable {
      * @throws NegotiationException when WebRTC rejects the offer (a client error)
      */
     public String answer(String offerSdp, boolean trickle, Duration timeout) throws NegotiationException {
-        await(Negotiation.setRemote(pc, new RTCSessionDescription(RTCSdpType.OFFER, offerSdp)), timeout,
-                "setting the offer");
+        CompletableFuture<Void> remoteSet;
+        try {
+            remoteSet = Negotiation.setRemote(pc, new RTCSessionDescription(RTCSdpType.OFFER, offerSdp));
+        } catch (Error e) {
+            // webrtc-java reports an SDP parse failure as a plain java.lang.Error; anything else
+            // (OutOfMemoryError, …) is not the client's fault and goes on up.
+            if (e.getClass() != Error.class) {
+                throw e;
+            }
+            throw new NegotiationException("libwebrtc could not parse the offer: " + e.getMessage());
+        }
+        await(remoteSet, timeout, "setting the offer");
         RTCSessionDescription answer = await(Negotiation.createAnswer(pc), timeout, "creating the answer");
         await(Negotiation.setLocal(pc, answer), timeout, "setting the answer");
         if (!trickle) {

@@ -22,9 +22,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,11 +140,53 @@ class SignalingApiTest {
         assertError(post("/api/sessions", "[1,2]"), 400, "");
         assertError(post("/api/sessions", new JsonObject().put("type", "answer").put("sdp", "v=0").encode()), 400, "offer");
         assertError(post("/api/sessions", new JsonObject().put("sdp", "hello").encode()), 400, "v=0");
-        assertError(post("/api/sessions", new JsonObject().put("sdp", "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n").encode()),
-                400, "no video");
-        String broken = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=sendonly\r\n";
-        assertError(post("/api/sessions", new JsonObject().put("sdp", broken).encode()), 400, "WebRTC rejected");
+        String head = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+        assertError(post("/api/sessions", new JsonObject().put("sdp", head + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n")
+                .encode()), 400, "no video");
+        String broken = head + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=sendonly\r\n";
+        assertError(post("/api/sessions", new JsonObject().put("sdp", broken).encode()), 400, "WebRTC could not use");
         assertError(post("/api/sessions", "{\"sdp\":\"" + "x".repeat(70_000) + "\"}"), 413, "bytes");
+    }
+
+    /** The attacks of issue 9: each was a 500 with Java or native internals in the body, or a JVM crash. */
+    @Test
+    void issue9AttacksAreShort400s() throws Exception {
+        String sdp = browserLikeOffer();
+        String fmtp = sdp.lines().filter(l -> l.startsWith("a=fmtp:")).findFirst().orElseThrow();
+        for (String payload : new String[] {"a=fmtp:%p.%p.%p.%p", "a=fmtp:%n%n%n%n", "a=rtpmap:96 VP8/x",
+                "a=setup:%x%x"}) {
+            HttpResponse<String> r = post("/api/sessions",
+                    new JsonObject().put("sdp", sdp.replace(fmtp, payload)).encode());
+            assertError(r, 400, "SDP line");
+            assertNoInternals(r.body());
+        }
+        assertError(post("/api/sessions", new JsonObject().put("sdp", sdp).put("trickle", "yes").encode()),
+                400, "'trickle' must be true or false");
+        assertError(post("/api/sessions", new JsonObject().put("sdp", 5).encode()), 400, "'sdp' must be a string");
+        assertError(post("/api/sessions", new JsonObject().put("type", List.of()).put("sdp", sdp).encode()),
+                400, "'type' must be");
+        String id = createSession(sdp);
+        for (String body : new String[] {"{\"candidates\":null}", "{\"candidates\":[null]}", "{\"candidates\":[1]}",
+                "{\"candidates\":{}}", "{\"candidate\":5,\"sdpMid\":\"0\"}", "{\"candidate\":\"x\",\"sdpMid\":[]}",
+                "{\"candidate\":\"candidate:1 1 udp 1 1.2.3.4 9 typ host\",\"sdpMid\":\"%p\"}",
+                "{\"candidate\":\"candidate:1 1 udp 1 1.2.3.4 9 typ host\",\"sdpMid\":\"9\"}",
+                "{\"candidate\":\"candidate:1 1 udp 1 1.2.3.4 9 typ host\",\"sdpMLineIndex\":7}",
+                "{\"candidate\":\"candidate:1 1 udp 1 1.2.3.4 9 typ host generation %n\",\"sdpMid\":\"0\"}"}) {
+            HttpResponse<String> r = post("/api/sessions/" + id + "/candidates", body);
+            assertError(r, 400, "bad ICE candidate");
+            assertNoInternals(r.body());
+        }
+        HttpResponse<String> notJson = post("/api/sessions", "{\"sdp\": tru");
+        assertError(notJson, 400, "malformed JSON");
+        assertNoInternals(notJson.body());
+        assertEquals(204, send("DELETE", "/api/sessions/" + id).statusCode());
+    }
+
+    static void assertNoInternals(String body) {
+        for (String leak : new String[] {"java.", "Exception", "Error:", "0x", "class ", "io.vertx", "jackson",
+                "dev.depthcast", "Source:"}) {
+            assertFalse(body.contains(leak), "'" + leak + "' in a response body: " + body);
+        }
     }
 
     @Test
