@@ -37,12 +37,19 @@ public record BackendDecision(boolean gpu, String reason) {
      */
     static final String TENSORRT_SERIES = "10.15";
 
+    private static String shortSha(String sha) {
+        return sha.substring(0, Math.min(12, sha.length()));
+    }
+
     static BackendDecision cpu(String reason) {
         return new BackendDecision(false, reason);
     }
 
-    public static BackendDecision decide(ProbeFacts f, Optional<KernelImage> kernels, EngineFacts engine,
-                                         Preset preset, int maxBatch) {
+    /**
+     * Why this machine cannot run the GPU backend whatever the engine (driver, device, kernels,
+     * TensorRT), or null when it can: the part of {@link #decide} an engine build needs to pass.
+     */
+    public static BackendDecision deviceProblem(ProbeFacts f, Optional<KernelImage> kernels) {
         if (!f.driverNodes()) {
             return cpu("no CUDA driver (" + GpuProbe.NVIDIACTL + " and " + GpuProbe.PROC_VERSION + " missing)");
         }
@@ -70,10 +77,24 @@ public record BackendDecision(boolean gpu, String reason) {
                     + TENSORRT_SERIES + "-1.5.13) were compiled against " + TENSORRT_SERIES + ".x: install TensorRT "
                     + TENSORRT_SERIES + ".x, or build the server with -Pgpu-redist");
         }
+        return null;
+    }
+
+    /**
+     * @param modelSha256 SHA-256 of the model the server runs (null: unknown), checked against the
+     *     one the engine's manifest records
+     */
+    public static BackendDecision decide(ProbeFacts f, Optional<KernelImage> kernels, EngineFacts engine,
+                                         Preset preset, int maxBatch, String modelSha256) {
+        BackendDecision unusable = deviceProblem(f, kernels);
+        if (unusable != null) {
+            return unusable;
+        }
+        String device = f.deviceName() + " (" + f.sm() + ")";
         Path path = engine.path();
         if (!engine.exists()) {
             return cpu("no TensorRT engine at " + path + ": build one with scripts/build-engine.sh --preset "
-                    + preset.name() + " (or pass --engine FILE)");
+                    + preset.name() + ", pass --engine FILE, or start with --backend tensorrt, which builds one");
         }
         if (engine.manifestError() != null) {
             return cpu("engine " + path + ": " + engine.manifestError() + ": rebuild it with scripts/build-engine.sh");
@@ -93,6 +114,11 @@ public record BackendDecision(boolean gpu, String reason) {
                         + m.inputWidth() + ", the server runs preset " + preset.name() + " at " + preset.inputHeight()
                         + "x" + preset.inputWidth() + ": rebuild it with scripts/build-engine.sh --preset "
                         + preset.name() + " (or pass --engine FILE)");
+            }
+            if (m.modelSha256() != null && modelSha256 != null && !m.modelSha256().equalsIgnoreCase(modelSha256)) {
+                return cpu("engine " + path + " was built from another model (SHA-256 " + shortSha(m.modelSha256())
+                        + "…, the server's model is " + shortSha(modelSha256) + "…): rebuild it with "
+                        + "scripts/build-engine.sh --onnx MODEL (or leave --engine out: --backend tensorrt builds one)");
             }
             if (m.maxBatch() < maxBatch) {
                 return cpu("engine " + path + " takes batches up to " + m.maxBatch() + ", --max-batch is " + maxBatch

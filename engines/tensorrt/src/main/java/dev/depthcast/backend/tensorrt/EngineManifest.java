@@ -19,9 +19,10 @@ import java.util.Properties;
  * @param inputHeight input height, @param inputWidth input width
  * @param maxBatch the profile's max batch
  * @param precision fp16 | int8
+ * @param modelSha256 SHA-256 of the ONNX model it was built from, or null (manifests of older builds)
  */
 public record EngineManifest(String tensorRt, String computeCapability, String preset, int inputHeight,
-                             int inputWidth, int maxBatch, String precision) {
+                             int inputWidth, int maxBatch, String precision, String modelSha256) {
 
     public static Path pathFor(Path engine) {
         return engine.resolveSibling(engine.getFileName() + ".properties");
@@ -50,9 +51,32 @@ public record EngineManifest(String tensorRt, String computeCapability, String p
         String[] mom = required(props, "batch", where).split("/");
         try {
             return new EngineManifest(tensorRt, cc, preset, Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim()),
-                    Integer.parseInt(mom[mom.length - 1].trim()), props.getProperty("precision", "fp16"));
+                    Integer.parseInt(mom[mom.length - 1].trim()), props.getProperty("precision", "fp16"),
+                    props.getProperty("onnx.sha256"));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(where + ": malformed input=HxW or batch=MIN/OPT/MAX");
+        }
+    }
+
+    /**
+     * Writes the manifest beside {@code engine}, in the form {@link #read} parses, with the profile
+     * and the model's file name for people reading it.
+     */
+    public void write(Path engine, int minBatch, int optBatch, String inputName, String modelFile) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("tensorrt", tensorRt);
+        p.setProperty("compute_capability", computeCapability);
+        p.setProperty("preset", preset);
+        p.setProperty("input", inputHeight + "x" + inputWidth);
+        p.setProperty("batch", minBatch + "/" + optBatch + "/" + maxBatch);
+        p.setProperty("precision", precision);
+        p.setProperty("input_name", inputName);
+        p.setProperty("onnx", modelFile);
+        if (modelSha256 != null) {
+            p.setProperty("onnx.sha256", modelSha256);
+        }
+        try (java.io.Writer w = Files.newBufferedWriter(pathFor(engine))) {
+            p.store(w, "written by the depthcast engine builder; checked by the server before it loads the engine");
         }
     }
 

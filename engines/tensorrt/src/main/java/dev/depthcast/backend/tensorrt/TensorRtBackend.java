@@ -1,6 +1,7 @@
 package dev.depthcast.backend.tensorrt;
 
 import dev.depthcast.backend.BackendProvider;
+import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.config.Backend;
 import dev.depthcast.backend.cuda.KernelImage;
@@ -9,7 +10,11 @@ import dev.depthcast.model.Preset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -39,7 +44,7 @@ public final class TensorRtBackend implements BackendProvider {
 
     /** engines/PRESET_HxW_fp16.engine unless --engine says otherwise (what scripts/build-engine.sh writes). */
     public static Path enginePath(ServerConfig config) {
-        return config.engine() != null ? config.engine() : Path.of("engines", defaultEngineName(config.preset()));
+        return config.engine() != null ? config.engine() : EngineChoice.ENGINES.resolve(defaultEngineName(config.preset()));
     }
 
     public static String defaultEngineName(Preset p) {
@@ -50,17 +55,60 @@ public final class TensorRtBackend implements BackendProvider {
         static final Optional<KernelImage> IMAGE = KernelImage.fromClasspath();
     }
 
-    /** The decision for this machine and config (the probe itself is cached). */
+    /** The decision for this machine and config under {@code --backend auto} (the probe itself is cached). */
     public static BackendDecision decide(ServerConfig config) {
+        return decide(config, false).decision();
+    }
+
+    /** A decision and the engine it is about. */
+    record Decided(BackendDecision decision, Path engine) {
+    }
+
+    /**
+     * Probes, chooses the engine ({@link EngineChoice}) and decides; under {@code --backend
+     * tensorrt} with no engine for this model yet, builds one first (FP16, minutes, once: it is
+     * cached by model, GPU and TensorRT version).
+     */
+    static Decided decide(ServerConfig config, boolean explicitTensorRt) {
         ProbeFacts facts = GpuProbe.system();
         Optional<KernelImage> kernels = facts.driverNodes() && facts.deviceCount() > 0 ? Kernels.IMAGE : Optional.empty();
-        return BackendDecision.decide(facts, kernels, BackendDecision.EngineFacts.of(enginePath(config)),
-                config.preset(), config.maxBatch());
+        BackendDecision device = BackendDecision.deviceProblem(facts, kernels);
+        if (device != null) {
+            return new Decided(device, enginePath(config));
+        }
+        String modelSha = modelSha256(config);
+        EngineChoice choice = EngineChoice.choose(config.engine(), explicitTensorRt, config.preset(), config.maxBatch(),
+                modelSha, facts.ccMajor() + "." + facts.ccMinor(), facts.tensorRtVersion(), Files::isRegularFile,
+                TensorRtBackend::manifestSha);
+        if (choice.build()) {
+            FirstStartBuild.build(config, choice.path(), facts);
+        }
+        return new Decided(BackendDecision.decide(facts, kernels, BackendDecision.EngineFacts.of(choice.path()),
+                config.preset(), config.maxBatch(), modelSha), choice.path());
+    }
+
+    private static String manifestSha(Path engine) {
+        try {
+            EngineManifest m = EngineManifest.read(engine);
+            return m == null ? null : m.modelSha256();
+        } catch (RuntimeException e) {
+            return null; // a broken manifest is reported by the decision
+        }
+    }
+
+    /** SHA-256 of the model the server runs (the --model file or the embedded relief model). */
+    static String modelSha256(ServerConfig config) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Backends.modelBytes(config)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code --backend auto}: the TensorRT pipeline, or null (after one log line saying why) for the CPU. */
     public static DepthPipeline openOrNull(ServerConfig config) {
-        return openOrNull(decide(config), () -> openGpu(config));
+        Decided d = decide(config, false);
+        return openOrNull(d.decision(), () -> openGpu(config, d.engine()));
     }
 
     /**
@@ -86,16 +134,16 @@ public final class TensorRtBackend implements BackendProvider {
     /** {@code --backend tensorrt}: the TensorRT pipeline, or an exception with the reason. */
     @Override
     public DepthPipeline open(ServerConfig config) throws Exception {
-        BackendDecision d = decide(config);
-        if (!d.gpu()) {
-            throw new IllegalStateException("--backend tensorrt: " + d.reason());
+        Decided d = decide(config, true);
+        if (!d.decision().gpu()) {
+            throw new IllegalStateException("--backend tensorrt: " + d.decision().reason());
         }
-        DepthPipeline p = openGpu(config);
-        LOG.info("{}: using the tensorrt backend", d.reason());
+        DepthPipeline p = openGpu(config, d.engine());
+        LOG.info("{}: using the tensorrt backend", d.decision().reason());
         return p;
     }
 
-    private static DepthPipeline openGpu(ServerConfig config) throws Exception {
-        return TensorRtPipeline.open(config.preset(), config.maxBatch(), enginePath(config), Kernels.IMAGE.orElseThrow());
+    private static DepthPipeline openGpu(ServerConfig config, Path engine) throws Exception {
+        return TensorRtPipeline.open(config.preset(), config.maxBatch(), engine, Kernels.IMAGE.orElseThrow());
     }
 }

@@ -20,10 +20,12 @@ class BackendDecisionTest {
             Optional.of(KernelImage.parse(KernelImageTest.fatbin(KernelImageTest.BUILT)));
     static final Path ENGINE = Path.of("engines/depth-anything-v2_378x504_fp16.engine");
     static final ProbeFacts RTX4090 = ProbeFacts.devices(1, "NVIDIA GeForce RTX 4090", 8, 9).withTensorRt(null, "10.15.1");
-    static final EngineManifest BUILT_HERE = new EngineManifest("10.15.1", "8.9", "depth-anything-v2", 378, 504, 8, "fp16");
+    static final EngineManifest BUILT_HERE = new EngineManifest("10.15.1", "8.9", "depth-anything-v2", 378, 504, 8, "fp16", null);
+
+    static final String MODEL_SHA = "3f2a9c0d1e2b" + "0".repeat(52);
 
     static BackendDecision decide(ProbeFacts f, EngineManifest m) {
-        return BackendDecision.decide(f, KERNELS, new BackendDecision.EngineFacts(ENGINE, true, m, null), DA2, 8);
+        return BackendDecision.decide(f, KERNELS, new BackendDecision.EngineFacts(ENGINE, true, m, null), DA2, 8, MODEL_SHA);
     }
 
     static void cpu(BackendDecision d, String expected) {
@@ -52,7 +54,7 @@ class BackendDecisionTest {
     @Test
     void buildWithoutKernels() {
         cpu(BackendDecision.decide(RTX4090, Optional.empty(), new BackendDecision.EngineFacts(ENGINE, true, BUILT_HERE,
-                null), DA2, 8), "run scripts/build-kernels.sh");
+                null), DA2, 8, MODEL_SHA), "run scripts/build-kernels.sh");
     }
 
     @Test
@@ -81,38 +83,38 @@ class BackendDecisionTest {
 
     @Test
     void engineMissing() {
-        cpu(BackendDecision.decide(RTX4090, KERNELS, new BackendDecision.EngineFacts(ENGINE, false, null, null), DA2, 8),
+        cpu(BackendDecision.decide(RTX4090, KERNELS, new BackendDecision.EngineFacts(ENGINE, false, null, null), DA2, 8, MODEL_SHA),
                 "no TensorRT engine at " + ENGINE + ": build one with scripts/build-engine.sh --preset depth-anything-v2");
     }
 
     @Test
     void engineBuiltForAnotherGpu() {
         cpu(decide(ProbeFacts.devices(1, "NVIDIA H100", 9, 0).withTensorRt(null, "10.15.1"),
-                        new EngineManifest("10.15.1", "8.6", "depth-anything-v2", 378, 504, 8, "fp16")),
+                        new EngineManifest("10.15.1", "8.6", "depth-anything-v2", 378, 504, 8, "fp16", null)),
                 "was built for sm_86 / TensorRT 10.15.1, this is sm_90 / TensorRT 10.15.1: rebuild it with "
                         + "scripts/build-engine.sh");
     }
 
     @Test
     void engineBuiltWithAnotherTensorRt() {
-        cpu(decide(RTX4090, new EngineManifest("10.14.1", "8.9", "depth-anything-v2", 378, 504, 8, "fp16")),
+        cpu(decide(RTX4090, new EngineManifest("10.14.1", "8.9", "depth-anything-v2", 378, 504, 8, "fp16", null)),
                 "was built for sm_89 / TensorRT 10.14.1, this is sm_89 / TensorRT 10.15.1");
     }
 
     @Test
     void engineForAnotherPresetOrSmallerBatch() {
-        cpu(decide(RTX4090, new EngineManifest("10.15.1", "8.9", "midas-small", 256, 256, 8, "fp16")),
+        cpu(decide(RTX4090, new EngineManifest("10.15.1", "8.9", "midas-small", 256, 256, 8, "fp16", null)),
                 "was built for preset midas-small at 256x256, the server runs preset depth-anything-v2 at 378x504");
-        cpu(decide(RTX4090, new EngineManifest("10.15.1", "8.9", "depth-anything-v2", 518, 518, 8, "fp16")),
+        cpu(decide(RTX4090, new EngineManifest("10.15.1", "8.9", "depth-anything-v2", 518, 518, 8, "fp16", null)),
                 "at 518x518");
-        cpu(decide(RTX4090, new EngineManifest("10.15.1", "8.9", "depth-anything-v2", 378, 504, 4, "fp16")),
+        cpu(decide(RTX4090, new EngineManifest("10.15.1", "8.9", "depth-anything-v2", 378, 504, 4, "fp16", null)),
                 "takes batches up to 4, --max-batch is 8");
     }
 
     @Test
     void brokenManifest() {
         cpu(BackendDecision.decide(RTX4090, KERNELS, new BackendDecision.EngineFacts(ENGINE, true, null,
-                "x.properties has no 'tensorrt'"), DA2, 8), "has no 'tensorrt': rebuild it");
+                "x.properties has no 'tensorrt'"), DA2, 8, MODEL_SHA), "has no 'tensorrt': rebuild it");
     }
 
     @Test
@@ -124,8 +126,20 @@ class BackendDecisionTest {
         assertTrue(noManifest.gpu());
         assertTrue(noManifest.reason().contains("no build manifest"));
         BackendDecision blackwell = decide(ProbeFacts.devices(1, "NVIDIA RTX PRO 6000", 12, 0).withTensorRt(null, "10.15.1"),
-                new EngineManifest("10.15.1", "12.0", "depth-anything-v2", 378, 504, 8, "fp16"));
+                new EngineManifest("10.15.1", "12.0", "depth-anything-v2", 378, 504, 8, "fp16", null));
         assertTrue(blackwell.gpu());
         assertTrue(blackwell.reason().contains("JIT-compiled from compute_90 PTX"));
+    }
+
+    @Test
+    void anEngineBuiltFromAnotherModelIsRefusedNamingBoth() {
+        EngineManifest other = new EngineManifest("10.15.1", "8.9", "depth-anything-v2", 378, 504, 8, "fp16",
+                "aaaaaaaaaaaa" + "1".repeat(52));
+        cpu(decide(RTX4090, other), "was built from another model (SHA-256 aaaaaaaaaaaa…, the server's model is "
+                + "3f2a9c0d1e2b…)");
+        EngineManifest same = new EngineManifest("10.15.1", "8.9", "depth-anything-v2", 378, 504, 8, "fp16", MODEL_SHA);
+        assertTrue(decide(RTX4090, same).gpu());
+        assertTrue(BackendDecision.decide(RTX4090, KERNELS, new BackendDecision.EngineFacts(ENGINE, true, other, null), DA2,
+                8, null).gpu(), "model unknown: TensorRT's own checks decide");
     }
 }

@@ -33,7 +33,7 @@ class EngineManifestTest {
         Files.writeString(EngineManifest.pathFor(engine), MANIFEST);
         assertEquals(dir.resolve("depth-anything-v2_378x504_fp16.engine.properties"), EngineManifest.pathFor(engine));
         EngineManifest m = EngineManifest.read(engine);
-        assertEquals(new EngineManifest("10.15.1", "8.9", "depth-anything-v2", 378, 504, 8, "fp16"), m);
+        assertEquals(new EngineManifest("10.15.1", "8.9", "depth-anything-v2", 378, 504, 8, "fp16", null), m);
         assertEquals("sm_89", EngineManifest.sm(m.computeCapability()));
     }
 
@@ -55,5 +55,18 @@ class EngineManifestTest {
         p.remove("tensorrt");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> EngineManifest.parse(p, "m"))
                 .getMessage().contains("'tensorrt'"));
+    }
+
+    @Test
+    void whatTheBuilderWritesTheServerReadsBackModelHashIncluded(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path engine = dir.resolve("depth-anything-v2_378x504_int8.engine");
+        EngineManifest m = new EngineManifest("10.15.1", "9.0", "depth-anything-v2", 378, 504, 8, "int8",
+                "3f2a9c0d1e2b" + "0".repeat(52));
+        m.write(engine, 1, 4, "pixel_values", "da2.onnx");
+        assertEquals(m, EngineManifest.read(engine));
+        String text = java.nio.file.Files.readString(EngineManifest.pathFor(engine));
+        assertTrue(text.contains("batch=1/4/8") && text.contains("onnx=da2.onnx") && text.contains("input_name=pixel_values"),
+                text);
     }
 }

@@ -43,7 +43,7 @@ class GpuProbeTest {
         });
         assertTrue(f.driverNodes());
         assertTrue(f.driverError().contains("UnsatisfiedLinkError: libcuda.so.1"), f.driverError());
-        assertFalse(BackendDecision.decide(f, java.util.Optional.empty(), null, null, 1).gpu());
+        assertFalse(BackendDecision.decide(f, java.util.Optional.empty(), null, null, 1, null).gpu());
     }
 
     @Test
