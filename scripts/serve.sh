@@ -39,6 +39,21 @@ for arg in "$@"; do
   [[ $arg == --web-root || $arg == --web-root=* ]] && web_root=()
 done
 
+# The GPU backend (engines/tensorrt) joins the classpath only where a GPU driver is: the CPU
+# server never holds a GPU jar. Built here when missing or stale.
+classpath=$run_jar
+if [[ -e /dev/nvidiactl || -e /proc/driver/nvidia/version ]] && [[ " $* " != *" --backend cpu "* && " $* " != *" --backend simulated "* ]]; then
+  gpu_jar=engines/tensorrt/target/depthcast-tensorrt.jar
+  if [[ ! -f $gpu_jar || -n $(find engines/tensorrt/src/main engines/tensorrt/pom.xml -newer "$gpu_jar" -print -quit) ]]; then
+    echo "serve.sh: building the GPU backend (engines/tensorrt)…" >&2
+    mvn -q -B -DskipTests -pl engines/tensorrt -am package >&2
+    touch "$gpu_jar"
+  fi
+  gpu_run=engines/tensorrt/target/depthcast-tensorrt-run-$(sha1sum "$gpu_jar" | cut -c1-16).jar
+  [[ -f $gpu_run ]] || { cp "$gpu_jar" "$gpu_run.$$" && mv "$gpu_run.$$" "$gpu_run"; }
+  classpath+=:$gpu_run
+fi
+
 java_opts=(${JAVA_OPTS:-})
 # Memory caps (docs/security.md): without them the JVM sizes its heap from the machine's RAM and
 # keeps what an attack or a burst made it take. Heap 1 GiB and 512 MiB of direct buffers (Netty's
@@ -56,6 +71,6 @@ fi
 # are dropped; the filter ignores Ctrl-C so that everything the server prints while stopping,
 # its shutdown line included, still gets out.
 noise='^(VM attach current thread failed|Failed to attach thread [0-9]+)$'
-exec java "${java_opts[@]}" -jar "$run_jar" "${web_root[@]}" "$@" \
+exec java "${java_opts[@]}" -cp "$classpath" dev.depthcast.ServeCommand "${web_root[@]}" "$@" \
   > >(trap '' INT TERM; exec grep --line-buffered -v -E "$noise") \
   2> >(trap '' INT TERM; exec grep --line-buffered -v -E "$noise" >&2)

@@ -94,7 +94,7 @@ case_ "loadtest server unreachable" 3 "^loadtest: .*127\.0\.0\.1:$closed"       
 
 echo "--- scripts/build-engine.sh"
 case_ "engine precision unknown"    2 "^build-engine: --precision must be fp16, int8 or both" scripts/build-engine.sh --precision fp8 --dry-run
-case_ "engine midas size"           2 "^build-engine: midas-small needs sides that are multiples of 32" scripts/build-engine.sh --preset midas-small --input-size 250x250 --dry-run
+case_ "engine midas size"           2 "^build-engine: --input-size 250x250 does not fit preset midas-small: its sides must be multiples of 32" scripts/build-engine.sh --preset midas-small --input-size 250x250 --dry-run
 
 echo "--- a running server: warnings, then SIGTERM / SIGINT"
 for sig in TERM INT; do

@@ -50,6 +50,23 @@ public record BackendDecision(boolean gpu, String reason) {
      * TensorRT), or null when it can: the part of {@link #decide} an engine build needs to pass.
      */
     public static BackendDecision deviceProblem(ProbeFacts f, Optional<KernelImage> kernels) {
+        BackendDecision runtime = runtimeProblem(f);
+        if (runtime != null) {
+            return runtime;
+        }
+        if (kernels.isEmpty()) {
+            return cpu("this build has no GPU kernels (it was built without nvcc): run scripts/build-kernels.sh, "
+                    + "then rebuild the server");
+        }
+        if (!kernels.get().runsOn(f.ccMajor(), f.ccMinor())) {
+            return cpu("the GPU kernels (" + kernels.get().targets() + ") cannot run on " + f.deviceName() + " ("
+                    + f.sm() + "): the oldest GPU supported is sm_75");
+        }
+        return null;
+    }
+
+    /** Why this machine has no usable CUDA device and TensorRT (the engine builder's precondition), or null. */
+    public static BackendDecision runtimeProblem(ProbeFacts f) {
         if (!f.driverNodes()) {
             return cpu("no CUDA driver (" + GpuProbe.NVIDIACTL + " and " + GpuProbe.PROC_VERSION + " missing)");
         }
@@ -58,15 +75,6 @@ public record BackendDecision(boolean gpu, String reason) {
         }
         if (f.deviceCount() <= 0) {
             return cpu("CUDA driver found but no CUDA device");
-        }
-        String device = f.deviceName() + " (" + f.sm() + ")";
-        if (kernels.isEmpty()) {
-            return cpu("this build has no GPU kernels (it was built without nvcc): run scripts/build-kernels.sh, "
-                    + "then rebuild the server");
-        }
-        if (!kernels.get().runsOn(f.ccMajor(), f.ccMinor())) {
-            return cpu("the GPU kernels (" + kernels.get().targets() + ") cannot run on " + device
-                    + ": the oldest GPU supported is sm_75");
         }
         if (f.tensorRtError() != null) {
             return cpu(f.tensorRtError() + ": install TensorRT " + TENSORRT_SERIES + ".x (libnvinfer.so.10, NVIDIA's "

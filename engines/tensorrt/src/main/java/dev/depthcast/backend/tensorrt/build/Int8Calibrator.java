@@ -30,10 +30,14 @@ public final class Int8Calibrator extends IInt8EntropyCalibrator2 {
     private final Pointer device = new Pointer();
     private BytePointer cache;
 
+    /**
+     * @param batches the frames to calibrate on, or null when only the cache is to be read (then
+     *     TensorRT must find a cache, or it gets no batch and fails the build)
+     */
     public Int8Calibrator(CalibrationBatches batches, Path cacheFile) {
         this.batches = batches;
         this.cacheFile = cacheFile;
-        this.host = new float[batches.batchLength()];
+        this.host = new float[batches == null ? 1 : batches.batchLength()];
         this.half = new ShortPointer(host.length);
         int rc = cudart.cudaMalloc(device, 2L * host.length);
         if (rc != 0) {
@@ -43,12 +47,12 @@ public final class Int8Calibrator extends IInt8EntropyCalibrator2 {
 
     @Override
     public int getBatchSize() {
-        return batches.batchSize();
+        return batches == null ? 1 : batches.batchSize();
     }
 
     @Override
     public boolean getBatch(PointerPointer bindings, PointerPointer names, int nbBindings) {
-        if (!batches.next(host)) {
+        if (batches == null || !batches.next(host)) {
             return false;
         }
         HalfIndexer idx = HalfIndexer.create(half);
