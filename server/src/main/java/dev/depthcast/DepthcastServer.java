@@ -1,6 +1,7 @@
 package dev.depthcast;
 
 import dev.depthcast.backend.Backends;
+import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.delivery.ResultDelivery;
@@ -51,6 +52,7 @@ public final class DepthcastServer implements AutoCloseable {
     private final ResultDelivery delivery;
     private final InferenceExecutor executor;
     private final SessionRegistry sessions;
+    private final CalibrationRecorder recorder;
     private final HttpServer http;
     private final HttpServer admin;
     private final ConnectionGuard guard;
@@ -66,7 +68,10 @@ public final class DepthcastServer implements AutoCloseable {
         this.delivery = new ResultDelivery(metrics, pipeline.preset().name(), pipeline.backendName());
         this.executor = new InferenceExecutor(pipeline,
                 new SchedulingPolicy(config.maxBatch(), config.maxWait()), delivery);
-        this.sessions = new SessionRegistry(vertx, webrtc, executor, metrics, config.unproject(), config.maxClients());
+        this.recorder = config.recordCalibration() == null ? null
+                : new CalibrationRecorder(config.recordCalibration(), System::nanoTime);
+        this.sessions = new SessionRegistry(vertx, webrtc, executor, metrics, config.unproject(), config.maxClients(),
+                recorder == null ? (id, frame) -> { } : recorder::offer);
         executor.fault().thenAccept(f -> sessions.failAll("the GPU failed; the server is restarting"));
         boolean tls = config.tlsCert() != null;
         AccessControl access = new AccessControl(security, isLoopback(config.host()), tls);
@@ -207,6 +212,9 @@ public final class DepthcastServer implements AutoCloseable {
         sessions.close();
         executor.close();
         delivery.close();
+        if (recorder != null) {
+            recorder.close();
+        }
         webrtc.close();
         try {
             vertx.close().await(5, TimeUnit.SECONDS);

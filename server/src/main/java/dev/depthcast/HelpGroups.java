@@ -25,7 +25,8 @@ final class HelpGroups {
         GROUPS.put("Scheduling", List.of("--max-batch", "--max-wait-ms"));
         GROUPS.put("Geometry (point cloud)", List.of("--stride", "--fov", "--near", "--far", "--edge"));
         GROUPS.put("TLS / ICE", List.of("--tls-cert", "--tls-key"));
-        GROUPS.put("Diagnostics", List.of("--simulate-inference-ms", "--debug", "--help", "--version"));
+        GROUPS.put("Diagnostics", List.of("--simulate-inference-ms", "--record-calibration", "--record-frames", "--debug",
+                "--help", "--version"));
     }
 
     private HelpGroups() {

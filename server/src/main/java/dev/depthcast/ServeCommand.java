@@ -1,5 +1,6 @@
 package dev.depthcast;
 
+import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.config.Backend;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
@@ -111,6 +112,15 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--simulate-inference-ms", paramLabel = "FIXED+PER_ITEM",
             description = "simulated backend with a GPU-like batch cost, e.g. 20+2 (implies --backend simulated)")
     String simulate;
+
+    @Option(names = "--record-calibration", paramLabel = "DIR",
+            description = "keep frames of live sessions for INT8 calibration in DIR (y4m clips, one frame a client a "
+                    + "second), for scripts/build-engine.sh --calib-images DIR")
+    Path recordCalibration;
+
+    @Option(names = "--record-frames", defaultValue = "500",
+            description = "how many calibration frames to keep in all (default: ${DEFAULT-VALUE})")
+    int recordFrames;
 
     /** Exit status after a GPU fault (EX_SOFTWARE, sysexits.h). */
     static final int EXIT_GPU_FAULT = 70;
@@ -242,6 +252,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (simulate != null) {
             config.simulated(SimulatedCost.parse(simulate));
+        }
+        if (recordCalibration != null) {
+            config.recordCalibration(new CalibrationRecorder.Settings(recordCalibration, recordFrames, Duration.ofSeconds(1)));
         }
         return config.build();
     }

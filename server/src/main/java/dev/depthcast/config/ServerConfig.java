@@ -1,5 +1,6 @@
 package dev.depthcast.config;
 
+import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.UnprojectParams;
 
@@ -30,6 +31,7 @@ public final class ServerConfig {
     private final Path tlsKey;
     private final int inferenceThreads;
     private final SimulatedCost simulatedCost;
+    private final CalibrationRecorder.Settings recordCalibration;
 
     private ServerConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host");
@@ -47,6 +49,7 @@ public final class ServerConfig {
         this.tlsKey = b.tlsKey;
         this.inferenceThreads = b.inferenceThreads;
         this.simulatedCost = b.simulatedCost;
+        this.recordCalibration = b.recordCalibration;
         if (maxBatch < 1 || maxBatch > 64) {
             throw new IllegalArgumentException("--max-batch must be 1..64, got " + maxBatch);
         }
@@ -78,7 +81,8 @@ public final class ServerConfig {
     public Builder toBuilder() {
         return new Builder().host(host).port(port).model(model).preset(preset).backend(backend).engine(engine)
                 .maxBatch(maxBatch).maxWait(maxWait).maxClients(maxClients).unproject(unproject).webRoot(webRoot)
-                .tls(tlsCert, tlsKey).inferenceThreads(inferenceThreads).simulatedCost(simulatedCost);
+                .tls(tlsCert, tlsKey).inferenceThreads(inferenceThreads).simulatedCost(simulatedCost)
+                .recordCalibration(recordCalibration);
     }
 
     public String host() {
@@ -144,6 +148,11 @@ public final class ServerConfig {
         return simulatedCost;
     }
 
+    /** Where and how many frames to record for INT8 calibration ({@code --record-calibration}), or null. */
+    public CalibrationRecorder.Settings recordCalibration() {
+        return recordCalibration;
+    }
+
     /** Collects the values; every one has a default (see {@link ServerConfig#builder()}). */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -161,8 +170,14 @@ public final class ServerConfig {
         private Path tlsKey;
         private int inferenceThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private SimulatedCost simulatedCost;
+        private CalibrationRecorder.Settings recordCalibration;
 
         private Builder() {
+        }
+
+        public Builder recordCalibration(CalibrationRecorder.Settings value) {
+            recordCalibration = value;
+            return this;
         }
 
         public Builder host(String value) {

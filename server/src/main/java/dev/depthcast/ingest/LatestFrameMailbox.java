@@ -1,6 +1,7 @@
 package dev.depthcast.ingest;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -18,14 +19,21 @@ public final class LatestFrameMailbox {
     private volatile long lastOfferNanos;
     private final Runnable onFrame;
     private final Runnable onDrop;
+    private final Consumer<I420Frame> tap;
 
     /**
      * @param onFrame called after every offer (wakes the executor); must not block
      * @param onDrop called when an offer replaces an unprocessed frame (the client's drop count); must not block
+     * @param tap sees every offered frame first (the calibration recorder); must not block
      */
-    public LatestFrameMailbox(Runnable onFrame, Runnable onDrop) {
+    public LatestFrameMailbox(Runnable onFrame, Runnable onDrop, Consumer<I420Frame> tap) {
         this.onFrame = onFrame;
         this.onDrop = onDrop;
+        this.tap = tap;
+    }
+
+    public LatestFrameMailbox(Runnable onFrame, Runnable onDrop) {
+        this(onFrame, onDrop, frame -> { });
     }
 
     public LatestFrameMailbox(Runnable onFrame) {
@@ -33,6 +41,7 @@ public final class LatestFrameMailbox {
     }
 
     public void offer(I420Frame frame) {
+        tap.accept(frame);
         offered.incrementAndGet();
         lastOfferNanos = frame.ingestNanos();
         while (true) {

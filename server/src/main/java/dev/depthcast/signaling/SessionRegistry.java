@@ -1,5 +1,6 @@
 package dev.depthcast.signaling;
 
+import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.ingest.LatestFrameMailbox;
 import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * Open sessions by id, admission control ({@code --max-clients}), and the reaper that closes
@@ -46,9 +48,17 @@ public final class SessionRegistry implements AutoCloseable {
     private final Map<String, Long> disconnectedSince = new ConcurrentHashMap<>();
     private final AtomicInteger reserved = new AtomicInteger();
     private final long reaper;
+    private final BiConsumer<String, I420Frame> frameTap;
 
     public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, InferenceExecutor executor, PipelineMetrics metrics,
                            UnprojectParams params, int maxClients) {
+        this(vertx, webrtc, executor, metrics, params, maxClients, (id, frame) -> { });
+    }
+
+    /** @param frameTap sees every decoded frame of every session (the calibration recorder); must not block */
+    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, InferenceExecutor executor, PipelineMetrics metrics,
+                           UnprojectParams params, int maxClients, BiConsumer<String, I420Frame> frameTap) {
+        this.frameTap = frameTap;
         this.vertx = vertx;
         this.webrtc = webrtc;
         this.executor = executor;
@@ -74,7 +84,8 @@ public final class SessionRegistry implements AutoCloseable {
         return vertx.executeBlocking(() -> {
             ClientDrops drops = new ClientDrops(metrics);
             WebSocketResultSink sink = new WebSocketResultSink(vertx, metrics, drops);
-            LatestFrameMailbox mailbox = new LatestFrameMailbox(executor::wake, () -> drops.add(Drop.MAILBOX_REPLACED));
+            LatestFrameMailbox mailbox = new LatestFrameMailbox(executor::wake, () -> drops.add(Drop.MAILBOX_REPLACED),
+                    frame -> frameTap.accept(id, frame));
             PeerSession peer = new PeerSession(webrtc, mailbox, state -> onState(id, state));
             try {
                 String answer = peer.answer(offer.sdp(), trickle, NEGOTIATION_TIMEOUT);
