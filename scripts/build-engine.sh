@@ -22,7 +22,9 @@ jar=engines/tensorrt/target/depthcast-tensorrt.jar
 server=server/target/depthcast-server.jar
 if [[ ! -f $jar || ! -f $server || -n $(find pom.xml server/src/main engines/tensorrt/src/main engines/tensorrt/pom.xml -newer "$jar" -print -quit) ]]; then
   echo "build-engine: building the engine builder (mvn package)…" >&2
-  mvn -q -B -DskipTests -pl engines/tensorrt -am package >&2
+  log=$(mktemp)
+  mvn -q -B -DskipTests -pl engines/tensorrt -am package >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; exit 1; }
+  rm -f "$log"
   touch "$jar" "$server"
 fi
 exec java ${JAVA_OPTS:-} -cp "$jar:$server" dev.depthcast.backend.tensorrt.build.BuildCommand "$@"

@@ -52,7 +52,8 @@ case_ "port out of range"           2 "--port 70000 is not a port"              
 case_ "port not a number"           2 "Invalid value for option '--port': 'abc'.*--help"  $serve --port abc
 case_ "unknown flag"                2 "Unknown option.*'--prot'.*--help"                  $serve --prot 1
 case_ "host does not resolve"       2 "--host no-such-host\.invalid does not resolve"     $serve --host no-such-host.invalid
-case_ "host not on this machine"    2 "--host 192\.0\.2\.1 is not an address of this machine" $serve --host 192.0.2.1 --port 0
+case_ "host not on this machine"    2 "--host 192\.0\.2\.1 is not an address of this machine" $serve --host 192.0.2.1 --port 0 --no-auth
+case_ "public host without a token" 2 "--host 192\.0\.2\.1 is reachable from other machines: give --auth-file" $serve --host 192.0.2.1 --port 0
 case_ "model missing"               2 "--model $tmp/none\.onnx: no such file"             $serve --model "$tmp/none.onnx" --preset depth-anything-v2
 case_ "model is not ONNX"           2 "--model $tmp/notes\.onnx is not an ONNX model"     $serve --model "$tmp/notes.onnx" --preset depth-anything-v2
 case_ "model ONNX Runtime refuses"  2 "--model $tmp/broken\.onnx could not be loaded by ONNX Runtime" $serve --model "$tmp/broken.onnx" --preset depth-anything-v2
@@ -72,7 +73,7 @@ case_ "tls cert missing"            2 "--tls-cert $tmp/none\.pem: no such file" 
 case_ "tls key missing"             2 "--tls-key $tmp/none\.pem: no such file"            $serve --tls-cert "$tmp/fake-cert.pem" --tls-key "$tmp/none.pem"
 case_ "tls cert not PEM"            2 "--tls-cert $tmp/not\.pem is not a PEM certificate" $serve --tls-cert "$tmp/not.pem" --tls-key "$tmp/fake-key.pem"
 case_ "tls key not PEM"             2 "--tls-key $tmp/not\.pem is not a PEM private key"  $serve --tls-cert "$tmp/fake-cert.pem" --tls-key "$tmp/not.pem"
-case_ "tls PEM but unusable"        2 "--tls-cert .* could not be used.*certificate and the private key" \
+case_ "tls PEM but unusable"        2 "--tls-cert .* / --tls-key .*: not a PEM certificate and private key" \
                                       $serve --port 0 --tls-cert "$tmp/fake-cert.pem" --tls-key "$tmp/fake-key.pem"
 case_ "tls key without cert"        2 "--tls-key needs --tls-cert too"                    $serve --tls-key "$tmp/fake-key.pem"
 case_ "max batch out of range"      2 "--max-batch must be 1\.\.64, got 0"                $serve --max-batch 0
@@ -80,9 +81,9 @@ case_ "simulated cost malformed"    2 "simulated cost must be FIXED\+PER_ITEM"  
 
 name="--help grouped, with defaults"
 if $serve --help >"$tmp/out" 2>&1 && grep -q '^Usage: scripts/serve.sh \[OPTIONS\]' "$tmp/out" \
-    && [[ $(grep -cE '^(Network|Model|Scheduling|Geometry \(point cloud\)|TLS / ICE|Diagnostics):$' "$tmp/out") -eq 6 ]] \
+    && [[ $(grep -cE '^(Network|Model|Scheduling|Geometry \(point cloud\)|TLS / ICE|Access and limits \(docs/security.md\)|Diagnostics):$' "$tmp/out") -eq 7 ]] \
     && ! grep -q '^Other:' "$tmp/out" && grep -q 'default: 8080' "$tmp/out"; then
-  printf '  ok %-44s %s\n' "$name" "$(grep -cE '^ +(-h, )?--' "$tmp/out") flags under 6 headings"; passed=$((passed + 1))
+  printf '  ok %-44s %s\n' "$name" "$(grep -cE '^ +(-h, )?--' "$tmp/out") flags under 7 headings"; passed=$((passed + 1))
 else
   fail "$name" "headings, defaults or usage line missing"
 fi

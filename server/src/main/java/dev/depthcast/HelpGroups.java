@@ -25,6 +25,9 @@ final class HelpGroups {
         GROUPS.put("Scheduling", List.of("--max-batch", "--max-wait-ms"));
         GROUPS.put("Geometry (point cloud)", List.of("--stride", "--fov", "--near", "--far", "--edge"));
         GROUPS.put("TLS / ICE", List.of("--tls-cert", "--tls-key"));
+        GROUPS.put("Access and limits (docs/security.md)", List.of("--auth-token", "--auth-file", "--no-auth",
+                "--allowed-origin", "--admin-port", "--max-sessions-per-ip", "--sessions-per-minute", "--max-connections",
+                "--max-connections-per-ip", "--idle-timeout-s", "--request-timeout-s", "--serve-source-maps"));
         GROUPS.put("Diagnostics", List.of("--simulate-inference-ms", "--record-calibration", "--record-frames", "--debug",
                 "--help", "--version"));
     }

@@ -21,6 +21,9 @@ import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code depthcast serve}: the command line of scripts/serve.sh. */
 @Command(name = "depthcast", mixinStandardHelpOptions = true, version = "depthcast 0.1.0",
@@ -180,19 +183,23 @@ public final class ServeCommand implements Callable<Integer> {
         StartupErrors.check(this);
         ServerConfig config = toConfig();
         SecurityConfig security = toSecurityConfig();
-        DepthcastServer server = DepthcastServer.start(config, security);
-        Object chosen = server.info().get("backend");
-        if (engine != null && !"tensorrt".equals(chosen)) {
-            LOG.warn("--engine {} is unused: --backend {} chose {} (no usable GPU); serving on the CPU", engine, backend, chosen);
-        }
-        if (webRootGiven() && !java.nio.file.Files.isRegularFile(webRoot.resolve("index.html"))) {
-            LOG.warn("--web-root {} has no index.html: serving the API only (build the page: cd web && npm ci && npm run build)", webRoot);
-        }
         long started = System.nanoTime();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
+        AtomicReference<DepthcastServer> running = new AtomicReference<>();
+        CountDownLatch startDone = new CountDownLatch(1);
+        // Registered before the server starts: a signal that arrives while it starts (or right
+        // after its start line) still ends in a clean stop, never in "Shutdown in progress".
         Thread hook = new Thread(() -> {
             System.err.println("depthcast: stopping (signal received): closing sessions, executor, WebRTC, HTTP…");
-            server.close();
+            try {
+                startDone.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            DepthcastServer s = running.get();
+            if (s != null) {
+                s.close();
+            }
             System.err.printf(java.util.Locale.ROOT, "depthcast: stopped cleanly after %.0f s%n", (System.nanoTime() - started) / 1e9);
             System.err.flush();
             exit.complete(0);
@@ -202,6 +209,27 @@ public final class ServeCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(0);
         }, "depthcast-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        DepthcastServer server;
+        try {
+            server = DepthcastServer.start(config, security);
+            running.set(server);
+        } catch (Exception | Error e) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook finds no server and ends the process
+            }
+            throw e;
+        } finally {
+            startDone.countDown();
+        }
+        Object chosen = server.info().get("backend");
+        if (engine != null && !"tensorrt".equals(chosen)) {
+            LOG.warn("--engine {} is unused: --backend {} chose {} (no usable GPU); serving on the CPU", engine, backend, chosen);
+        }
+        if (webRootGiven() && !java.nio.file.Files.isRegularFile(webRoot.resolve("index.html"))) {
+            LOG.warn("--web-root {} has no index.html: serving the API only (build the page: cd web && npm ci && npm run build)", webRoot);
+        }
         // A sticky GPU error poisons the CUDA context for the life of the process: stop with
         // EXIT_GPU_FAULT so a supervisor restarts it (the new process's warm-up batch then decides
         // between the GPU and, with --backend auto, the CPU). Serving on in a degraded mode would
