@@ -5,7 +5,10 @@
 #   3. runs the shipped kernels over the golden vectors (kernels/golden, written by the Java path),
 #      then again under compute-sanitizer memcheck and racecheck when it is installed;
 #   4. times every GPU stage of a realistic batch (n = 1, 2, 4, 8) and what an event wait costs the
-#      host thread with and without CU_EVENT_BLOCKING_SYNC.
+#      host thread with and without CU_EVENT_BLOCKING_SYNC;
+#   5. where scripts/device-java-bundle.sh packed .devjava/ (a Java runtime and the classes: such
+#      hosts have no JDK), the gpu-tagged Java tests: the kernels through JCuda, and CudaDriver +
+#      TensorRtPipeline end to end against the CPU path.
 # Output goes to stdout and, when OUT is set, to $OUT/device-check.log. Fails on any failed check.
 #
 # Usage: scripts/device-check.sh             env: NVCC=/path/to/nvcc, OUT=dir for the log
@@ -53,6 +56,20 @@ step "bench and event-wait cost"
 "$BUILD/device_golden" "$FATBIN" "$ROOT/kernels/golden" --bench --spin | sed -n '/^bench/,$p' || status=1
 echo "-- again with the primary context set to CU_CTX_SCHED_BLOCKING_SYNC (as CudaDriver does):"
 "$BUILD/device_golden" "$FATBIN" "$ROOT/kernels/golden" --spin --ctx-blocking | sed -n '/^spin/,$p' || status=1
+
+if [ -x "$ROOT/.devjava/jre/bin/java" ]; then
+  # The Java side of the GPU path, where scripts/device-java-bundle.sh packed a runtime and the classes.
+  step "java: gpu-tagged tests (GoldenOnDeviceTest, PipelineOnDeviceTest) through JCuda"
+  cp=""
+  for j in "$ROOT"/.devjava/lib/*.jar; do cp="$cp:$j"; done
+  (cd "$ROOT/engines/tensorrt" && "$ROOT/.devjava/jre/bin/java" -jar "$ROOT"/.devjava/lib/junit-platform-console-standalone-*.jar \
+      execute --class-path "$BUILD/classpath$cp" --include-tag gpu \
+      --select-class dev.depthcast.process.GoldenOnDeviceTest \
+      --select-class dev.depthcast.backend.tensorrt.PipelineOnDeviceTest \
+      --details=tree --disable-banner --fail-if-no-tests) || status=1
+else
+  echo "(no .devjava bundle: the Java GPU tests were not run; scripts/device-java-bundle.sh makes one)"
+fi
 
 step "result: $([ $status = 0 ] && echo PASS || echo FAIL)"
 exit $status
