@@ -70,13 +70,18 @@ class SignalingFuzzTest {
     @Test
     void signalingNeverFailsOnHostileInput() throws Exception {
         SdpMutator mutator = new SdpMutator(SEED);
-        long deadline = System.nanoTime() + BUDGET.toNanos();
+        // Each kind of input gets its share of the budget, so a slow (shared, loaded) machine still
+        // fuzzes all three rather than only offers.
+        long start = System.nanoTime();
+        long offersUntil = start + BUDGET.toNanos() / 2;
+        long candidatesUntil = start + BUDGET.toNanos() * 8 / 10;
+        long deadline = start + BUDGET.toNanos();
         Map<String, Integer> outcomes = new TreeMap<>();
         long t0 = System.nanoTime();
         int cases = 0;
 
         int offers = 0;
-        for (; offers < OFFER_CASES && System.nanoTime() < deadline; offers++, cases++) {
+        for (; offers < OFFER_CASES && System.nanoTime() < offersUntil; offers++, cases++) {
             String sdp = mutator.offer(SdpCorpus.OFFERS);
             HttpResponse<String> r = post("/api/sessions", new JsonObject().put("type", "offer").put("sdp", sdp)
                     .put("trickle", true).encode());
@@ -91,7 +96,7 @@ class SignalingFuzzTest {
         List<String> realCandidates = SdpCorpus.CANDIDATES.stream().map(c -> c.getString("candidate")).toList();
         String session = null;
         int candidates = 0;
-        for (; candidates < CANDIDATE_CASES && System.nanoTime() < deadline; candidates++, cases++) {
+        for (; candidates < CANDIDATE_CASES && System.nanoTime() < candidatesUntil; candidates++, cases++) {
             if (candidates % 100 == 0) {
                 if (session != null) {
                     send("DELETE", "/api/sessions/" + session);
@@ -132,7 +137,9 @@ class SignalingFuzzTest {
         System.out.printf("signaling fuzz: seed %d, %d cases in %.1f s (%d offers %.1f s, %d candidates %.1f s, "
                 + "%d JSON shapes %.1f s); outcomes %s%n", SEED, cases, seconds, offers, (tOffers - t0) / 1e9,
                 candidates, (tCandidates - tOffers) / 1e9, shapes, (System.nanoTime() - tCandidates) / 1e9, outcomes);
-        assertTrue(cases >= 1000, "at least a thousand cases in the time budget, ran " + cases);
+        // A quiet 2-core machine runs all 4,500 in ~25 s; the floors only catch a fuzzer that stopped early.
+        assertTrue(offers >= 100 && candidates >= 100 && shapes >= 100,
+                "every kind of input fuzzed: " + offers + " offers, " + candidates + " candidates, " + shapes + " JSON");
         assertTrue(outcomes.getOrDefault("201", 0) > 0, "some mutated offers still reach libwebrtc: " + outcomes);
         // Still serving, and still answering a clean offer.
         String id = freshSession();
