@@ -177,6 +177,7 @@ public final class DepthcastServer implements AutoCloseable {
             m.put("fault", executor.fault().join().getMessage());
         }
         m.put("model", Backends.modelName(config));
+        m.put("modelFile", Backends.modelFileName(config));
         m.put("preset", executor.pipeline().preset().name());
         m.put("input", executor.pipeline().preset().inputHeight() + "x" + executor.pipeline().preset().inputWidth());
         m.put("maxBatch", config.maxBatch());

@@ -97,6 +97,14 @@ public final class Backends {
         return config.model() == null ? "embedded relief.onnx" : config.model().toString();
     }
 
+    /** The model's file name alone (what the page's HUD shows beside the preset). */
+    public static String modelFileName(ServerConfig config) {
+        if (config.backend() == Backend.SIMULATED) {
+            return "none (simulated)";
+        }
+        return config.model() == null ? "relief.onnx (embedded)" : String.valueOf(config.model().getFileName());
+    }
+
     public static byte[] modelBytes(ServerConfig config) {
         try {
             if (config.model() != null) {

@@ -31,7 +31,7 @@ public record ModelSignature(int fixedBatch, int inputHeight, int inputWidth) {
         if (fixedSize && (input[2] != preset.inputHeight() || input[3] != preset.inputWidth())) {
             throw mismatch(modelName, preset, String.format(Locale.ROOT,
                     "the model takes %dx%d (HxW) but the preset is set to %dx%d: pass --input-size %dx%d",
-                    input[2], input[3], preset.inputHeight(), preset.inputWidth(), input[3], input[2]));
+                    input[2], input[3], preset.inputHeight(), preset.inputWidth(), input[2], input[3]));
         }
         return new ModelSignature(input[0] < 0 ? 0 : 1, preset.inputHeight(), preset.inputWidth());
     }

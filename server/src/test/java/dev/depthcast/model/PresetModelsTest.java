@@ -86,6 +86,39 @@ class PresetModelsTest {
     }
 
     @Test
+    void sizeMismatchAdviceIsHeightByWidthAndFollowingItFits() {
+        // A model fixed at 378x504 (HxW) against a preset at 256x256: the advice must be in HxW,
+        // and the preset at the advised size must then be accepted (it once said 504x378).
+        long[] in = {1, 3, 378, 504};
+        long[] out = {1, 378, 504};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelSignature.check(Preset.MIDAS_SMALL.withInputSize(256, 256), "m.onnx", in, out));
+        assertTrue(e.getMessage().contains("takes 378x504 (HxW)"), e.getMessage());
+        assertTrue(e.getMessage().contains("pass --input-size 378x504"), e.getMessage());
+        java.util.regex.Matcher advice = java.util.regex.Pattern.compile("--input-size (\\d+)x(\\d+)").matcher(e.getMessage());
+        assertTrue(advice.find());
+        Preset advised = Preset.RELIEF.withInputSize(Integer.parseInt(advice.group(1)), Integer.parseInt(advice.group(2)));
+        assertEquals(1, ModelSignature.check(advised, "m.onnx", in, out).fixedBatch());
+    }
+
+    @Test
+    void startupLineSaysTheSizeAndHowABatchRuns() throws Exception {
+        try (OnnxRuntimeModel m = new OnnxRuntimeModel(model("midas-signature.onnx"), "midas.onnx", Preset.MIDAS_SMALL, 1)) {
+            String line = OnnxRuntimeModel.startupLine("midas.onnx", Preset.MIDAS_SMALL, new long[] {1, 3, 256, 256},
+                    m.signature());
+            assertTrue(line.contains("input 256x256 (HxW, preset midas-small), fixed by the model"), line);
+            assertTrue(line.contains("fixed batch 1: a batch of n runs image by image"), line);
+        }
+        try (OnnxRuntimeModel m = new OnnxRuntimeModel(model("da2-signature.onnx"), "da2.onnx", Preset.DEPTH_ANYTHING_V2, 1)) {
+            String line = OnnxRuntimeModel.startupLine("da2.onnx", Preset.DEPTH_ANYTHING_V2, new long[] {-1, 3, -1, -1},
+                    m.signature());
+            assertTrue(line.contains("input 378x504 (HxW, preset depth-anything-v2), dynamic sides"), line);
+            assertTrue(line.contains("multiples of 14"), line);
+            assertTrue(line.contains("dynamic batch: a batch runs in one call"), line);
+        }
+    }
+
+    @Test
     void embeddedReliefIsBrightnessAsInverseDepth() throws Exception {
         ServerConfig config = ServerConfig.defaults();
         try (OnnxRuntimeModel m = new OnnxRuntimeModel(Backends.modelBytes(config), "relief", Preset.RELIEF, 2)) {

@@ -9,10 +9,12 @@ import ai.onnxruntime.TensorInfo;
 import dev.depthcast.backend.ModelRuntime;
 import dev.depthcast.model.ModelSignature;
 import dev.depthcast.model.Preset;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -59,14 +61,24 @@ public final class OnnxRuntimeModel implements ModelRuntime {
             throw e;
         }
         this.inputName = in.getKey();
-        long[] shape = inInfo.getShape();
-        if (shape.length == 4 && (shape[2] < 0 || shape[3] < 0) && !modelName.startsWith("embedded")) {
-            // A model with free sides runs at whatever the preset says: say which, and how to change it.
-            org.slf4j.LoggerFactory.getLogger(OnnxRuntimeModel.class).info(
-                    "model {} has dynamic input sides: running it at {}x{} (HxW, preset {}); --input-size HxW "
-                            + "changes it (sides multiples of {})", modelName, preset.inputHeight(), preset.inputWidth(),
-                    preset.name(), preset.multipleOf());
-        }
+        LoggerFactory.getLogger(OnnxRuntimeModel.class).info(startupLine(modelName, preset, inInfo.getShape(), signature));
+    }
+
+    /**
+     * What a user needs to know about how the model will run: the size it runs at (and, for free
+     * sides, how to change it) and whether a batch runs in one call or image by image.
+     */
+    public static String startupLine(String modelName, Preset preset, long[] shape, ModelSignature signature) {
+        boolean freeSides = shape.length == 4 && (shape[2] < 0 || shape[3] < 0);
+        String size = String.format(Locale.ROOT, "input %dx%d (HxW, preset %s)%s", preset.inputHeight(),
+                preset.inputWidth(), preset.name(), freeSides
+                        ? String.format(Locale.ROOT, ", dynamic sides: --input-size HxW changes it (multiples of %d)",
+                                preset.multipleOf())
+                        : ", fixed by the model");
+        String batch = signature.dynamicBatch()
+                ? "dynamic batch: a batch runs in one call"
+                : "fixed batch 1: a batch of n runs image by image (n calls)";
+        return "model " + modelName + ": " + size + "; " + batch;
     }
 
     @Override
