@@ -1,6 +1,7 @@
 package dev.depthcast.delivery;
 
 import dev.depthcast.backend.BatchResult;
+import dev.depthcast.ingest.FrameTag;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.metrics.FrameTimes;
 import dev.depthcast.metrics.PipelineMetrics;
@@ -85,7 +86,7 @@ public final class ResultDelivery implements AutoCloseable {
         return new PointCloudMessage(PointCloudCodec.VERSION, frame.seq(), frame.timestampUs(), times.ingestEpochUs(),
                 WallClock.epochMicros(), cloud.gridWidth(), cloud.gridHeight(), cloud.stride(), cloud.count(),
                 cloud.xyz(), cloud.rgb(), cloud.intrinsics(), cloud.near(), cloud.far(), times, batch, dropped,
-                model, backend);
+                model, backend, FrameTag.read(frame));
     }
 
     private void reportFailure(List<Recipient> to, List<I420Frame> frames, Throwable cause) {

@@ -35,7 +35,7 @@ public final class PointCloudCodec {
         long t0 = System.nanoTime();
         int n = m.count();
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
-            p.packMapHeader(18);
+            p.packMapHeader(m.tagged() ? 19 : 18);
             p.packString("v").packInt(m.version());
             p.packString("seq").packLong(m.seq());
             p.packString("ts").packLong(m.timestampUs());
@@ -63,6 +63,9 @@ public final class PointCloudCodec {
             p.packString("dropped").packLong(m.dropped());
             p.packString("model").packString(m.model());
             p.packString("backend").packString(m.backend());
+            if (m.tagged()) {
+                p.packString("tag").packInt(m.tag());
+            }
             FrameTimes t = m.timing();
             double encodeMs = (System.nanoTime() - t0) / 1e6;
             t.encoded(encodeMs);
@@ -109,6 +112,7 @@ public final class PointCloudCodec {
             long dropped = 0;
             String model = "";
             String backend = "";
+            int tag = PointCloudMessage.NO_TAG;
             for (int i = 0; i < entries; i++) {
                 String key = u.unpackString();
                 switch (key) {
@@ -149,6 +153,7 @@ public final class PointCloudCodec {
                     case "dropped" -> dropped = u.unpackLong();
                     case "model" -> model = u.unpackString();
                     case "backend" -> backend = u.unpackString();
+                    case "tag" -> tag = u.unpackInt();
                     default -> u.skipValue();
                 }
             }
@@ -161,7 +166,7 @@ public final class PointCloudCodec {
             return new PointCloudMessage(version, seq, ts, ingest, sent, w, h, stride, n, xyz, rgb,
                     new Intrinsics(intr[0], intr[1], intr[2], intr[3], intr[4]), range[0], range[1],
                     FrameTimes.of(timing[0], timing[1], timing[2], timing[3], timing[4], timing[5]),
-                    batch, dropped, model, backend);
+                    batch, dropped, model, backend, tag);
         }
     }
 

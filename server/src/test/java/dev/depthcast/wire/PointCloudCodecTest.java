@@ -84,6 +84,33 @@ class PointCloudCodecTest {
         assertTrue(bytes.length > 21_168 * 15 && bytes.length < 21_168 * 15 + 1024, "size " + bytes.length);
     }
 
+    /** The frame tag travels as an int {@code tag} when the frame had one, and is absent otherwise. */
+    @Test
+    void frameTagIsCarriedWhenPresentAndAbsentOtherwise() throws IOException {
+        PointCloudMessage untagged = sample(3);
+        assertEquals(PointCloudMessage.NO_TAG, PointCloudCodec.decode(PointCloudCodec.encode(untagged).bytes()).tag());
+        assertTrue(!keys(PointCloudCodec.encode(untagged).bytes()).contains("tag"));
+        PointCloudMessage m = sample(3);
+        PointCloudMessage tagged = new PointCloudMessage(m.version(), m.seq(), m.timestampUs(), m.ingestEpochUs(),
+                m.sentEpochUs(), m.gridWidth(), m.gridHeight(), m.stride(), m.count(), m.xyz(), m.rgb(), m.intrinsics(),
+                m.near(), m.far(), m.timing(), m.batch(), m.dropped(), m.model(), m.backend(), 65535);
+        byte[] bytes = PointCloudCodec.encode(tagged).bytes();
+        assertTrue(keys(bytes).contains("tag"));
+        assertEquals(65535, PointCloudCodec.decode(bytes).tag());
+    }
+
+    static Set<String> keys(byte[] bytes) throws IOException {
+        Set<String> keys = new java.util.HashSet<>();
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
+            int entries = u.unpackMapHeader();
+            for (int i = 0; i < entries; i++) {
+                keys.add(u.unpackString());
+                u.skipValue();
+            }
+        }
+        return keys;
+    }
+
     @Test
     void rejectsMismatchedArrays() {
         PointCloudMessage m = sample(10);
