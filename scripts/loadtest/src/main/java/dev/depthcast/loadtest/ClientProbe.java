@@ -1,6 +1,7 @@
 package dev.depthcast.loadtest;
 
 import dev.depthcast.client.DepthcastClient;
+import dev.depthcast.ingest.FrameTag;
 import dev.depthcast.metrics.WallClock;
 import dev.depthcast.wire.PointCloudMessage;
 
@@ -21,7 +22,7 @@ final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastCl
      * One result as decoded.
      *
      * @param decodedNanos System.nanoTime() when the message had been decoded
-     * @param frameIndex the matched source frame, -1 when its code could not be read
+     * @param frameIndex the matched source frame, -1 when the message carried no frame tag
      * @param latencyMs capture → decoded, NaN when unmatched
      * @param staleFrames frames pushed after the source frame by the time the result was decoded
      * @param uplinkMs capture → server ingest (wall clocks; one host or synced clocks), NaN if unmatched
@@ -39,7 +40,6 @@ final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastCl
     }
 
     final int id;
-    private final FrameCode code;
     private final Clocks clocks;
     private final AtomicLongArray captureNanos = new AtomicLongArray(1 << 16);
     private final AtomicLong newestPushed = new AtomicLong(-1);
@@ -50,9 +50,8 @@ final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastCl
     volatile long connectedNanos;
     volatile String failure;
 
-    ClientProbe(int id, FrameCode code, Clocks clocks) {
+    ClientProbe(int id, Clocks clocks) {
         this.id = id;
-        this.code = code;
         this.clocks = clocks;
     }
 
@@ -70,14 +69,15 @@ final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastCl
         long decoded = System.nanoTime();
         PointCloudMessage m = result.message();
         long newest = newestPushed.get();
-        int counter = code.read(m);
+        // The server read the frame tag from the source frame's pixels before any model saw them.
+        int counter = m.tag();
         long frame = -1;
         double latency = Double.NaN;
         double uplink = Double.NaN;
         double tsOffset = Double.NaN;
         long stale = -1;
         if (counter >= 0 && newest >= 0) {
-            long candidate = FrameCode.unwrap(counter, newest);
+            long candidate = FrameTag.unwrap(counter, newest);
             long captured = candidate >= 0 ? captureNanos.get(counter) : 0;
             if (captured != 0 && captured <= decoded) {
                 frame = candidate;

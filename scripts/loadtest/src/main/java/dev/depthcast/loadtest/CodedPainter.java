@@ -1,26 +1,23 @@
 package dev.depthcast.loadtest;
 
 import dev.depthcast.client.FramePainter;
+import dev.depthcast.ingest.FrameTag;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
  * The load tester's synthetic camera: {@link FramePainter#movingDisc()}'s drifting bright disc over
- * a dark gradient (motion keeps the encoder sending real frames), with the {@link FrameCode}
- * strip on top. Paints whole rows with bulk puts (cheap enough for many clients on two cores).
- * One instance per client: it reuses row buffers.
+ * a dark gradient (motion keeps the encoder sending real frames), with the {@link FrameTag} strip
+ * on top, so the server returns each result with the index of the frame it was made from.
+ * Paints whole rows with bulk puts (cheap enough for many clients on two cores). One instance per
+ * client: it reuses row buffers.
  */
 public final class CodedPainter implements FramePainter {
 
-    private final FrameCode code;
     private byte[] row = new byte[0];
     private byte[] uGradient = new byte[0];
     private byte[] chromaRow = new byte[0];
-
-    public CodedPainter(FrameCode code) {
-        this.code = code;
-    }
 
     @Override
     public void paint(long index, int w, int h, ByteBuffer y, int strideY, ByteBuffer u, int strideU, ByteBuffer v,
@@ -39,41 +36,25 @@ public final class CodedPainter implements FramePainter {
         int cx = (int) (w / 2 + w / 4 * Math.cos(t));
         int cy = (int) (h / 2 + h / 4 * Math.sin(t * 1.3));
         int r = Math.min(w, h) / 5;
-        int strip = code.stripRows();
-        for (int yy = 0; yy < h; yy++) {
-            if (yy < strip) {
-                Arrays.fill(row, 0, w, (byte) FrameCode.LUMA);
-            } else {
-                Arrays.fill(row, 0, w, (byte) (40 + 80 * yy / h));
-                int dy = yy - cy;
-                if (dy * dy < r * r) {
-                    int half = (int) Math.sqrt((double) r * r - dy * dy);
-                    int from = Math.max(0, cx - half);
-                    int to = Math.min(w, cx + half + 1);
-                    if (from < to) {
-                        Arrays.fill(row, from, to, (byte) 220);
-                    }
+        int strip = FrameTag.stripRows(h);
+        for (int yy = strip; yy < h; yy++) {
+            Arrays.fill(row, 0, w, (byte) (40 + 80 * yy / h));
+            int dy = yy - cy;
+            if (dy * dy < r * r) {
+                int half = (int) Math.sqrt((double) r * r - dy * dy);
+                int from = Math.max(0, cx - half);
+                int to = Math.min(w, cx + half + 1);
+                if (from < to) {
+                    Arrays.fill(row, from, to, (byte) 220);
                 }
             }
             y.put(yy * strideY, row, 0, w);
         }
-        int word = FrameCode.word(index);
-        int codeRowsInChroma = strip / 2 / FrameCode.ROWS;
-        for (int cy2 = 0; cy2 < ch; cy2++) {
-            if (cy2 < strip / 2) {
-                int codeRow = cy2 / codeRowsInChroma;
-                for (int x = 0; x < cw; x++) {
-                    int cell = codeRow * FrameCode.COLUMNS + FrameCode.column(2 * x, w);
-                    chromaRow[x] = (byte) (FrameCode.bit(word, cell) ? FrameCode.U_ONE : FrameCode.U_ZERO);
-                }
-                u.put(cy2 * strideU, chromaRow, 0, cw);
-                Arrays.fill(chromaRow, 0, cw, (byte) FrameCode.V_NEUTRAL);
-                v.put(cy2 * strideV, chromaRow, 0, cw);
-            } else {
-                u.put(cy2 * strideU, uGradient, 0, cw);
-                Arrays.fill(chromaRow, 0, cw, (byte) (128 - 40 * cy2 / h));
-                v.put(cy2 * strideV, chromaRow, 0, cw);
-            }
+        for (int cy2 = strip / 2; cy2 < ch; cy2++) {
+            u.put(cy2 * strideU, uGradient, 0, cw);
+            Arrays.fill(chromaRow, 0, cw, (byte) (128 - 40 * cy2 / h));
+            v.put(cy2 * strideV, chromaRow, 0, cw);
         }
+        FrameTag.paint(index, w, h, y, strideY, u, strideU, v, strideV);
     }
 }

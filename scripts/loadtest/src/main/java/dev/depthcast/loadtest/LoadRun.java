@@ -2,6 +2,7 @@ package dev.depthcast.loadtest;
 
 import dev.depthcast.client.DepthcastClient;
 import dev.depthcast.client.RefusedException;
+import dev.depthcast.ingest.FrameTag;
 import dev.depthcast.webrtc.WebRtcEngine;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import io.vertx.core.json.JsonArray;
@@ -44,7 +45,10 @@ public final class LoadRun {
             if (duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("--duration must be > 0");
             }
-            new FrameCode(width, height); // size check with a clear message
+            if (!FrameTag.fits(width, height)) {
+                throw new IllegalArgumentException("frames of " + width + "x" + height + " are too small to carry"
+                        + " a frame tag (need at least " + FrameTag.MIN_WIDTH + "x" + FrameTag.MIN_HEIGHT + ")");
+            }
         }
 
         JsonObject json() {
@@ -98,7 +102,6 @@ public final class LoadRun {
                 s.clients(), s.width(), s.height(), s.fps(), s.url(), before.getString("backend"),
                 before.getValue("maxBatch"));
         ClientProbe.Clocks clocks = new ClientProbe.Clocks();
-        FrameCode code = new FrameCode(s.width(), s.height());
         String startedAt = Instant.now().toString();
         startNanos = System.nanoTime();
         WebRtcEngine engine = new WebRtcEngine();
@@ -112,7 +115,7 @@ public final class LoadRun {
         try {
             long rampStep = s.clients() > 1 ? s.ramp().toNanos() / s.clients() : 0;
             for (int i = 0; i < s.clients(); i++) {
-                ClientProbe probe = new ClientProbe(i, code, clocks);
+                ClientProbe probe = new ClientProbe(i, clocks);
                 probes.add(probe);
                 long startAt = startNanos + i * rampStep;
                 Thread t = new Thread(() -> connect(engine, probe, startAt), "loadtest-connect-" + i);
@@ -239,7 +242,7 @@ public final class LoadRun {
                 return;
             }
             DepthcastClient.Options options = new DepthcastClient.Options(s.width(), s.height(), s.fps(), s.trickle(),
-                    s.bitrateKbps() * 1000, new CodedPainter(new FrameCode(s.width(), s.height())));
+                    s.bitrateKbps() * 1000, new CodedPainter());
             DepthcastClient c = DepthcastClient.connect(engine, s.url(), options, probe, probe);
             probe.client = c;
             probe.sessionId = c.sessionId();
