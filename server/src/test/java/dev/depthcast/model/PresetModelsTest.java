@@ -48,6 +48,37 @@ class PresetModelsTest {
         }
     }
 
+    /**
+     * The ViT/DPT-shaped model (Depth Anything V2's graph at tiny widths, scripts/make-models.py)
+     * runs a dynamic batch at several input sizes, giving one map per image at that size.
+     */
+    @Test
+    void vitShapedModelRunsDynamicBatchesAtAnySizeTheFamilyTakes() throws Exception {
+        for (int[] size : new int[][] {{378, 504}, {266, 350}, {518, 518}}) {
+            Preset p = Preset.DEPTH_ANYTHING_V2.withInputSize(size[0], size[1]);
+            try (OnnxRuntimeModel m = new OnnxRuntimeModel(model("da2-vit-tiny.onnx"), "da2-vit-tiny.onnx", p, 2)) {
+                assertTrue(m.signature().dynamicBatch());
+                ModelRuntime.DepthMaps d = m.infer(input(p, 2), 2);
+                assertEquals(2, d.n());
+                assertEquals(size[0], d.height());
+                assertEquals(size[1], d.width());
+                int plane = size[0] * size[1];
+                float min = Float.MAX_VALUE;
+                float max = -Float.MAX_VALUE;
+                boolean differs = false;
+                for (int i = 0; i < plane; i++) {
+                    float a = d.data()[i];
+                    assertTrue(Float.isFinite(a) && a >= 0, "inverse depth " + a + " at " + i);
+                    min = Math.min(min, a);
+                    max = Math.max(max, a);
+                    differs |= a != d.data()[d.offset(1) + i];
+                }
+                assertTrue(max > min, "a map that varies over the image");
+                assertTrue(differs, "image 1's map comes from image 1");
+            }
+        }
+    }
+
     @Test
     void depthAnythingAt518() throws Exception {
         Preset p = Preset.DEPTH_ANYTHING_V2.withInputSize(518, 518);
