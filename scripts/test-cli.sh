@@ -77,6 +77,7 @@ case_ "tls PEM but unusable"        2 "--tls-cert .* / --tls-key .*: not a PEM c
                                       $serve --port 0 --tls-cert "$tmp/fake-cert.pem" --tls-key "$tmp/fake-key.pem"
 case_ "tls key without cert"        2 "--tls-key needs --tls-cert too"                    $serve --tls-key "$tmp/fake-key.pem"
 case_ "max batch out of range"      2 "--max-batch must be 1\.\.64, got 0"                $serve --max-batch 0
+case_ "latency budget not positive" 2 "--latency-budget-ms must be > 0"                   $serve --latency-budget-ms 0
 case_ "simulated cost malformed"    2 "simulated cost must be FIXED\+PER_ITEM"            $serve --simulate-inference-ms fast
 
 name="--help grouped, with defaults"

@@ -14,6 +14,8 @@ import dev.depthcast.http.SecurityHeaders;
 import dev.depthcast.http.TlsSetup;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.backend.PipelineFault;
+import dev.depthcast.schedule.BatchCostCalibration;
+import dev.depthcast.schedule.BatchCosts;
 import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
 import dev.depthcast.signaling.SessionRegistry;
@@ -32,7 +34,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +61,8 @@ public final class DepthcastServer implements AutoCloseable {
     private final HttpServer admin;
     private final ConnectionGuard guard;
 
-    private DepthcastServer(ServerConfig config, SecurityConfig security, DepthPipeline pipeline) throws Exception {
+    private DepthcastServer(ServerConfig config, SecurityConfig security, DepthPipeline pipeline, SchedulingPolicy policy,
+                            BatchCosts costs) throws Exception {
         this.config = config;
         this.vertx = Vertx.vertx();
         HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port());
@@ -66,8 +71,7 @@ public final class DepthcastServer implements AutoCloseable {
         }
         this.webrtc = new WebRtcEngine();
         this.delivery = new ResultDelivery(metrics, pipeline.preset().name(), pipeline.backendName());
-        this.executor = new InferenceExecutor(pipeline,
-                new SchedulingPolicy(config.maxBatch(), config.maxWait()), delivery);
+        this.executor = new InferenceExecutor(pipeline, policy, costs, delivery);
         this.recorder = config.recordCalibration() == null ? null
                 : new CalibrationRecorder(config.recordCalibration(), System::nanoTime);
         this.sessions = new SessionRegistry(vertx, webrtc, executor, metrics, config.unproject(), config.maxClients(),
@@ -124,11 +128,14 @@ public final class DepthcastServer implements AutoCloseable {
         }
         DepthPipeline pipeline = Backends.open(config);
         try {
-            DepthcastServer server = new DepthcastServer(config, security, pipeline);
-            LOG.info("depthcast on {}://{}:{}/ — backend {}, model {} ({}), max batch {}, max wait {} ms",
-                    config.tlsCert() == null ? "http" : "https", config.host(), server.port(),
-                    pipeline.backendName(), Backends.modelName(config), pipeline.preset().name(), config.maxBatch(),
-                    config.maxWait().toMillis());
+            SchedulingPolicy policy = policy(config);
+            // The backend's cost curve before the first client: batching is chosen from it.
+            BatchCosts costs = BatchCostCalibration.measure(pipeline, policy, BatchCostCalibration.DEFAULT_BUDGET);
+            DepthcastServer server = new DepthcastServer(config, security, pipeline, policy, costs);
+            LOG.info("depthcast on {}://{}:{}/ — backend {}, model {} ({}), max batch {}, max wait {} ms, "
+                            + "latency budget {} ms", config.tlsCert() == null ? "http" : "https", config.host(),
+                    server.port(), pipeline.backendName(), Backends.modelName(config), pipeline.preset().name(),
+                    config.maxBatch(), config.maxWait().toMillis(), config.latencyBudget().toMillis());
             LOG.info("access: {}; origins {}; /metrics and /api/stats {}", security.authRequired()
                             ? security.authTokens().size() + " token(s) required" : "no token",
                     security.allowedOrigins().isEmpty() ? "same-origin only" : security.allowedOrigins(),
@@ -157,6 +164,10 @@ public final class DepthcastServer implements AutoCloseable {
         }
     }
 
+    static SchedulingPolicy policy(ServerConfig config) {
+        return new SchedulingPolicy(config.maxBatch(), config.maxWait()).withLatencyBudget(config.latencyBudget());
+    }
+
     public int port() {
         return http.actualPort();
     }
@@ -182,6 +193,17 @@ public final class DepthcastServer implements AutoCloseable {
         m.put("input", executor.pipeline().preset().inputHeight() + "x" + executor.pipeline().preset().inputWidth());
         m.put("maxBatch", config.maxBatch());
         m.put("maxWaitMs", config.maxWait().toMillis());
+        m.put("latencyBudgetMs", config.latencyBudget().toMillis());
+        BatchCosts.Snapshot costs = executor.costs();
+        List<Object> costMs = new ArrayList<>();
+        List<Boolean> measured = new ArrayList<>();
+        for (int i = 0; i < costs.costMs().length; i++) {
+            double ms = costs.costMs()[i];
+            costMs.add(Double.isNaN(ms) ? null : Math.round(ms * 10) / 10.0);
+            measured.add(costs.measured()[i]);
+        }
+        m.put("batchCostMs", costMs);
+        m.put("batchCostMeasured", measured);
         m.put("maxClients", config.maxClients());
         m.put("stride", config.unproject().stride());
         m.put("fov", config.unproject().hfovDegrees());

@@ -22,7 +22,7 @@ final class HelpGroups {
     static {
         GROUPS.put("Network", List.of("--host", "--port", "--max-clients", "--web-root"));
         GROUPS.put("Model", List.of("--model", "--preset", "--input-size", "--backend", "--engine", "--threads"));
-        GROUPS.put("Scheduling", List.of("--max-batch", "--max-wait-ms"));
+        GROUPS.put("Scheduling", List.of("--max-batch", "--max-wait-ms", "--latency-budget-ms"));
         GROUPS.put("Geometry (point cloud)", List.of("--stride", "--fov", "--near", "--far", "--edge"));
         GROUPS.put("TLS / ICE", List.of("--tls-cert", "--tls-key"));
         GROUPS.put("Access and limits (docs/security.md)", List.of("--auth-token", "--auth-file", "--no-auth",

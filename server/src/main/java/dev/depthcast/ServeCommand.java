@@ -78,6 +78,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "longest a ready frame waits for others to fill its batch (default: ${DEFAULT-VALUE})")
     long maxWaitMs;
 
+    @Option(names = "--latency-budget-ms", defaultValue = "150",
+            description = "a frame's time from arrival to its cloud that batching may not exceed; batch sizes are "
+                    + "chosen from their measured cost within it (default: ${DEFAULT-VALUE})")
+    long latencyBudgetMs;
+
     @Option(names = "--max-clients", defaultValue = "16",
             description = "sessions admitted at once; the next gets 503 (default: ${DEFAULT-VALUE})")
     int maxClients;
@@ -273,7 +278,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig.Builder config = ServerConfig.builder().host(host).port(port).model(model).preset(p)
                 .backend(Backend.parse(backend)).engine(engine).maxBatch(maxBatch)
-                .maxWait(Duration.ofMillis(maxWaitMs)).maxClients(maxClients)
+                .maxWait(Duration.ofMillis(maxWaitMs)).latencyBudget(Duration.ofMillis(latencyBudgetMs)).maxClients(maxClients)
                 .unproject(new UnprojectParams(stride, fov, near, far, edge)).webRoot(webRoot).tls(tlsCert, tlsKey);
         if (threads != null) {
             config.inferenceThreads(threads);

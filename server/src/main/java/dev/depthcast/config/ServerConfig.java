@@ -24,6 +24,7 @@ public final class ServerConfig {
     private final Path engine;
     private final int maxBatch;
     private final Duration maxWait;
+    private final Duration latencyBudget;
     private final int maxClients;
     private final UnprojectParams unproject;
     private final Path webRoot;
@@ -42,6 +43,7 @@ public final class ServerConfig {
         this.engine = b.engine;
         this.maxBatch = b.maxBatch;
         this.maxWait = Objects.requireNonNull(b.maxWait, "maxWait");
+        this.latencyBudget = Objects.requireNonNull(b.latencyBudget, "latencyBudget");
         this.maxClients = b.maxClients;
         this.unproject = Objects.requireNonNull(b.unproject, "unproject");
         this.webRoot = b.webRoot;
@@ -55,6 +57,9 @@ public final class ServerConfig {
         }
         if (maxWait.isNegative()) {
             throw new IllegalArgumentException("--max-wait-ms must be >= 0");
+        }
+        if (latencyBudget.isNegative() || latencyBudget.isZero()) {
+            throw new IllegalArgumentException("--latency-budget-ms must be > 0");
         }
         if (maxClients < 1) {
             throw new IllegalArgumentException("--max-clients must be >= 1");
@@ -80,9 +85,9 @@ public final class ServerConfig {
     /** A builder holding this config's values, to change a few. */
     public Builder toBuilder() {
         return new Builder().host(host).port(port).model(model).preset(preset).backend(backend).engine(engine)
-                .maxBatch(maxBatch).maxWait(maxWait).maxClients(maxClients).unproject(unproject).webRoot(webRoot)
-                .tls(tlsCert, tlsKey).inferenceThreads(inferenceThreads).simulatedCost(simulatedCost)
-                .recordCalibration(recordCalibration);
+                .maxBatch(maxBatch).maxWait(maxWait).latencyBudget(latencyBudget).maxClients(maxClients)
+                .unproject(unproject).webRoot(webRoot).tls(tlsCert, tlsKey).inferenceThreads(inferenceThreads)
+                .simulatedCost(simulatedCost).recordCalibration(recordCalibration);
     }
 
     public String host() {
@@ -117,6 +122,11 @@ public final class ServerConfig {
 
     public Duration maxWait() {
         return maxWait;
+    }
+
+    /** Ready-to-cloud time that batching may not exceed (see {@code SchedulingPolicy}). */
+    public Duration latencyBudget() {
+        return latencyBudget;
     }
 
     public int maxClients() {
@@ -163,6 +173,7 @@ public final class ServerConfig {
         private Path engine;
         private int maxBatch = 8;
         private Duration maxWait = Duration.ofMillis(4);
+        private Duration latencyBudget = Duration.ofMillis(150);
         private int maxClients = 16;
         private UnprojectParams unproject = UnprojectParams.DEFAULT;
         private Path webRoot;
@@ -230,6 +241,11 @@ public final class ServerConfig {
 
         public Builder maxWait(Duration value) {
             maxWait = value;
+            return this;
+        }
+
+        public Builder latencyBudget(Duration value) {
+            latencyBudget = value;
             return this;
         }
 

@@ -5,28 +5,68 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The batching decision, pure and clock-free so it can be tested on a fake clock:
- * given who has a frame ready (and since when) and how many clients are streaming, run a batch
- * now or wait until a deadline.
+ * The batching decision, clock-free so it can be tested on a fake clock: given who has a frame
+ * ready (and since when), how many clients are streaming and what a batch of each size costs
+ * ({@link BatchCosts}), run a batch of some size now or wait until a deadline.
+ *
+ * <p><b>Which size.</b> The size that delivers the most results per second of model time
+ * ({@code n / cost(n)}), among those whose cost plus the age of the batch's oldest frame fits the
+ * latency budget; of sizes within {@value #TOLERANCE_PERCENT}% of that best rate, the smallest
+ * (a smaller batch finishes sooner). If no size fits the budget, the cheapest batch (normally one
+ * frame). So batching is used where it pays — a GPU, whose batch of 8 costs little more than one —
+ * and not where it doesn't — a ViT on this CPU, whose batch of 2 costs 2.5 single images. Before
+ * any cost is known it batches all it may, as Triton's dynamic batcher does.
  *
  * <ul>
- *   <li>Full batch — as many ready frames as streaming clients, or {@code maxBatch} — runs at once.</li>
- *   <li>Otherwise the oldest ready frame waits at most {@code maxWait}, then whatever is ready runs.</li>
- *   <li>More ready than {@code maxBatch}: oldest-ready first, so a fast sender cannot starve a slow one.</li>
+ *   <li>When the executor is idle and fewer frames are ready than that size (and than there are
+ *       streaming clients), the oldest ready frame waits at most {@code maxWait} for more.</li>
+ *   <li>More ready than the size: oldest-ready first, so a fast sender cannot starve a slow one.</li>
+ *   <li>A batch one frame larger or smaller than the chosen size is tried at once if that size was
+ *       never measured, and else every {@code probeInterval} at most (whichever neighbour was
+ *       measured longer ago), so the curve stays current around the size in use as the machine's
+ *       load changes (cf. Clipper's additive probing).</li>
  * </ul>
  */
 final class BatchPlanner {
 
+    static final int TOLERANCE_PERCENT = 5;
+
     private final int maxBatch;
     private final long maxWaitNanos;
+    private final double budgetMs;
+    private final long probeIntervalNanos;
+    private final BatchCosts costs;
+    private long lastProbeNanos;
+    private boolean started;
 
-    public BatchPlanner(SchedulingPolicy policy) {
-        this.maxBatch = policy.maxBatch();
-        this.maxWaitNanos = policy.maxWait().toNanos();
+    /** A planner that learns nothing: it batches greedily (for tests of the waiting rules). */
+    BatchPlanner(SchedulingPolicy policy) {
+        this(policy, new BatchCosts(policy.maxBatch()));
     }
 
-    /** A client with a frame waiting since {@code readySinceNanos}. */
-    public record Ready<T>(T client, long readySinceNanos) {
+    BatchPlanner(SchedulingPolicy policy, BatchCosts costs) {
+        if (costs.maxBatch() < policy.maxBatch()) {
+            throw new IllegalArgumentException("costs for batches up to " + costs.maxBatch() + ", policy allows "
+                    + policy.maxBatch());
+        }
+        this.maxBatch = policy.maxBatch();
+        this.maxWaitNanos = policy.maxWait().toNanos();
+        this.budgetMs = policy.latencyBudget().toNanos() / 1e6;
+        this.probeIntervalNanos = policy.probeInterval().toNanos();
+        this.costs = costs;
+    }
+
+    /**
+     * A client with a frame waiting: its slot has held a frame since {@code readySinceNanos} (the
+     * turn order), and the frame in it now arrived at {@code frameNanos} (a newer frame replaces
+     * an older one, so a client waiting long for its turn may still hold a fresh frame).
+     */
+    public record Ready<T>(T client, long readySinceNanos, long frameNanos) {
+
+        /** A client whose frame arrived when its slot filled. */
+        public Ready(T client, long readySinceNanos) {
+            this(client, readySinceNanos, readySinceNanos);
+        }
     }
 
     /** Run {@code batch} now, or (when batch is empty) wait until {@code deadlineNanos}. */
@@ -43,20 +83,105 @@ final class BatchPlanner {
      * @return a batch to run, or a deadline to wait for (Long.MAX_VALUE when nothing is ready)
      */
     public <T> Decision<T> plan(List<Ready<T>> ready, int streaming, long nowNanos) {
+        if (!started) {
+            started = true;
+            lastProbeNanos = nowNanos; // the first probe is due one interval after the first plan
+        }
         if (ready.isEmpty()) {
             return new Decision<>(List.of(), Long.MAX_VALUE);
         }
         List<Ready<T>> byAge = new ArrayList<>(ready);
         byAge.sort(Comparator.comparingLong(Ready::readySinceNanos));
-        int target = Math.min(maxBatch, Math.max(streaming, 1));
-        long deadline = byAge.get(0).readySinceNanos() + maxWaitNanos;
+        // ageMs[n]: how old the oldest frame of a batch of the first n is already.
+        double[] ageMs = new double[maxBatch + 1];
+        for (int n = 1; n <= maxBatch; n++) {
+            long frame = byAge.get(Math.min(n, byAge.size()) - 1).frameNanos();
+            ageMs[n] = Math.max(ageMs[n - 1], (nowNanos - frame) / 1e6);
+        }
+        long oldest = byAge.get(0).readySinceNanos();
+        int target = size(Math.min(maxBatch, Math.max(streaming, 1)), ageMs);
+        long deadline = oldest + maxWaitNanos;
         if (byAge.size() < target && nowNanos < deadline) {
             return new Decision<>(List.of(), deadline);
         }
-        List<T> batch = new ArrayList<>(Math.min(maxBatch, byAge.size()));
-        for (int i = 0; i < byAge.size() && i < maxBatch; i++) {
+        int limit = Math.min(maxBatch, byAge.size());
+        int n = probe(size(limit, ageMs), limit, nowNanos);
+        List<T> batch = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             batch.add(byAge.get(i).client());
         }
         return new Decision<>(batch, nowNanos);
+    }
+
+    /**
+     * The batch size to run, of 1..limit, when the oldest frame of a batch of n is {@code ageMs[n]}
+     * old already (frames not yet ready count as fresh).
+     */
+    int size(int limit, double[] ageMs) {
+        if (!costs.known()) {
+            return limit;
+        }
+        double best = 0;
+        for (int n = 1; n <= limit; n++) {
+            if (ageMs[n] + costs.estimateMs(n) <= budgetMs) {
+                best = Math.max(best, costs.resultsPerSecond(n));
+            }
+        }
+        if (best == 0) {
+            // Nothing fits the budget: the batch that finishes soonest.
+            int cheapest = 1;
+            for (int n = 2; n <= limit; n++) {
+                if (costs.estimateMs(n) < costs.estimateMs(cheapest)) {
+                    cheapest = n;
+                }
+            }
+            return cheapest;
+        }
+        for (int n = 1; n <= limit; n++) {
+            if (ageMs[n] + costs.estimateMs(n) <= budgetMs
+                    && costs.resultsPerSecond(n) * 100 >= best * (100 - TOLERANCE_PERCENT)) {
+                return n;
+            }
+        }
+        return limit; // unreachable: the best size itself qualifies
+    }
+
+    /**
+     * {@code n}, or a neighbour of it: at once when the neighbour was never measured (one batch
+     * settles whether growing or shrinking pays), else once per probe interval the neighbour
+     * measured longer ago, if that was over an interval ago.
+     */
+    private int probe(int n, int limit, long nowNanos) {
+        if (probeIntervalNanos <= 0 || !costs.known()) {
+            return n;
+        }
+        int pick = 0;
+        for (int candidate : new int[] {n + 1, n - 1}) {
+            if (candidate < 1 || candidate > limit) {
+                continue;
+            }
+            if (pick == 0 || measuredBefore(candidate, pick)) {
+                pick = candidate;
+            }
+        }
+        if (pick == 0) {
+            return n;
+        }
+        boolean due = !costs.measured(pick)
+                || nowNanos - lastProbeNanos >= probeIntervalNanos
+                && nowNanos - costs.lastMeasuredNanos(pick) >= probeIntervalNanos;
+        if (!due) {
+            return n;
+        }
+        lastProbeNanos = nowNanos;
+        return pick;
+    }
+
+    /** Whether size a's cost is staler than b's (never measured is stalest). */
+    private boolean measuredBefore(int a, int b) {
+        if (!costs.measured(a)) {
+            return costs.measured(b);
+        }
+        return costs.measured(b) && costs.lastMeasuredNanos(a) < costs.lastMeasuredNanos(b);
     }
 }

@@ -1,5 +1,6 @@
 package dev.depthcast.schedule;
 
+import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.ingest.LatestFrameMailbox;
 
 import java.util.ArrayList;
@@ -8,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * One look at the clients per executor turn: who has a frame ready (and since when), how many are
- * streaming (sent a frame within the active window) — then {@link BatchPlanner}'s decision. The
+ * streaming (sent a frame within the active window) — then {@link BatchPlanner}'s decision, on
+ * the batch costs learned so far. The
  * one scan both {@link InferenceExecutor} and its fake-clock test twin run, so they cannot drift.
  * Used from one thread (it reuses its list).
  *
@@ -21,8 +23,8 @@ final class ClientScan<C> {
     private final Function<C, LatestFrameMailbox> mailboxOf;
     private final List<BatchPlanner.Ready<C>> ready = new ArrayList<>();
 
-    ClientScan(SchedulingPolicy policy, Function<C, LatestFrameMailbox> mailboxOf) {
-        this.planner = new BatchPlanner(policy);
+    ClientScan(SchedulingPolicy policy, BatchCosts costs, Function<C, LatestFrameMailbox> mailboxOf) {
+        this.planner = new BatchPlanner(policy, costs);
         this.activeWindowNanos = policy.activeWindow().toNanos();
         this.mailboxOf = mailboxOf;
     }
@@ -33,8 +35,9 @@ final class ClientScan<C> {
         int streaming = 0;
         for (C client : clients) {
             LatestFrameMailbox mailbox = mailboxOf.apply(client);
-            if (mailbox.peek() != null) {
-                ready.add(new BatchPlanner.Ready<>(client, mailbox.readySinceNanos()));
+            I420Frame frame = mailbox.peek();
+            if (frame != null) {
+                ready.add(new BatchPlanner.Ready<>(client, mailbox.readySinceNanos(), frame.ingestNanos()));
             }
             // offered() first: before its first frame, lastOfferNanos is 0, which is no time at all.
             if (mailbox.offered() > 0 && nowNanos - mailbox.lastOfferNanos() < activeWindowNanos) {

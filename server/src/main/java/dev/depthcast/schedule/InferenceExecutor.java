@@ -21,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The one thread that owns the model: each turn it scans the clients ({@link ClientScan}), takes
  * the frames of the batch {@link BatchPlanner} chose, runs it on the pipeline and hands the
- * outcome — clouds or failure — to the {@link ResultDelivery}. Nothing here blocks a WebRTC or
+ * outcome — clouds or failure — to the {@link ResultDelivery}. Each batch's cost is recorded in
+ * the {@link BatchCosts} the planner chooses sizes by. Nothing here blocks a WebRTC or
  * Vert.x thread: producers only swap a mailbox slot and unpark this thread.
  *
  * <p>A failed batch costs that batch; a {@link PipelineFault} (the GPU context is poisoned) ends
@@ -35,25 +36,38 @@ public final class InferenceExecutor implements AutoCloseable {
     private final DepthPipeline pipeline;
     private final ResultDelivery delivery;
     private final ClientScan<ClientSlot> scan;
+    private final BatchCosts costs;
     private final Map<String, ClientSlot> clients = new ConcurrentHashMap<>();
     private final Thread thread;
     private final Duration closeWait;
     private final CompletableFuture<PipelineFault> fault = new CompletableFuture<>();
     private volatile boolean running = true;
 
+    /** An executor that learns batch costs from its first batches on (nothing calibrated). */
     public InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, ResultDelivery delivery) {
-        this(pipeline, policy, delivery, Duration.ofSeconds(5));
+        this(pipeline, policy, new BatchCosts(policy.maxBatch()), delivery, Duration.ofSeconds(5));
+    }
+
+    /** @param costs batch costs measured so far (e.g. by {@link BatchCostCalibration}); updated after every batch */
+    public InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, BatchCosts costs, ResultDelivery delivery) {
+        this(pipeline, policy, costs, delivery, Duration.ofSeconds(5));
+    }
+
+    InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, ResultDelivery delivery, Duration closeWait) {
+        this(pipeline, policy, new BatchCosts(policy.maxBatch()), delivery, closeWait);
     }
 
     /** @param closeWait how long {@link #close} waits for the loop to finish its batch in flight */
-    InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, ResultDelivery delivery, Duration closeWait) {
+    InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, BatchCosts costs, ResultDelivery delivery,
+                      Duration closeWait) {
         if (policy.maxBatch() > pipeline.maxBatch()) {
             throw new IllegalArgumentException("max batch " + policy.maxBatch() + " exceeds what the "
                     + pipeline.backendName() + " pipeline was built for (" + pipeline.maxBatch() + ")");
         }
         this.pipeline = pipeline;
         this.delivery = delivery;
-        this.scan = new ClientScan<>(policy, ClientSlot::mailbox);
+        this.costs = costs;
+        this.scan = new ClientScan<>(policy, costs, ClientSlot::mailbox);
         this.closeWait = closeWait;
         this.thread = new Thread(this::loop, "depthcast-inference");
         thread.setDaemon(true);
@@ -75,6 +89,11 @@ public final class InferenceExecutor implements AutoCloseable {
 
     public DepthPipeline pipeline() {
         return pipeline;
+    }
+
+    /** The batch cost curve as learned so far (for {@code /api/stats}). */
+    public BatchCosts.Snapshot costs() {
+        return costs.snapshot();
     }
 
     /** Completes when the pipeline faulted for good; it never completes otherwise. */
@@ -174,6 +193,10 @@ public final class InferenceExecutor implements AutoCloseable {
         for (I420Frame frame : batch.frames()) {
             frame.times().batchStages(result.preprocessMs(), result.inferenceMs(), result.unprojectMs());
         }
+        // What the batch cost the backend (its stages; on an overlapping device, its own device
+        // time, not the wait behind the batch before it): the planner's next choices follow it.
+        costs.record(batch.frames().size(), result.preprocessMs() + result.inferenceMs() + result.unprojectMs(),
+                System.nanoTime());
         delivery.deliver(batch.recipients(), batch.frames(), result);
     }
 

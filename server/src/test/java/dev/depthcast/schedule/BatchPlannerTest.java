@@ -92,4 +92,68 @@ class BatchPlannerTest {
         assertTrue(d.runNow());
         assertEquals(2, d.batch().size());
     }
+
+    static BatchPlanner learned(int maxBatch, double... costMs) {
+        BatchCosts costs = new BatchCosts(maxBatch);
+        for (int n = 1; n <= costMs.length; n++) {
+            costs.record(n, costMs[n - 1], 0);
+        }
+        return new BatchPlanner(new SchedulingPolicy(maxBatch, Duration.ofMillis(4)), costs);
+    }
+
+    @Test
+    void aCostlySecondFrameMeansBatchesOfOne() {
+        // Four ready, four streaming, a CPU ViT's curve: one frame, the oldest, not all four.
+        BatchPlanner.Decision<String> d = learned(8, 400, 1020).plan(ready(40, 10, 30, 20), 4, 50);
+        assertEquals(List.of("c1"), d.batch());
+        // And with one frame ready of four streaming, it does not wait for the others.
+        assertTrue(learned(8, 400, 1020).plan(ready(10 * MS), 4, 10 * MS).runNow());
+    }
+
+    @Test
+    void aCheapSecondFrameMeansWaitingForAFullBatch() {
+        BatchPlanner p = learned(8, 22, 24, 26, 28);
+        BatchPlanner.Decision<String> d = p.plan(ready(10 * MS, 11 * MS), 4, 11 * MS);
+        assertFalse(d.runNow(), "two of four ready on a GPU-like curve: wait for the rest");
+        assertEquals(14 * MS, d.deadlineNanos());
+        assertEquals(4, p.plan(ready(10 * MS, 11 * MS, 12 * MS, 13 * MS), 4, 13 * MS).batch().size());
+    }
+
+    @Test
+    void theLatencyBudgetCountsTheAgeOfTheFramesNotTheirClientsTurn() {
+        // 60 + 20n ms: a batch of 4 costs 140 ms, of 5 160 ms; the budget is 150 ms.
+        double[] curve = {80, 100, 120, 140, 160, 180, 200, 220};
+        long now = 1000 * MS;
+        // Eight clients waited 500 ms for their turn, but their frames are fresh (5 ms): 4 fit.
+        List<BatchPlanner.Ready<String>> fresh = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            fresh.add(new BatchPlanner.Ready<>("c" + i, now - 500 * MS + i, now - 5 * MS));
+        }
+        assertEquals(4, learned(8, curve).plan(fresh, 8, now).batch().size());
+        // The oldest frame 50 ms old: only a batch of 2 (100 ms) still fits.
+        fresh.set(0, new BatchPlanner.Ready<>("c0", now - 500 * MS, now - 50 * MS));
+        assertEquals(2, learned(8, curve).plan(fresh, 8, now).batch().size());
+        // Nothing fits any more: the cheapest batch, one frame.
+        fresh.set(0, new BatchPlanner.Ready<>("c0", now - 500 * MS, now - 200 * MS));
+        assertEquals(List.of("c0"), learned(8, curve).plan(fresh, 8, now).batch());
+    }
+
+    @Test
+    void anUnmeasuredNeighbourIsTriedOnceAndAMeasuredOneOnlyEveryProbeInterval() {
+        BatchCosts costs = new BatchCosts(8);
+        costs.record(1, 400, 0);
+        BatchPlanner p = new BatchPlanner(new SchedulingPolicy(8, Duration.ofMillis(4)), costs);
+        // From one measured size, batching looks no better: 1 — but 2 was never measured, so try it.
+        assertEquals(2, p.plan(ready(1, 2, 3, 4), 4, 10).batch().size());
+        costs.record(2, 1020, 10);
+        assertEquals(1, p.plan(ready(1, 2, 3, 4), 4, 20).batch().size());
+        long interval = SchedulingPolicy.DEFAULT_PROBE_INTERVAL.toNanos();
+        assertEquals(1, p.plan(ready(1, 2, 3, 4), 4, interval - 1).batch().size(), "not yet due");
+        assertEquals(2, p.plan(ready(1, 2, 3, 4), 4, interval + 20).batch().size(), "due: 2 is re-measured");
+        assertEquals(1, p.plan(ready(1, 2, 3, 4), 4, interval + 30).batch().size(), "one probe per interval");
+        // With probing off, never.
+        BatchPlanner off = new BatchPlanner(new SchedulingPolicy(8, Duration.ofMillis(4))
+                .withProbeInterval(Duration.ZERO), costs);
+        assertEquals(1, off.plan(ready(1, 2, 3, 4), 4, 10 * interval).batch().size());
+    }
 }

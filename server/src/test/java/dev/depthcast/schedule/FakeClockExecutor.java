@@ -69,10 +69,11 @@ final class FakeClockExecutor {
     }
 
     /**
-     * A batch as run: start (frames taken), size, the oldest member's ready-since time, and when
-     * the device became free before it (the previous batch's end; 0 for the first).
+     * A batch as run: start (frames taken), size, the oldest member's ready-since time, when the
+     * device became free before it (the previous batch's end; 0 for the first), and when its
+     * oldest frame arrived.
      */
-    record Batch(long start, int size, long oldestReadySince, long modelFreeSince) {
+    record Batch(long start, int size, long oldestReadySince, long modelFreeSince, long oldestFrame) {
 
         /** Its oldest frame arrived while the model was idle: the only case max wait can bound. */
         boolean arrivedWhileIdle() {
@@ -80,18 +81,21 @@ final class FakeClockExecutor {
         }
     }
 
-    /** A started batch: its clients, their frames, when it was started and when the device finishes it. */
-    private record Started(List<Client> clients, List<I420Frame> frames, long start, long done) {
+    /** A started batch: its clients, their frames, when it was started, its device cost and when the device finishes it. */
+    private record Started(List<Client> clients, List<I420Frame> frames, long start, long cost, long done) {
     }
 
     private final ClientScan<Client> scan;
     private final IntToLongFunction cost;
+    final BatchCosts costs;
+    private boolean learning = true;
     private final boolean overlapping;
     final List<Client> clients = new ArrayList<>();
     final List<Batch> batches = new ArrayList<>();
     private static final byte[] Y = new byte[4];
     private static final byte[] UV = new byte[1];
     private long deviceFreeAt;
+    private long clock;
     private Started inFlight;
 
     FakeClockExecutor(SchedulingPolicy policy, IntToLongFunction costNanos) {
@@ -99,9 +103,32 @@ final class FakeClockExecutor {
     }
 
     FakeClockExecutor(SchedulingPolicy policy, IntToLongFunction costNanos, boolean overlapping) {
-        this.scan = new ClientScan<>(policy, c -> c.mailbox);
+        this(policy, costNanos, overlapping, new BatchCosts(policy.maxBatch()));
+    }
+
+    /**
+     * @param costs what the planner starts from (e.g. a calibration's curve); like the real
+     *              executor, the twin records every batch's device cost into it
+     */
+    FakeClockExecutor(SchedulingPolicy policy, IntToLongFunction costNanos, boolean overlapping, BatchCosts costs) {
+        this.costs = costs;
+        this.scan = new ClientScan<>(policy, costs, c -> c.mailbox);
         this.cost = costNanos;
         this.overlapping = overlapping;
+    }
+
+    /**
+     * Records no batch cost, so the planner never learns one: with no calibration either, it
+     * batches all that is ready up to max batch — the executor as it was before it learned costs.
+     */
+    FakeClockExecutor greedy() {
+        learning = false;
+        return this;
+    }
+
+    /** The fake clock's time (a cost function may read it, to change the curve mid-run as load on a machine does). */
+    long now() {
+        return clock;
     }
 
     Client client(String name, double fps, long phaseNanos) {
@@ -130,6 +157,7 @@ final class FakeClockExecutor {
             if (now >= end || now == Long.MAX_VALUE) {
                 return;
             }
+            clock = now;
             for (Client c : clients) {
                 while (c.next <= now && c.next < c.stop) {
                     c.mailbox.offer(new I420Frame(2, 2, Y, UV, UV, ++c.seq, 0, c.next, 0, 0));
@@ -170,20 +198,27 @@ final class FakeClockExecutor {
     /** Takes the batch's frames at {@code now} and queues its device work behind what is queued. */
     private Started start(List<Client> chosen, long now) {
         long oldest = Long.MAX_VALUE;
+        long oldestFrame = Long.MAX_VALUE;
         List<I420Frame> frames = new ArrayList<>();
         for (Client c : chosen) {
             oldest = Math.min(oldest, c.mailbox.readySinceNanos());
-            frames.add(c.mailbox.take());
+            I420Frame f = c.mailbox.take();
+            oldestFrame = Math.min(oldestFrame, f.ingestNanos());
+            frames.add(f);
         }
-        batches.add(new Batch(now, chosen.size(), oldest, deviceFreeAt));
-        long done = Math.max(now, deviceFreeAt) + cost.applyAsLong(chosen.size());
+        batches.add(new Batch(now, chosen.size(), oldest, deviceFreeAt, oldestFrame));
+        long batchCost = cost.applyAsLong(chosen.size());
+        long done = Math.max(now, deviceFreeAt) + batchCost;
         deviceFreeAt = done;
-        return new Started(chosen, frames, now, done);
+        return new Started(chosen, frames, now, batchCost, done);
     }
 
     /** The executor waits for the batch from {@code from}; returns when it has it (and records its results). */
     private long collect(Started batch, long from) {
         long at = Math.max(from, batch.done());
+        if (learning) {
+            costs.record(batch.clients().size(), batch.cost() / 1e6, at);
+        }
         for (int i = 0; i < batch.clients().size(); i++) {
             I420Frame f = batch.frames().get(i);
             batch.clients().get(i).results.add(new Result(f.seq(), f.ingestNanos(), batch.start(), at,

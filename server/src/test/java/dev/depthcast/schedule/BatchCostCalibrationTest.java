@@ -1,0 +1,121 @@
+package dev.depthcast.schedule;
+
+import dev.depthcast.backend.BatchItem;
+import dev.depthcast.backend.BatchResult;
+import dev.depthcast.backend.DepthPipeline;
+import dev.depthcast.model.Preset;
+import dev.depthcast.process.Intrinsics;
+import dev.depthcast.process.PointCloud;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntToDoubleFunction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The start-up measurement, on a pipeline whose batch costs are scripted and a clock that advances by them. */
+class BatchCostCalibrationTest {
+
+    /** Reports {@code cost(n)} ms for a batch of n (inference stage) and advances the fake clock by it. */
+    static final class CostedPipeline implements DepthPipeline {
+        final IntToDoubleFunction cost;
+        final List<Integer> runs = new ArrayList<>();
+        long clockNanos;
+        int failAtRun = -1;
+
+        CostedPipeline(IntToDoubleFunction cost) {
+            this.cost = cost;
+        }
+
+        @Override
+        public String backendName() {
+            return "costed";
+        }
+
+        @Override
+        public Preset preset() {
+            return Preset.RELIEF;
+        }
+
+        @Override
+        public int maxBatch() {
+            return 8;
+        }
+
+        @Override
+        public BatchResult run(List<BatchItem> items) {
+            if (runs.size() == failAtRun) {
+                throw new IllegalStateException("scripted failure");
+            }
+            runs.add(items.size());
+            double ms = cost.applyAsDouble(items.size());
+            clockNanos += (long) (ms * 1e6);
+            List<PointCloud> clouds = new ArrayList<>();
+            for (BatchItem ignored : items) {
+                clouds.add(new PointCloud(0, new float[0], new byte[0], 4, 4, 1, Intrinsics.of(4, 4, 4, 4, 60), 0.4f, 4f));
+            }
+            // The first run of a size is slower (allocation), as ONNX Runtime's is: the minimum is kept.
+            double first = runs.stream().filter(r -> r == items.size()).count() == 1 ? 1.5 : 1.0;
+            return new BatchResult(clouds, 0.5, ms * first - 1.0, 0.5);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static BatchCosts measure(CostedPipeline p, Duration budget) {
+        return BatchCostCalibration.measure(p, 8, budget, () -> p.clockNanos);
+    }
+
+    @Test
+    void aGpuLikeCurveIsMeasuredAtEverySize() {
+        CostedPipeline p = new CostedPipeline(n -> 20 + 2 * n);
+        BatchCosts c = measure(p, Duration.ofSeconds(5));
+        for (int n = 1; n <= 8; n++) {
+            assertTrue(c.measured(n), "size " + n);
+            assertEquals(20 + 2 * n, c.estimateMs(n), 1e-9, "the fastest run of size " + n);
+        }
+        assertEquals(1, p.runs.get(0), "a warm-up batch of one first");
+        assertTrue(BatchCostCalibration.describe(c, new SchedulingPolicy(8, Duration.ofMillis(4)))
+                .startsWith("preferred batch 8 within the 150 ms latency budget"));
+    }
+
+    @Test
+    void aSuperlinearCurveStopsAfterTwoSizes() {
+        // The ViT on this CPU: the second frame costs more than the first, so no larger batch can pay.
+        CostedPipeline p = new CostedPipeline(n -> 400 * Math.pow(n, 1.35));
+        BatchCosts c = measure(p, Duration.ofSeconds(30));
+        assertTrue(c.measured(1) && c.measured(2));
+        assertFalse(c.measured(3));
+        assertEquals(400, c.estimateMs(1), 1e-6);
+        String line = BatchCostCalibration.describe(c, new SchedulingPolicy(8, Duration.ofMillis(4)));
+        assertTrue(line.startsWith("preferred batch 1 "), line);
+        assertTrue(line.contains("a batch of 2 costs 2.55x one"), line);
+        // Warm-up + two runs of each size: ~3.6 s of model time at start-up, not minutes.
+        assertEquals(List.of(1, 1, 1, 2, 2), p.runs);
+    }
+
+    @Test
+    void theBudgetEndsMeasuringAndTheRestIsEstimated() {
+        CostedPipeline p = new CostedPipeline(n -> 100);
+        BatchCosts c = measure(p, Duration.ofMillis(450));
+        assertTrue(c.measured(1) && c.measured(2));
+        assertFalse(c.measured(4));
+        assertEquals(100, c.estimateMs(8), 1e-9, "a flat curve extrapolates flat");
+        assertTrue(p.clockNanos <= 700_000_000L, "stopped " + p.clockNanos / 1e6 + " ms in");
+    }
+
+    @Test
+    void aFailingBatchEndsTheMeasurementNotTheServer() {
+        CostedPipeline p = new CostedPipeline(n -> 20 + 2 * n);
+        p.failAtRun = 4;
+        BatchCosts c = measure(p, Duration.ofSeconds(5));
+        assertTrue(c.measured(1));
+        assertFalse(c.measured(3));
+    }
+}
