@@ -191,7 +191,7 @@ VIT_DPT_OPS = {"Conv", "LayerNormalization", "MatMul", "Softmax", "Erf", "Resize
                "Reshape", "Transpose", "Gather", "Slice", "Shape", "Expand", "Add", "Mul", "Div", "Relu", "Squeeze"}
 
 
-def vit_dpt(name, dim, depth, heads, features, out_channels, layers, pos_grid, seed):
+def vit_dpt(name, dim, depth, heads, features, out_channels, layers, pos_grid, seed, head=32):
     """Depth Anything V2's graph (DINOv2 ViT/14 + DPT head) at the given widths."""
     g = Graph(seed)
     x = "pixel_values"
@@ -266,9 +266,9 @@ def vit_dpt(name, dim, depth, heads, features, out_channels, layers, pos_grid, s
         mode="linear", coordinate_transformation_mode="align_corners")
     y = g.conv(g.conv(up, features, features, 1, pad=0), features, features // 2, 3)
     y = g.resize_like(y, x)                                                      # to H x W
-    y = g.op("Relu", [g.conv(y, features // 2, 32, 3)])
+    y = g.op("Relu", [g.conv(y, features // 2, head, 3)])
     # output conv: ReLU keeps inverse depth >= 0; a small positive bias keeps it off exactly 0
-    depth_map = g.op("Conv", [y, g.weight((1, 32, 1, 1), 32 ** -0.5),
+    depth_map = g.op("Conv", [y, g.weight((1, head, 1, 1), head ** -0.5),
                               g.const(np.array([0.5], np.float32), "b_out")], kernel_shape=[1, 1])
     depth_map = g.op("Relu", [depth_map])
     g.nodes.append(helper.make_node("Squeeze", [depth_map, g.ints([1])], ["predicted_depth"]))
@@ -287,7 +287,7 @@ def vit_dpt(name, dim, depth, heads, features, out_channels, layers, pos_grid, s
 
 def vit_tiny():
     return vit_dpt("da2_vit_tiny", dim=32, depth=4, heads=2, features=16, out_channels=[8, 16, 32, 32],
-                   layers=[0, 1, 2, 3], pos_grid=4, seed=1414)
+                   layers=[0, 1, 2, 3], pos_grid=4, seed=1414, head=4)
 
 
 def vit_s():
