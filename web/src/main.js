@@ -175,6 +175,7 @@ function onResultMessage(data, { replayed = false } = {}) {
   stats.dropped = frame.dropped;
   $('model-note').hidden = frame.model !== 'relief' || noteDismissed;
   if (stats.phase !== 'streaming' && !replayed) {
+    fetchModelFile();
     setStatus('streaming');
     backoff.reset();
     hideConn();
@@ -201,6 +202,14 @@ function draw() {
       latencyMean.push(now, clock.ageMs(drawn.ingestUs, pageNow()));
     }
   }
+}
+
+// The message names the preset; the model file beside it comes from /api/stats, once per connection.
+function fetchModelFile() {
+  if (offline) return;
+  fetch('/api/stats').then((r) => (r.ok ? r.json() : null)).then((j) => {
+    if (j && typeof j.modelFile === 'string') stats.modelFile = j.modelFile;
+  }).catch(() => {});
 }
 
 // ---------------------------------------------------------------- HUD
@@ -246,7 +255,8 @@ function updateHudDetail() {
   $('hud-grid').textContent = Number.isFinite(stats.w) ? `${stats.w}×${stats.h} /${stats.stride}` : '—';
   $('hud-batch').textContent = Number.isFinite(stats.batch) ? String(stats.batch) : '—';
   $('hud-backend').textContent = stats.backend || '—';
-  $('hud-model').textContent = stats.model || '—';
+  $('hud-model').textContent = [stats.model, stats.source !== 'replay' ? stats.modelFile : null]
+    .filter(Boolean).join(' · ') || '—';
   for (const s of STAGES) $(`hud-t-${s}`).textContent = fmt(stats.timing[s], 2);
   $('hud-dropped').textContent = Number.isFinite(stats.dropped) ? String(stats.dropped) : '—';
   $('hud-skipped').textContent = String(stats.skipped);

@@ -179,6 +179,9 @@ test('pause freezes the picture while messages keep arriving; colour, size, back
 test('export: a binary PLY that @loaders.gl/ply reads with the right point count and points', async () => {
   const { context, page } = await streaming({ reducedMotion: 'reduce' });
   try {
+    // The HUD names the model file (from /api/stats) beside the preset (from the messages).
+    await page.waitForFunction(() => document.getElementById('hud-model').textContent === 'mock-ripple · mock-ripple.onnx',
+      null, { timeout: 5000 });
     await page.keyboard.press('p'); // a fixed frame to compare with
     await sleep(100);
     const shown = await page.evaluate(() => {

@@ -134,7 +134,7 @@ export function startMockServer({ port = 0, host = '127.0.0.1', maxClients = Num
           return json(res, 200, { candidates: [], complete: s.polls >= 3 });
         }
       }
-      if (p === '/api/stats') return json(res, 200, { backend: 'simulated', model: 'mock-ripple', sessions: sessions.size });
+      if (p === '/api/stats') return json(res, 200, { backend: 'simulated', model: 'mock-ripple', modelFile: 'mock-ripple.onnx', sessions: sessions.size });
       if (req.method === 'GET' && !p.startsWith('/api/')) {
         const file = normalize(join(DIST, p === '/' ? 'index.html' : p));
         if (!file.startsWith(DIST)) return json(res, 404, { error: 'not found' });
