@@ -16,10 +16,11 @@ import java.util.function.LongSupplier;
 
 /**
  * Measures the backend's cost curve before serving: batches of 1, 2, 3 … synthetic frames, each
- * size's cost the fastest of a few runs (the machine's other work only ever adds time). It stops
- * at max batch, when the time budget is spent, or as soon as a batch's extra frame costs at least
- * the batch's average per frame — past that point a larger batch cannot deliver more results per
- * second (a ViT on a CPU: a batch of 2 costs 2.5 single images, so it stops after 2, in ~3 s).
+ * size's cost the fastest of its runs (the machine's other work only ever adds time; cheap sizes
+ * run several times). It always measures 1 and 2, then stops at max batch, when the time budget
+ * is spent, or as soon as a batch's extra frame costs at least the batch's average per frame —
+ * past that point a larger batch cannot deliver more results per second (a ViT on a CPU: a batch
+ * of 2 costs 2.5 single images, so it stops after 2: a warm-up, one and two frames, ~2 s).
  * What it did not measure, {@link BatchCosts} estimates, and the executor's own batches and
  * probes correct.
  */
@@ -29,9 +30,11 @@ public final class BatchCostCalibration {
 
     /** Start-up time the calibration may take (it finishes the size it is measuring). */
     public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(5);
-    static final int MIN_RUNS = 2;
     static final int MAX_RUNS = 5;
-    /** A size is run until this much time was spent on it (cheap batches get more runs, less noise). */
+    /**
+     * A size is run until this much time was spent on it: cheap batches get several runs (less
+     * noise), a ViT on a CPU one (a second would only add seconds to start-up).
+     */
     static final double SETTLE_MS = 60;
 
     private BatchCostCalibration() {
@@ -58,7 +61,8 @@ public final class BatchCostCalibration {
         try {
             pipeline.run(items.subList(0, 1)); // warm-up: first-call allocation and JIT, not the model's cost
             for (int n = 1; n <= maxBatch; n++) {
-                if (n > 1 && clock.getAsLong() - start >= budgetNanos) {
+                // Sizes 1 and 2 are always measured: without both, whether batching pays is a guess.
+                if (n > 2 && clock.getAsLong() - start >= budgetNanos) {
                     break;
                 }
                 double best = Double.MAX_VALUE;
@@ -67,7 +71,7 @@ public final class BatchCostCalibration {
                     double ms = cost(pipeline.run(items.subList(0, n)));
                     best = Math.min(best, ms);
                     spent += ms;
-                    if (run + 1 >= MIN_RUNS && spent >= SETTLE_MS || clock.getAsLong() - start >= budgetNanos) {
+                    if (spent >= SETTLE_MS || clock.getAsLong() - start >= budgetNanos) {
                         break;
                     }
                 }

@@ -58,9 +58,10 @@ class BatchCostCalibrationTest {
             for (BatchItem ignored : items) {
                 clouds.add(new PointCloud(0, new float[0], new byte[0], 4, 4, 1, Intrinsics.of(4, 4, 4, 4, 60), 0.4f, 4f));
             }
-            // The first run of a size is slower (allocation), as ONNX Runtime's is: the minimum is kept.
-            double first = runs.stream().filter(r -> r == items.size()).count() == 1 ? 1.5 : 1.0;
-            return new BatchResult(clouds, 0.5, ms * first - 1.0, 0.5);
+            // The first run of a size is slower by a few ms (ONNX Runtime plans memory for a new
+            // shape): for cheap sizes, run more than once, the fastest is kept.
+            double first = runs.stream().filter(r -> r == items.size()).count() == 1 ? 5 : 0;
+            return new BatchResult(clouds, 0.5, ms + first - 1.0, 0.5);
         }
 
         @Override
@@ -76,6 +77,7 @@ class BatchCostCalibrationTest {
     void aGpuLikeCurveIsMeasuredAtEverySize() {
         CostedPipeline p = new CostedPipeline(n -> 20 + 2 * n);
         BatchCosts c = measure(p, Duration.ofSeconds(5));
+        assertTrue(p.runs.stream().filter(r -> r == 8).count() >= 2, "cheap sizes run more than once: " + p.runs);
         for (int n = 1; n <= 8; n++) {
             assertTrue(c.measured(n), "size " + n);
             assertEquals(20 + 2 * n, c.estimateMs(n), 1e-9, "the fastest run of size " + n);
@@ -95,19 +97,28 @@ class BatchCostCalibrationTest {
         assertEquals(400, c.estimateMs(1), 1e-6);
         String line = BatchCostCalibration.describe(c, new SchedulingPolicy(8, Duration.ofMillis(4)));
         assertTrue(line.startsWith("preferred batch 1 "), line);
-        assertTrue(line.contains("a batch of 2 costs 2.55x one"), line);
-        // Warm-up + two runs of each size: ~3.6 s of model time at start-up, not minutes.
-        assertEquals(List.of(1, 1, 1, 2, 2), p.runs);
+        assertTrue(line.contains("a batch of 2 costs 2.56x one"), line);
+        // Warm-up + one run of each size (each over 60 ms): ~1.8 s of model time at start-up, not minutes.
+        assertEquals(List.of(1, 1, 2), p.runs);
     }
 
     @Test
     void theBudgetEndsMeasuringAndTheRestIsEstimated() {
         CostedPipeline p = new CostedPipeline(n -> 100);
-        BatchCosts c = measure(p, Duration.ofMillis(450));
-        assertTrue(c.measured(1) && c.measured(2));
+        BatchCosts c = measure(p, Duration.ofMillis(350));
+        assertTrue(c.measured(1) && c.measured(2) && c.measured(3));
         assertFalse(c.measured(4));
-        assertEquals(100, c.estimateMs(8), 1e-9, "a flat curve extrapolates flat");
-        assertTrue(p.clockNanos <= 700_000_000L, "stopped " + p.clockNanos / 1e6 + " ms in");
+        assertEquals(c.estimateMs(3), c.estimateMs(8), 1e-9, "a flat curve extrapolates flat");
+        assertEquals(List.of(1, 1, 2, 3), p.runs, "warm-up, then one run of each size until the budget");
+    }
+
+    @Test
+    void onAVerySlowMachineOneAndTwoAreStillMeasured() {
+        // A budget spent on the warm-up alone (a ViT on a loaded CPU): whether batching pays is still known.
+        CostedPipeline p = new CostedPipeline(n -> 5000 * Math.pow(n, 1.35));
+        BatchCosts c = measure(p, Duration.ofSeconds(5));
+        assertTrue(c.measured(1) && c.measured(2));
+        assertFalse(c.measured(3));
     }
 
     @Test
