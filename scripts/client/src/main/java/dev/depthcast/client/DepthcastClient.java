@@ -95,6 +95,11 @@ public final class DepthcastClient implements AutoCloseable {
     private volatile WebSocket socket;
     private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
     private volatile String lastError;
+    private final CompletableFuture<Closed> resultsClosed = new CompletableFuture<>();
+
+    /** How the server closed the results socket: code and reason (docs/protocol.md: 1000, 1011, 4000, 4001). */
+    public record Closed(int code, String reason) {
+    }
 
     private DepthcastClient(WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult,
                             PushListener onPush) {
@@ -203,7 +208,8 @@ public final class DepthcastClient implements AutoCloseable {
 
     private void openResults() throws Exception {
         URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "/api/sessions/" + sessionId + "/results");
-        socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(ws, new WholeMessages(this::onResultBytes, this::onTextMessage))
+        socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(ws, new WholeMessages(this::onResultBytes, this::onTextMessage,
+                        (code, reason) -> resultsClosed.complete(new Closed(code, reason))))
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
@@ -237,6 +243,14 @@ public final class DepthcastClient implements AutoCloseable {
 
     public RTCPeerConnectionState state() {
         return state;
+    }
+
+    /**
+     * Completes when the server closes the results socket, with its code: 4001 means the node is
+     * draining and the client should start a new session at once (through the load balancer).
+     */
+    public CompletableFuture<Closed> resultsClosed() {
+        return resultsClosed;
     }
 
     /** Last error the server sent on the socket (or a local one), or null. */
