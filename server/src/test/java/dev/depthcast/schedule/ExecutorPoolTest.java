@@ -164,10 +164,11 @@ class ExecutorPoolTest {
 
     @Test
     void aDeviceBusierPerClientTakesFewerNewSessions() {
-        // Device 0 is 3x slower than device 1. One camera each, streamed until both are measured
-        // (the meters' 2 s window), then four more arrive: a count would split them 2/2; the
-        // measured headroom sends them to device 1.
-        ExecutorPool pool = pool(new SleepingDevice(15, 2), new SleepingDevice(5, 1));
+        // Device 0 is ~8x slower than device 1 (a batch of one: 32 ms against 4). One camera each,
+        // streamed until both are measured (the meters' 2 s window), then four more arrive: a count
+        // would split them 2/2; the measured headroom sends them to device 1. (On a loaded machine
+        // sleeps overshoot, which inflates the fast device's busy time most: hence the wide gap.)
+        ExecutorPool pool = pool(new SleepingDevice(30, 2), new SleepingDevice(3, 1));
         PipelineMetrics check = metrics;
         check.device(0, () -> pool.stats().get(0).busy(), () -> pool.stats().get(0).clients());
         try {
@@ -176,7 +177,7 @@ class ExecutorPoolTest {
             assertEquals(1, cameras.get(1).device());
             stream(cameras, 2300);
             List<ExecutorPool.DeviceStats> measured = pool.stats();
-            assertTrue(measured.get(0).busy() > 2 * measured.get(1).busy(), "device 0 busier per client: " + measured);
+            assertTrue(measured.get(0).busy() > measured.get(1).busy() + 0.2, "device 0 busier per client: " + measured);
             int onFast = 0;
             for (int i = 0; i < 4; i++) {
                 Camera c = admit(pool, "n" + i);
