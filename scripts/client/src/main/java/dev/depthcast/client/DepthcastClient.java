@@ -174,7 +174,12 @@ public final class DepthcastClient implements AutoCloseable {
             }
         }
         mine.add(new JsonObject().put("candidate", "").put("sdpMid", "0").put("sdpMLineIndex", 0));
-        post("/api/sessions/" + sessionId + "/candidates", new JsonObject().put("candidates", mine));
+        // The server takes at most 32 candidates a request (docs/security.md); a host with many
+        // interfaces (network namespaces, veths) gathers more: send them in chunks.
+        for (int from = 0; from < mine.size(); from += 32) {
+            JsonArray chunk = new JsonArray(mine.getList().subList(from, Math.min(mine.size(), from + 32)));
+            post("/api/sessions/" + sessionId + "/candidates", new JsonObject().put("candidates", chunk));
+        }
         Set<String> added = new HashSet<>();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
