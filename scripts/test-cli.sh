@@ -79,6 +79,10 @@ case_ "tls key without cert"        2 "--tls-key needs --tls-cert too"          
 case_ "max batch out of range"      2 "--max-batch must be 1\.\.64, got 0"                $serve --max-batch 0
 case_ "latency budget not positive" 2 "--latency-budget-ms must be > 0"                   $serve --latency-budget-ms 0
 case_ "simulated cost malformed"    2 "simulated cost must be FIXED\+PER_ITEM"            $serve --simulate-inference-ms fast
+case_ "devices malformed"           2 "--devices two is not all, a count \(2\) or a list"  $serve --devices two
+case_ "devices with --backend cpu"  2 "--devices 2 with --backend cpu: the CPU backend runs one executor" $serve --devices 2 --backend cpu
+case_ "simulated devices: all"      2 "--devices all: simulated devices have no count.*--devices 4" $serve --backend simulated --devices all
+case_ "ice port range malformed"    2 "--ice-port-range must be MIN-MAX"                  $serve --ice-port-range 5000
 
 name="--help grouped, with defaults"
 if $serve --help >"$tmp/out" 2>&1 && grep -q '^Usage: scripts/serve.sh \[OPTIONS\]' "$tmp/out" \

@@ -6,8 +6,10 @@
 #   4. web: unit tests, then headless Chromium against a server it starts on a free port (fake
 #      camera), and the viewer's controls against a mock server and offline (file://)
 #   5. CLI: every bad input ends in one line and a non-zero exit (scripts/test-cli.sh)
+#   6. Kubernetes manifests against Kubernetes' OpenAPI schemas and the fields depthcast needs
+# Step 3 includes the 3-node HAProxy cluster with a drain (ClusterDrainTest: Debian's haproxy).
 # Needs: JDK 17+, Maven, Node.js/npm, python3-onnx, Debian's chromium, nvcc (step 2 only compiles
-# kernels when nvcc is present; the host parity test needs only g++). .ci/run installs them.
+# kernels when nvcc is present; the host parity test needs only g++), haproxy. .ci/run installs them.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -50,3 +52,6 @@ kill $server; wait $server 2>/dev/null || true
 
 step "cli: bad inputs end in one line, no stack trace; clean shutdown (scripts/test-cli.sh)"
 scripts/test-cli.sh
+
+step "kubernetes: deploy/kubernetes against the Kubernetes OpenAPI schemas (offline)"
+(cd deploy/kubernetes && { [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm test)

@@ -35,6 +35,18 @@ SCENARIOS = [
     ("sim133", ["--simulate-inference-ms", "133+0"], [1, 4], 30, "640x480"),
 ]
 
+# Device scaling (issue 12, docs/scaling.md): N simulated devices, each 100 + 10 ms a batch of at
+# most 4 (28.6 results/s a device at batch 4), small frames and a small model input so that the
+# host (WebRTC decode, pre/post-processing, encode) is not what saturates first on 2 cores.
+DEVICE_FLAGS = ["--simulate-inference-ms", "100+10", "--max-batch", "4", "--input-size", "96x128",
+                "--max-sessions-per-ip", "32", "--max-clients", "32"]
+SCENARIOS += [
+    ("devices-1", DEVICE_FLAGS + ["--devices", "1"], [8], 15, "160x120"),
+    ("devices-2", DEVICE_FLAGS + ["--devices", "2"], [8], 15, "160x120"),
+    ("devices-4", DEVICE_FLAGS + ["--devices", "4"], [8, 16], 15, "160x120"),
+    ("devices-8", DEVICE_FLAGS + ["--devices", "8"], [16], 15, "160x120"),
+]
+
 
 def free_port():
     with socket.socket() as s:
@@ -48,7 +60,7 @@ def start_server(flags, log_path):
     proc = subprocess.Popen(["java", "-jar", SERVER_JAR, "--port", str(port), "--web-root", "/nonexistent"] + flags,
                             stdout=log, stderr=subprocess.STDOUT)
     url = "http://127.0.0.1:%d" % port
-    for _ in range(150):
+    for _ in range(300):
         if proc.poll() is not None:
             raise RuntimeError("server exited: see " + log_path)
         try:

@@ -4,7 +4,7 @@ import { STAGES, decodeCloud } from './cloud.js';
 import { COLOUR_MODES, COLOUR_MODE_LABELS } from './colour.js';
 import { CONTROLS, GESTURES, actionForKey, keyLabel } from './controls.js';
 import { encodePly, plyComments } from './ply.js';
-import { Backoff, shouldRetry } from './reconnect.js';
+import { Backoff, retryWaitMs, shouldRetry } from './reconnect.js';
 import { Recorder, decodeRecording, recordingFileName } from './recording.js';
 import { ApiError, Session } from './session.js';
 import { ClockSync, RateMeter, SenderStats, WindowMean, fmt, fmtBytes } from './stats.js';
@@ -540,7 +540,7 @@ function lost(e, { closeCode } = {}) {
     return;
   }
   setStatus('reconnecting', true);
-  const waitMs = backoff.next();
+  const waitMs = retryWaitMs(backoff, { closeCode });
   const until = performance.now() + waitMs;
   const show = () => {
     const s = Math.max(0, Math.ceil((until - performance.now()) / 1000));

@@ -27,3 +27,15 @@ export function shouldRetry({ status, closeCode } = {}) {
   if (typeof status === 'number' && status >= 400 && status < 500) return false;
   return true;
 }
+
+/** Close code of a node that is draining (shutting down, scaled in): docs/protocol.md. */
+export const CLOSE_DRAINING = 4001;
+
+/**
+ * How long to wait before the next session: at once after 4001 — the node asked for it, and the
+ * load balancer sends the new session to another node — else the backoff's next wait.
+ */
+export function retryWaitMs(backoff, { closeCode } = {}) {
+  if (closeCode === CLOSE_DRAINING) return 0;
+  return backoff.next();
+}

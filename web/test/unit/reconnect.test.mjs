@@ -1,7 +1,7 @@
 // Unit tests for src/reconnect.js and src/controls.js (pure parts of the page's behaviour).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Backoff, shouldRetry } from '../../src/reconnect.js';
+import { Backoff, CLOSE_DRAINING, retryWaitMs, shouldRetry } from '../../src/reconnect.js';
 import { CONTROLS, actionForKey } from '../../src/controls.js';
 
 test('backoff doubles from 1 s to a 30 s ceiling and restarts after reset', () => {
@@ -20,6 +20,16 @@ test('retry when unreachable, on server errors and 503; not on request refusals 
   assert.equal(shouldRetry({ status: 400 }), false);
   assert.equal(shouldRetry({ status: 404 }), false);
   assert.equal(shouldRetry({ closeCode: 4000 }), false);
+});
+
+test('a draining node (4001) is left at once, without using up the backoff; other losses back off', () => {
+  const b = new Backoff();
+  assert.equal(CLOSE_DRAINING, 4001);
+  assert.equal(shouldRetry({ closeCode: 4001 }), true);
+  assert.equal(retryWaitMs(b, { closeCode: 4001 }), 0);
+  assert.equal(retryWaitMs(b, { closeCode: 4001 }), 0);
+  assert.equal(retryWaitMs(b, { closeCode: 1006 }), 1000, 'the backoff was not advanced by the drains');
+  assert.equal(retryWaitMs(b, { status: 0 }), 2000);
 });
 
 test('every key maps to exactly one action; letters ignore Caps Lock but not Ctrl/Alt', () => {

@@ -5,6 +5,7 @@ import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.delivery.ResultDelivery;
+import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.http.AccessControl;
 import dev.depthcast.http.AddressLimits;
 import dev.depthcast.http.BodyDeadline;
@@ -16,6 +17,7 @@ import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.backend.PipelineFault;
 import dev.depthcast.schedule.BatchCostCalibration;
 import dev.depthcast.schedule.BatchCosts;
+import dev.depthcast.schedule.ExecutorPool;
 import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
 import dev.depthcast.signaling.SessionRegistry;
@@ -24,7 +26,9 @@ import dev.depthcast.webrtc.WebRtcEngine;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
@@ -40,6 +44,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 /**
  * Wires the data path: WebRTC in → mailboxes → inference executor → delivery → WebSockets out,
@@ -53,35 +59,54 @@ public final class DepthcastServer implements AutoCloseable {
     private final PipelineMetrics metrics = new PipelineMetrics();
     private final Vertx vertx;
     private final WebRtcEngine webrtc;
-    private final ResultDelivery delivery;
-    private final InferenceExecutor executor;
+    private final List<ResultDelivery> deliveries = new ArrayList<>();
+    private final ExecutorPool executors;
     private final SessionRegistry sessions;
     private final CalibrationRecorder recorder;
     private final HttpServer http;
     private final HttpServer admin;
     private final ConnectionGuard guard;
+    private final AtomicReference<CompletableFuture<Void>> draining = new AtomicReference<>();
 
-    private DepthcastServer(ServerConfig config, SecurityConfig security, DepthPipeline pipeline, SchedulingPolicy policy,
-                            BatchCosts costs) throws Exception {
+    private DepthcastServer(ServerConfig config, SecurityConfig security, List<DepthPipeline> pipelines,
+                            SchedulingPolicy policy, List<BatchCosts> costs) throws Exception {
         this.config = config;
         this.vertx = Vertx.vertx();
         HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port());
         if (config.tlsCert() != null) {
             TlsSetup.apply(vertx, options, config.tlsCert(), config.tlsKey()); // before anything else starts
         }
-        this.webrtc = new WebRtcEngine();
-        this.delivery = new ResultDelivery(metrics, pipeline.preset().name(), pipeline.backendName());
-        this.executor = new InferenceExecutor(pipeline, policy, costs, delivery);
+        this.webrtc = new WebRtcEngine(config.icePortRange());
+        // One executor (and delivery stage) per device: each owns its pipeline, its thread, its
+        // batches and the batch costs measured on its device.
+        List<ExecutorPool.Device> devices = new ArrayList<>();
+        List<Integer> ordinals = deviceOrdinals(config, pipelines.size());
+        for (int i = 0; i < pipelines.size(); i++) {
+            DepthPipeline pipeline = pipelines.get(i);
+            int ordinal = ordinals.get(i);
+            ResultDelivery delivery = new ResultDelivery(metrics, pipeline.preset().name(), pipeline.backendName(), ordinal);
+            deliveries.add(delivery);
+            devices.add(new ExecutorPool.Device(ordinal, new InferenceExecutor(pipeline, policy, costs.get(i), delivery,
+                    ordinal)));
+        }
+        this.executors = new ExecutorPool(devices);
+        for (ExecutorPool.Device d : devices) {
+            metrics.device(d.ordinal(), () -> d.executor().busy().fraction(System.nanoTime()), d.executor()::clients);
+        }
         this.recorder = config.recordCalibration() == null ? null
                 : new CalibrationRecorder(config.recordCalibration(), System::nanoTime);
-        this.sessions = new SessionRegistry(vertx, webrtc, executor, metrics, config.unproject(), config.maxClients(),
+        this.sessions = new SessionRegistry(vertx, webrtc, executors, metrics, config.unproject(), config.maxClients(),
                 recorder == null ? (id, frame) -> { } : recorder::offer);
-        executor.fault().thenAccept(f -> sessions.failAll("the GPU failed; the server is restarting"));
+        executors.fault().thenAccept(f -> sessions.failAll("the GPU failed; the server is restarting"));
         boolean tls = config.tlsCert() != null;
         AccessControl access = new AccessControl(security, isLoopback(config.host()), tls);
         this.guard = new ConnectionGuard(vertx, security);
         Router router = Router.router(vertx);
         SecurityHeaders.install(router, tls, security.serveSourceMaps());
+        // Before the Host check and the token: load balancers and kubelets probe by address, with
+        // no token, and the answers say nothing a visitor could use.
+        router.get("/health/live").handler(this::live);
+        router.get("/health/ready").handler(this::ready);
         router.route().handler(access::checkHost);
         router.route("/api/*").handler(access::checkApi);
         router.route("/metrics").handler(access::checkApi);
@@ -90,10 +115,14 @@ public final class DepthcastServer implements AutoCloseable {
                 security.maxSessionsPerIp(), security.sessionsPerMinutePerIp(), id -> sessions.get(id).isPresent()));
         api.mount(router);
         if (security.adminPort() < 0) {
+            router.post("/api/admin/drain").handler(this::drainRequest);
             api.mountAdmin(router);
             this.admin = null;
         } else {
             Router adminRouter = Router.router(vertx);
+            // The admin port is 127.0.0.1 only; with tokens configured, drain needs one there too.
+            adminRouter.route("/api/admin/*").handler(access::checkApi);
+            adminRouter.post("/api/admin/drain").handler(this::drainRequest);
             api.mountAdmin(adminRouter);
             this.admin = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(security.adminPort()))
                     .requestHandler(adminRouter).listen().await(30, TimeUnit.SECONDS);
@@ -126,23 +155,29 @@ public final class DepthcastServer implements AutoCloseable {
                 probe.close();
             }
         }
-        DepthPipeline pipeline = Backends.open(config);
+        List<DepthPipeline> pipelines = Backends.openAll(config);
+        DepthPipeline pipeline = pipelines.get(0);
         try {
             SchedulingPolicy policy = policy(config);
-            // The backend's cost curve before the first client: batching is chosen from it.
-            BatchCosts costs = BatchCostCalibration.measure(pipeline, policy, BatchCostCalibration.DEFAULT_BUDGET);
-            DepthcastServer server = new DepthcastServer(config, security, pipeline, policy, costs);
-            LOG.info("depthcast on {}://{}:{}/ — backend {}, model {} ({}), max batch {}, max wait {} ms, "
+            // Each device's cost curve before the first client: batching is chosen from it.
+            List<BatchCosts> costs = new ArrayList<>();
+            for (DepthPipeline p : pipelines) {
+                costs.add(BatchCostCalibration.measure(p, policy, BatchCostCalibration.DEFAULT_BUDGET));
+            }
+            DepthcastServer server = new DepthcastServer(config, security, pipelines, policy, costs);
+            LOG.info("depthcast on {}://{}:{}/ — backend {} on {} device(s) {}, model {} ({}), max batch {}, max wait {} ms, "
                             + "latency budget {} ms", config.tlsCert() == null ? "http" : "https", config.host(),
-                    server.port(), pipeline.backendName(), Backends.modelName(config), pipeline.preset().name(),
-                    config.maxBatch(), config.maxWait().toMillis(), config.latencyBudget().toMillis());
+                    server.port(), pipeline.backendName(), pipelines.size(), server.executors.devices().stream()
+                            .map(ExecutorPool.Device::ordinal).toList(),
+                    Backends.modelName(config), pipeline.preset().name(), config.maxBatch(), config.maxWait().toMillis(),
+                    config.latencyBudget().toMillis());
             LOG.info("access: {}; origins {}; /metrics and /api/stats {}", security.authRequired()
                             ? security.authTokens().size() + " token(s) required" : "no token",
                     security.allowedOrigins().isEmpty() ? "same-origin only" : security.allowedOrigins(),
                     server.admin == null ? "on this port" : "on 127.0.0.1:" + server.admin.actualPort());
             return server;
         } catch (Exception | Error e) {
-            pipeline.close();
+            pipelines.forEach(DepthPipeline::close);
             throw e;
         }
     }
@@ -178,23 +213,134 @@ public final class DepthcastServer implements AutoCloseable {
 
     /** Completes when the pipeline faulted for good (a sticky GPU error): the caller should stop the process. */
     public CompletableFuture<PipelineFault> fault() {
-        return executor.fault();
+        return executors.fault();
+    }
+
+    /**
+     * Starts draining (idempotent): the node turns not-ready ({@code GET /health/ready} 503) and
+     * refuses new sessions (503), serves its clients for {@code --drain-seconds} — or until they
+     * have all left — then closes their results sockets with {@link WebSocketResultSink#CLOSE_DRAINING}
+     * so each page reconnects at once, through the load balancer, to another node. Completes when
+     * no session is left.
+     */
+    public CompletableFuture<Void> drain() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!draining.compareAndSet(null, done)) {
+            return draining.get();
+        }
+        sessions.stopAdmitting("this server is draining (shutting down): try again, another server will take you");
+        long started = System.nanoTime();
+        long deadline = started + config.drainTime().toNanos();
+        LOG.info("draining: not ready, admitting no session; {} session(s) served for up to {} s, then told to "
+                + "reconnect elsewhere (close {})", sessions.count(), config.drainTime().toSeconds(),
+                WebSocketResultSink.CLOSE_DRAINING);
+        vertx.setPeriodic(0, 100, timer -> {
+            int left = sessions.count();
+            if (left == 0 || System.nanoTime() >= deadline) {
+                vertx.cancelTimer(timer);
+                sessions.closeAll(WebSocketResultSink.CLOSE_DRAINING, DRAIN_REASON);
+                LOG.info("drained in {} ms: {} session(s) closed with {}", (System.nanoTime() - started) / 1_000_000,
+                        left, WebSocketResultSink.CLOSE_DRAINING);
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    /** The close reason pages get with {@link WebSocketResultSink#CLOSE_DRAINING}. */
+    public static final String DRAIN_REASON = "server draining: reconnect now";
+
+    public boolean draining() {
+        return draining.get() != null;
+    }
+
+    public int sessionCount() {
+        return sessions.count();
+    }
+
+    /** GET /health/live: 200 while the process can serve at all; 503 once the pipeline faulted (it is exiting). */
+    private void live(RoutingContext ctx) {
+        boolean ok = !executors.fault().isDone();
+        health(ctx, ok, new JsonObject().put("live", ok));
+    }
+
+    /**
+     * GET /health/ready: 200 when a new session would be admitted; 503 with the reason when the
+     * node is draining, full ({@code --max-clients}) or faulted — a load balancer sends new
+     * sessions elsewhere, and keeps sending each session's own requests here.
+     */
+    private void ready(RoutingContext ctx) {
+        String reason = executors.fault().isDone() ? "faulted" : draining() ? "draining" : sessions.full() ? "full" : null;
+        JsonObject body = new JsonObject().put("ready", reason == null).put("sessions", sessions.count())
+                .put("maxClients", sessions.maxClients());
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        health(ctx, reason == null, body);
+    }
+
+    private static void health(RoutingContext ctx, boolean ok, JsonObject body) {
+        ctx.response().setStatusCode(ok ? 200 : 503).putHeader("content-type", "application/json")
+                .putHeader("cache-control", "no-store").end(body.encode());
+    }
+
+    /** POST /api/admin/drain[?wait=true]: 202 at once, or (wait) 200 when the last session is closed. */
+    private void drainRequest(RoutingContext ctx) {
+        boolean wait = "true".equals(ctx.request().getParam("wait")) || "1".equals(ctx.request().getParam("wait"));
+        int sessionsNow = sessions.count();
+        CompletableFuture<Void> done = drain();
+        JsonObject body = new JsonObject().put("draining", true).put("sessions", sessionsNow)
+                .put("drainSeconds", config.drainTime().toSeconds()).put("closeCode", WebSocketResultSink.CLOSE_DRAINING);
+        if (!wait) {
+            ctx.response().setStatusCode(202).putHeader("content-type", "application/json").end(body.encode());
+            return;
+        }
+        done.whenComplete((v, e) -> ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
+                .end(body.put("drained", true).encode()));
+    }
+
+    /** The ordinals {@code --devices} resolved to (one pipeline each, in order; CPU: just 0). */
+    private static List<Integer> deviceOrdinals(ServerConfig config, int opened) {
+        if (opened == 1) {
+            return List.of(config.devices().all() || config.devices().ordinals().size() != 1 ? 0 : config.devices().ordinals().get(0));
+        }
+        return config.devices().all() ? IntStream.range(0, opened).boxed().toList() : config.devices().ordinals();
+    }
+
+    public ExecutorPool executors() {
+        return executors;
+    }
+
+    /** Per device: ordinal, busy fraction, clients, batches and mean batch size (the last ~30 s). */
+    public List<Map<String, Object>> deviceInfo() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ExecutorPool.DeviceStats d : executors.stats()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("device", d.ordinal());
+            m.put("busy", Math.round(d.busy() * 1000) / 1000.0);
+            m.put("clients", d.clients());
+            m.put("batches", metrics.deviceBatches(d.ordinal()));
+            m.put("batchMean", metrics.deviceBatchMean(d.ordinal()));
+            out.add(m);
+        }
+        return out;
     }
 
     public Map<String, Object> info() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("backend", executor.pipeline().backendName());
-        if (executor.fault().isDone()) {
-            m.put("fault", executor.fault().join().getMessage());
+        DepthPipeline pipeline = executors.devices().get(0).executor().pipeline();
+        m.put("backend", pipeline.backendName());
+        if (executors.fault().isDone()) {
+            m.put("fault", executors.fault().join().getMessage());
         }
         m.put("model", Backends.modelName(config));
         m.put("modelFile", Backends.modelFileName(config));
-        m.put("preset", executor.pipeline().preset().name());
-        m.put("input", executor.pipeline().preset().inputHeight() + "x" + executor.pipeline().preset().inputWidth());
+        m.put("preset", pipeline.preset().name());
+        m.put("input", pipeline.preset().inputHeight() + "x" + pipeline.preset().inputWidth());
         m.put("maxBatch", config.maxBatch());
         m.put("maxWaitMs", config.maxWait().toMillis());
         m.put("latencyBudgetMs", config.latencyBudget().toMillis());
-        BatchCosts.Snapshot costs = executor.costs();
+        BatchCosts.Snapshot costs = executors.devices().get(0).executor().costs(); // device 0: the others are alike or listed in devices
         List<Object> costMs = new ArrayList<>();
         List<Boolean> measured = new ArrayList<>();
         for (int i = 0; i < costs.costMs().length; i++) {
@@ -207,6 +353,8 @@ public final class DepthcastServer implements AutoCloseable {
         m.put("maxClients", config.maxClients());
         m.put("stride", config.unproject().stride());
         m.put("fov", config.unproject().hfovDegrees());
+        m.put("devices", deviceInfo());
+        m.put("draining", draining());
         return m;
     }
 
@@ -233,8 +381,8 @@ public final class DepthcastServer implements AutoCloseable {
             LOG.warn("closing the HTTP server: {}", e.toString());
         }
         sessions.close();
-        executor.close();
-        delivery.close();
+        executors.close();
+        deliveries.forEach(ResultDelivery::close);
         if (recorder != null) {
             recorder.close();
         }

@@ -2,6 +2,8 @@ package dev.depthcast;
 
 import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.config.Backend;
+import dev.depthcast.config.DeviceSelection;
+import dev.depthcast.config.PortRange;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.model.BuiltInPreset;
@@ -130,6 +132,21 @@ public final class ServeCommand implements Callable<Integer> {
             description = "how many calibration frames to keep in all (default: ${DEFAULT-VALUE})")
     int recordFrames;
 
+    @Option(names = "--devices", paramLabel = "all|N|I,J", defaultValue = "1",
+            description = "one inference executor per device: all, the first N, or ordinals 0,2 (simulated: N "
+                    + "simulated devices; default: ${DEFAULT-VALUE}, device 0)")
+    String devices;
+
+    @Option(names = "--drain-seconds", defaultValue = "10",
+            description = "on SIGTERM or POST /api/admin/drain: stop admitting, serve the clients this long, then "
+                    + "close them with 4001 so they reconnect elsewhere (default: ${DEFAULT-VALUE})")
+    int drainSeconds;
+
+    @Option(names = "--ice-port-range", paramLabel = "MIN-MAX",
+            description = "local ports for WebRTC media, e.g. 50000-50099: a firewall (or a node's hostPort range) "
+                    + "opens only these (default: any)")
+    String icePortRange;
+
     /** Exit status after a GPU fault (EX_SOFTWARE, sysexits.h). */
     static final int EXIT_GPU_FAULT = 70;
 
@@ -195,14 +212,29 @@ public final class ServeCommand implements Callable<Integer> {
         // Registered before the server starts: a signal that arrives while it starts (or right
         // after its start line) still ends in a clean stop, never in "Shutdown in progress".
         Thread hook = new Thread(() -> {
-            System.err.println("depthcast: stopping (signal received): closing sessions, executor, WebRTC, HTTP…");
+            DepthcastServer s = null;
             try {
                 startDone.await(60, TimeUnit.SECONDS);
+                s = running.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            DepthcastServer s = running.get();
+            // SIGTERM (Kubernetes, systemd, scripts/cluster.sh) and Ctrl-C drain first: not ready,
+            // no new session, the clients served for --drain-seconds (or until they leave), then
+            // told to reconnect elsewhere (close 4001). With no client it is immediate.
+            int open = s == null ? 0 : s.sessionCount();
+            if (open > 0) {
+                System.err.printf(java.util.Locale.ROOT, "depthcast: stopping (signal received): draining %d session(s) "
+                        + "for up to %d s (--drain-seconds)…%n", open, drainSeconds);
+            } else {
+                System.err.println("depthcast: stopping (signal received): closing sessions, executor, WebRTC, HTTP…");
+            }
             if (s != null) {
+                try {
+                    s.drain().get(drainSeconds + 5L, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    System.err.println("depthcast: drain did not finish (" + e + "); closing anyway");
+                }
                 s.close();
             }
             System.err.printf(java.util.Locale.ROOT, "depthcast: stopped cleanly after %.0f s%n", (System.nanoTime() - started) / 1e9);
@@ -279,7 +311,9 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig.Builder config = ServerConfig.builder().host(host).port(port).model(model).preset(p)
                 .backend(Backend.parse(backend)).engine(engine).maxBatch(maxBatch)
                 .maxWait(Duration.ofMillis(maxWaitMs)).latencyBudget(Duration.ofMillis(latencyBudgetMs)).maxClients(maxClients)
-                .unproject(new UnprojectParams(stride, fov, near, far, edge)).webRoot(webRoot).tls(tlsCert, tlsKey);
+                .unproject(new UnprojectParams(stride, fov, near, far, edge)).webRoot(webRoot).tls(tlsCert, tlsKey)
+                .devices(DeviceSelection.parse(devices)).drainTime(Duration.ofSeconds(drainSeconds))
+                .icePortRange(icePortRange == null ? null : PortRange.parse(icePortRange));
         if (threads != null) {
             config.inferenceThreads(threads);
         }

@@ -19,10 +19,18 @@ public interface BackendProvider {
 
     /**
      * {@code --backend auto}: the pipeline when this machine can run it, else empty after one log
-     * line saying why (the server then serves on the CPU).
+     * line saying why (the server then serves on the CPU). Opens device {@code config.device()}.
      */
     Optional<DepthPipeline> openIfUsable(ServerConfig config);
 
-    /** {@code --backend NAME}: the pipeline, or an exception whose message is the reason. */
+    /**
+     * {@code --backend NAME}: the pipeline on device {@code config.device()}, or an exception whose
+     * message is the reason. The server calls it once per device of {@code --devices}.
+     */
     DepthPipeline open(ServerConfig config) throws Exception;
+
+    /** How many devices this machine has for this backend ({@code --devices all}); 0 when none is usable. */
+    default int deviceCount() {
+        return 1;
+    }
 }

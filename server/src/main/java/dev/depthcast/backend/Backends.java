@@ -3,6 +3,7 @@ package dev.depthcast.backend;
 import dev.depthcast.backend.cpu.OnnxRuntimeModel;
 import dev.depthcast.backend.simulated.SimulatedGpuModel;
 import dev.depthcast.config.Backend;
+import dev.depthcast.config.DeviceSelection;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
 import org.slf4j.Logger;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
@@ -30,6 +33,68 @@ public final class Backends {
     private Backends() {
     }
 
+    /**
+     * One pipeline per device of {@code --devices}, in ordinal order; each opened from the config
+     * with its {@link ServerConfig#device()} set. If one fails to open, those already open are
+     * closed and the failure goes up: a box with a broken GPU should say so at start, not serve
+     * on fewer devices than it was told to.
+     */
+    public static List<DepthPipeline> openAll(ServerConfig config) throws Exception {
+        DeviceSelection devices = config.devices();
+        if (config.backend() == Backend.CPU || (config.backend() == Backend.AUTO && provider(Backend.TENSORRT).isEmpty())) {
+            return List.of(cpuOnce(config));
+        }
+        List<Integer> ordinals = switch (config.backend()) {
+            case SIMULATED -> {
+                if (devices.all()) {
+                    throw new IllegalArgumentException("--devices all: simulated devices have no count of their own; "
+                            + "give one, e.g. --devices 4");
+                }
+                yield devices.ordinals();
+            }
+            default -> {
+                if (!devices.all()) {
+                    yield devices.ordinals();
+                }
+                int found = provider(Backend.TENSORRT).map(BackendProvider::deviceCount).orElse(0);
+                // auto on a machine without a usable GPU: device 0 decides, and that is the CPU.
+                yield found == 0 && config.backend() == Backend.AUTO ? List.of(0) : devices.resolve(found);
+            }
+        };
+        List<DepthPipeline> open = new ArrayList<>();
+        try {
+            for (int ordinal : ordinals) {
+                ServerConfig one = config.toBuilder().device(ordinal).build();
+                if (config.backend() == Backend.AUTO && !open.isEmpty() && !open.get(0).backendName().equals("tensorrt")) {
+                    break; // auto fell back to the CPU on the first device: one CPU executor is all there is
+                }
+                // auto: the first device decides GPU or CPU; the others must then open on the GPU too.
+                open.add(config.backend() == Backend.AUTO && !open.isEmpty() ? tensorRt(one) : open(one));
+            }
+        } catch (Exception | Error e) {
+            open.forEach(DepthPipeline::close);
+            throw e;
+        }
+        if (open.size() < ordinals.size()) {
+            LOG.warn("--devices {}: the CPU backend runs one executor (ONNX Runtime already uses every core)", devices);
+        }
+        return List.copyOf(open);
+    }
+
+    /** The CPU backend: one executor whatever {@code --devices} says (it is refused at the command line). */
+    private static DepthPipeline cpuOnce(ServerConfig config) throws Exception {
+        if (!config.devices().isSingleFirst()) {
+            if (config.backend() == Backend.CPU) {
+                throw new IllegalArgumentException("--devices " + config.devices() + " with --backend cpu: the CPU backend "
+                        + "runs one executor (ONNX Runtime already uses every core); drop --devices, or use "
+                        + "--backend tensorrt or simulated");
+            }
+            LOG.warn("--devices {}: no GPU backend on the classpath, so one CPU executor", config.devices());
+        }
+        return config.backend() == Backend.CPU ? cpu(config) : auto(config);
+    }
+
+    /** One pipeline on device {@code config.device()}. */
     public static DepthPipeline open(ServerConfig config) throws Exception {
         return switch (config.backend()) {
             case CPU -> cpu(config);

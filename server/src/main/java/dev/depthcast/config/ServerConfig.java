@@ -33,6 +33,10 @@ public final class ServerConfig {
     private final int inferenceThreads;
     private final SimulatedCost simulatedCost;
     private final CalibrationRecorder.Settings recordCalibration;
+    private final DeviceSelection devices;
+    private final int device;
+    private final Duration drainTime;
+    private final PortRange icePortRange;
 
     private ServerConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host");
@@ -52,6 +56,16 @@ public final class ServerConfig {
         this.inferenceThreads = b.inferenceThreads;
         this.simulatedCost = b.simulatedCost;
         this.recordCalibration = b.recordCalibration;
+        this.devices = Objects.requireNonNull(b.devices, "devices");
+        this.device = b.device;
+        this.drainTime = Objects.requireNonNull(b.drainTime, "drainTime");
+        this.icePortRange = b.icePortRange;
+        if (device < 0) {
+            throw new IllegalArgumentException("device ordinal must be >= 0, got " + device);
+        }
+        if (drainTime.isNegative()) {
+            throw new IllegalArgumentException("--drain-seconds must be >= 0");
+        }
         if (maxBatch < 1 || maxBatch > 64) {
             throw new IllegalArgumentException("--max-batch must be 1..64, got " + maxBatch);
         }
@@ -87,7 +101,8 @@ public final class ServerConfig {
         return new Builder().host(host).port(port).model(model).preset(preset).backend(backend).engine(engine)
                 .maxBatch(maxBatch).maxWait(maxWait).latencyBudget(latencyBudget).maxClients(maxClients)
                 .unproject(unproject).webRoot(webRoot).tls(tlsCert, tlsKey).inferenceThreads(inferenceThreads)
-                .simulatedCost(simulatedCost).recordCalibration(recordCalibration);
+                .simulatedCost(simulatedCost).recordCalibration(recordCalibration)
+                .devices(devices).device(device).drainTime(drainTime).icePortRange(icePortRange);
     }
 
     public String host() {
@@ -163,6 +178,29 @@ public final class ServerConfig {
         return recordCalibration;
     }
 
+    /** {@code --devices}: which devices get an executor each (default: device 0 only). */
+    public DeviceSelection devices() {
+        return devices;
+    }
+
+    /**
+     * The device ordinal a backend opens its pipeline on: the server opens one pipeline per device
+     * of {@link #devices()}, each from a copy of this config with its ordinal here (0 by default).
+     */
+    public int device() {
+        return device;
+    }
+
+    /** {@code --drain-seconds}: how long a draining node keeps serving its clients before it closes them. */
+    public Duration drainTime() {
+        return drainTime;
+    }
+
+    /** {@code --ice-port-range}: local ports for WebRTC, or null for any (the OS chooses). */
+    public PortRange icePortRange() {
+        return icePortRange;
+    }
+
     /** Collects the values; every one has a default (see {@link ServerConfig#builder()}). */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -182,6 +220,10 @@ public final class ServerConfig {
         private int inferenceThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private SimulatedCost simulatedCost;
         private CalibrationRecorder.Settings recordCalibration;
+        private DeviceSelection devices = DeviceSelection.FIRST;
+        private int device;
+        private Duration drainTime = Duration.ofSeconds(10);
+        private PortRange icePortRange;
 
         private Builder() {
         }
@@ -273,6 +315,27 @@ public final class ServerConfig {
 
         public Builder inferenceThreads(int value) {
             inferenceThreads = value;
+            return this;
+        }
+
+        public Builder devices(DeviceSelection value) {
+            devices = value;
+            return this;
+        }
+
+        /** The ordinal of the one device a pipeline is opened on (see {@link ServerConfig#device()}). */
+        public Builder device(int value) {
+            device = value;
+            return this;
+        }
+
+        public Builder drainTime(Duration value) {
+            drainTime = value;
+            return this;
+        }
+
+        public Builder icePortRange(PortRange value) {
+            icePortRange = value;
             return this;
         }
 

@@ -35,6 +35,7 @@ public final class ResultDelivery implements AutoCloseable {
     private final PipelineMetrics metrics;
     private final String model;
     private final String backend;
+    private final int device;
     private final ExecutorService fanout;
     private long failures;
 
@@ -43,11 +44,17 @@ public final class ResultDelivery implements AutoCloseable {
      * @param backend backend wire name every message carries
      */
     public ResultDelivery(PipelineMetrics metrics, String model, String backend) {
+        this(metrics, model, backend, 0);
+    }
+
+    /** The delivery stage of device {@code device}'s executor ({@code --devices}: one each, so batch sizes count per device). */
+    public ResultDelivery(PipelineMetrics metrics, String model, String backend, int device) {
         this.metrics = metrics;
+        this.device = device;
         this.model = model;
         this.backend = backend;
         this.fanout = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "depthcast-fanout");
+            Thread t = new Thread(r, "depthcast-fanout-" + device);
             t.setDaemon(true);
             return t;
         });
@@ -64,7 +71,7 @@ public final class ResultDelivery implements AutoCloseable {
     }
 
     private void send(List<Recipient> to, List<I420Frame> frames, BatchResult result) {
-        metrics.batch(frames.size(), result.preprocessMs(), result.inferenceMs(), result.unprojectMs());
+        metrics.batch(device, frames.size(), result.preprocessMs(), result.inferenceMs(), result.unprojectMs());
         for (int i = 0; i < to.size(); i++) {
             Recipient client = to.get(i);
             I420Frame frame = frames.get(i);

@@ -35,6 +35,12 @@ public final class WebSocketResultSink implements ResultSink {
     private final AtomicLong repliesSkipped = new AtomicLong();
     private long lastErrorNanos;
 
+    /**
+     * Close code: this node is draining (shutting down or scaled in); reconnect at once — a new
+     * session through the load balancer lands on another node. docs/protocol.md.
+     */
+    public static final short CLOSE_DRAINING = 4001;
+
     public WebSocketResultSink(Vertx vertx, PipelineMetrics metrics, ClientDrops drops) {
         this.vertx = vertx;
         this.metrics = metrics;
@@ -105,17 +111,22 @@ public final class WebSocketResultSink implements ResultSink {
      * shows (a close reason is at most 123 bytes, so it is cut to fit).
      */
     public void fail(String reason) {
-        close((short) 1011, reason.length() > 120 ? reason.substring(0, 119) + "…" : reason);
+        close((short) 1011, reason);
     }
 
-    private void close(short code, String reason) {
+    /**
+     * Closes the socket with {@code code} and {@code reason} (at most 123 bytes: cut to fit), e.g.
+     * {@link #CLOSE_DRAINING}; results still on their way are dropped as client-gone.
+     */
+    public void close(short code, String reason) {
         closed = true;
+        String fitted = reason.length() > 120 ? reason.substring(0, 119) + "…" : reason;
         ServerWebSocket ws = socket;
         Context ctx = context;
         if (ws != null && ctx != null) {
             ctx.runOnContext(v -> {
                 if (!ws.isClosed()) {
-                    ws.close(code, reason);
+                    ws.close(code, fitted);
                 }
             });
         }

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 
 /**
@@ -52,6 +54,7 @@ public final class PipelineMetrics {
     private final DistributionSummary batchSize;
     private final Counter framesOut;
     private volatile IntSupplier sessions = () -> 0;
+    private final Map<Integer, DistributionSummary> deviceBatchSize = new ConcurrentHashMap<>();
 
     public PipelineMetrics() {
         for (Stage s : Stage.values()) {
@@ -92,6 +95,12 @@ public final class PipelineMetrics {
 
     /** A finished batch: its size and its stage times (once per batch, as they are shared). */
     public void batch(int size, double preprocessMs, double inferenceMs, double unprojectMs) {
+        batch(0, size, preprocessMs, inferenceMs, unprojectMs);
+    }
+
+    /** A finished batch on device {@code device} ({@code --devices}): also counted per device. */
+    public void batch(int device, int size, double preprocessMs, double inferenceMs, double unprojectMs) {
+        deviceBatchSize(device).record(size);
         batchSize.record(size);
         stage(Stage.PREPROCESS, preprocessMs);
         stage(Stage.INFERENCE, inferenceMs);
@@ -102,6 +111,39 @@ public final class PipelineMetrics {
         if (count > 0) {
             drops.get(reason).increment(count);
         }
+    }
+
+    /**
+     * Registers one device's gauges: {@code depthcast_device_busy_ratio} (fraction of the last 2 s
+     * spent running batches) and {@code depthcast_device_clients}, tagged {@code device="N"}.
+     */
+    public void device(int device, DoubleSupplier busy, IntSupplier clients) {
+        String tag = Integer.toString(device);
+        Gauge.builder("depthcast.device.busy.ratio", busy, DoubleSupplier::getAsDouble)
+                .description("fraction of the last 2 s the device spent running batches").tag("device", tag)
+                .register(registry);
+        Gauge.builder("depthcast.device.clients", clients, IntSupplier::getAsInt)
+                .description("sessions placed on the device").tag("device", tag).register(registry);
+        deviceBatchSize(device);
+    }
+
+    private DistributionSummary deviceBatchSize(int device) {
+        return deviceBatchSize.computeIfAbsent(device, d -> DistributionSummary.builder("depthcast.device.batch.size")
+                .description("frames per inference batch on one device").tag("device", Integer.toString(d))
+                .publishPercentiles(0.5).serviceLevelObjectives(1, 2, 4, 8, 16, 32)
+                .distributionStatisticExpiry(Duration.ofSeconds(30)).register(registry));
+    }
+
+    /** Mean frames per batch on a device over the last ~30 s (0 before its first batch). */
+    public double deviceBatchMean(int device) {
+        DistributionSummary s = deviceBatchSize.get(device);
+        return s == null ? 0 : round(s.mean());
+    }
+
+    /** Batches a device has run. */
+    public long deviceBatches(int device) {
+        DistributionSummary s = deviceBatchSize.get(device);
+        return s == null ? 0 : s.count();
     }
 
     public void resultSent() {

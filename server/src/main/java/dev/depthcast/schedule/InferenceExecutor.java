@@ -41,25 +41,37 @@ public final class InferenceExecutor implements AutoCloseable {
     private final Thread thread;
     private final Duration closeWait;
     private final CompletableFuture<PipelineFault> fault = new CompletableFuture<>();
+    private final BusyMeter busy = new BusyMeter();
     private volatile boolean running = true;
 
     /** An executor that learns batch costs from its first batches on (nothing calibrated). */
     public InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, ResultDelivery delivery) {
-        this(pipeline, policy, new BatchCosts(policy.maxBatch()), delivery, Duration.ofSeconds(5));
+        this(pipeline, policy, new BatchCosts(policy.maxBatch()), delivery, Duration.ofSeconds(5), "depthcast-inference");
     }
 
     /** @param costs batch costs measured so far (e.g. by {@link BatchCostCalibration}); updated after every batch */
     public InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, BatchCosts costs, ResultDelivery delivery) {
-        this(pipeline, policy, costs, delivery, Duration.ofSeconds(5));
+        this(pipeline, policy, costs, delivery, Duration.ofSeconds(5), "depthcast-inference");
+    }
+
+    /** One executor of several ({@code --devices}): its thread is named after its device. */
+    public InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, ResultDelivery delivery, int device) {
+        this(pipeline, policy, new BatchCosts(policy.maxBatch()), delivery, device);
+    }
+
+    /** One executor of several, with its device's measured batch costs. */
+    public InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, BatchCosts costs, ResultDelivery delivery,
+                             int device) {
+        this(pipeline, policy, costs, delivery, Duration.ofSeconds(5), "depthcast-inference-" + device);
     }
 
     InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, ResultDelivery delivery, Duration closeWait) {
-        this(pipeline, policy, new BatchCosts(policy.maxBatch()), delivery, closeWait);
+        this(pipeline, policy, new BatchCosts(policy.maxBatch()), delivery, closeWait, "depthcast-inference");
     }
 
     /** @param closeWait how long {@link #close} waits for the loop to finish its batch in flight */
-    InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, BatchCosts costs, ResultDelivery delivery,
-                      Duration closeWait) {
+    private InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, BatchCosts costs, ResultDelivery delivery,
+                              Duration closeWait, String threadName) {
         if (policy.maxBatch() > pipeline.maxBatch()) {
             throw new IllegalArgumentException("max batch " + policy.maxBatch() + " exceeds what the "
                     + pipeline.backendName() + " pipeline was built for (" + pipeline.maxBatch() + ")");
@@ -69,7 +81,7 @@ public final class InferenceExecutor implements AutoCloseable {
         this.costs = costs;
         this.scan = new ClientScan<>(policy, costs, ClientSlot::mailbox);
         this.closeWait = closeWait;
-        this.thread = new Thread(this::loop, "depthcast-inference");
+        this.thread = new Thread(this::loop, threadName);
         thread.setDaemon(true);
         thread.start();
     }
@@ -96,13 +108,24 @@ public final class InferenceExecutor implements AutoCloseable {
         return costs.snapshot();
     }
 
+    /** How busy the device was recently: each batch counts from its start until its clouds are collected. */
+    public BusyMeter busy() {
+        return busy;
+    }
+
+    /** Clients registered here. */
+    public int clients() {
+        return clients.size();
+    }
+
     /** Completes when the pipeline faulted for good; it never completes otherwise. */
     public CompletableFuture<PipelineFault> fault() {
         return fault;
     }
 
     /** A started batch: whose frames it holds, and the pipeline's handle to collect it. */
-    private record Started(List<Recipient> recipients, List<I420Frame> frames, DepthPipeline.InFlight work) {
+    private record Started(List<Recipient> recipients, List<I420Frame> frames, DepthPipeline.InFlight work,
+                           long startNanos) {
     }
 
     private void loop() {
@@ -172,8 +195,9 @@ public final class InferenceExecutor implements AutoCloseable {
             frame.times().taken(takenNanos);
         }
         try {
-            return new Started(recipients, frames, pipeline.start(items));
+            return new Started(recipients, frames, pipeline.start(items), takenNanos);
         } catch (Exception | LinkageError e) {
+            busy.busy(takenNanos, System.nanoTime());
             delivery.fail(recipients, frames, e);
             faultIf(e);
             return null;
@@ -186,10 +210,12 @@ public final class InferenceExecutor implements AutoCloseable {
         try {
             result = batch.work().finish();
         } catch (Exception | LinkageError e) {
+            busy.busy(batch.startNanos(), System.nanoTime());
             delivery.fail(batch.recipients(), batch.frames(), e);
             faultIf(e);
             return;
         }
+        busy.busy(batch.startNanos(), System.nanoTime());
         for (I420Frame frame : batch.frames()) {
             frame.times().batchStages(result.preprocessMs(), result.inferenceMs(), result.unprojectMs());
         }

@@ -9,6 +9,7 @@ import dev.depthcast.delivery.Recipient;
 import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.ClientSlot;
+import dev.depthcast.schedule.ExecutorPool;
 import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.webrtc.PeerSession;
 import dev.depthcast.webrtc.WebRtcEngine;
@@ -40,7 +41,7 @@ public final class SessionRegistry implements AutoCloseable {
 
     private final Vertx vertx;
     private final WebRtcEngine webrtc;
-    private final InferenceExecutor executor;
+    private final ExecutorPool executors;
     private final PipelineMetrics metrics;
     private final UnprojectParams params;
     private final int maxClients;
@@ -49,19 +50,21 @@ public final class SessionRegistry implements AutoCloseable {
     private final AtomicInteger reserved = new AtomicInteger();
     private final long reaper;
     private final BiConsumer<String, I420Frame> frameTap;
+    /** Why no new session is admitted (the node is draining), or null while admitting. */
+    private volatile String notAdmitting;
 
-    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, InferenceExecutor executor, PipelineMetrics metrics,
+    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, ExecutorPool executors, PipelineMetrics metrics,
                            UnprojectParams params, int maxClients) {
-        this(vertx, webrtc, executor, metrics, params, maxClients, (id, frame) -> { });
+        this(vertx, webrtc, executors, metrics, params, maxClients, (id, frame) -> { });
     }
 
     /** @param frameTap sees every decoded frame of every session (the calibration recorder); must not block */
-    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, InferenceExecutor executor, PipelineMetrics metrics,
+    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, ExecutorPool executors, PipelineMetrics metrics,
                            UnprojectParams params, int maxClients, BiConsumer<String, I420Frame> frameTap) {
         this.frameTap = frameTap;
         this.vertx = vertx;
         this.webrtc = webrtc;
-        this.executor = executor;
+        this.executors = executors;
         this.metrics = metrics;
         this.params = params;
         this.maxClients = maxClients;
@@ -75,6 +78,10 @@ public final class SessionRegistry implements AutoCloseable {
 
     /** Negotiates on a worker thread (libwebrtc's calls block briefly); fails with ServerFullException or NegotiationException. */
     public Future<Created> create(OfferSdp offer, boolean trickle) {
+        String refusal = notAdmitting;
+        if (refusal != null) {
+            return Future.failedFuture(new ServerFullException(refusal));
+        }
         if (reserved.incrementAndGet() > maxClients) {
             reserved.decrementAndGet();
             return Future.failedFuture(new ServerFullException("server full: " + maxClients + " of " + maxClients
@@ -82,6 +89,7 @@ public final class SessionRegistry implements AutoCloseable {
         }
         String id = SessionIds.next();
         return vertx.executeBlocking(() -> {
+            InferenceExecutor executor = executors.place(id);
             ClientDrops drops = new ClientDrops(metrics);
             WebSocketResultSink sink = new WebSocketResultSink(vertx, metrics, drops);
             LatestFrameMailbox mailbox = new LatestFrameMailbox(executor::wake, () -> drops.add(Drop.MAILBOX_REPLACED),
@@ -91,14 +99,21 @@ public final class SessionRegistry implements AutoCloseable {
                 String answer = peer.answer(offer.sdp(), trickle, NEGOTIATION_TIMEOUT);
                 sessions.put(id, new Session(id, offer, peer, mailbox, sink, drops, System.nanoTime(), new AtomicInteger()));
                 executor.register(new ClientSlot(id, mailbox, params, new Recipient(sink, drops)));
-                LOG.info("session {} open ({} of {})", shortId(id), sessions.size(), maxClients);
+                LOG.info("session {} open ({} of {}) on device {}", shortId(id), sessions.size(), maxClients,
+                        executors.deviceOf(id));
                 return new Created(id, answer);
             } catch (Exception | Error e) {
                 peer.close();
+                executors.release(id);
                 reserved.decrementAndGet();
                 throw e;
             }
         }, false);
+    }
+
+    /** The device session {@code id} runs on, or -1. */
+    public int deviceOf(String id) {
+        return executors.deviceOf(id);
     }
 
     public Optional<Session> get(String id) {
@@ -107,6 +122,40 @@ public final class SessionRegistry implements AutoCloseable {
 
     public Collection<Session> all() {
         return sessions.values();
+    }
+
+    /** From now on every new session is refused (503) with {@code reason}: the node is draining. */
+    public void stopAdmitting(String reason) {
+        notAdmitting = reason;
+    }
+
+    /** True while new sessions are admitted (not draining). */
+    public boolean admitting() {
+        return notAdmitting == null;
+    }
+
+    /** True when {@code --max-clients} sessions are open or being negotiated. */
+    public boolean full() {
+        return reserved.get() >= maxClients;
+    }
+
+    public int count() {
+        return sessions.size();
+    }
+
+    public int maxClients() {
+        return maxClients;
+    }
+
+    /**
+     * The node is going away: every results socket is closed with {@code code} and {@code reason}
+     * (the page reconnects at once, through the load balancer, to another node) and every session ends.
+     */
+    public void closeAll(short code, String reason) {
+        for (Session s : sessions.values()) {
+            s.sink().close(code, reason);
+            close(s.id(), "drained (" + reason + ")");
+        }
     }
 
     /** The server cannot serve anyone (the pipeline faulted): every page is told why, every session ends. */
@@ -124,7 +173,7 @@ public final class SessionRegistry implements AutoCloseable {
             return false;
         }
         disconnectedSince.remove(id);
-        executor.unregister(id);
+        executors.release(id);
         reserved.decrementAndGet();
         s.sink().close();
         vertx.executeBlocking(() -> {
@@ -167,7 +216,7 @@ public final class SessionRegistry implements AutoCloseable {
         for (String id : sessions.keySet()) {
             Session s = sessions.remove(id);
             if (s != null) {
-                executor.unregister(id);
+                executors.release(id);
                 s.sink().close();
                 s.peer().close();
             }

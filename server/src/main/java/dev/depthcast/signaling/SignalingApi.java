@@ -110,7 +110,10 @@ public final class SignalingApi {
                 reservation.failed();
             }
             if (ar.succeeded()) {
+                // Location names the session: a load balancer in front (scripts/cluster.sh's HAProxy)
+                // learns from it which node owns the id, and sends the session's later calls there.
                 ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
+                        .putHeader("location", "/api/sessions/" + ar.result().id())
                         .end(new JsonObject().put("id", ar.result().id()).put("type", "answer")
                                 .put("sdp", ar.result().answerSdp()).encode());
             } else if (ar.cause() instanceof ServerFullException full) {

@@ -2,7 +2,6 @@ package dev.depthcast.webrtc;
 
 import dev.depthcast.ingest.LatestFrameMailbox;
 import dev.onvoid.webrtc.PeerConnectionObserver;
-import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.RTCPeerConnection;
@@ -45,7 +44,7 @@ public final class PeerSession implements AutoCloseable {
     public PeerSession(WebRtcEngine engine, LatestFrameMailbox mailbox, Consumer<RTCPeerConnectionState> onState) {
         this.mailbox = mailbox;
         this.onState = onState;
-        this.pc = engine.factory().createPeerConnection(new RTCConfiguration(), new Observer());
+        this.pc = engine.factory().createPeerConnection(engine.configuration(), new Observer());
     }
 
     /**

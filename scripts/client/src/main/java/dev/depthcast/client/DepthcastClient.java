@@ -95,6 +95,11 @@ public final class DepthcastClient implements AutoCloseable {
     private volatile WebSocket socket;
     private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
     private volatile String lastError;
+    private final CompletableFuture<Closed> resultsClosed = new CompletableFuture<>();
+
+    /** How the server closed the results socket: code and reason (docs/protocol.md: 1000, 1011, 4000, 4001). */
+    public record Closed(int code, String reason) {
+    }
 
     private DepthcastClient(WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult,
                             PushListener onPush) {
@@ -169,7 +174,12 @@ public final class DepthcastClient implements AutoCloseable {
             }
         }
         mine.add(new JsonObject().put("candidate", "").put("sdpMid", "0").put("sdpMLineIndex", 0));
-        post("/api/sessions/" + sessionId + "/candidates", new JsonObject().put("candidates", mine));
+        // The server takes at most 32 candidates a request (docs/security.md); a host with many
+        // interfaces (network namespaces, veths) gathers more: send them in chunks.
+        for (int from = 0; from < mine.size(); from += 32) {
+            JsonArray chunk = new JsonArray(mine.getList().subList(from, Math.min(mine.size(), from + 32)));
+            post("/api/sessions/" + sessionId + "/candidates", new JsonObject().put("candidates", chunk));
+        }
         Set<String> added = new HashSet<>();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -203,7 +213,8 @@ public final class DepthcastClient implements AutoCloseable {
 
     private void openResults() throws Exception {
         URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "/api/sessions/" + sessionId + "/results");
-        socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(ws, new WholeMessages(this::onResultBytes, this::onTextMessage))
+        socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(ws, new WholeMessages(this::onResultBytes, this::onTextMessage,
+                        (code, reason) -> resultsClosed.complete(new Closed(code, reason))))
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
@@ -237,6 +248,14 @@ public final class DepthcastClient implements AutoCloseable {
 
     public RTCPeerConnectionState state() {
         return state;
+    }
+
+    /**
+     * Completes when the server closes the results socket, with its code: 4001 means the node is
+     * draining and the client should start a new session at once (through the load balancer).
+     */
+    public CompletableFuture<Closed> resultsClosed() {
+        return resultsClosed;
     }
 
     /** Last error the server sent on the socket (or a local one), or null. */

@@ -15,12 +15,26 @@ public final class WholeMessages implements WebSocket.Listener {
 
     private final Consumer<byte[]> onBinary;
     private final Consumer<String> onText;
+    private final java.util.function.BiConsumer<Integer, String> onClose;
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
     private final StringBuilder text = new StringBuilder();
 
     public WholeMessages(Consumer<byte[]> onBinary, Consumer<String> onText) {
+        this(onBinary, onText, (code, reason) -> { });
+    }
+
+    /** @param onClose the server's close code and reason (e.g. 4001: the node is draining, reconnect) */
+    public WholeMessages(Consumer<byte[]> onBinary, Consumer<String> onText,
+                         java.util.function.BiConsumer<Integer, String> onClose) {
         this.onBinary = onBinary;
         this.onText = onText;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+        onClose.accept(statusCode, reason);
+        return null;
     }
 
     @Override

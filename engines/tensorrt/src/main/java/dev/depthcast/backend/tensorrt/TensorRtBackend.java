@@ -131,6 +131,13 @@ public final class TensorRtBackend implements BackendProvider {
         }
     }
 
+    /** CUDA devices the (cached) probe found: {@code --devices all}. */
+    @Override
+    public int deviceCount() {
+        ProbeFacts facts = GpuProbe.system();
+        return facts.driverNodes() ? Math.max(0, facts.deviceCount()) : 0;
+    }
+
     /** {@code --backend tensorrt}: the TensorRT pipeline, or an exception with the reason. */
     @Override
     public DepthPipeline open(ServerConfig config) throws Exception {
@@ -144,6 +151,7 @@ public final class TensorRtBackend implements BackendProvider {
     }
 
     private static DepthPipeline openGpu(ServerConfig config, Path engine) throws Exception {
-        return TensorRtPipeline.open(config.preset(), config.maxBatch(), engine, Kernels.IMAGE.orElseThrow());
+        return TensorRtPipeline.open(config.preset(), config.maxBatch(), engine, Kernels.IMAGE.orElseThrow(),
+                config.device());
     }
 }

@@ -120,8 +120,14 @@ public final class TensorRtPipeline implements DepthPipeline {
      */
     public static TensorRtPipeline open(Preset preset, int maxBatch, Path engineFile, KernelImage kernels)
             throws IOException {
+        return open(preset, maxBatch, engineFile, kernels, 0);
+    }
+
+    /** {@link #open(Preset, int, Path, KernelImage)} on device {@code ordinal} ({@code --devices}). */
+    public static TensorRtPipeline open(Preset preset, int maxBatch, Path engineFile, KernelImage kernels, int ordinal)
+            throws IOException {
         byte[] engineBytes = Files.readAllBytes(engineFile);
-        CudaDriver cuda = new CudaDriver(0, kernels.bytes());
+        CudaDriver cuda = new CudaDriver(ordinal, kernels.bytes());
         TrtEngine trt;
         try {
             trt = new TrtEngine(engineBytes, engineFile.toString());
