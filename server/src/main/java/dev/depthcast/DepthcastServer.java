@@ -18,6 +18,7 @@ import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
 import dev.depthcast.signaling.SessionRegistry;
 import dev.depthcast.signaling.SignalingApi;
+import dev.depthcast.webrtc.IceSetup;
 import dev.depthcast.webrtc.WebRtcEngine;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -70,8 +71,8 @@ public final class DepthcastServer implements AutoCloseable {
                 new SchedulingPolicy(config.maxBatch(), config.maxWait()), delivery);
         this.recorder = config.recordCalibration() == null ? null
                 : new CalibrationRecorder(config.recordCalibration(), System::nanoTime);
-        this.sessions = new SessionRegistry(vertx, webrtc, executor, metrics, config.unproject(), config.maxClients(),
-                recorder == null ? (id, frame) -> { } : recorder::offer);
+        this.sessions = new SessionRegistry(vertx, webrtc, new IceSetup(config.ice()), executor, metrics,
+                config.unproject(), config.maxClients(), recorder == null ? (id, frame) -> { } : recorder::offer);
         executor.fault().thenAccept(f -> sessions.failAll("the GPU failed; the server is restarting"));
         boolean tls = config.tlsCert() != null;
         AccessControl access = new AccessControl(security, isLoopback(config.host()), tls);
@@ -83,7 +84,8 @@ public final class DepthcastServer implements AutoCloseable {
         router.route("/metrics").handler(access::checkApi);
         router.post("/api/*").handler(new BodyDeadline(vertx, security.bodyTimeout()));
         SignalingApi api = new SignalingApi(vertx, sessions, metrics, this::info, new AddressLimits(
-                security.maxSessionsPerIp(), security.sessionsPerMinutePerIp(), id -> sessions.get(id).isPresent()));
+                security.maxSessionsPerIp(), security.sessionsPerMinutePerIp(), id -> sessions.get(id).isPresent()),
+                config.ice());
         api.mount(router);
         if (security.adminPort() < 0) {
             api.mountAdmin(router);
@@ -184,6 +186,9 @@ public final class DepthcastServer implements AutoCloseable {
         m.put("maxClients", config.maxClients());
         m.put("stride", config.unproject().stride());
         m.put("fov", config.unproject().hfovDegrees());
+        m.put("iceServers", config.ice().servers().stream().map(Object::toString).toList());
+        m.put("icePortRange", config.ice().portRange() == null ? null : config.ice().portRange().toString());
+        m.put("announcedIp", config.ice().announcedIp());
         return m;
     }
 

@@ -32,6 +32,7 @@ public final class ServerConfig {
     private final int inferenceThreads;
     private final SimulatedCost simulatedCost;
     private final CalibrationRecorder.Settings recordCalibration;
+    private final IceConfig ice;
 
     private ServerConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host");
@@ -50,6 +51,7 @@ public final class ServerConfig {
         this.inferenceThreads = b.inferenceThreads;
         this.simulatedCost = b.simulatedCost;
         this.recordCalibration = b.recordCalibration;
+        this.ice = Objects.requireNonNull(b.ice, "ice");
         if (maxBatch < 1 || maxBatch > 64) {
             throw new IllegalArgumentException("--max-batch must be 1..64, got " + maxBatch);
         }
@@ -64,6 +66,10 @@ public final class ServerConfig {
         }
         if (inferenceThreads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1");
+        }
+        if (ice.portRange() != null && ice.portRange().size() < maxClients) {
+            throw new IllegalArgumentException("--ice-port-range " + ice.portRange() + " has " + ice.portRange().size()
+                    + " ports but --max-clients is " + maxClients + ": each session needs a port of its own");
         }
     }
 
@@ -82,7 +88,7 @@ public final class ServerConfig {
         return new Builder().host(host).port(port).model(model).preset(preset).backend(backend).engine(engine)
                 .maxBatch(maxBatch).maxWait(maxWait).maxClients(maxClients).unproject(unproject).webRoot(webRoot)
                 .tls(tlsCert, tlsKey).inferenceThreads(inferenceThreads).simulatedCost(simulatedCost)
-                .recordCalibration(recordCalibration);
+                .recordCalibration(recordCalibration).ice(ice);
     }
 
     public String host() {
@@ -153,6 +159,11 @@ public final class ServerConfig {
         return recordCalibration;
     }
 
+    /** STUN/TURN servers, TURN credentials, port range, announced address ({@link IceConfig#NONE}: host candidates only). */
+    public IceConfig ice() {
+        return ice;
+    }
+
     /** Collects the values; every one has a default (see {@link ServerConfig#builder()}). */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -171,6 +182,7 @@ public final class ServerConfig {
         private int inferenceThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private SimulatedCost simulatedCost;
         private CalibrationRecorder.Settings recordCalibration;
+        private IceConfig ice = IceConfig.NONE;
 
         private Builder() {
         }
@@ -257,6 +269,11 @@ public final class ServerConfig {
 
         public Builder inferenceThreads(int value) {
             inferenceThreads = value;
+            return this;
+        }
+
+        public Builder ice(IceConfig value) {
+            ice = value;
             return this;
         }
 

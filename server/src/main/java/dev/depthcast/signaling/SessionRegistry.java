@@ -10,6 +10,7 @@ import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.ClientSlot;
 import dev.depthcast.schedule.InferenceExecutor;
+import dev.depthcast.webrtc.IceSetup;
 import dev.depthcast.webrtc.PeerSession;
 import dev.depthcast.webrtc.WebRtcEngine;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
@@ -40,6 +41,7 @@ public final class SessionRegistry implements AutoCloseable {
 
     private final Vertx vertx;
     private final WebRtcEngine webrtc;
+    private final IceSetup ice;
     private final InferenceExecutor executor;
     private final PipelineMetrics metrics;
     private final UnprojectParams params;
@@ -50,17 +52,19 @@ public final class SessionRegistry implements AutoCloseable {
     private final long reaper;
     private final BiConsumer<String, I420Frame> frameTap;
 
-    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, InferenceExecutor executor, PipelineMetrics metrics,
-                           UnprojectParams params, int maxClients) {
-        this(vertx, webrtc, executor, metrics, params, maxClients, (id, frame) -> { });
+    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, IceSetup ice, InferenceExecutor executor,
+                           PipelineMetrics metrics, UnprojectParams params, int maxClients) {
+        this(vertx, webrtc, ice, executor, metrics, params, maxClients, (id, frame) -> { });
     }
 
     /** @param frameTap sees every decoded frame of every session (the calibration recorder); must not block */
-    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, InferenceExecutor executor, PipelineMetrics metrics,
-                           UnprojectParams params, int maxClients, BiConsumer<String, I420Frame> frameTap) {
+    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, IceSetup ice, InferenceExecutor executor,
+                           PipelineMetrics metrics, UnprojectParams params, int maxClients,
+                           BiConsumer<String, I420Frame> frameTap) {
         this.frameTap = frameTap;
         this.vertx = vertx;
         this.webrtc = webrtc;
+        this.ice = ice;
         this.executor = executor;
         this.metrics = metrics;
         this.params = params;
@@ -86,7 +90,7 @@ public final class SessionRegistry implements AutoCloseable {
             WebSocketResultSink sink = new WebSocketResultSink(vertx, metrics, drops);
             LatestFrameMailbox mailbox = new LatestFrameMailbox(executor::wake, () -> drops.add(Drop.MAILBOX_REPLACED),
                     frame -> frameTap.accept(id, frame));
-            PeerSession peer = new PeerSession(webrtc, mailbox, state -> onState(id, state));
+            PeerSession peer = new PeerSession(webrtc, ice, mailbox, state -> onState(id, state));
             try {
                 String answer = peer.answer(offer.sdp(), trickle, NEGOTIATION_TIMEOUT);
                 sessions.put(id, new Session(id, offer, peer, mailbox, sink, drops, System.nanoTime(), new AtomicInteger()));
