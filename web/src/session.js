@@ -109,6 +109,8 @@ export class Session {
     this.candidateChain = Promise.resolve();
     this.remoteCandidatesAdded = 0;
     this.remoteCandidates = [];
+    this.mediaConnected = false;
+    this.iceFailureShown = false;
     this.onStatus = () => {};
     this.onMessage = () => {};
     this.onPong = () => {};
@@ -136,9 +138,10 @@ export class Session {
     pc.onconnectionstatechange = () => {
       const s = pc.connectionState;
       this.onStatus(`WebRTC ${s}`);
+      if (s === 'connected') this.mediaConnected = true;
       if (s !== 'failed') return;
       const ice = pc.iceConnectionState;
-      if (ice === 'failed') this.onError(new Error(describeIceFailure(this.remoteCandidates, location.hostname)), true);
+      if (ice === 'failed') this.#iceFailed();
       else this.onError(new Error(`WebRTC connection failed (ICE ${ice}, DTLS failed); no video reaches the server`), true);
     };
 
@@ -163,6 +166,12 @@ export class Session {
     this.onStatus('connecting');
     this.#openResults();
     this.#pollCandidates();
+  }
+
+  #iceFailed() {
+    if (this.iceFailureShown) return;
+    this.iceFailureShown = true;
+    this.onError(new Error(describeIceFailure(this.remoteCandidates, location.hostname)), true);
   }
 
   #sendCandidate(body) {
@@ -251,6 +260,13 @@ export class Session {
     ws.onclose = (ev) => {
       clearInterval(this.pingTimer);
       if (this.closed) return;
+      // The server gives up on a peer connection that never connected (often before the browser
+      // does) and closes the session: the cause to show is the ICE failure, not the socket.
+      if (!this.mediaConnected) {
+        this.#iceFailed();
+        this.onClosed({ code: ev.code, reason: ev.reason, opened });
+        return;
+      }
       const why = ev.reason ? `: ${ev.reason}` : '';
       const what = opened ? 'results WebSocket closed' : 'results WebSocket could not be opened';
       this.onError(Object.assign(new Error(`${what} (code ${ev.code}${why})`), { closeCode: ev.code }), true);
