@@ -35,19 +35,19 @@ shape() {
   local tag=$1 rate=$2 shaper=${3:-tbf} r
   r=$(ns "$tag" router)
   if [[ $rate == none ]]; then
-    ip -n "$r" qdisc del dev to-client root 2>/dev/null || true
+    tc -n "$r" qdisc del dev to-client root 2>/dev/null || true
     return
   fi
   case $shaper in
     # burst 64 KiB lets a 10 Gbit/s veth hand over GSO-sized packets; the 1000 ms queue is a
     # bloated home router's buffer, where stale results pile up unless delivery is paced.
-    tbf) ip -n "$r" qdisc replace dev to-client root tbf rate "$rate" burst 64kb latency 1000ms ;;
+    tbf) tc -n "$r" qdisc replace dev to-client root tbf rate "$rate" burst 64kb latency 1000ms ;;
     htb)
-      if ip -n "$r" qdisc show dev to-client | grep -q '^qdisc htb 1:'; then
-        ip -n "$r" class change dev to-client parent 1: classid 1:10 htb rate "$rate" ceil "$rate" burst 64kb
+      if tc -n "$r" qdisc show dev to-client | grep -q '^qdisc htb 1:'; then
+        tc -n "$r" class change dev to-client parent 1: classid 1:10 htb rate "$rate" ceil "$rate" burst 64kb
       else
-        ip -n "$r" qdisc replace dev to-client root handle 1: htb default 10
-        ip -n "$r" class add dev to-client parent 1: classid 1:10 htb rate "$rate" ceil "$rate" burst 64kb
+        tc -n "$r" qdisc replace dev to-client root handle 1: htb default 10
+        tc -n "$r" class add dev to-client parent 1: classid 1:10 htb rate "$rate" ceil "$rate" burst 64kb
       fi ;;
     *) die "--shaper must be tbf or htb" ;;
   esac
@@ -132,7 +132,7 @@ table ip dcnat {
 }"
   fi
   ip netns exec "$r" nft -f - <<<"$rules"
-  [[ -n $rate ]] && shape "$tag" "$rate" "$shaper"
+  if [[ -n $rate ]]; then shape "$tag" "$rate" "$shaper"; fi
   echo "client=$c router=$r server=$s"
 }
 
