@@ -6,8 +6,12 @@
 #   4. web: unit tests, then headless Chromium against a server it starts on a free port (fake
 #      camera), and the viewer's controls against a mock server and offline (file://)
 #   5. CLI: every bad input ends in one line and a non-zero exit (scripts/test-cli.sh)
+#   6. network (root): NAT with/without --announced-ip, ICE-TCP, TURN over TCP (scripts/test-net.sh);
+#      with DEPTHCAST_NET_THRESHOLDS=1 also the shaped-link thresholds (scripts/measure-net.sh --assert)
 # Needs: JDK 17+, Maven, Node.js/npm, python3-onnx, Debian's chromium, nvcc (step 2 only compiles
-# kernels when nvcc is present; the host parity test needs only g++). .ci/run installs them.
+# kernels when nvcc is present; the host parity test needs only g++); for step 6 root, iproute2,
+# nftables, coturn (without root step 6 is left out, unless DEPTHCAST_REQUIRE_NETNS=1 makes that an
+# error, as in CI). .ci/run installs them.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -50,3 +54,16 @@ kill $server; wait $server 2>/dev/null || true
 
 step "cli: bad inputs end in one line, no stack trace; clean shutdown (scripts/test-cli.sh)"
 scripts/test-cli.sh
+
+step "network: NAT, firewall and TURN over namespaces (scripts/test-net.sh)"
+if [[ $(id -u) == 0 ]]; then
+  scripts/test-net.sh
+  if [[ ${DEPTHCAST_NET_THRESHOLDS:-0} == 1 ]]; then
+    step "network: shaped-link thresholds (scripts/measure-net.sh --assert)"
+    scripts/measure-net.sh --assert 20mbit 8mbit 50to8
+  fi
+elif [[ ${DEPTHCAST_REQUIRE_NETNS:-0} == 1 ]]; then
+  echo "test.sh: the network tests need root (network namespaces); DEPTHCAST_REQUIRE_NETNS=1 makes that an error"; exit 1
+else
+  echo "test.sh: network tests left out: they need root (network namespaces); run scripts/test-net.sh as root"
+fi
