@@ -60,6 +60,7 @@ cleanup() {
   "$topo" down "$tag"
 }
 trap 'cleanup; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 
 if [[ -z $clip ]]; then
   clip=/tmp/depthcast-clip-642x362-30.y4m

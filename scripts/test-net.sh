@@ -45,6 +45,7 @@ cleanup() {
   "$topo" down "$tag"
 }
 trap 'cleanup; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 
 # start_server NAME ARGS…: the server in the server namespace, on all its addresses.
 start_server() {
