@@ -47,6 +47,7 @@ jar=server/target/depthcast-server.jar
 topo=scripts/net-topology.sh
 tag=m$$
 HTTP_PORT=8080
+TOKEN=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 work=$(mktemp -d /tmp/depthcast-measure.XXXXXX)
 [[ -n $out ]] && mkdir -p "$out" || out=$work
 server_pid=""
@@ -88,14 +89,14 @@ run() {
   s=$("$topo" ns "$tag" server) c=$("$topo" ns "$tag" client)
   # shellcheck disable=SC2086
   ip netns exec "$s" java -jar "$jar" --host 0.0.0.0 --port $HTTP_PORT --backend cpu \
-    --web-root "$root/web/dist" $server_args >"$log" 2>&1 &
+    --web-root "$root/web/dist" --auth-token "$TOKEN" $server_args >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 150); do
-    ip netns exec "$s" curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/api/stats" 2>/dev/null && break
+    ip netns exec "$s" curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/" && break
     sleep 0.2
   done
   local rc=0
-  ip netns exec "$c" node web/test/net/probe.mjs --url "http://$server:$HTTP_PORT" --clip "$clip" \
+  ip netns exec "$c" node web/test/net/probe.mjs --url "http://$server:$HTTP_PORT" --token "$TOKEN" --clip "$clip" \
     --seconds "$seconds" --warmup "$warmup" --json "$out/$name.$i.json" "${step[@]}" "${limits[@]}" >/dev/null || rc=$?
   cleanup
   return $rc

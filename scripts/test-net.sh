@@ -30,6 +30,9 @@ done
 topo=scripts/net-topology.sh
 tag=t$$
 HTTP_PORT=8080 ICE_PORTS=50000-50019 TURN_PORT=3478
+# The server listens on a non-loopback address, so it needs a token (docs/security.md); the
+# page gets it from its URL, /api/config and the TURN credentials stay behind it.
+TOKEN=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 work=$(mktemp -d /tmp/depthcast-net.XXXXXX)
 # Scenarios run in subshells: what they start is listed in this file, for cleanup to end.
 pidfile=$work/pids
@@ -53,11 +56,11 @@ start_server() {
   local s log=$work/$name.server.log
   s=$("$topo" ns "$tag" server)
   ip netns exec "$s" java -jar "$jar" --host 0.0.0.0 --port $HTTP_PORT --backend cpu --web-root "$root/web/dist" \
-    --max-clients 4 --ice-port-range $ICE_PORTS "$@" >"$log" 2>&1 &
+    --max-clients 4 --ice-port-range $ICE_PORTS --auth-token "$TOKEN" "$@" >"$log" 2>&1 &
   local pid=$!
   echo $pid >>"$pidfile"
   for _ in $(seq 1 150); do
-    ip netns exec "$s" curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/api/stats" 2>/dev/null && return 0
+    ip netns exec "$s" curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/" && return 0
     kill -0 $pid 2>/dev/null || { tail -30 "$log"; echo "server died"; return 1; }
     sleep 0.2
   done
@@ -69,7 +72,7 @@ probe() {
   local name=$1 url=$2; shift 2
   local c
   c=$("$topo" ns "$tag" client)
-  if ! ip netns exec "$c" node web/test/net/probe.mjs --url "$url" --json "$work/$name.json" "$@"; then
+  if ! ip netns exec "$c" node web/test/net/probe.mjs --url "$url" --token "$TOKEN" --json "$work/$name.json" "$@"; then
     echo "--- server log ($name)"; tail -40 "$work/$name.server.log"
     [[ -f $work/turn.out ]] && { echo "--- coturn"; tail -20 "$work/turn.out"; }
     return 1

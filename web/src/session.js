@@ -261,8 +261,8 @@ export class Session {
       clearInterval(this.pingTimer);
       if (this.closed) return;
       // The server gives up on a peer connection that never connected (often before the browser
-      // does) and closes the session: the cause to show is the ICE failure, not the socket.
-      if (!this.mediaConnected) {
+      // does) and closes the session (1000): the cause to show is the ICE failure, not the socket.
+      if (!this.mediaConnected && opened && ev.code === 1000) {
         this.#iceFailed();
         this.onClosed({ code: ev.code, reason: ev.reason, opened });
         return;

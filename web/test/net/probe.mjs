@@ -14,6 +14,7 @@
 //
 // Options:
 //   --url URL             the page (its origin is treated as secure, so http:// gets the camera)
+//   --token T             open the page as URL/#token=T (a server with --auth-token, docs/security.md)
 //   --seconds S           measuring window after the warm-up (default 20)
 //   --warmup S            seconds after the first result before measuring (default 3)
 //   --connect-timeout S   most seconds to wait for the first result (default 60)
@@ -46,6 +47,7 @@ function parseArgs(argv) {
     };
     switch (k) {
       case '--url': o.url = v().replace(/\/+$/, ''); break;
+      case '--token': o.token = v(); break;
       case '--seconds': o.seconds = Number(v()); break;
       case '--warmup': o.warmup = Number(v()); break;
       case '--connect-timeout': o.connectTimeout = Number(v()); break;
@@ -265,7 +267,7 @@ async function main() {
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') log.push(`[console.${m.type()}] ${m.text()}`); });
     page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
     const opened = Date.now();
-    await page.goto(`${o.url}/`, { waitUntil: 'load', timeout: 30000 });
+    await page.goto(`${o.url}/${o.token ? `#token=${encodeURIComponent(o.token)}` : ''}`, { waitUntil: 'load', timeout: 30000 });
 
     if (o.expectError) {
       // Wait for the expected message while watching that no result ever arrives.
