@@ -85,7 +85,7 @@ private=$("$topo" addr server)
 scenario_nat_announced() {
   "$topo" up "$tag" --nat --forward-tcp $HTTP_PORT --forward-udp ${ICE_PORTS} >/dev/null
   start_server nat-announced --announced-ip "$public"
-  probe nat-announced "http://$public:$HTTP_PORT" --seconds 6 --warmup 1 --min-rate 2 \
+  probe nat-announced "http://$public:$HTTP_PORT" --seconds 8 --warmup 1 --min-results 3 --connect-timeout 90 \
     --expect-path udp --expect-remote "$public"
 }
 
@@ -99,7 +99,7 @@ scenario_nat_unannounced() {
 scenario_udp_blocked() {
   "$topo" up "$tag" --block-udp >/dev/null
   start_server udp-blocked
-  probe udp-blocked "http://$private:$HTTP_PORT" --seconds 6 --warmup 1 --min-rate 2 --expect-path tcp
+  probe udp-blocked "http://$private:$HTTP_PORT" --seconds 8 --warmup 1 --min-results 3 --connect-timeout 90 --expect-path tcp
 }
 
 scenario_turn_tcp() {
@@ -114,7 +114,7 @@ scenario_turn_tcp() {
   grep -q 'turn.sh: ready' "$work/turn.out" || { cat "$work/turn.out"; echo "coturn did not start"; return 1; }
   export DEPTHCAST_TURN_SECRET=$secret
   start_server turn-tcp --ice-server "turn:$private:$TURN_PORT?transport=tcp"
-  probe turn-tcp "http://$private:$HTTP_PORT" --seconds 6 --warmup 1 --min-rate 2 --expect-path relay-tcp
+  probe turn-tcp "http://$private:$HTTP_PORT" --seconds 8 --warmup 1 --min-results 3 --connect-timeout 90 --expect-path relay-tcp
 }
 
 scenarios=("$@")

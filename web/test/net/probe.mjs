@@ -22,6 +22,7 @@
 //   --step-at S --step-cmd CMD   run CMD (sh -c) S seconds into the window (e.g. change a link's rate)
 //   --json FILE           write the report there too
 // Assertions (exit 1 with the reason when one fails):
+//   --min-results N       results in the window (the path works, whatever the machine's load)
 //   --min-rate R          results/s over the window
 //   --max-p95 MS          ingest→arrival latency p95 over the window
 //   --expect-path KIND    selected pair: udp | tcp (ICE-TCP, host) | relay-tcp (TURN over TCP)
@@ -55,6 +56,7 @@ function parseArgs(argv) {
       case '--step-at': o.stepAt = Number(v()); break;
       case '--step-cmd': o.stepCmd = v(); break;
       case '--json': o.json = v(); break;
+      case '--min-results': o.minResults = Number(v()); break;
       case '--min-rate': o.minRate = Number(v()); break;
       case '--max-p95': o.maxP95 = Number(v()); break;
       case '--expect-path': o.expectPath = v(); break;
@@ -315,6 +317,7 @@ async function main() {
           if (o.recoverP95) report.recoveryMs = recoveryMs(arrivals, stepT, end, o.recoverP95);
         }
         const w = report.window;
+        if (o.minResults !== undefined && !(w.results >= o.minResults)) failures.push(`${w.results} results in ${o.seconds} s < ${o.minResults}`);
         if (o.minRate !== undefined && !(w.resultsPerSec >= o.minRate)) failures.push(`results/s ${w.resultsPerSec.toFixed(1)} < ${o.minRate}`);
         if (o.maxP95 !== undefined && !(w.p95Ms <= o.maxP95)) failures.push(`latency p95 ${w.p95Ms.toFixed(0)} ms > ${o.maxP95}`);
         if (o.recoverMs !== undefined) {
