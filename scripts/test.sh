@@ -7,9 +7,13 @@
 #      camera), and the viewer's controls against a mock server and offline (file://)
 #   5. CLI: every bad input ends in one line and a non-zero exit (scripts/test-cli.sh)
 #   6. Kubernetes manifests against Kubernetes' OpenAPI schemas and the fields depthcast needs
+#   7. network (root): NAT with/without --announced-ip, ICE-TCP, TURN over TCP (scripts/test-net.sh);
+#      with DEPTHCAST_NET_THRESHOLDS=1 also the shaped-link thresholds (scripts/measure-net.sh --assert)
 # Step 3 includes the 3-node HAProxy cluster with a drain (ClusterDrainTest: Debian's haproxy).
 # Needs: JDK 17+, Maven, Node.js/npm, python3-onnx, Debian's chromium, nvcc (step 2 only compiles
-# kernels when nvcc is present; the host parity test needs only g++), haproxy. .ci/run installs them.
+# kernels when nvcc is present; the host parity test needs only g++), haproxy; for step 7 root,
+# iproute2, nftables, coturn (without root step 7 is left out, unless DEPTHCAST_REQUIRE_NETNS=1 makes
+# that an error, as in CI). .ci/run installs them.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -55,3 +59,15 @@ scripts/test-cli.sh
 
 step "kubernetes: deploy/kubernetes against the Kubernetes OpenAPI schemas (offline)"
 (cd deploy/kubernetes && { [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm test)
+step "network: NAT, firewall and TURN over namespaces (scripts/test-net.sh)"
+if [[ $(id -u) == 0 ]]; then
+  scripts/test-net.sh
+  if [[ ${DEPTHCAST_NET_THRESHOLDS:-0} == 1 ]]; then
+    step "network: shaped-link thresholds (scripts/measure-net.sh --assert)"
+    scripts/measure-net.sh --assert 20mbit 8mbit 50to8
+  fi
+elif [[ ${DEPTHCAST_REQUIRE_NETNS:-0} == 1 ]]; then
+  echo "test.sh: the network tests need root (network namespaces); DEPTHCAST_REQUIRE_NETNS=1 makes that an error"; exit 1
+else
+  echo "test.sh: network tests left out: they need root (network namespaces); run scripts/test-net.sh as root"
+fi

@@ -51,6 +51,46 @@ async function api(method, path, body) {
   return json;
 }
 
+const PRIVATE_ADDRESS = [
+  /^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^169\.254\./, /^127\./, /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./,
+  /^f[cd][0-9a-f]{2}:/i, /^fe80:/i, /^::1$/,
+];
+
+/** True for an address only its own network can reach (RFC 1918, CGNAT, link-local, loopback, ULA). */
+export function isPrivateAddress(address) {
+  return PRIVATE_ADDRESS.some((re) => re.test(address));
+}
+
+/**
+ * The page's message when ICE fails: what the server offered and what the operator can change.
+ * `candidates` are the server's candidate lines (`candidate:F C udp P ADDRESS PORT typ TYPE …`).
+ */
+export function describeIceFailure(candidates, pageHost) {
+  const offered = [];
+  for (const line of candidates) {
+    const f = String(line).replace(/^a=/, '').split(/\s+/);
+    if (f.length >= 8) offered.push({ address: f[4], port: f[5], transport: f[2].toLowerCase(), type: f[7] });
+  }
+  const list = offered.map((c) => `${c.address}:${c.port} ${c.transport} ${c.type}`).join(', ') || 'none';
+  const head = `WebRTC could not connect to the server (ICE failed): no network path carries the camera video. Server candidates: ${list}.`;
+  const onlyPrivate = offered.length > 0 && offered.every((c) => c.type === 'host' && isPrivateAddress(c.address));
+  if (onlyPrivate && !isPrivateAddress(pageHost)) {
+    return `${head} The server offered only private addresses, which this browser cannot reach: if it is behind NAT, start it with --announced-ip PUBLIC_ADDRESS (and forward --ice-port-range), or give it a TURN server (--ice-server turn:…).`;
+  }
+  return `${head} A firewall may block them: open the server's --ice-port-range, or give it a TURN server (--ice-server turn:…?transport=tcp).`;
+}
+
+/** GET /api/config's ICE servers (STUN/TURN, credentials minted per request); [] from a server without it. */
+export async function fetchIceServers(base = '') {
+  try {
+    const config = await api('GET', `${base}/api/config`);
+    return Array.isArray(config?.iceServers) ? config.iceServers : [];
+  } catch (e) {
+    if (e.status === 404) return [];
+    throw e;
+  }
+}
+
 /**
  * One streaming session. Events (callbacks set by the caller):
  *   onStatus(text), onMessage(ArrayBuffer), onPong(obj, pageNowMs), onError(Error, fatal), onClosed(info)
@@ -68,6 +108,9 @@ export class Session {
     this.pendingCandidates = [];
     this.candidateChain = Promise.resolve();
     this.remoteCandidatesAdded = 0;
+    this.remoteCandidates = [];
+    this.mediaConnected = false;
+    this.iceFailureShown = false;
     this.onStatus = () => {};
     this.onMessage = () => {};
     this.onPong = () => {};
@@ -80,7 +123,7 @@ export class Session {
   }
 
   async start() {
-    const pc = new RTCPeerConnection({ iceServers: [] });
+    const pc = new RTCPeerConnection({ iceServers: await fetchIceServers(this.base) });
     this.pc = pc;
     const track = this.stream.getVideoTracks()[0];
     if (!track) throw new Error('the camera stream has no video track');
@@ -95,7 +138,11 @@ export class Session {
     pc.onconnectionstatechange = () => {
       const s = pc.connectionState;
       this.onStatus(`WebRTC ${s}`);
-      if (s === 'failed') this.onError(new Error('WebRTC connection failed (ICE/DTLS); no video reaches the server'), true);
+      if (s === 'connected') this.mediaConnected = true;
+      if (s !== 'failed') return;
+      const ice = pc.iceConnectionState;
+      if (ice === 'failed') this.#iceFailed();
+      else this.onError(new Error(`WebRTC connection failed (ICE ${ice}, DTLS failed); no video reaches the server`), true);
     };
 
     const offer = await pc.createOffer();
@@ -121,6 +168,12 @@ export class Session {
     this.#pollCandidates();
   }
 
+  #iceFailed() {
+    if (this.iceFailureShown) return;
+    this.iceFailureShown = true;
+    this.onError(new Error(describeIceFailure(this.remoteCandidates, location.hostname)), true);
+  }
+
   #sendCandidate(body) {
     // Sequential, so end-of-candidates always follows the real ones.
     this.candidateChain = this.candidateChain
@@ -143,6 +196,7 @@ export class Session {
         for (let i = this.remoteCandidatesAdded; i < res.candidates.length; i++) {
           const c = res.candidates[i];
           if (!c || !c.candidate) continue;
+          this.remoteCandidates.push(c.candidate);
           try {
             await this.pc.addIceCandidate({
               candidate: c.candidate,
@@ -206,6 +260,13 @@ export class Session {
     ws.onclose = (ev) => {
       clearInterval(this.pingTimer);
       if (this.closed) return;
+      // The server gives up on a peer connection that never connected (often before the browser
+      // does) and closes the session (1000): the cause to show is the ICE failure, not the socket.
+      if (!this.mediaConnected && opened && ev.code === 1000) {
+        this.#iceFailed();
+        this.onClosed({ code: ev.code, reason: ev.reason, opened });
+        return;
+      }
       const why = ev.reason ? `: ${ev.reason}` : '';
       const what = opened ? 'results WebSocket closed' : 'results WebSocket could not be opened';
       this.onError(Object.assign(new Error(`${what} (code ${ev.code}${why})`), { closeCode: ev.code }), true);

@@ -96,6 +96,8 @@ export function startMockServer({ port = 0, host = '127.0.0.1', maxClients = Num
     const url = new URL(req.url, 'http://x');
     const p = url.pathname;
     try {
+      // No WebRTC here, so no ICE servers either (docs/protocol.md: GET /api/config).
+      if (req.method === 'GET' && p === '/api/config') return json(res, 200, { iceServers: [] });
       if (req.method === 'POST' && p === '/api/sessions') {
         let offer;
         try {

@@ -22,6 +22,7 @@ import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
 import dev.depthcast.signaling.SessionRegistry;
 import dev.depthcast.signaling.SignalingApi;
+import dev.depthcast.webrtc.IceSetup;
 import dev.depthcast.webrtc.WebRtcEngine;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -76,7 +77,7 @@ public final class DepthcastServer implements AutoCloseable {
         if (config.tlsCert() != null) {
             TlsSetup.apply(vertx, options, config.tlsCert(), config.tlsKey()); // before anything else starts
         }
-        this.webrtc = new WebRtcEngine(config.icePortRange());
+        this.webrtc = new WebRtcEngine();
         // One executor (and delivery stage) per device: each owns its pipeline, its thread, its
         // batches and the batch costs measured on its device.
         List<ExecutorPool.Device> devices = new ArrayList<>();
@@ -95,8 +96,8 @@ public final class DepthcastServer implements AutoCloseable {
         }
         this.recorder = config.recordCalibration() == null ? null
                 : new CalibrationRecorder(config.recordCalibration(), System::nanoTime);
-        this.sessions = new SessionRegistry(vertx, webrtc, executors, metrics, config.unproject(), config.maxClients(),
-                recorder == null ? (id, frame) -> { } : recorder::offer);
+        this.sessions = new SessionRegistry(vertx, webrtc, new IceSetup(config.ice()), executors, metrics,
+                config.unproject(), config.maxClients(), recorder == null ? (id, frame) -> { } : recorder::offer);
         executors.fault().thenAccept(f -> sessions.failAll("the GPU failed; the server is restarting"));
         boolean tls = config.tlsCert() != null;
         AccessControl access = new AccessControl(security, isLoopback(config.host()), tls);
@@ -112,7 +113,8 @@ public final class DepthcastServer implements AutoCloseable {
         router.route("/metrics").handler(access::checkApi);
         router.post("/api/*").handler(new BodyDeadline(vertx, security.bodyTimeout()));
         SignalingApi api = new SignalingApi(vertx, sessions, metrics, this::info, new AddressLimits(
-                security.maxSessionsPerIp(), security.sessionsPerMinutePerIp(), id -> sessions.get(id).isPresent()));
+                security.maxSessionsPerIp(), security.sessionsPerMinutePerIp(), id -> sessions.get(id).isPresent()),
+                config.ice());
         api.mount(router);
         if (security.adminPort() < 0) {
             router.post("/api/admin/drain").handler(this::drainRequest);
@@ -355,6 +357,9 @@ public final class DepthcastServer implements AutoCloseable {
         m.put("fov", config.unproject().hfovDegrees());
         m.put("devices", deviceInfo());
         m.put("draining", draining());
+        m.put("iceServers", config.ice().servers().stream().map(Object::toString).toList());
+        m.put("icePortRange", config.ice().portRange() == null ? null : config.ice().portRange().toString());
+        m.put("announcedIp", config.ice().announcedIp());
         return m;
     }
 

@@ -24,7 +24,8 @@ final class HelpGroups {
         GROUPS.put("Model", List.of("--model", "--preset", "--input-size", "--backend", "--engine", "--threads"));
         GROUPS.put("Scheduling", List.of("--max-batch", "--max-wait-ms", "--latency-budget-ms", "--devices"));
         GROUPS.put("Geometry (point cloud)", List.of("--stride", "--fov", "--near", "--far", "--edge"));
-        GROUPS.put("TLS / ICE", List.of("--tls-cert", "--tls-key", "--ice-port-range"));
+        GROUPS.put("TLS / ICE", List.of("--tls-cert", "--tls-key", "--ice-server", "--turn-secret", "--turn-user",
+                "--turn-pass", "--ice-port-range", "--announced-ip"));
         GROUPS.put("Access and limits (docs/security.md)", List.of("--auth-token", "--auth-file", "--no-auth",
                 "--allowed-origin", "--admin-port", "--max-sessions-per-ip", "--sessions-per-minute", "--max-connections",
                 "--max-connections-per-ip", "--idle-timeout-s", "--request-timeout-s", "--serve-source-maps"));

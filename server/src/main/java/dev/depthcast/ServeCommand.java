@@ -3,9 +3,12 @@ package dev.depthcast;
 import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.config.Backend;
 import dev.depthcast.config.DeviceSelection;
+import dev.depthcast.config.IceConfig;
+import dev.depthcast.config.IceServerUrl;
 import dev.depthcast.config.PortRange;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
+import dev.depthcast.config.TurnCredentials;
 import dev.depthcast.model.BuiltInPreset;
 import dev.depthcast.http.SecurityConfig;
 import dev.depthcast.model.Preset;
@@ -38,7 +41,10 @@ import java.util.concurrent.atomic.AtomicReference;
                 "  scripts/serve.sh --model depth_anything_v2_vits.onnx --preset depth-anything-v2",
                 "  scripts/serve.sh --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem --auth-file tokens.txt",
                 "                                    # camera off localhost needs https; see docs/security.md",
-                "  scripts/serve.sh --simulate-inference-ms 20+2   # GPU-like batch cost, for load tests"})
+                "  scripts/serve.sh --simulate-inference-ms 20+2   # GPU-like batch cost, for load tests",
+                "  scripts/serve.sh --host 0.0.0.0 --auth-file tokens.txt --announced-ip 203.0.113.10 \\",
+                "      --ice-port-range 50000-50100 --ice-server 'turn:203.0.113.10:3478?transport=tcp' --turn-secret S",
+                "                                    # cloud host behind a 1:1 NAT; see docs/networks.md"})
 public final class ServeCommand implements Callable<Integer> {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
@@ -116,6 +122,32 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key")
     Path tlsKey;
 
+    @Option(names = "--ice-server", paramLabel = "URL",
+            description = "STUN/TURN server for the server's peer connections and the page (repeatable): "
+                    + "stun:HOST[:PORT], turn:HOST[:PORT][?transport=udp|tcp], turns:HOST[:PORT]")
+    List<String> iceServers = new ArrayList<>();
+
+    @Option(names = "--turn-secret", paramLabel = "SECRET", defaultValue = "${env:DEPTHCAST_TURN_SECRET}",
+            description = "coturn's static-auth-secret (use-auth-secret): pages get credentials that expire in 24 h; "
+                    + "or set DEPTHCAST_TURN_SECRET, which keeps it out of ps")
+    String turnSecret;
+
+    @Option(names = "--turn-user", paramLabel = "USER", description = "static TURN user (coturn user=USER:PASS), handed to pages as is")
+    String turnUser;
+
+    @Option(names = "--turn-pass", paramLabel = "PASS", defaultValue = "${env:DEPTHCAST_TURN_PASS}",
+            description = "its password (or DEPTHCAST_TURN_PASS)")
+    String turnPass;
+
+    @Option(names = "--ice-port-range", paramLabel = "MIN-MAX",
+            description = "local ports for WebRTC (UDP, and TCP for ICE-TCP), e.g. 50000-50100: a firewall opens only these")
+    String icePortRange;
+
+    @Option(names = "--announced-ip", paramLabel = "ADDR",
+            description = "public address of a 1:1 NAT in front of this host: host candidates carry it instead of the "
+                    + "private one (forward --port and --ice-port-range to this host)")
+    String announcedIp;
+
     @Option(names = "--threads", description = "CPU inference threads (default: all cores)")
     Integer threads;
 
@@ -141,11 +173,6 @@ public final class ServeCommand implements Callable<Integer> {
             description = "on SIGTERM or POST /api/admin/drain: stop admitting, serve the clients this long, then "
                     + "close them with 4001 so they reconnect elsewhere (default: ${DEFAULT-VALUE})")
     int drainSeconds;
-
-    @Option(names = "--ice-port-range", paramLabel = "MIN-MAX",
-            description = "local ports for WebRTC media, e.g. 50000-50099: a firewall (or a node's hostPort range) "
-                    + "opens only these (default: any)")
-    String icePortRange;
 
     /** Exit status after a GPU fault (EX_SOFTWARE, sysexits.h). */
     static final int EXIT_GPU_FAULT = 70;
@@ -312,8 +339,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .backend(Backend.parse(backend)).engine(engine).maxBatch(maxBatch)
                 .maxWait(Duration.ofMillis(maxWaitMs)).latencyBudget(Duration.ofMillis(latencyBudgetMs)).maxClients(maxClients)
                 .unproject(new UnprojectParams(stride, fov, near, far, edge)).webRoot(webRoot).tls(tlsCert, tlsKey)
-                .devices(DeviceSelection.parse(devices)).drainTime(Duration.ofSeconds(drainSeconds))
-                .icePortRange(icePortRange == null ? null : PortRange.parse(icePortRange));
+                .devices(DeviceSelection.parse(devices)).drainTime(Duration.ofSeconds(drainSeconds));
+        config.ice(iceConfig());
         if (threads != null) {
             config.inferenceThreads(threads);
         }
@@ -324,6 +351,20 @@ public final class ServeCommand implements Callable<Integer> {
             config.recordCalibration(new CalibrationRecorder.Settings(recordCalibration, recordFrames, Duration.ofSeconds(1)));
         }
         return config.build();
+    }
+
+    private IceConfig iceConfig() {
+        List<IceServerUrl> urls = iceServers.stream().map(IceServerUrl::parse).toList();
+        TurnCredentials turn = null;
+        if (turnSecret != null && turnUser != null) {
+            throw new IllegalArgumentException("give either --turn-secret or --turn-user/--turn-pass, not both");
+        }
+        if (turnSecret != null) {
+            turn = TurnCredentials.restSecret(turnSecret);
+        } else if (turnUser != null || turnPass != null) {
+            turn = TurnCredentials.staticUser(turnUser, turnPass);
+        }
+        return new IceConfig(urls, turn, icePortRange == null ? null : PortRange.parse(icePortRange), announcedIp);
     }
 
     SecurityConfig toSecurityConfig() throws IOException {

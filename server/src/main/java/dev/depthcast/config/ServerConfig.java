@@ -36,7 +36,7 @@ public final class ServerConfig {
     private final DeviceSelection devices;
     private final int device;
     private final Duration drainTime;
-    private final PortRange icePortRange;
+    private final IceConfig ice;
 
     private ServerConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host");
@@ -59,7 +59,7 @@ public final class ServerConfig {
         this.devices = Objects.requireNonNull(b.devices, "devices");
         this.device = b.device;
         this.drainTime = Objects.requireNonNull(b.drainTime, "drainTime");
-        this.icePortRange = b.icePortRange;
+        this.ice = Objects.requireNonNull(b.ice, "ice");
         if (device < 0) {
             throw new IllegalArgumentException("device ordinal must be >= 0, got " + device);
         }
@@ -84,6 +84,10 @@ public final class ServerConfig {
         if (inferenceThreads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1");
         }
+        if (ice.portRange() != null && ice.portRange().size() < maxClients) {
+            throw new IllegalArgumentException("--ice-port-range " + ice.portRange() + " has " + ice.portRange().size()
+                    + " ports but --max-clients is " + maxClients + ": each session needs a port of its own");
+        }
     }
 
     /** The command line's defaults, except an ephemeral port and the CPU backend (tests, embedding). */
@@ -102,7 +106,7 @@ public final class ServerConfig {
                 .maxBatch(maxBatch).maxWait(maxWait).latencyBudget(latencyBudget).maxClients(maxClients)
                 .unproject(unproject).webRoot(webRoot).tls(tlsCert, tlsKey).inferenceThreads(inferenceThreads)
                 .simulatedCost(simulatedCost).recordCalibration(recordCalibration)
-                .devices(devices).device(device).drainTime(drainTime).icePortRange(icePortRange);
+                .devices(devices).device(device).drainTime(drainTime).ice(ice);
     }
 
     public String host() {
@@ -196,9 +200,9 @@ public final class ServerConfig {
         return drainTime;
     }
 
-    /** {@code --ice-port-range}: local ports for WebRTC, or null for any (the OS chooses). */
-    public PortRange icePortRange() {
-        return icePortRange;
+    /** STUN/TURN servers, TURN credentials, port range, announced address ({@link IceConfig#NONE}: host candidates only). */
+    public IceConfig ice() {
+        return ice;
     }
 
     /** Collects the values; every one has a default (see {@link ServerConfig#builder()}). */
@@ -223,7 +227,7 @@ public final class ServerConfig {
         private DeviceSelection devices = DeviceSelection.FIRST;
         private int device;
         private Duration drainTime = Duration.ofSeconds(10);
-        private PortRange icePortRange;
+        private IceConfig ice = IceConfig.NONE;
 
         private Builder() {
         }
@@ -334,8 +338,8 @@ public final class ServerConfig {
             return this;
         }
 
-        public Builder icePortRange(PortRange value) {
-            icePortRange = value;
+        public Builder ice(IceConfig value) {
+            ice = value;
             return this;
         }
 

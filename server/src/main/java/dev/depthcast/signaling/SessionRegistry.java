@@ -11,6 +11,7 @@ import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.ClientSlot;
 import dev.depthcast.schedule.ExecutorPool;
 import dev.depthcast.schedule.InferenceExecutor;
+import dev.depthcast.webrtc.IceSetup;
 import dev.depthcast.webrtc.PeerSession;
 import dev.depthcast.webrtc.WebRtcEngine;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
@@ -41,6 +42,7 @@ public final class SessionRegistry implements AutoCloseable {
 
     private final Vertx vertx;
     private final WebRtcEngine webrtc;
+    private final IceSetup ice;
     private final ExecutorPool executors;
     private final PipelineMetrics metrics;
     private final UnprojectParams params;
@@ -53,17 +55,19 @@ public final class SessionRegistry implements AutoCloseable {
     /** Why no new session is admitted (the node is draining), or null while admitting. */
     private volatile String notAdmitting;
 
-    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, ExecutorPool executors, PipelineMetrics metrics,
-                           UnprojectParams params, int maxClients) {
-        this(vertx, webrtc, executors, metrics, params, maxClients, (id, frame) -> { });
+    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, IceSetup ice, ExecutorPool executors,
+                           PipelineMetrics metrics, UnprojectParams params, int maxClients) {
+        this(vertx, webrtc, ice, executors, metrics, params, maxClients, (id, frame) -> { });
     }
 
     /** @param frameTap sees every decoded frame of every session (the calibration recorder); must not block */
-    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, ExecutorPool executors, PipelineMetrics metrics,
-                           UnprojectParams params, int maxClients, BiConsumer<String, I420Frame> frameTap) {
+    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, IceSetup ice, ExecutorPool executors,
+                           PipelineMetrics metrics, UnprojectParams params, int maxClients,
+                           BiConsumer<String, I420Frame> frameTap) {
         this.frameTap = frameTap;
         this.vertx = vertx;
         this.webrtc = webrtc;
+        this.ice = ice;
         this.executors = executors;
         this.metrics = metrics;
         this.params = params;
@@ -94,7 +98,7 @@ public final class SessionRegistry implements AutoCloseable {
             WebSocketResultSink sink = new WebSocketResultSink(vertx, metrics, drops);
             LatestFrameMailbox mailbox = new LatestFrameMailbox(executor::wake, () -> drops.add(Drop.MAILBOX_REPLACED),
                     frame -> frameTap.accept(id, frame));
-            PeerSession peer = new PeerSession(webrtc, mailbox, state -> onState(id, state));
+            PeerSession peer = new PeerSession(webrtc, ice, mailbox, state -> onState(id, state));
             try {
                 String answer = peer.answer(offer.sdp(), trickle, NEGOTIATION_TIMEOUT);
                 sessions.put(id, new Session(id, offer, peer, mailbox, sink, drops, System.nanoTime(), new AtomicInteger()));

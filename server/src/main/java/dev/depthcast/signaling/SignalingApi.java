@@ -1,5 +1,6 @@
 package dev.depthcast.signaling;
 
+import dev.depthcast.config.IceConfig;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.webrtc.NegotiationException;
 import dev.depthcast.webrtc.PeerSession;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,18 +43,21 @@ public final class SignalingApi {
     private final ServerFaults faults = new ServerFaults(Duration.ofSeconds(10));
 
     private final AddressLimits limits;
+    private final IceConfig ice;
 
     public SignalingApi(Vertx vertx, SessionRegistry sessions, PipelineMetrics metrics,
-                        Supplier<Map<String, Object>> serverInfo, AddressLimits limits) {
+                        Supplier<Map<String, Object>> serverInfo, AddressLimits limits, IceConfig ice) {
         this.vertx = vertx;
         this.sessions = sessions;
         this.metrics = metrics;
         this.serverInfo = serverInfo;
         this.limits = limits;
+        this.ice = ice;
     }
 
     public void mount(Router router) {
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+        router.get("/api/config").handler(this::pageConfig);
         router.post("/api/sessions").handler(this::createSession);
         router.post("/api/sessions/:id/candidates").handler(this::addCandidates);
         router.get("/api/sessions/:id/candidates").handler(this::listCandidates);
@@ -67,6 +72,25 @@ public final class SignalingApi {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.route().failureHandler(this::failure);
+    }
+
+    /**
+     * What the page needs before its first offer: the ICE servers, with TURN credentials minted
+     * for this request (coturn REST scheme) so no secret or long-lived password is in the page.
+     */
+    private void pageConfig(RoutingContext ctx) {
+        JsonArray servers = new JsonArray();
+        for (IceConfig.Server s : ice.iceServersFor("depthcast-page", Instant.now())) {
+            JsonObject entry = new JsonObject().put("urls", new JsonArray(s.urls()));
+            if (s.username() != null) {
+                entry.put("username", s.username()).put("credential", s.credential());
+            }
+            servers.add(entry);
+        }
+        ctx.response().putHeader("content-type", "application/json")
+                // Credentials: never cached by the browser or anything between.
+                .putHeader("cache-control", "no-store")
+                .end(new JsonObject().put("iceServers", servers).encode());
     }
 
     private void createSession(RoutingContext ctx) {

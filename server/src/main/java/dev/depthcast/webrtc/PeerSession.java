@@ -13,6 +13,7 @@ import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,7 @@ public final class PeerSession implements AutoCloseable {
     }
 
     private final RTCPeerConnection pc;
+    private final IceSetup ice;
     private final LatestFrameMailbox mailbox;
     private final Consumer<RTCPeerConnectionState> onState;
     private final List<LocalCandidate> localCandidates = new ArrayList<>();
@@ -41,10 +43,12 @@ public final class PeerSession implements AutoCloseable {
     private volatile VideoTrack track;
     private volatile FrameCopier sink;
 
-    public PeerSession(WebRtcEngine engine, LatestFrameMailbox mailbox, Consumer<RTCPeerConnectionState> onState) {
+    public PeerSession(WebRtcEngine engine, IceSetup ice, LatestFrameMailbox mailbox,
+                       Consumer<RTCPeerConnectionState> onState) {
+        this.ice = ice;
         this.mailbox = mailbox;
         this.onState = onState;
-        this.pc = engine.factory().createPeerConnection(engine.configuration(), new Observer());
+        this.pc = engine.factory().createPeerConnection(ice.rtcConfiguration(Instant.now()), new Observer());
     }
 
     /**
@@ -78,9 +82,9 @@ public final class PeerSession implements AutoCloseable {
             } catch (ExecutionException e) {
                 throw new NegotiationException("ICE gathering failed: " + e.getCause().getMessage());
             }
-            return pc.getLocalDescription().sdp;
+            return ice.sdpRewrite().apply(pc.getLocalDescription().sdp);
         }
-        return answer.sdp;
+        return ice.sdpRewrite().apply(answer.sdp);
     }
 
     public void addRemoteCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
@@ -132,7 +136,8 @@ public final class PeerSession implements AutoCloseable {
         @Override
         public void onIceCandidate(RTCIceCandidate candidate) {
             synchronized (PeerSession.this) {
-                localCandidates.add(new LocalCandidate(candidate.sdp, candidate.sdpMid, candidate.sdpMLineIndex));
+                localCandidates.add(new LocalCandidate(ice.candidateRewrite().apply(candidate.sdp), candidate.sdpMid,
+                        candidate.sdpMLineIndex));
             }
         }
 
