@@ -22,14 +22,18 @@ import java.util.List;
  *       streaming clients), the oldest ready frame waits at most {@code maxWait} for more.</li>
  *   <li>More ready than the size: oldest-ready first, so a fast sender cannot starve a slow one.</li>
  *   <li>A batch one frame larger or smaller than the chosen size is tried at once if that size was
- *       never measured, and else every {@code probeInterval} at most (whichever neighbour was
- *       measured longer ago), so the curve stays current around the size in use as the machine's
- *       load changes (cf. Clipper's additive probing).</li>
+ *       never measured, and else at most once per {@code probeInterval} and per
+ *       {@value #PROBE_EVERY_BATCHES} batches (whichever neighbour was measured longer ago), so the
+ *       curve stays current around the size in use as the machine's load changes (cf. Clipper's
+ *       additive probing). When no size fits the budget, only the smaller neighbour: the cheapest
+ *       size runs then, and only a smaller batch could be cheaper still.</li>
  * </ul>
  */
 final class BatchPlanner {
 
     static final int TOLERANCE_PERCENT = 5;
+    /** At most one probe in this many batches: on a slow model, 20 s may be only a few batches. */
+    static final int PROBE_EVERY_BATCHES = 50;
 
     private final int maxBatch;
     private final long maxWaitNanos;
@@ -37,7 +41,10 @@ final class BatchPlanner {
     private final long probeIntervalNanos;
     private final BatchCosts costs;
     private long lastProbeNanos;
+    private long batchesSinceProbe;
     private boolean started;
+    /** Whether the last {@link #size} chose by results per second (some size fit the budget). */
+    private boolean choseByRate;
 
     /** A planner that learns nothing: it batches greedily (for tests of the waiting rules). */
     BatchPlanner(SchedulingPolicy policy) {
@@ -118,28 +125,38 @@ final class BatchPlanner {
      * old already (frames not yet ready count as fresh).
      */
     int size(int limit, double[] ageMs) {
+        choseByRate = false;
         if (!costs.known()) {
             return limit;
         }
+        // The curve as of the last batch, computed once per batch rather than on every plan; a
+        // batch measured at 0 ms (a stand-in backend) counts as a microsecond, so n / cost stays finite.
+        double[] cost = costs.snapshot().costMs().clone();
+        for (int i = 0; i < cost.length; i++) {
+            cost[i] = Math.max(cost[i], 1e-3);
+        }
         double best = 0;
         for (int n = 1; n <= limit; n++) {
-            if (ageMs[n] + costs.estimateMs(n) <= budgetMs) {
-                best = Math.max(best, costs.resultsPerSecond(n));
+            if (ageMs[n] + cost[n - 1] <= budgetMs) {
+                best = Math.max(best, n / cost[n - 1]);
             }
         }
         if (best == 0) {
-            // Nothing fits the budget: the batch that finishes soonest.
-            int cheapest = 1;
-            for (int n = 2; n <= limit; n++) {
-                if (costs.estimateMs(n) < costs.estimateMs(cheapest)) {
-                    cheapest = n;
+            // Nothing fits the budget: the batch that finishes soonest — of sizes within 5% of the
+            // cheapest, the smallest, so a noisy measurement of one frame does not tip it to two.
+            double cheapest = Double.MAX_VALUE;
+            for (int n = 1; n <= limit; n++) {
+                cheapest = Math.min(cheapest, cost[n - 1]);
+            }
+            for (int n = 1; n <= limit; n++) {
+                if (cost[n - 1] * 100 <= cheapest * (100 + TOLERANCE_PERCENT)) {
+                    return n;
                 }
             }
-            return cheapest;
         }
+        choseByRate = true;
         for (int n = 1; n <= limit; n++) {
-            if (ageMs[n] + costs.estimateMs(n) <= budgetMs
-                    && costs.resultsPerSecond(n) * 100 >= best * (100 - TOLERANCE_PERCENT)) {
+            if (ageMs[n] + cost[n - 1] <= budgetMs && n / cost[n - 1] * 100 >= best * (100 - TOLERANCE_PERCENT)) {
                 return n;
             }
         }
@@ -152,11 +169,13 @@ final class BatchPlanner {
      * measured longer ago, if that was over an interval ago.
      */
     private int probe(int n, int limit, long nowNanos) {
+        batchesSinceProbe++;
         if (probeIntervalNanos <= 0 || !costs.known()) {
             return n;
         }
         int pick = 0;
-        for (int candidate : new int[] {n + 1, n - 1}) {
+        // When no size fits the budget the cheapest runs: only a smaller batch could be cheaper still.
+        for (int candidate : choseByRate ? new int[] {n + 1, n - 1} : new int[] {n - 1}) {
             if (candidate < 1 || candidate > limit) {
                 continue;
             }
@@ -168,12 +187,13 @@ final class BatchPlanner {
             return n;
         }
         boolean due = !costs.measured(pick)
-                || nowNanos - lastProbeNanos >= probeIntervalNanos
+                || nowNanos - lastProbeNanos >= probeIntervalNanos && batchesSinceProbe > PROBE_EVERY_BATCHES
                 && nowNanos - costs.lastMeasuredNanos(pick) >= probeIntervalNanos;
         if (!due) {
             return n;
         }
         lastProbeNanos = nowNanos;
+        batchesSinceProbe = 0;
         return pick;
     }
 

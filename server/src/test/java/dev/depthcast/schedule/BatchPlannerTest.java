@@ -138,22 +138,53 @@ class BatchPlannerTest {
         assertEquals(List.of("c0"), learned(8, curve).plan(fresh, 8, now).batch());
     }
 
+    /** Four clients whose frames arrived just before {@code now}. */
+    static List<BatchPlanner.Ready<String>> fresh(long now) {
+        return ready(now - 4, now - 3, now - 2, now - 1);
+    }
+
     @Test
     void anUnmeasuredNeighbourIsTriedOnceAndAMeasuredOneOnlyEveryProbeInterval() {
         BatchCosts costs = new BatchCosts(8);
-        costs.record(1, 400, 0);
-        BatchPlanner p = new BatchPlanner(new SchedulingPolicy(8, Duration.ofMillis(4)), costs);
+        costs.record(1, 40, 0);
+        SchedulingPolicy policy = new SchedulingPolicy(8, Duration.ofMillis(4));
+        BatchPlanner p = new BatchPlanner(policy, costs);
         // From one measured size, batching looks no better: 1 — but 2 was never measured, so try it.
-        assertEquals(2, p.plan(ready(1, 2, 3, 4), 4, 10).batch().size());
-        costs.record(2, 1020, 10);
-        assertEquals(1, p.plan(ready(1, 2, 3, 4), 4, 20).batch().size());
+        assertEquals(2, p.plan(fresh(10), 4, 10).batch().size());
+        costs.record(2, 102, 10);
+        assertEquals(1, p.plan(fresh(20), 4, 20).batch().size());
         long interval = SchedulingPolicy.DEFAULT_PROBE_INTERVAL.toNanos();
-        assertEquals(1, p.plan(ready(1, 2, 3, 4), 4, interval - 1).batch().size(), "not yet due");
-        assertEquals(2, p.plan(ready(1, 2, 3, 4), 4, interval + 20).batch().size(), "due: 2 is re-measured");
-        assertEquals(1, p.plan(ready(1, 2, 3, 4), 4, interval + 30).batch().size(), "one probe per interval");
+        for (int i = 0; i < BatchPlanner.PROBE_EVERY_BATCHES; i++) {
+            assertEquals(1, p.plan(fresh(30 + i), 4, 30 + i).batch().size(), "not yet due");
+        }
+        assertEquals(1, p.plan(fresh(interval - 1), 4, interval - 1).batch().size(), "not yet due");
+        assertEquals(2, p.plan(fresh(interval + 20), 4, interval + 20).batch().size(), "due: 2 is re-measured");
+        assertEquals(1, p.plan(fresh(2 * interval + 30), 4, 2 * interval + 30).batch().size(),
+                "one probe per " + BatchPlanner.PROBE_EVERY_BATCHES + " batches, however long they take");
         // With probing off, never.
-        BatchPlanner off = new BatchPlanner(new SchedulingPolicy(8, Duration.ofMillis(4))
-                .withProbeInterval(Duration.ZERO), costs);
-        assertEquals(1, off.plan(ready(1, 2, 3, 4), 4, 10 * interval).batch().size());
+        BatchPlanner off = new BatchPlanner(policy.withProbeInterval(Duration.ZERO), costs);
+        assertEquals(1, off.plan(fresh(10 * interval), 4, 10 * interval).batch().size());
+        // When no size fits the budget (a ViT on a CPU: 400 ms a frame), the cheapest runs and nothing is probed.
+        BatchCosts slow = new BatchCosts(8);
+        slow.record(1, 400, 0);
+        BatchPlanner cpu = new BatchPlanner(policy, slow);
+        assertEquals(1, cpu.plan(fresh(10), 4, 10).batch().size());
+        assertEquals(1, cpu.plan(fresh(100 * interval), 4, 100 * interval).batch().size());
+        // A noisy measurement of one frame (a load spike) does not tip the cheapest to two …
+        BatchCosts noisy = new BatchCosts(8);
+        noisy.record(1, 4467, 0);
+        noisy.record(2, 4437, 0);
+        BatchPlanner loaded = new BatchPlanner(policy, noisy);
+        assertEquals(1, loaded.plan(fresh(10), 4, 10).batch().size());
+        // … and a size that looks cheaper than one frame is checked against a re-measured smaller one.
+        BatchCosts skewed = new BatchCosts(8);
+        skewed.record(1, 9000, 0);
+        skewed.record(2, 4400, 0);
+        BatchPlanner probing = new BatchPlanner(policy, skewed);
+        assertEquals(2, probing.plan(fresh(10), 4, 10).batch().size());
+        for (int i = 0; i < BatchPlanner.PROBE_EVERY_BATCHES; i++) {
+            probing.plan(fresh(20 + i), 4, 20 + i);
+        }
+        assertEquals(1, probing.plan(fresh(interval + 100), 4, interval + 100).batch().size(), "the smaller neighbour");
     }
 }

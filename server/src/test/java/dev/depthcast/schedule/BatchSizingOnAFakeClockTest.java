@@ -93,11 +93,11 @@ class BatchSizingOnAFakeClockTest {
                 rLearned, rGreedy, rSingle, aLearned, aGreedy, aSingle);
         // Greedy batches of 4 cost 2.6 s: ~1.5 results/s at a 2.6 s median; one at a time: 2.5/s at ~0.4 s.
         assertTrue(rGreedy < 1.7 && aGreedy > 2500, table);
-        // The learned policy: at least the better of the two on both counts (a probe of 2 every 20 s costs ~2%).
-        assertTrue(rLearned >= 0.97 * Math.max(rGreedy, rSingle), table);
-        assertTrue(aLearned <= 1.02 * Math.min(aGreedy, aSingle), table);
-        // Batches larger than 1 are the probes only: one every 20 s at most.
-        assertTrue(batchesLargerThan(learned, 1, 5 * SECOND) <= (end - 5 * SECOND) / (20 * SECOND) + 1, table);
+        // The learned policy: at least the better of the two on both counts.
+        assertTrue(rLearned >= 0.99 * Math.max(rGreedy, rSingle), table);
+        assertTrue(aLearned <= 1.01 * Math.min(aGreedy, aSingle), table);
+        // No size fits the 150 ms budget, so the cheapest always runs, and nothing is probed.
+        assertEquals(0, batchesLargerThan(learned, 1, 5 * SECOND), table);
         // Oldest-first round robin: everyone gets a quarter.
         for (Client c : learned.clients) {
             assertEquals(rLearned / 4, c.resultsPerSecond(5 * SECOND, end), rLearned / 4 * 0.1, c.name + ": " + table);
@@ -134,7 +134,7 @@ class BatchSizingOnAFakeClockTest {
         gpu.run(30 * SECOND);
         assertTrue(batchesLargerThan(cpu, 1, 15 * SECOND) <= 3, "probes only after the first seconds");
         assertTrue(rate(cpu, 15 * SECOND, 60 * SECOND) >= 2.3, "results/s " + rate(cpu, 15 * SECOND, 60 * SECOND));
-        assertTrue(cpu.costs.measured(1) && cpu.costs.measured(2));
+        assertTrue(cpu.costs.measured(1), "one frame's cost learned after a greedy start");
         double meanGpu = gpu.batches.stream().filter(b -> b.start() >= 2 * SECOND).mapToInt(Batch::size)
                 .average().orElseThrow();
         assertTrue(meanGpu >= 6.5, "mean GPU batch " + meanGpu);
