@@ -177,8 +177,11 @@ class LimitsTest {
         } finally {
             vertx.close(); // a test client with 100k unread pings behind it: no need to wait for its threads
         }
-        assertEquals(204, HTTP.send(HttpRequest.newBuilder(base.resolve("/api/sessions/" + id)).DELETE().build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode());
+        // 204, or 404 when the session already ended: its offer has no browser behind it, so its peer
+        // connection fails 10-15 s in, which a loaded machine can reach before this line.
+        int deleted = HTTP.send(HttpRequest.newBuilder(base.resolve("/api/sessions/" + id)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+        assertTrue(deleted == 204 || deleted == 404, "DELETE answered " + deleted);
         assertEquals(201, post(offer).statusCode(), "the address's slot is free again");
     }
 
