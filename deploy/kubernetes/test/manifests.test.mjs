@@ -97,13 +97,9 @@ test('one GPU a pod, media on the node (hostNetwork), one pod a node', () => {
   assert.equal(args['--host'], '0.0.0.0');
 });
 
-// Issue 8's NAT/TURN flags (--announced-ip, --ice-server; TURN secret from DEPTHCAST_TURN_SECRET),
-// on their branch while these manifests were written: accepted until ServeCommand has them.
-const ISSUE_8_FLAGS = new Set(['--announced-ip', '--ice-server']);
-
 test('every server flag in the manifest exists, and the announced IP comes from the node', () => {
   for (const flag of Object.keys(args)) {
-    assert.ok(serverFlags.has(flag) || ISSUE_8_FLAGS.has(flag), `${flag} is a flag of ServeCommand`);
+    assert.ok(serverFlags.has(flag), `${flag} is a flag of ServeCommand`);
   }
   assert.equal(args['--announced-ip'], '$(ANNOUNCED_IP)');
   const env = container.env.find((e) => e.name === 'ANNOUNCED_IP');
