@@ -85,7 +85,8 @@ public final class DepthcastServer implements AutoCloseable {
         for (int i = 0; i < pipelines.size(); i++) {
             DepthPipeline pipeline = pipelines.get(i);
             int ordinal = ordinals.get(i);
-            ResultDelivery delivery = new ResultDelivery(metrics, pipeline.preset().name(), pipeline.backendName(), ordinal);
+            ResultDelivery delivery = new ResultDelivery(metrics, pipeline.preset().name(), pipeline.backendName(), ordinal,
+                    config.wire());
             deliveries.add(delivery);
             devices.add(new ExecutorPool.Device(ordinal, new InferenceExecutor(pipeline, policy, costs.get(i), delivery,
                     ordinal)));
@@ -135,6 +136,10 @@ public final class DepthcastServer implements AutoCloseable {
         // creates the connection, so the connection cap and header deadline never see one that sends
         // nothing. Browsers never use h2c; HTTP/2 stays available over TLS (ALPN).
         options.setHttp2ClearTextEnabled(false);
+        if (config.sendBufferBytes() > 0) {
+            // Bounds what the kernel holds for a slow client (SO_SNDBUF); the ack window bounds the rest.
+            options.setSendBufferSize(config.sendBufferBytes());
+        }
         options.setMaxWebSocketFrameSize(4096).setMaxWebSocketMessageSize(4096)
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setIdleTimeout((int) security.idleTimeout().toMillis());
         this.http = vertx.createHttpServer(options).connectionHandler(guard::onConnection)
@@ -354,6 +359,7 @@ public final class DepthcastServer implements AutoCloseable {
         m.put("batchCostMeasured", measured);
         m.put("maxClients", config.maxClients());
         m.put("stride", config.unproject().stride());
+        m.put("wire", config.wire().name().toLowerCase());
         m.put("fov", config.unproject().hfovDegrees());
         m.put("devices", deviceInfo());
         m.put("draining", draining());

@@ -13,6 +13,7 @@ import dev.depthcast.model.BuiltInPreset;
 import dev.depthcast.http.SecurityConfig;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.UnprojectParams;
+import dev.depthcast.wire.WireFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -111,6 +112,16 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--edge", defaultValue = "0.1",
             description = "drop points whose depth jumps more than this fraction to a neighbour; 0 keeps all (default: ${DEFAULT-VALUE})")
     float edge;
+
+    @Option(names = "--wire", defaultValue = "v2",
+            description = "point-cloud schema: v2 (compact, ~1.5 B a point) or v1 (raw float32 xyz + rgb, 15 B a point; "
+                    + "kept for one release) (default: ${DEFAULT-VALUE})")
+    String wire;
+
+    @Option(names = "--send-buffer-kb", defaultValue = "128",
+            description = "socket send buffer (SO_SNDBUF) of the server's connections, KiB: caps what the kernel holds "
+                    + "for a slow client; 0 leaves the OS's auto-tuning (default: ${DEFAULT-VALUE})")
+    int sendBufferKb;
 
     @Option(names = "--web-root", paramLabel = "DIR", defaultValue = "web/dist",
             description = "the built page (default: ${DEFAULT-VALUE})")
@@ -339,7 +350,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .backend(Backend.parse(backend)).engine(engine).maxBatch(maxBatch)
                 .maxWait(Duration.ofMillis(maxWaitMs)).latencyBudget(Duration.ofMillis(latencyBudgetMs)).maxClients(maxClients)
                 .unproject(new UnprojectParams(stride, fov, near, far, edge)).webRoot(webRoot).tls(tlsCert, tlsKey)
-                .devices(DeviceSelection.parse(devices)).drainTime(Duration.ofSeconds(drainSeconds));
+                .devices(DeviceSelection.parse(devices)).drainTime(Duration.ofSeconds(drainSeconds))
+                .wire(WireFormat.parse(wire)).sendBufferBytes(Math.multiplyExact(sendBufferKb, 1024));
         config.ice(iceConfig());
         if (threads != null) {
             config.inferenceThreads(threads);

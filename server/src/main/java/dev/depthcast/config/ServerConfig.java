@@ -3,6 +3,7 @@ package dev.depthcast.config;
 import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.UnprojectParams;
+import dev.depthcast.wire.WireFormat;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,8 @@ public final class ServerConfig {
     private final int device;
     private final Duration drainTime;
     private final IceConfig ice;
+    private final WireFormat wire;
+    private final int sendBufferBytes;
 
     private ServerConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host");
@@ -65,6 +68,11 @@ public final class ServerConfig {
         }
         if (drainTime.isNegative()) {
             throw new IllegalArgumentException("--drain-seconds must be >= 0");
+        }
+        this.wire = Objects.requireNonNull(b.wire, "wire");
+        this.sendBufferBytes = b.sendBufferBytes;
+        if (sendBufferBytes < 0) {
+            throw new IllegalArgumentException("--send-buffer-kb must be >= 0 (0: the OS default)");
         }
         if (maxBatch < 1 || maxBatch > 64) {
             throw new IllegalArgumentException("--max-batch must be 1..64, got " + maxBatch);
@@ -106,7 +114,8 @@ public final class ServerConfig {
                 .maxBatch(maxBatch).maxWait(maxWait).latencyBudget(latencyBudget).maxClients(maxClients)
                 .unproject(unproject).webRoot(webRoot).tls(tlsCert, tlsKey).inferenceThreads(inferenceThreads)
                 .simulatedCost(simulatedCost).recordCalibration(recordCalibration)
-                .devices(devices).device(device).drainTime(drainTime).ice(ice);
+                .devices(devices).device(device).drainTime(drainTime).ice(ice)
+                .wire(wire).sendBufferBytes(sendBufferBytes);
     }
 
     public String host() {
@@ -205,6 +214,16 @@ public final class ServerConfig {
         return ice;
     }
 
+    /** The point-cloud schema results are sent in ({@code --wire}). */
+    public WireFormat wire() {
+        return wire;
+    }
+
+    /** SO_SNDBUF of the server's sockets in bytes ({@code --send-buffer-kb}); 0 leaves the OS's auto-tuning. */
+    public int sendBufferBytes() {
+        return sendBufferBytes;
+    }
+
     /** Collects the values; every one has a default (see {@link ServerConfig#builder()}). */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -228,6 +247,8 @@ public final class ServerConfig {
         private int device;
         private Duration drainTime = Duration.ofSeconds(10);
         private IceConfig ice = IceConfig.NONE;
+        private WireFormat wire = WireFormat.V2;
+        private int sendBufferBytes = 128 * 1024;
 
         private Builder() {
         }
@@ -340,6 +361,16 @@ public final class ServerConfig {
 
         public Builder ice(IceConfig value) {
             ice = value;
+            return this;
+        }
+
+        public Builder wire(WireFormat value) {
+            wire = value;
+            return this;
+        }
+
+        public Builder sendBufferBytes(int value) {
+            sendBufferBytes = value;
             return this;
         }
 

@@ -8,8 +8,10 @@ import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.metrics.PipelineMetrics.Drop;
 import dev.depthcast.metrics.WallClock;
 import dev.depthcast.process.PointCloud;
-import dev.depthcast.wire.PointCloudCodec;
+import dev.depthcast.wire.CompactCodec;
+import dev.depthcast.wire.MessageEncoder;
 import dev.depthcast.wire.PointCloudMessage;
+import dev.depthcast.wire.WireFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,22 +39,30 @@ public final class ResultDelivery implements AutoCloseable {
     private final String backend;
     private final int device;
     private final ExecutorService fanout;
+    /** Used on the fan-out thread only (it reuses buffers). */
+    private final MessageEncoder encoder;
     private long failures;
+    private long encodeFailures;
 
-    /**
-     * @param model preset name every message carries
-     * @param backend backend wire name every message carries
-     */
+    /** Delivery of device 0 in the default schema (2). */
     public ResultDelivery(PipelineMetrics metrics, String model, String backend) {
-        this(metrics, model, backend, 0);
+        this(metrics, model, backend, 0, WireFormat.V2);
     }
 
-    /** The delivery stage of device {@code device}'s executor ({@code --devices}: one each, so batch sizes count per device). */
-    public ResultDelivery(PipelineMetrics metrics, String model, String backend, int device) {
+    /**
+     * The delivery stage of device {@code device}'s executor ({@code --devices}: one each, so batch
+     * sizes count per device).
+     *
+     * @param model preset name every message carries
+     * @param backend backend wire name every message carries
+     * @param format the schema messages are encoded in ({@code --wire})
+     */
+    public ResultDelivery(PipelineMetrics metrics, String model, String backend, int device, WireFormat format) {
         this.metrics = metrics;
         this.device = device;
         this.model = model;
         this.backend = backend;
+        this.encoder = new MessageEncoder(format);
         this.fanout = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "depthcast-fanout-" + device);
             t.setDaemon(true);
@@ -80,20 +90,33 @@ public final class ResultDelivery implements AutoCloseable {
                 client.drops().add(Drop.CLIENT_GONE);
                 continue;
             }
-            PointCloudMessage message = message(frame, result.clouds().get(i), frames.size(),
-                    client.drops().replacedOrSuperseded());
-            byte[] bytes = PointCloudCodec.encode(message).bytes();
+            PointCloud cloud = result.clouds().get(i);
+            int level = client.link().levelOf(cloud.stride());
+            PointCloudMessage message = message(frame, cloud, frames.size(), client.drops().replacedOrSuperseded(),
+                    level);
+            byte[] bytes;
+            try {
+                bytes = encoder.encode(message, CompactCodec.DEFAULT_COLOUR).bytes();
+            } catch (RuntimeException e) {
+                // A cloud the codec cannot place (a bug upstream) must not stop delivery to everyone.
+                encodeFailures++;
+                if (encodeFailures == 1 || encodeFailures % 100 == 0) {
+                    LOG.error("encoding a result failed ({} so far); it is dropped", encodeFailures, e);
+                }
+                metrics.frameEnded(frame.times(), false);
+                continue;
+            }
             metrics.frameEnded(frame.times(), true);
-            client.sink().publish(bytes);
+            client.sink().publish(bytes, frame.seq(), level);
         }
     }
 
-    private PointCloudMessage message(I420Frame frame, PointCloud cloud, int batch, long dropped) {
+    private PointCloudMessage message(I420Frame frame, PointCloud cloud, int batch, long dropped, int level) {
         FrameTimes times = frame.times();
-        return new PointCloudMessage(PointCloudCodec.VERSION, frame.seq(), frame.timestampUs(), times.ingestEpochUs(),
+        return new PointCloudMessage(encoder.format().version(), frame.seq(), frame.timestampUs(), times.ingestEpochUs(),
                 WallClock.epochMicros(), cloud.gridWidth(), cloud.gridHeight(), cloud.stride(), cloud.count(),
                 cloud.xyz(), cloud.rgb(), cloud.intrinsics(), cloud.near(), cloud.far(), times, batch, dropped,
-                model, backend, FrameTag.read(frame));
+                model, backend, FrameTag.read(frame), level);
     }
 
     private void reportFailure(List<Recipient> to, List<I420Frame> frames, Throwable cause) {
@@ -115,7 +138,9 @@ public final class ResultDelivery implements AutoCloseable {
     public void close() {
         fanout.shutdown();
         try {
-            fanout.awaitTermination(2, TimeUnit.SECONDS);
+            if (fanout.awaitTermination(2, TimeUnit.SECONDS)) {
+                encoder.close();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

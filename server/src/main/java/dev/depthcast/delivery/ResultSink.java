@@ -7,6 +7,14 @@ public interface ResultSink {
     void publish(byte[] message);
 
     /**
+     * {@link #publish(byte[])} of the result of frame {@code seq} at link level {@code level}, which
+     * a sink that waits for the client's acks matches them against.
+     */
+    default void publish(byte[] message, long seq, int level) {
+        publish(message);
+    }
+
+    /**
      * Tells the client a frame could not be processed, in a short reason fit for a browser (never
      * exception text: that goes to the server log). Must not block.
      */

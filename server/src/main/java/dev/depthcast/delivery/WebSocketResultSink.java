@@ -16,17 +16,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A client's results WebSocket with latest-result-wins delivery ({@link LatestWins}): one result
- * in flight at most, and while the socket is busy (or not yet open) only the newest unsent result
- * is kept. Results are handed over from the fan-out thread; all socket work happens on the
- * socket's event loop.
+ * A client's results WebSocket, paced by what the client has really received: a result is written
+ * only when the client has room in its ack window ({@link ClientLink}, docs/protocol.md "Acks")
+ * and the socket has taken the previous write; until then only the newest unsent result is kept
+ * ({@link LatestWins}) — never a queue. Results are handed over from the fan-out thread; all
+ * socket work happens on the socket's event loop.
  */
 public final class WebSocketResultSink implements ResultSink {
+
+    /** An encoded result and what its ack is matched against. */
+    private record Outgoing(byte[] bytes, long seq, int level) {
+    }
 
     private final Vertx vertx;
     private final PipelineMetrics metrics;
     private final ClientDrops drops;
-    private final LatestWins<byte[]> results = new LatestWins<>();
+    private final ClientLink link;
+    private final LatestWins<Outgoing> results = new LatestWins<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean closed;
     private volatile ServerWebSocket socket;
@@ -41,10 +47,20 @@ public final class WebSocketResultSink implements ResultSink {
      */
     public static final short CLOSE_DRAINING = 4001;
 
+    /** A sink whose link never adapts the sampling (tests). */
     public WebSocketResultSink(Vertx vertx, PipelineMetrics metrics, ClientDrops drops) {
+        this(vertx, metrics, drops, ClientLink.fixed());
+    }
+
+    public WebSocketResultSink(Vertx vertx, PipelineMetrics metrics, ClientDrops drops, ClientLink link) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.drops = drops;
+        this.link = link;
+    }
+
+    public ClientLink link() {
+        return link;
     }
 
     /** Attaches the client's socket (on its event loop). A second socket replaces the first. */
@@ -56,7 +72,7 @@ public final class WebSocketResultSink implements ResultSink {
         if (previous != null && previous != ws) {
             previous.close((short) 4000, "replaced by a newer connection");
         }
-        ws.textMessageHandler(text -> answerPing(ws, text));
+        ws.textMessageHandler(text -> onText(ws, text));
         replyPending = false;
         ws.closeHandler(v -> {
             if (socket == ws) {
@@ -70,8 +86,16 @@ public final class WebSocketResultSink implements ResultSink {
 
     @Override
     public void publish(byte[] message) {
-        if (results.offer(message)) {
+        publish(message, -1, 0);
+    }
+
+    @Override
+    public void publish(byte[] message, long seq, int level) {
+        long now = System.nanoTime();
+        link.produced(now);
+        if (results.offer(new Outgoing(message, seq, level))) {
             drops.add(Drop.RESULT_SUPERSEDED);
+            link.superseded(now);
         }
         scheduleFlush();
     }
@@ -121,6 +145,7 @@ public final class WebSocketResultSink implements ResultSink {
     public void close(short code, String reason) {
         closed = true;
         String fitted = reason.length() > 120 ? reason.substring(0, 119) + "…" : reason;
+        link.close();
         ServerWebSocket ws = socket;
         Context ctx = context;
         if (ws != null && ctx != null) {
@@ -142,25 +167,43 @@ public final class WebSocketResultSink implements ResultSink {
         }
     }
 
-    /** On the socket's event loop: send the newest result if the socket can take it. */
+    /** On the socket's event loop: send the newest result if the client and the socket have room. */
     private void flush() {
         ServerWebSocket ws = socket;
         if (ws == null || ws.isClosed()) {
             return;
         }
-        byte[] message = results.next(!ws.writeQueueFull());
-        if (message == null) {
+        long now = System.nanoTime();
+        Outgoing next = results.next(!ws.writeQueueFull() && link.hasRoom(now));
+        if (next == null) {
             return;
         }
-        long t0 = System.nanoTime();
-        ws.writeBinaryMessage(Buffer.buffer(message)).onComplete(ar -> {
+        link.sent(next.seq(), next.bytes().length, next.level(), now);
+        ws.writeBinaryMessage(Buffer.buffer(next.bytes())).onComplete(ar -> {
             results.release();
             if (ar.succeeded()) {
-                metrics.stage(Stage.SEND, (System.nanoTime() - t0) / 1e6);
+                metrics.stage(Stage.SEND, (System.nanoTime() - now) / 1e6);
                 metrics.resultSent();
             }
             flush();
         });
+    }
+
+    /** Text from the client: result acks (answered with nothing) and clock-sync pings (docs/protocol.md). */
+    private void onText(ServerWebSocket ws, String text) {
+        JsonObject message = null;
+        try {
+            message = new JsonObject(text);
+        } catch (RuntimeException e) {
+            // answered by answerPing as not JSON
+        }
+        if (message != null && "ack".equals(message.getValue("type"))) {
+            Object seq = message.getValue("seq");
+            link.ack(seq instanceof Number number ? number.longValue() : -1, System.nanoTime());
+            flush();
+            return;
+        }
+        answerPing(ws, text);
     }
 
     /**
@@ -183,7 +226,7 @@ public final class WebSocketResultSink implements ResultSink {
             reply = new JsonObject().put("type", "pong").put("t", t instanceof Number ? t : null)
                     .put("server", WallClock.epochMicros());
         } catch (RuntimeException e) {
-            reply = new JsonObject().put("type", "error").put("message", "text messages must be JSON pings");
+            reply = new JsonObject().put("type", "error").put("message", "text messages must be JSON pings or acks");
         }
         replyPending = true;
         ws.writeTextMessage(reply.encode()).onComplete(ar -> replyPending = false);

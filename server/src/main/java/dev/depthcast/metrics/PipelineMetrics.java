@@ -150,6 +150,65 @@ public final class PipelineMetrics {
         framesOut.increment();
     }
 
+    /**
+     * One client's delivery meters, tagged {@code session} = {@code label}: results and bytes the
+     * client acknowledged, ack round-trip time, and its link-adaptation level. Removed on
+     * {@link ClientMeters#close()} so a finished session leaves no series behind.
+     */
+    public ClientMeters client(String label, IntSupplier level) {
+        return new ClientMeters(label, level);
+    }
+
+    /** See {@link #client}. Thread-safe. */
+    public final class ClientMeters implements AutoCloseable {
+        private final Counter results;
+        private final Counter bytes;
+        private final Timer ackRtt;
+        private final Gauge level;
+
+        private ClientMeters(String label, IntSupplier levelNow) {
+            results = Counter.builder("depthcast.client.delivered").description("results the client acknowledged")
+                    .tag("session", label).register(registry);
+            bytes = Counter.builder("depthcast.client.delivered.bytes").baseUnit("bytes")
+                    .description("bytes of results the client acknowledged").tag("session", label).register(registry);
+            ackRtt = Timer.builder("depthcast.client.ack.rtt")
+                    .description("result written to the socket -> the client's ack read")
+                    .tag("session", label).publishPercentiles(0.5, 0.95)
+                    .distributionStatisticExpiry(Duration.ofSeconds(30)).register(registry);
+            level = Gauge.builder("depthcast.client.level", levelNow, s -> s.getAsInt())
+                    .description("link-adaptation level: 0 = --stride, higher = coarser").tag("session", label)
+                    .register(registry);
+        }
+
+        public void delivered(int messageBytes, long rttNanos) {
+            results.increment();
+            bytes.increment(messageBytes);
+            if (rttNanos >= 0) {
+                ackRtt.record(rttNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        /** Median and p95 ack RTT over the last ~30 s, ms (NaN before the first ack). */
+        public double[] ackRttMs() {
+            double[] out = {Double.NaN, Double.NaN};
+            if (ackRtt.count() == 0) {
+                return out;
+            }
+            for (ValueAtPercentile v : ackRtt.takeSnapshot().percentileValues()) {
+                out[v.percentile() < 0.9 ? 0 : 1] = round(v.value(TimeUnit.MILLISECONDS));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            registry.remove(results);
+            registry.remove(bytes);
+            registry.remove(ackRtt);
+            registry.remove(level);
+        }
+    }
+
     /** Where the open-session count comes from (the session registry's own map, not a second counter). */
     public void countSessionsWith(IntSupplier count) {
         this.sessions = count;

@@ -28,6 +28,11 @@ public record UnprojectParams(int stride, float hfovDegrees, float near, float f
         }
     }
 
+    /** The same settings at another stride (a client's link adaptation changes only that). */
+    public UnprojectParams withStride(int value) {
+        return value == stride ? this : new UnprojectParams(value, hfovDegrees, near, far, edge);
+    }
+
     /** Grid points along a side of length n: ceil(n/stride). */
     public int samples(int n) {
         return (n + stride - 1) / stride;

@@ -7,6 +7,13 @@ import dev.depthcast.process.UnprojectParams;
 /**
  * What the executor knows of a client: where its frames wait, how to unproject them, where its
  * results go. Nothing of WebRTC or HTTP.
+ *
+ * @param params the configured unprojection; {@link #paramsNow()} is what the next frame gets
  */
 public record ClientSlot(String id, LatestFrameMailbox mailbox, UnprojectParams params, Recipient recipient) {
+
+    /** {@code params} at the stride the client's link can carry now (link adaptation). */
+    public UnprojectParams paramsNow() {
+        return recipient.link().params(params);
+    }
 }

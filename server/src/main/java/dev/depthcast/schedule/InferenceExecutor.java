@@ -184,7 +184,7 @@ public final class InferenceExecutor implements AutoCloseable {
             if (frame != null) {
                 recipients.add(slot.recipient());
                 frames.add(frame);
-                items.add(new BatchItem(frame, slot.params()));
+                items.add(new BatchItem(frame, slot.paramsNow()));
             }
         }
         if (items.isEmpty()) {

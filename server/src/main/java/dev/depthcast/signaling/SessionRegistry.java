@@ -5,7 +5,9 @@ import dev.depthcast.ingest.LatestFrameMailbox;
 import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.metrics.PipelineMetrics.Drop;
+import dev.depthcast.delivery.ClientLink;
 import dev.depthcast.delivery.Recipient;
+import dev.depthcast.delivery.StrideLadder;
 import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.ClientSlot;
@@ -95,18 +97,20 @@ public final class SessionRegistry implements AutoCloseable {
         return vertx.executeBlocking(() -> {
             InferenceExecutor executor = executors.place(id);
             ClientDrops drops = new ClientDrops(metrics);
-            WebSocketResultSink sink = new WebSocketResultSink(vertx, metrics, drops);
+            ClientLink link = new ClientLink(StrideLadder.from(params.stride()), metrics, id.substring(0, 6));
+            WebSocketResultSink sink = new WebSocketResultSink(vertx, metrics, drops, link);
             LatestFrameMailbox mailbox = new LatestFrameMailbox(executor::wake, () -> drops.add(Drop.MAILBOX_REPLACED),
                     frame -> frameTap.accept(id, frame));
             PeerSession peer = new PeerSession(webrtc, ice, mailbox, state -> onState(id, state));
             try {
                 String answer = peer.answer(offer.sdp(), trickle, NEGOTIATION_TIMEOUT);
                 sessions.put(id, new Session(id, offer, peer, mailbox, sink, drops, System.nanoTime(), new AtomicInteger()));
-                executor.register(new ClientSlot(id, mailbox, params, new Recipient(sink, drops)));
+                executor.register(new ClientSlot(id, mailbox, params, new Recipient(sink, drops, link)));
                 LOG.info("session {} open ({} of {}) on device {}", shortId(id), sessions.size(), maxClients,
                         executors.deviceOf(id));
                 return new Created(id, answer);
             } catch (Exception | Error e) {
+                link.close();
                 peer.close();
                 executors.release(id);
                 reserved.decrementAndGet();

@@ -249,7 +249,8 @@ public final class SignalingApi {
                     .put("framesIn", s.mailbox().offered())
                     .put("droppedInMailbox", s.drops().count(PipelineMetrics.Drop.MAILBOX_REPLACED))
                     .put("resultsSuperseded", s.drops().count(PipelineMetrics.Drop.RESULT_SUPERSEDED))
-                    .put("pingRepliesSkipped", s.sink().repliesSkipped()));
+                    .put("pingRepliesSkipped", s.sink().repliesSkipped())
+                    .put("delivery", new JsonObject(s.sink().link().summary())));
         }
         out.put("sessions", list);
         ctx.response().putHeader("content-type", "application/json").end(out.encodePrettily());

@@ -12,8 +12,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * msgpack encoding of {@link PointCloudMessage}: arrays as raw little-endian binary, never lists
- * (the seed's lesson 2: lists doubled the size and cost ms to pack).
+ * Schema 1 of {@link PointCloudMessage} (kept for one release, {@code --wire v1}): arrays as raw
+ * little-endian binary, never lists (the seed's lesson 2: lists doubled the size and cost ms to
+ * pack). Schema 2 is {@link CompactCodec}; {@link MessageDecoder} reads either.
  */
 public final class PointCloudCodec {
 
@@ -170,7 +171,7 @@ public final class PointCloudCodec {
         }
     }
 
-    private static void readFloats(MessageUnpacker u, String[] keys, float[] into) throws IOException {
+    static void readFloats(MessageUnpacker u, String[] keys, float[] into) throws IOException {
         int entries = u.unpackMapHeader();
         for (int i = 0; i < entries; i++) {
             String key = u.unpackString();

@@ -13,7 +13,7 @@ import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.ClientSlot;
 import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
-import dev.depthcast.wire.PointCloudCodec;
+import dev.depthcast.wire.MessageDecoder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -91,7 +91,7 @@ class FailingModelTest {
             assertFalse(sink.errors.get(0).contains("CUDA"), "no exception text to the browser");
             box.offer(Frames.uniform(64, 48, 120, 128, 128));
             waitFor(() -> !sink.results.isEmpty());
-            assertEquals(168 * 126, PointCloudCodec.decode(sink.results.get(0)).count());
+            assertEquals(168 * 126, new MessageDecoder().decode(sink.results.get(0)).count());
             assertEquals(1.0, metrics.registry().get("depthcast.dropped").tag("reason", "model-error").counter().count());
             assertEquals(1, drops.count(Drop.MODEL_ERROR), "counted against the client too");
             // The failed batch's frame was timed as far as it went: ingest and queue count both frames.

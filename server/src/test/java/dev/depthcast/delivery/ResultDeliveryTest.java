@@ -8,7 +8,7 @@ import dev.depthcast.metrics.PipelineMetrics.Drop;
 import dev.depthcast.process.Frames;
 import dev.depthcast.process.Intrinsics;
 import dev.depthcast.process.PointCloud;
-import dev.depthcast.wire.PointCloudCodec;
+import dev.depthcast.wire.MessageDecoder;
 import dev.depthcast.wire.PointCloudMessage;
 import org.junit.jupiter.api.Test;
 
@@ -42,8 +42,18 @@ class ResultDeliveryTest {
         }
     }
 
+    /** {@code n} points on the first cells of a 4x3 grid at stride 1, 1 m away, as the unprojector places them. */
     static PointCloud cloud(int n) {
-        return new PointCloud(n, new float[n * 3], new byte[n * 3], 4, 3, 1, Intrinsics.of(4, 3, 4, 3, 60), 0.4f, 4f);
+        Intrinsics k = Intrinsics.of(4, 3, 4, 3, 60);
+        float[] xyz = new float[n * 3];
+        for (int p = 0; p < n; p++) {
+            int u = p % 4;
+            int v = p / 4;
+            xyz[p * 3] = ((u + 0.5f) - k.cx()) / k.fx();
+            xyz[p * 3 + 1] = -((v + 0.5f) - k.cy()) / k.fy();
+            xyz[p * 3 + 2] = -1f;
+        }
+        return new PointCloud(n, xyz, new byte[n * 3], 4, 3, 1, k, 0.4f, 4f);
     }
 
     static I420Frame stampedFrame(long seq) {
@@ -68,8 +78,8 @@ class ResultDeliveryTest {
             delivery.deliver(List.of(new Recipient(a, dropsA), new Recipient(b, dropsB)),
                     List.of(stampedFrame(5), stampedFrame(9)), new BatchResult(List.of(cloud(2), cloud(3)), 1.5, 20, 0.75));
         }
-        PointCloudMessage ma = PointCloudCodec.decode(a.results.get(0));
-        PointCloudMessage mb = PointCloudCodec.decode(b.results.get(0));
+        PointCloudMessage ma = new MessageDecoder().decode(a.results.get(0));
+        PointCloudMessage mb = new MessageDecoder().decode(b.results.get(0));
         assertEquals(5, ma.seq());
         assertEquals(2, ma.count());
         assertEquals(9, mb.seq());

@@ -1,0 +1,121 @@
+package dev.depthcast.wire;
+
+import java.io.IOException;
+
+/**
+ * The lossless core of schema 2 (docs/protocol.md, "Grid coding"): integers on a W×H grid, row-major,
+ * some cells present and some not. Each cell is predicted from its decoded left, upper and
+ * upper-left neighbours by the median edge detector of LOCO-I/JPEG-LS; a present cell writes the
+ * zigzag-varint of (value − prediction), an absent cell writes nothing and takes the prediction
+ * as its value, so the next cells predict from something smooth. Encoder and decoder fill the
+ * grid the same way, which is what keeps them in step.
+ */
+final class GridCoder {
+
+    private GridCoder() {
+    }
+
+    /** Median edge detector over the grid as decoded so far; 0 for the first cell. */
+    static int predict(int[] g, int at, int x, int y, int width) {
+        if (y == 0) {
+            return x == 0 ? 0 : g[at - 1];
+        }
+        if (x == 0) {
+            return g[at - width];
+        }
+        int a = g[at - 1];
+        int b = g[at - width];
+        int c = g[at - width - 1];
+        int max = Math.max(a, b);
+        int min = Math.min(a, b);
+        if (c >= max) {
+            return min;
+        }
+        if (c <= min) {
+            return max;
+        }
+        return a + b - c;
+    }
+
+    /**
+     * Writes the residuals of the present cells ({@code present[cell] != 0}) and fills the absent
+     * ones of {@code g} with their prediction.
+     */
+    static void encode(int[] g, byte[] present, int width, int height, ByteSink out) {
+        int at = 0;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++, at++) {
+                int p = predict(g, at, x, y, width);
+                if (present[at] != 0) {
+                    out.varint(zigzag(g[at] - p));
+                } else {
+                    g[at] = p;
+                }
+            }
+        }
+    }
+
+    /** Rebuilds {@code g} from the residuals in {@code in}; returns the bytes read. */
+    static int decode(int[] g, byte[] present, int width, int height, byte[] in, int from, int end)
+            throws IOException {
+        int at = 0;
+        int pos = from;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++, at++) {
+                int p = predict(g, at, x, y, width);
+                if (present[at] != 0) {
+                    // Unsigned LEB128, at most 5 bytes for 32 bits.
+                    int value = 0;
+                    int shift = 0;
+                    while (true) {
+                        if (pos >= end) {
+                            throw new IOException("residual stream ends early at cell " + at);
+                        }
+                        int b = in[pos++];
+                        value |= (b & 0x7F) << shift;
+                        if (b >= 0) {
+                            break;
+                        }
+                        shift += 7;
+                        if (shift > 28) {
+                            throw new IOException("varint longer than 5 bytes at cell " + at);
+                        }
+                    }
+                    g[at] = p + unzigzag(value);
+                } else {
+                    g[at] = p;
+                }
+            }
+        }
+        return pos - from;
+    }
+
+    static int zigzag(int r) {
+        return (r << 1) ^ (r >> 31);
+    }
+
+    static int unzigzag(int z) {
+        return (z >>> 1) ^ -(z & 1);
+    }
+
+    /** A growable byte array that writes varints. */
+    static final class ByteSink {
+        byte[] bytes = new byte[1 << 16];
+        int length;
+
+        void reset() {
+            length = 0;
+        }
+
+        void varint(int z) {
+            if (length + 5 > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
+            }
+            while ((z & ~0x7F) != 0) {
+                bytes[length++] = (byte) ((z & 0x7F) | 0x80);
+                z >>>= 7;
+            }
+            bytes[length++] = (byte) z;
+        }
+    }
+}
