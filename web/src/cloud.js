@@ -1,10 +1,12 @@
-// Point-cloud message decoding and geometry updating (docs/protocol.md, schema version 1).
+// Point-cloud message decoding and geometry updating (docs/protocol.md, schema versions 1 and 2).
 // Pure module: no DOM, no WebGL; three.js is used only for its BufferAttribute types, so
 // everything here runs (and is unit-tested) under plain Node.
 import { decode } from '@msgpack/msgpack';
 import { BufferAttribute, DynamicDrawUsage } from 'three';
+import { COMPACT_VERSION, decodeCompact } from './wire-v2.js';
 
-export const SCHEMA_VERSION = 1;
+/** The schema the page expects by default; schema 1 is still read (`--wire v1`). */
+export const SCHEMA_VERSION = COMPACT_VERSION;
 export const STAGES = ['ingest', 'queue', 'preprocess', 'inference', 'unproject', 'encode'];
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -34,10 +36,11 @@ function num(v, fallback = 0) {
 /**
  * Decodes one binary results message.
  * Returns {v, seq, ts, ingestUs, sentUs, w, h, stride, n, xyz: Float32Array(n*3), rgb: Uint8Array(n*3),
- *          intr, range, timing, batch, dropped, model, backend, bytes, warnings: string[]}.
- * Throws on a message that is not a msgpack map.
+ *          intr, range, timing, batch, dropped, model, backend, level, decodeMs, bytes, warnings: string[]}.
+ * Throws on a message that is not a msgpack map, or a schema-2 message whose planes are malformed.
  */
 export function decodeCloud(data) {
+  const t0 = performance.now();
   const u8 = data instanceof Uint8Array ? data : new Uint8Array(data);
   // useBigInt64 stays off: µs epoch values (~1.7e15) are below 2^53 and come back as plain numbers.
   const m = decode(u8);
@@ -46,16 +49,12 @@ export function decodeCloud(data) {
   }
   const warnings = [];
   const v = num(m.v, -1);
-  if (v !== SCHEMA_VERSION) warnings.push(`schema version ${v}, expected ${SCHEMA_VERSION}`);
-  let n = Math.max(0, Math.floor(num(m.n)));
-  const xyzBytes = m.xyz instanceof Uint8Array ? m.xyz : new Uint8Array(0);
-  const rgbBytes = m.rgb instanceof Uint8Array ? m.rgb : new Uint8Array(0);
-  const fit = Math.min(Math.floor(xyzBytes.byteLength / 12), Math.floor(rgbBytes.byteLength / 3));
-  if (fit < n) {
-    warnings.push(`n=${n} but xyz has ${xyzBytes.byteLength} B and rgb ${rgbBytes.byteLength} B`);
-    n = fit;
-  } else if (xyzBytes.byteLength !== n * 12 || rgbBytes.byteLength !== n * 3) {
-    warnings.push(`n=${n} but xyz has ${xyzBytes.byteLength} B and rgb ${rgbBytes.byteLength} B`);
+  let points;
+  if (v === COMPACT_VERSION) {
+    points = decodeCompact(m);
+  } else {
+    if (v !== 1) warnings.push(`schema version ${v}, expected 1 or ${COMPACT_VERSION}`);
+    points = rawPoints(m, warnings);
   }
   const timing = {};
   const t = m.timing && typeof m.timing === 'object' ? m.timing : {};
@@ -70,9 +69,9 @@ export function decodeCloud(data) {
     w: num(m.w),
     h: num(m.h),
     stride: num(m.stride, 1),
-    n,
-    xyz: float32View(xyzBytes, n * 3),
-    rgb: rgbBytes.subarray(0, n * 3),
+    n: points.n,
+    xyz: points.xyz,
+    rgb: points.rgb,
     intr: {
       fx: num(intr.fx, NaN), fy: num(intr.fy, NaN), cx: num(intr.cx, NaN), cy: num(intr.cy, NaN),
       fov: num(intr.fov, NaN),
@@ -83,9 +82,26 @@ export function decodeCloud(data) {
     dropped: num(m.dropped),
     model: typeof m.model === 'string' ? m.model : '',
     backend: typeof m.backend === 'string' ? m.backend : '',
+    level: num(m.level, 0),
+    decodeMs: performance.now() - t0,
     bytes: u8.byteLength,
     warnings,
   };
+}
+
+/** Schema 1: xyz float32 and rgb bytes as they are. */
+function rawPoints(m, warnings) {
+  let n = Math.max(0, Math.floor(num(m.n)));
+  const xyzBytes = m.xyz instanceof Uint8Array ? m.xyz : new Uint8Array(0);
+  const rgbBytes = m.rgb instanceof Uint8Array ? m.rgb : new Uint8Array(0);
+  const fit = Math.min(Math.floor(xyzBytes.byteLength / 12), Math.floor(rgbBytes.byteLength / 3));
+  if (fit < n) {
+    warnings.push(`n=${n} but xyz has ${xyzBytes.byteLength} B and rgb ${rgbBytes.byteLength} B`);
+    n = fit;
+  } else if (xyzBytes.byteLength !== n * 12 || rgbBytes.byteLength !== n * 3) {
+    warnings.push(`n=${n} but xyz has ${xyzBytes.byteLength} B and rgb ${rgbBytes.byteLength} B`);
+  }
+  return { n, xyz: float32View(xyzBytes, n * 3), rgb: rgbBytes.subarray(0, n * 3) };
 }
 
 /**

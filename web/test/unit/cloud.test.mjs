@@ -102,11 +102,16 @@ test('n larger than the payload is clamped and warned about', () => {
   assert.equal(f.warnings.length, 1);
 });
 
-test('other schema version is decoded but warned about', () => {
+test('an unknown schema version is decoded as schema 1 but warned about', () => {
   const { msg } = makeMessage(3);
-  const f = decodeCloud(encode({ ...msg, v: 2 }));
+  const f = decodeCloud(encode({ ...msg, v: 3 }));
   assert.equal(f.n, 3);
-  assert.match(f.warnings[0], /schema version 2/);
+  assert.match(f.warnings[0], /schema version 3/);
+});
+
+test('a schema-2 message without its planes is rejected, not drawn empty', () => {
+  const { msg } = makeMessage(3);
+  assert.throws(() => decodeCloud(encode({ ...msg, v: 2 })), /schema 2/);
 });
 
 test('rejects a non-map message', () => {

@@ -49,6 +49,11 @@ public final class ResultDelivery implements AutoCloseable {
         this(metrics, model, backend, 0, WireFormat.V2);
     }
 
+    /** Delivery of device {@code device} in the default schema (2). */
+    public ResultDelivery(PipelineMetrics metrics, String model, String backend, int device) {
+        this(metrics, model, backend, device, WireFormat.V2);
+    }
+
     /**
      * The delivery stage of device {@code device}'s executor ({@code --devices}: one each, so batch
      * sizes count per device).

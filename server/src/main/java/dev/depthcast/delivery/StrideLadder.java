@@ -25,10 +25,10 @@ public record StrideLadder(int[] strides) {
         s[0] = base;
         int n = 1;
         while (n < LEVELS) {
-            int next = Math.max(s[n - 1] + 1, (int) Math.round(s[n - 1] * 1.25));
-            if (next > MAX_STRIDE) {
+            if (s[n - 1] >= MAX_STRIDE) {
                 break;
             }
+            int next = Math.min(MAX_STRIDE, Math.max(s[n - 1] + 1, (int) Math.round(s[n - 1] * 1.25)));
             s[n++] = next;
         }
         return new StrideLadder(Arrays.copyOf(s, n));

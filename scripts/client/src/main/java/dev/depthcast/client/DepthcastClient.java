@@ -2,7 +2,7 @@ package dev.depthcast.client;
 
 import dev.depthcast.webrtc.Negotiation;
 import dev.depthcast.webrtc.WebRtcEngine;
-import dev.depthcast.wire.PointCloudCodec;
+import dev.depthcast.wire.MessageDecoder;
 import dev.depthcast.wire.PointCloudMessage;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCConfiguration;
@@ -100,6 +100,12 @@ public final class DepthcastClient implements AutoCloseable {
     /** How the server closed the results socket: code and reason (docs/protocol.md: 1000, 1011, 4000, 4001). */
     public record Closed(int code, String reason) {
     }
+    /** Used on the socket's listener thread only. */
+    private final MessageDecoder decoder = new MessageDecoder();
+    /** Acks go out one after another: the JDK socket refuses a send while the previous one is pending. */
+    private CompletableFuture<?> acks = CompletableFuture.completedFuture(null);
+    private final WholeMessages listener = new WholeMessages(this::onResultBytes, this::onTextMessage,
+            (code, reason) -> resultsClosed.complete(new Closed(code, reason)));
 
     private DepthcastClient(WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult,
                             PushListener onPush) {
@@ -213,8 +219,7 @@ public final class DepthcastClient implements AutoCloseable {
 
     private void openResults() throws Exception {
         URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "/api/sessions/" + sessionId + "/results");
-        socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(ws, new WholeMessages(this::onResultBytes, this::onTextMessage,
-                        (code, reason) -> resultsClosed.complete(new Closed(code, reason))))
+        socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(ws, listener)
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
@@ -384,13 +389,31 @@ public final class DepthcastClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Decodes a result (either schema), hands it over, then acks it (docs/protocol.md, "Acks"): the
+     * server sends the next result only when this client has room, so the ack follows the work.
+     */
     private void onResultBytes(byte[] whole) {
         long arrived = System.nanoTime();
+        long seq = -1;
         try {
-            onResult.accept(new Result(PointCloudCodec.decode(whole), whole.length, arrived));
+            PointCloudMessage m = decoder.decode(whole);
+            seq = m.seq();
+            onResult.accept(new Result(m, whole.length, arrived));
         } catch (IOException | RuntimeException e) {
             lastError = "undecodable result: " + e.getMessage();
+        } finally {
+            ack(seq);
         }
+    }
+
+    private void ack(long seq) {
+        WebSocket ws = listener.socket();
+        if (ws == null || closed.get()) {
+            return;
+        }
+        String text = seq >= 0 ? "{\"type\":\"ack\",\"seq\":" + seq + "}" : "{\"type\":\"ack\"}";
+        acks = acks.handle((v, e) -> null).thenCompose(v -> ws.sendText(text, true));
     }
 
     private void onTextMessage(String text) {

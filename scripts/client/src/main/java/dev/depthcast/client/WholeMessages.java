@@ -18,6 +18,7 @@ public final class WholeMessages implements WebSocket.Listener {
     private final java.util.function.BiConsumer<Integer, String> onClose;
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
     private final StringBuilder text = new StringBuilder();
+    private volatile WebSocket socket;
 
     public WholeMessages(Consumer<byte[]> onBinary, Consumer<String> onText) {
         this(onBinary, onText, (code, reason) -> { });
@@ -35,6 +36,17 @@ public final class WholeMessages implements WebSocket.Listener {
     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
         onClose.accept(statusCode, reason);
         return null;
+    }
+
+    @Override
+    public void onOpen(WebSocket ws) {
+        socket = ws;
+        ws.request(1);
+    }
+
+    /** The socket, once open: messages can arrive before {@code buildAsync}'s future completes. */
+    public WebSocket socket() {
+        return socket;
     }
 
     @Override

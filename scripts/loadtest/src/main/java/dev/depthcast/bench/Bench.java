@@ -32,6 +32,7 @@ public final class Bench {
         return switch (stage) {
             case "preprocess" -> "640x480 -> " + d[1] + "x" + d[0];
             case "unproject" -> d[0] + "x" + d[1] + "/3 -> " + d[2] + " pts";
+            case "encodeV2", "decodeV2" -> "scene " + d[4] + " pts, " + d[5] / 1000 + " KB";
             default -> d[2] + " pts, " + d[3] / 1000 + " KB";
         };
     }
@@ -60,12 +61,12 @@ public final class Bench {
         sorted.sort(Comparator.comparing((RunResult r) -> r.getParams().getBenchmark())
                 .thenComparing(r -> r.getParams().getParam("points")));
         System.out.println();
-        System.out.printf("%-12s %-6s %-22s %10s %10s%n", "stage", "case", "input", "ms/op", "± (99.9%)");
+        System.out.printf("%-12s %-6s %-26s %10s %10s%n", "stage", "case", "input", "ms/op", "± (99.9%)");
         for (RunResult r : sorted) {
             Result<?> p = r.getPrimaryResult();
             String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
             String points = r.getParams().getParam("points");
-            System.out.printf(Locale.ROOT, "%-12s %-6s %-22s %10.3f %10.3f%n", name, points, input(name, points),
+            System.out.printf(Locale.ROOT, "%-12s %-6s %-26s %10.3f %10.3f%n", name, points, input(name, points),
                     p.getScore(), p.getScoreError());
         }
         System.out.println("(one thread, " + Runtime.getRuntime().availableProcessors()

@@ -10,6 +10,7 @@ import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.Preprocessor;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.process.Unprojector;
+import dev.depthcast.wire.CompactCodec;
 import dev.depthcast.wire.PointCloudCodec;
 import dev.depthcast.wire.PointCloudMessage;
 import dev.depthcast.metrics.FrameTimes;
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * msgpack-encoding the resulting point cloud — at ~21k points (378x504 grid, stride 3: the
  * default) and ~85k points (756x1008 grid, stride 3: a model run at twice the resolution).
  * Inputs: the load tester's moving-disc frame, depth from the simulated model (brightness +
- * ramp), so the edge filter drops about as many points as on a real scene.
+ * ramp), so the edge filter drops about as many points as on a real scene; schema 2 (whose cost
+ * and size follow the content) on {@code FramePainter.cameraScene()} with the same model.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,6 +61,9 @@ public class PipelineBench {
     private final UnprojectParams params = UnprojectParams.DEFAULT;
     private PointCloudMessage message;
     private byte[] encoded;
+    private byte[] encodedV2;
+    private PointCloudMessage sceneMessage;
+    private final CompactCodec compact = new CompactCodec();
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -74,14 +79,23 @@ public class PipelineBench {
         PointCloud c = unprojector.unproject(depth, 0, gridW, gridH, frame, params);
         message = new PointCloudMessage(PointCloudCodec.VERSION, 1, 0, 0, 0, c.gridWidth(), c.gridHeight(),
                 c.stride(), c.count(), c.xyz(), c.rgb(), c.intrinsics(), c.near(), c.far(),
-                FrameTimes.of(0, 0, 0, 0, 0, 0), 1, 0, "relief", "bench");
+                FrameTimes.of(0, 0, 0, 0, 0, 0), 1, 0, "relief", "bench", 0);
         encoded = PointCloudCodec.encode(message).bytes();
+        // Schema 2's size and time depend on content: a textured, noisy camera-like scene, not the flat disc.
+        I420Frame scene = frame(640, 480, FramePainter.cameraScene());
+        preprocessor.write(scene, tensor, 0);
+        float[] sceneDepth = new SimulatedGpuModel(preset, new SimulatedCost(0, 0)).infer(tensor, 1).data().clone();
+        PointCloud s = new Unprojector().unproject(sceneDepth, 0, gridW, gridH, scene, params);
+        sceneMessage = new PointCloudMessage(PointCloudCodec.VERSION, 1, 0, 0, 0, s.gridWidth(), s.gridHeight(),
+                s.stride(), s.count(), s.xyz().clone(), s.rgb().clone(), s.intrinsics(), s.near(), s.far(),
+                FrameTimes.of(0, 0, 0, 0, 0, 0), 1, 0, "relief", "bench", 0);
+        encodedV2 = compact.encode(sceneMessage).bytes();
     }
 
-    /** {grid width, grid height, points, encoded bytes} of this case (sets the case up). */
+    /** {grid width, grid height, points, v1 bytes, scene points, scene v2 bytes} of this case (sets it up). */
     int[] describe() {
         setUp();
-        return new int[] {gridW, gridH, message.count(), encoded.length};
+        return new int[] {gridW, gridH, message.count(), encoded.length, sceneMessage.count(), encodedV2.length};
     }
 
     /** 640x480 → the preset's input (378x504 for "21k", 756x1008 for "85k"). */
@@ -107,13 +121,29 @@ public class PipelineBench {
         return PointCloudCodec.decode(encoded);
     }
 
+    /** Schema 2 (the default wire): grid cells, quantised depth and colour, deflated. */
+    @Benchmark
+    public byte[] encodeV2() {
+        return compact.encode(sceneMessage).bytes();
+    }
+
+    /** Schema 2 back to xyz/rgb, as the Java client and the load tester read it. */
+    @Benchmark
+    public PointCloudMessage decodeV2() throws Exception {
+        return compact.decode(encodedV2);
+    }
+
     static I420Frame frame(int w, int h) {
+        return frame(w, h, FramePainter.movingDisc());
+    }
+
+    static I420Frame frame(int w, int h, FramePainter painter) {
         int cw = (w + 1) / 2;
         int ch = (h + 1) / 2;
         ByteBuffer y = ByteBuffer.allocate(w * h);
         ByteBuffer u = ByteBuffer.allocate(cw * ch);
         ByteBuffer v = ByteBuffer.allocate(cw * ch);
-        FramePainter.movingDisc().paint(17, w, h, y, w, u, cw, v, cw);
+        painter.paint(17, w, h, y, w, u, cw, v, cw);
         return new I420Frame(w, h, y.array(), u.array(), v.array(), 1, 0, 0, 0, 0);
     }
 }

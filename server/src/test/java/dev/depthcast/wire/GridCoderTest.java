@@ -1,0 +1,47 @@
+package dev.depthcast.wire;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The worked example of docs/protocol.md "Grid coding" (web/test/unit/wire-v2.test.mjs decodes the same bytes). */
+class GridCoderTest {
+
+    static final byte[] ALL = {1, 1, 1, 1, 1, 1};
+    static final byte[] STREAM = {10, 2, 4, 1, (byte) 0xce, 0x04, (byte) 0xdb, 0x04};
+
+    @Test
+    void encodesTheDocumentedExample() {
+        int[] g = {5, 6, 8, 4, 300, -2};
+        GridCoder.ByteSink out = new GridCoder.ByteSink();
+        GridCoder.encode(g, ALL, 3, 2, out);
+        assertArrayEquals(STREAM, Arrays.copyOf(out.bytes, out.length));
+    }
+
+    @Test
+    void decodesItBackAndFillsAbsentCellsWithTheirPrediction() throws IOException {
+        int[] g = new int[6];
+        assertEquals(STREAM.length, GridCoder.decode(g, ALL, 3, 2, STREAM, 0, STREAM.length));
+        assertArrayEquals(new int[] {5, 6, 8, 4, 300, -2}, g);
+        int[] h = new int[3];
+        assertEquals(2, GridCoder.decode(h, new byte[] {1, 0, 1}, 3, 1, new byte[] {10, 4}, 0, 2));
+        assertArrayEquals(new int[] {5, 5, 7}, h);
+    }
+
+    @Test
+    void extremesSurviveAndTruncationIsCaught() throws IOException {
+        int[] g = {Integer.MAX_VALUE / 2, Integer.MIN_VALUE / 2, 0, -1};
+        GridCoder.ByteSink out = new GridCoder.ByteSink();
+        GridCoder.encode(g.clone(), new byte[] {1, 1, 1, 1}, 2, 2, out);
+        int[] back = new int[4];
+        GridCoder.decode(back, new byte[] {1, 1, 1, 1}, 2, 2, out.bytes, 0, out.length);
+        assertArrayEquals(g, back);
+        assertThrows(IOException.class, () -> GridCoder.decode(new int[4], new byte[] {1, 1, 1, 1}, 2, 2, out.bytes, 0,
+                out.length - 1));
+    }
+}
