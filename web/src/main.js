@@ -37,6 +37,8 @@ const stats = {
   encodeMs: NaN, netMs: NaN, encodeNetMs: NaN,
   sendFps: NaN, sendWidth: NaN, sendHeight: NaN, sendKbps: NaN, codec: '',
   batch: NaN, backend: '', model: '', w: NaN, h: NaN, stride: NaN, seq: NaN,
+  level: NaN, // the server's link-adaptation level for this page (0 = densest)
+  decodeMs: NaN, // mean time to decode a message, last 2 s
   timing: Object.fromEntries(STAGES.map((s) => [s, NaN])),
   dropped: NaN,
   decodeErrors: 0,
@@ -131,6 +133,7 @@ const bytesMean = new WindowMean(2000);
 const pointsMean = new WindowMean(2000);
 const latencyMean = new WindowMean(2000);
 const serverMean = new WindowMean(2000);
+const decodeMean = new WindowMean(2000);
 const stageMeans = Object.fromEntries(STAGES.map((s) => [s, new WindowMean(2000)]));
 const clock = new ClockSync(8);
 const sender = new SenderStats();
@@ -147,7 +150,7 @@ function onResultMessage(data, { replayed = false } = {}) {
   } catch (e) {
     stats.decodeErrors++;
     if (stats.decodeErrors <= 3) showError(`Could not decode a results message: ${e.message}`, { fatal: false });
-    return;
+    return undefined;
   }
   frame.replayed = replayed;
   for (const w of frame.warnings) {
@@ -172,6 +175,8 @@ function onResultMessage(data, { replayed = false } = {}) {
   stats.h = frame.h;
   stats.stride = frame.stride;
   stats.seq = frame.seq;
+  stats.level = frame.level;
+  decodeMean.push(now, frame.decodeMs);
   stats.dropped = frame.dropped;
   $('model-note').hidden = frame.model !== 'relief' || noteDismissed;
   if (stats.phase !== 'streaming' && !replayed) {
@@ -180,9 +185,10 @@ function onResultMessage(data, { replayed = false } = {}) {
     backoff.reset();
     hideConn();
   }
-  if (paused) return; // the view holds its frame; the stream and its numbers go on
+  if (paused) return frame.seq; // the view holds its frame; the stream and its numbers go on
   if (pending) stats.skipped++;
   pending = frame;
+  return frame.seq; // acknowledged by the session (docs/protocol.md, "Acks")
 }
 
 function draw() {
@@ -222,6 +228,7 @@ function updateHud() {
   stats.latencyMs = latencyMean.mean(now);
   stats.latencyMaxMs = latencyMean.max(now);
   stats.serverMs = serverMean.mean(now);
+  stats.decodeMs = decodeMean.mean(now);
   stats.clockOffsetMs = clock.offsetMs;
   stats.clockRttMs = clock.rttMs;
   for (const s of STAGES) stats.timing[s] = stageMeans[s].mean(now);
@@ -252,7 +259,9 @@ function updateHudDetail() {
   $('hud-points').textContent = Number.isFinite(stats.points)
     ? `${stats.points} (mean ${fmt(stats.meanPoints, 0)})`
     : '—';
-  $('hud-grid').textContent = Number.isFinite(stats.w) ? `${stats.w}×${stats.h} /${stats.stride}` : '—';
+  $('hud-grid').textContent = Number.isFinite(stats.w)
+    ? `${stats.w}×${stats.h} /${stats.stride} · level ${stats.level}${stats.level > 0 ? ' (link-limited)' : ''} · decode ${fmt(stats.decodeMs, 1)} ms`
+    : '—';
   $('hud-batch').textContent = Number.isFinite(stats.batch) ? String(stats.batch) : '—';
   $('hud-backend').textContent = stats.backend || '—';
   $('hud-model').textContent = [stats.model, stats.source !== 'replay' ? stats.modelFile : null]
@@ -589,9 +598,8 @@ async function connect() {
     if (session !== current || stats.source !== 'live') return;
     if (stats.phase !== 'streaming' && stats.phase !== 'reconnecting') setStatus(s);
   };
-  current.onMessage = (data) => {
-    if (session === current && stats.source === 'live') onResultMessage(data);
-  };
+  // Returns the result's seq, which the session acks (docs/protocol.md, "Acks").
+  current.onMessage = (data) => (session === current && stats.source === 'live' ? onResultMessage(data) : undefined);
   current.onPong = (msg, now) => clock.onPong(msg, now);
   current.onError = (e, fatal) => {
     if (session !== current) return;

@@ -93,7 +93,10 @@ export async function fetchIceServers(base = '') {
 
 /**
  * One streaming session. Events (callbacks set by the caller):
- *   onStatus(text), onMessage(ArrayBuffer), onPong(obj, pageNowMs), onError(Error, fatal), onClosed(info)
+ *   onStatus(text), onMessage(ArrayBuffer) → the result's seq (or undefined), onPong(obj, pageNowMs),
+ *   onError(Error, fatal), onClosed(info)
+ * Every binary result is acknowledged once onMessage returns (docs/protocol.md, "Acks"): the server
+ * sends the next result only when the page has room, so no stale result waits in a socket buffer.
  */
 export class Session {
   constructor({ stream, base = '', now = () => performance.timeOrigin + performance.now(), pollMs = 200 }) {
@@ -254,7 +257,12 @@ export class Session {
         else if (msg && msg.type === 'error') this.onError(new Error(`server: ${msg.message}`), false);
         return;
       }
-      this.onMessage(ev.data);
+      let seq;
+      try {
+        seq = this.onMessage(ev.data);
+      } finally {
+        this.#ack(seq);
+      }
     };
     ws.onerror = () => {}; // the close event carries what we can know
     ws.onclose = (ev) => {
@@ -272,6 +280,12 @@ export class Session {
       this.onError(Object.assign(new Error(`${what} (code ${ev.code}${why})`), { closeCode: ev.code }), true);
       this.onClosed({ code: ev.code, reason: ev.reason, opened });
     };
+  }
+
+  #ack(seq) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(JSON.stringify(Number.isInteger(seq) ? { type: 'ack', seq } : { type: 'ack' }));
+    }
   }
 
   ping() {
