@@ -2,7 +2,7 @@
 // Format (docs/recording.md): msgpack objects written one after another: a header map, then one
 // map per frame {t: ms since the first frame, msg: the results message's bytes exactly as received}.
 // Any msgpack stream reader (e.g. @msgpack/msgpack decodeMulti, Python msgpack.Unpacker) reads it.
-import { decodeMulti, encode } from '@msgpack/msgpack';
+import { decode, decodeMulti, encode } from '@msgpack/msgpack';
 
 export const RECORDING_FORMAT = 'depthcast-recording';
 export const RECORDING_VERSION = 1;
@@ -35,6 +35,15 @@ export class Recorder {
   }
 }
 
+function schemaOf(msg) {
+  try {
+    const m = decode(msg);
+    return m && typeof m.v === 'number' ? m.v : 1;
+  } catch {
+    return 1;
+  }
+}
+
 /** Encodes frames [{t, msg}] and header fields `meta` (created, source, …) into the file's parts. */
 export function encodeRecording(frames, meta = {}) {
   const header = {
@@ -43,7 +52,8 @@ export function encodeRecording(frames, meta = {}) {
     created: meta.created ?? new Date().toISOString(),
     frames: frames.length,
     durationMs: frames.length ? frames[frames.length - 1].t : 0,
-    protocol: 1,
+    // The schema of the messages inside, from the first one's own `v` (each message says it too).
+    protocol: frames.length ? schemaOf(frames[0].msg) : 2,
     ...meta,
   };
   return [encode(header), ...frames.map((f) => encode({ t: f.t, msg: f.msg }))];

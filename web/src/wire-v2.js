@@ -114,12 +114,17 @@ export function decodeCompact(m) {
   if (bitmap.length !== (cells + 7) >> 3) throw new Error(`schema 2: cells bitmap has ${bitmap.length} bytes, grid needs ${(cells + 7) >> 3}`);
   const present = new Uint8Array(cells);
   const blockPresent = new Uint8Array(bw * bh);
+  const blockOfColumn = new Int32Array(sw);
+  for (let i = 0; i < sw; i++) blockOfColumn[i] = cb === 1 ? i : i >> 1;
   let count = 0;
-  for (let c = 0; c < cells; c++) {
-    if ((bitmap[c >> 3] >> (c & 7)) & 1) {
-      present[c] = 1;
-      count++;
-      blockPresent[Math.floor(Math.floor(c / sw) / cb) * bw + Math.floor((c % sw) / cb)] = 1;
+  for (let j = 0, c = 0; j < sh; j++) {
+    const blockRow = (cb === 1 ? j : j >> 1) * bw;
+    for (let i = 0; i < sw; i++, c++) {
+      if ((bitmap[c >> 3] >> (c & 7)) & 1) {
+        present[c] = 1;
+        count++;
+        blockPresent[blockRow + blockOfColumn[i]] = 1;
+      }
     }
   }
   if (count !== n) throw new Error(`schema 2: cells bitmap holds ${count} points, n says ${n}`);
@@ -155,24 +160,30 @@ export function decodeCompact(m) {
 
   const xyz = new Float32Array(n * 3);
   const rgb = new Uint8Array(n * 3);
+  // ((i*stride + 0.5) - cx) / fx per column, computed once: the same operations as per point.
+  const xOfColumn = new Float64Array(sw);
+  for (let i = 0; i < sw; i++) xOfColumn[i] = (i * stride + 0.5 - cx) / fx;
   let p = 0;
-  for (let c = 0; c < cells; c++) {
-    if (!present[c]) continue;
-    const j = Math.floor(c / sw);
-    const i = c - j * sw;
-    const q = depthQ[c];
-    const z = depthOf ? depthOf[q - qMin] : z0 * Math.exp(k * q);
-    xyz[p * 3] = ((i * stride + 0.5 - cx) / fx) * z;
-    xyz[p * 3 + 1] = (-(j * stride + 0.5 - cy) / fy) * z;
-    xyz[p * 3 + 2] = -z;
-    const block = Math.floor(j / cb) * bw + Math.floor(i / cb);
-    const y = lumaQ[c] * lumaStep;
-    const blue = cbQ[block] * chromaStep;
-    const red = crQ[block] * chromaStep;
-    rgb[p * 3] = channel(y + 1.402 * red);
-    rgb[p * 3 + 1] = channel(y - 0.344136 * blue - 0.714136 * red);
-    rgb[p * 3 + 2] = channel(y + 1.772 * blue);
-    p++;
+  for (let j = 0, c = 0; j < sh; j++) {
+    const yOfRow = -(j * stride + 0.5 - cy) / fy;
+    const blockRow = (cb === 1 ? j : j >> 1) * bw;
+    for (let i = 0; i < sw; i++, c++) {
+      if (!present[c]) continue;
+      const q = depthQ[c];
+      const z = depthOf ? depthOf[q - qMin] : z0 * Math.exp(k * q);
+      const at = p * 3;
+      xyz[at] = xOfColumn[i] * z;
+      xyz[at + 1] = yOfRow * z;
+      xyz[at + 2] = -z;
+      const block = blockRow + blockOfColumn[i];
+      const y = lumaQ[c] * lumaStep;
+      const blue = cbQ[block] * chromaStep;
+      const red = crQ[block] * chromaStep;
+      rgb[at] = channel(y + 1.402 * red);
+      rgb[at + 1] = channel(y - 0.344136 * blue - 0.714136 * red);
+      rgb[at + 2] = channel(y + 1.772 * blue);
+      p++;
+    }
   }
   return { n, xyz, rgb, level: Number.isInteger(m.level) ? m.level : 0 };
 }

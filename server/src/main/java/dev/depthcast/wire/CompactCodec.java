@@ -319,12 +319,15 @@ public final class CompactCodec implements AutoCloseable {
         }
         int count = 0;
         Arrays.fill(blockPresent, 0, bw * bh, (byte) 0);
-        for (int c = 0; c < cells; c++) {
-            byte bit = (byte) ((inflated[c >> 3] >> (c & 7)) & 1);
-            present[c] = bit;
-            if (bit != 0) {
-                count++;
-                blockPresent[(c / sw / cb) * bw + (c % sw / cb)] = 1;
+        for (int j = 0, c = 0; j < sh; j++) {
+            int blockRow = (j / cb) * bw;
+            for (int i = 0; i < sw; i++, c++) {
+                byte bit = (byte) ((inflated[c >> 3] >> (c & 7)) & 1);
+                present[c] = bit;
+                if (bit != 0) {
+                    count++;
+                    blockPresent[blockRow + i / cb] = 1;
+                }
             }
         }
         if (count != f.n) {
@@ -363,26 +366,34 @@ public final class CompactCodec implements AutoCloseable {
         double fy = f.intr[1];
         double cx = f.intr[2];
         double cy = f.intr[3];
+        // ((i*stride + 0.5) - cx) / fx per column, once: the same operations as per point.
+        double[] xOfColumn = new double[sw];
+        for (int i = 0; i < sw; i++) {
+            xOfColumn[i] = ((i * f.stride + 0.5) - cx) / fx;
+        }
         int p = 0;
-        for (int c = 0; c < cells; c++) {
-            if (present[c] == 0) {
-                continue;
+        for (int j = 0, c = 0; j < sh; j++) {
+            double yOfRow = -((j * f.stride + 0.5) - cy) / fy;
+            int blockRow = (j / cb) * bw;
+            for (int i = 0; i < sw; i++, c++) {
+                if (present[c] == 0) {
+                    continue;
+                }
+                int q = depthQ[c];
+                double z = depthOf != null ? depthOf[q - qMin] : z0 * Math.exp(step * q);
+                int at = p * 3;
+                xyz[at] = (float) (xOfColumn[i] * z);
+                xyz[at + 1] = (float) (yOfRow * z);
+                xyz[at + 2] = (float) -z;
+                int block = blockRow + i / cb;
+                double y = (double) lumaQ[c] * f.lumaStep;
+                double blue = (double) cbQ[block] * f.chromaStep;
+                double red = (double) crQ[block] * f.chromaStep;
+                rgb[at] = channel(y + 1.402 * red);
+                rgb[at + 1] = channel(y - 0.344136 * blue - 0.714136 * red);
+                rgb[at + 2] = channel(y + 1.772 * blue);
+                p++;
             }
-            int i = c % sw;
-            int j = c / sw;
-            int q = depthQ[c];
-            double z = depthOf != null ? depthOf[q - qMin] : z0 * Math.exp(step * q);
-            xyz[p * 3] = (float) (((i * f.stride + 0.5) - cx) / fx * z);
-            xyz[p * 3 + 1] = (float) (-((j * f.stride + 0.5) - cy) / fy * z);
-            xyz[p * 3 + 2] = (float) -z;
-            int block = (j / cb) * bw + (i / cb);
-            double y = (double) lumaQ[c] * f.lumaStep;
-            double blue = (double) cbQ[block] * f.chromaStep;
-            double red = (double) crQ[block] * f.chromaStep;
-            rgb[p * 3] = channel(y + 1.402 * red);
-            rgb[p * 3 + 1] = channel(y - 0.344136 * blue - 0.714136 * red);
-            rgb[p * 3 + 2] = channel(y + 1.772 * blue);
-            p++;
         }
         return new PointCloudMessage(f.version, f.seq, f.ts, f.ingest, f.sent, f.w, f.h, f.stride, f.n, xyz, rgb,
                 new Intrinsics(f.intr[0], f.intr[1], f.intr[2], f.intr[3], f.intr[4]), f.range[0], f.range[1],
