@@ -9,7 +9,7 @@ import java.util.Iterator;
  * adaptation"): the densest level of its {@link StrideLadder} at which results reach the client as
  * fast as they are made. Coarser when, over the last second, 15 % or more of the client's results
  * were superseded before they could be sent (the client had no room: its window was full); denser
- * when, after a hold, nothing was superseded for 2 s and the measured transfer time scaled to the
+ * when, after a hold, at most 5 % were superseded over 2 s and the measured transfer time scaled to the
  * denser level fits in 60 % of the frame interval. A step up that is followed by a step down
  * within 10 s doubles the hold (3 s up to 48 s); 30 s without a step down resets it.
  *
@@ -25,6 +25,8 @@ final class LinkAdapter {
     static final double DOWN_SUPERSEDED = 0.15;
     static final int MIN_RESULTS = 5;
     static final long UP_WINDOW = 2 * SECOND;
+    /** Up only while (almost) nothing is superseded: a stray one (a hiccup of the machine or the network) is allowed. */
+    static final double UP_SUPERSEDED = 0.05;
     static final long UP_HOLD_MIN = 3 * SECOND;
     static final long UP_HOLD_MAX = 48 * SECOND;
     static final long FAILED_UP = 10 * SECOND;
@@ -114,7 +116,8 @@ final class LinkAdapter {
             }
             change(level + 1, now);
             lastDown = now;
-        } else if (level > 0 && now - lastChange >= upHold && superseded.isEmpty() && fitsDenser(now)) {
+        } else if (level > 0 && now - lastChange >= upHold && superseded.size() <= UP_SUPERSEDED * produced.size()
+                && fitsDenser(now)) {
             change(level - 1, now);
             lastUp = now;
         }
