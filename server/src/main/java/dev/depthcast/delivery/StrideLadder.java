@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * The sampling strides a client's link adaptation steps between: level 0 is {@code --stride} (the
- * densest), each next level about 1.25× coarser (at least +1), five levels in all — for stride 3:
- * 3, 4, 5, 6, 8, i.e. 100 %, 56 %, 36 %, 25 %, 14 % of the points.
+ * densest), then +1 a level up to stride 8 and about 1.25× a level above, five levels in all — for
+ * stride 3: 3, 4, 5, 6, 7, i.e. 100 %, 56 %, 36 %, 25 %, 18 % of the points (at small strides +1
+ * is already a big step: 3 → 4 drops 44 % of the points).
  */
 public record StrideLadder(int[] strides) {
 
@@ -28,7 +29,8 @@ public record StrideLadder(int[] strides) {
             if (s[n - 1] >= MAX_STRIDE) {
                 break;
             }
-            int next = Math.min(MAX_STRIDE, Math.max(s[n - 1] + 1, (int) Math.round(s[n - 1] * 1.25)));
+            int next = s[n - 1] < 8 ? s[n - 1] + 1
+                    : Math.min(MAX_STRIDE, Math.max(s[n - 1] + 1, (int) Math.round(s[n - 1] * 1.25)));
             s[n++] = next;
         }
         return new StrideLadder(Arrays.copyOf(s, n));
