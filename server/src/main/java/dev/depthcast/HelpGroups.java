@@ -20,7 +20,8 @@ final class HelpGroups {
     static final Map<String, List<String>> GROUPS = new LinkedHashMap<>();
 
     static {
-        GROUPS.put("Network", List.of("--host", "--port", "--max-clients", "--web-root", "--drain-seconds"));
+        GROUPS.put("Network", List.of("--host", "--port", "--max-clients", "--web-root", "--drain-seconds", "--wire",
+                "--send-buffer-kb"));
         GROUPS.put("Model", List.of("--model", "--preset", "--input-size", "--backend", "--engine", "--threads"));
         GROUPS.put("Scheduling", List.of("--max-batch", "--max-wait-ms", "--latency-budget-ms", "--devices"));
         GROUPS.put("Geometry (point cloud)", List.of("--stride", "--fov", "--near", "--far", "--edge"));
