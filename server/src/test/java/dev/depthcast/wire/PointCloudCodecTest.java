@@ -30,7 +30,7 @@ class PointCloudCodecTest {
         }
         return new PointCloudMessage(1, 42, 123_456_789L, 1_700_000_000_000_000L, 1_700_000_000_050_000L, 504, 378,
                 3, n, xyz, rgb, new Intrinsics(436.5f, 436.5f, 252f, 189f, 60f), 0.4f, 4f,
-                FrameTimes.of(0.1, 2, 3, 40, 1.5, 0), 4, 7, "relief", "cpu-onnxruntime", 0);
+                FrameTimes.of(0.1, 2, 3, 40, 1.5, 0), 4, 7, "relief", "cpu-onnxruntime");
     }
 
     @Test

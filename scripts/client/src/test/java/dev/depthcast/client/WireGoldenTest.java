@@ -100,13 +100,13 @@ class WireGoldenTest {
         return new PointCloudMessage(1, 7, 123_456_789L, 1_700_000_000_000_000L, 1_700_000_000_004_000L,
                 c.gridWidth(), c.gridHeight(), c.stride(), c.count(), Arrays.copyOf(c.xyz(), c.count() * 3),
                 Arrays.copyOf(c.rgb(), c.count() * 3), c.intrinsics(), c.near(), c.far(),
-                FrameTimes.of(0.1, 0.2, 3, 4, 0.5, 0.25), 1, 3, "relief", "cpu-onnxruntime", 1);
+                FrameTimes.of(0.1, 0.2, 3, 4, 0.5, 0.25), 1, 3, "relief", "cpu-onnxruntime", 4242, 1);
     }
 
     static PointCloudMessage asV1(PointCloudMessage m) {
         return new PointCloudMessage(1, m.seq(), m.timestampUs(), m.ingestEpochUs(), m.sentEpochUs(), m.gridWidth(),
                 m.gridHeight(), m.stride(), m.count(), m.xyz(), m.rgb(), m.intrinsics(), m.near(), m.far(),
-                m.timing(), m.batch(), m.dropped(), m.model(), m.backend(), 0);
+                m.timing(), m.batch(), m.dropped(), m.model(), m.backend(), m.tag(), 0);
     }
 
     /** FNV-1a (32 bit) of the first {@code length} bytes. */
@@ -159,6 +159,8 @@ class WireGoldenTest {
             assertEquals(source.rgb()[i] & 0xFF, got.rgb()[i] & 0xFF, 12, "rgb " + i);
         }
         assertEquals(7, got.seq());
+        assertEquals(4242, got.tag(), "the frame tag travels in schema 2 as in schema 1");
+        assertEquals(4242, want.tag());
         assertEquals(1_700_000_000_004_000L, got.sentEpochUs());
         assertEquals("relief", got.model());
         assertTrue(got.timing().encode() > 0, "the encoder stamped its time");

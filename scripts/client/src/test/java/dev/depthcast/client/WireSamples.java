@@ -45,7 +45,7 @@ final class WireSamples {
                 out.add(new PointCloudMessage(1, f, f * 33_333L, 1_700_000_000_000_000L + f,
                         1_700_000_000_001_000L + f, c.gridWidth(), c.gridHeight(), c.stride(), c.count(),
                         c.xyz().clone(), c.rgb().clone(), c.intrinsics(), c.near(), c.far(),
-                        FrameTimes.of(0.1, 0.2, 3, 3, 0.8, 0), 1, 0, "relief", "cpu-onnxruntime", 0));
+                        FrameTimes.of(0.1, 0.2, 3, 3, 0.8, 0), 1, 0, "relief", "cpu-onnxruntime"));
             }
         }
         return out;

@@ -79,7 +79,7 @@ public class PipelineBench {
         PointCloud c = unprojector.unproject(depth, 0, gridW, gridH, frame, params);
         message = new PointCloudMessage(PointCloudCodec.VERSION, 1, 0, 0, 0, c.gridWidth(), c.gridHeight(),
                 c.stride(), c.count(), c.xyz(), c.rgb(), c.intrinsics(), c.near(), c.far(),
-                FrameTimes.of(0, 0, 0, 0, 0, 0), 1, 0, "relief", "bench", 0);
+                FrameTimes.of(0, 0, 0, 0, 0, 0), 1, 0, "relief", "bench");
         encoded = PointCloudCodec.encode(message).bytes();
         // Schema 2's size and time depend on content: a textured, noisy camera-like scene, not the flat disc.
         I420Frame scene = frame(640, 480, FramePainter.cameraScene());
@@ -88,7 +88,7 @@ public class PipelineBench {
         PointCloud s = new Unprojector().unproject(sceneDepth, 0, gridW, gridH, scene, params);
         sceneMessage = new PointCloudMessage(PointCloudCodec.VERSION, 1, 0, 0, 0, s.gridWidth(), s.gridHeight(),
                 s.stride(), s.count(), s.xyz().clone(), s.rgb().clone(), s.intrinsics(), s.near(), s.far(),
-                FrameTimes.of(0, 0, 0, 0, 0, 0), 1, 0, "relief", "bench", 0);
+                FrameTimes.of(0, 0, 0, 0, 0, 0), 1, 0, "relief", "bench");
         encodedV2 = compact.encode(sceneMessage).bytes();
     }
 
