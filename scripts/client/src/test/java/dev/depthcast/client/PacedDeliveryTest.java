@@ -161,10 +161,16 @@ class PacedDeliveryTest {
             // The client keeps up again: one level up per hold (3 s; doubled after a step up that had to
             // be taken back, which a starved machine can cause — so here: at least one step up).
             client.ackDelayMs.set(0);
-            Thread.sleep(200);
+            // The last second of slow acks may still take it one level lower: the lowest it goes
+            // in the 1.5 s after the switch is where the climb starts.
             int low = link.level();
+            long settle = System.nanoTime() + 1_500_000_000L;
+            while (System.nanoTime() < settle) {
+                low = Math.max(low, link.level());
+                Thread.sleep(20);
+            }
             int smallest = client.lastBytes.get();
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (link.level() >= low && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
