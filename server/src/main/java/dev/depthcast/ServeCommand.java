@@ -114,7 +114,7 @@ public final class ServeCommand implements Callable<Integer> {
     float edge;
 
     @Option(names = "--wire", defaultValue = "v2",
-            description = "point-cloud schema: v2 (compact, ~1.5 B a point) or v1 (raw float32 xyz + rgb, 15 B a point; "
+            description = "point-cloud schema: v2 (compact, ~1.3 B a point) or v1 (raw float32 xyz + rgb, 15 B a point; "
                     + "kept for one release) (default: ${DEFAULT-VALUE})")
     String wire;
 

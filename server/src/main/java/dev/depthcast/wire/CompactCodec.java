@@ -15,7 +15,7 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * Schema 2 of docs/protocol.md: the same points as schema 1, in ~1.5 B a point instead of 15.
+ * Schema 2 of docs/protocol.md: the same points as schema 1, in ~1.3 B a point instead of 15.
  * A point is its cell on the sampled depth grid (a validity bitmap: the grid is implied by
  * {@code w}, {@code h}, {@code stride}), its depth as a log-quantised integer (xyz follows exactly
  * from the cell, the depth and {@code intr}) and its colour as quantised YCbCr with chroma averaged
@@ -77,13 +77,23 @@ public final class CompactCodec implements AutoCloseable {
     private float[] crSum = new float[0];
     private int[] blockCount = new int[0];
 
+    /**
+     * Deflate with Huffman codes only ({@link Deflater#HUFFMAN_ONLY}), no LZ77 string matching: on
+     * these residual streams both smaller (26.1 vs 30.9 kB on the camera scene) and about twice as
+     * fast (0.40 vs 0.77 ms) as level 1, which finds few repeats worth their cost.
+     */
     public CompactCodec() {
-        this(Deflater.BEST_SPEED);
+        this(Deflater.BEST_SPEED, Deflater.HUFFMAN_ONLY);
     }
 
-    /** @param deflateLevel zlib level 1..9 (1: fastest; the default, measured in the bench) */
+    /** Deflate at zlib level {@code deflateLevel} (1..9), default strategy (LZ77 + Huffman). */
     public CompactCodec(int deflateLevel) {
+        this(deflateLevel, Deflater.DEFAULT_STRATEGY);
+    }
+
+    private CompactCodec(int deflateLevel, int strategy) {
         this.deflater = new Deflater(deflateLevel, true);
+        deflater.setStrategy(strategy);
     }
 
     /** {@link #encode(PointCloudMessage, ColourSteps)} with the default colour steps. */
@@ -121,7 +131,9 @@ public final class CompactCodec implements AutoCloseable {
         double cx = k.cx();
         double cy = k.cy();
         double z0 = m.near();
-        double step = DEPTH_LOG_STEP;
+        double logZ0 = Math.log(z0);
+        double perStep = 1.0 / (double) DEPTH_LOG_STEP;
+        double perStride = 1.0 / stride;
         double lumaScale = 1.0 / colour.luma();
         float[] xyz = m.xyz();
         byte[] rgb = m.rgb();
@@ -132,8 +144,9 @@ public final class CompactCodec implements AutoCloseable {
                 throw new IllegalArgumentException("point " + p + " has no positive finite depth: " + d);
             }
             // The unprojector's x = ((u + 0.5) - cx) / fx * d, inverted: u within ~1e-3 of a grid point.
-            long i = Math.round((xyz[p * 3] / d * fx + cx - 0.5) / stride);
-            long j = Math.round((-xyz[p * 3 + 1] / d * fy + cy - 0.5) / stride);
+            double perDepth = 1.0 / d;
+            long i = Math.round((xyz[p * 3] * perDepth * fx + cx - 0.5) * perStride);
+            long j = Math.round((-xyz[p * 3 + 1] * perDepth * fy + cy - 0.5) * perStride);
             if (i < 0 || i >= sw || j < 0 || j >= sh) {
                 throw new IllegalArgumentException("point " + p + " is off the " + sw + "x" + sh + " grid");
             }
@@ -143,7 +156,7 @@ public final class CompactCodec implements AutoCloseable {
             }
             previous = cell;
             present[cell] = 1;
-            depthQ[cell] = (int) Math.round(Math.log(d / z0) / step);
+            depthQ[cell] = (int) Math.round((Math.log(d) - logZ0) * perStep);
             int r = rgb[p * 3] & 0xFF;
             int g = rgb[p * 3 + 1] & 0xFF;
             int b = rgb[p * 3 + 2] & 0xFF;
@@ -400,10 +413,13 @@ public final class CompactCodec implements AutoCloseable {
                 f.timing(), f.batch, f.dropped, f.model, f.backend, f.tag, f.level);
     }
 
-    /** floor(v + 0.5) clamped to 0..255, the rounding docs/protocol.md specifies. */
+    /**
+     * floor(v + 0.5) clamped to 0..255, the rounding docs/protocol.md specifies. The int cast
+     * truncates toward zero, not down, but only where the result is negative and clamps to 0 anyway.
+     */
     static byte channel(double v) {
-        double r = Math.floor(v + 0.5);
-        return (byte) (r < 0 ? 0 : (r > 255 ? 255 : (int) r));
+        int r = (int) (v + 0.5);
+        return (byte) (r < 0 ? 0 : (r > 255 ? 255 : r));
     }
 
     private void readGrid(byte[] deflated, int[] grid, byte[] mask, int width, int height, String what)

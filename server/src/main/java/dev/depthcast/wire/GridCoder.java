@@ -39,47 +39,80 @@ final class GridCoder {
 
     /**
      * Writes the residuals of the present cells ({@code present[cell] != 0}) and fills the absent
-     * ones of {@code g} with their prediction.
+     * ones of {@code g} with their prediction. (The first row and column are unrolled out of the
+     * inner loop: the same predictions as {@link #predict}, without its per-cell branches.)
      */
     static void encode(int[] g, byte[] present, int width, int height, ByteSink out) {
-        int at = 0;
-        for (int y = 0; y < height; y++) {
+        out.reserve(5 * width * height);
+        byte[] bytes = out.bytes;
+        int length = out.length;
+        for (int y = 0, at = 0; y < height; y++) {
             for (int x = 0; x < width; x++, at++) {
-                int p = predict(g, at, x, y, width);
+                int p;
+                if (y == 0) {
+                    p = x == 0 ? 0 : g[at - 1];
+                } else if (x == 0) {
+                    p = g[at - width];
+                } else {
+                    int a = g[at - 1];
+                    int b = g[at - width];
+                    int c = g[at - width - 1];
+                    int max = a > b ? a : b;
+                    int min = a > b ? b : a;
+                    p = c >= max ? min : (c <= min ? max : a + b - c);
+                }
                 if (present[at] != 0) {
-                    out.varint(zigzag(g[at] - p));
+                    int z = zigzag(g[at] - p);
+                    while ((z & ~0x7F) != 0) {
+                        bytes[length++] = (byte) ((z & 0x7F) | 0x80);
+                        z >>>= 7;
+                    }
+                    bytes[length++] = (byte) z;
                 } else {
                     g[at] = p;
                 }
             }
         }
+        out.length = length;
     }
 
     /** Rebuilds {@code g} from the residuals in {@code in}; returns the bytes read. */
     static int decode(int[] g, byte[] present, int width, int height, byte[] in, int from, int end)
             throws IOException {
-        int at = 0;
         int pos = from;
-        for (int y = 0; y < height; y++) {
+        for (int y = 0, at = 0; y < height; y++) {
             for (int x = 0; x < width; x++, at++) {
-                int p = predict(g, at, x, y, width);
+                int p;
+                if (y == 0) {
+                    p = x == 0 ? 0 : g[at - 1];
+                } else if (x == 0) {
+                    p = g[at - width];
+                } else {
+                    int a = g[at - 1];
+                    int b = g[at - width];
+                    int c = g[at - width - 1];
+                    int max = a > b ? a : b;
+                    int min = a > b ? b : a;
+                    p = c >= max ? min : (c <= min ? max : a + b - c);
+                }
                 if (present[at] != 0) {
                     // Unsigned LEB128, at most 5 bytes for 32 bits.
-                    int value = 0;
-                    int shift = 0;
-                    while (true) {
+                    if (pos >= end) {
+                        throw new IOException("residual stream ends early at cell " + at);
+                    }
+                    int b = in[pos++];
+                    int value = b & 0x7F;
+                    int shift = 7;
+                    while (b < 0) {
                         if (pos >= end) {
                             throw new IOException("residual stream ends early at cell " + at);
                         }
-                        int b = in[pos++];
-                        value |= (b & 0x7F) << shift;
-                        if (b >= 0) {
-                            break;
-                        }
-                        shift += 7;
                         if (shift > 28) {
                             throw new IOException("varint longer than 5 bytes at cell " + at);
                         }
+                        b = in[pos++];
+                        value |= (b & 0x7F) << shift;
+                        shift += 7;
                     }
                     g[at] = p + unzigzag(value);
                 } else {
@@ -105,6 +138,13 @@ final class GridCoder {
 
         void reset() {
             length = 0;
+        }
+
+        /** Room for {@code more} bytes after the current length. */
+        void reserve(int more) {
+            if (length + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
         }
 
         void varint(int z) {
