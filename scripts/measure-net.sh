@@ -12,10 +12,10 @@
 #   --runs N           repeat each scenario N times and report medians (default 1)
 #   --clip FILE.y4m    camera clip (default: scripts/make-clip.py's 642x362 @ 30 fps, made once)
 #   --server-args "…"  extra server flags (e.g. "--wire v1")
-#   --assert           also enforce issue 8's pass thresholds (off until delivery pacing and the
-#                      compact wire have landed): 20mbit >= 27 results/s and p95 <= 120 ms;
-#                      8mbit >= 20 results/s and p95 <= 180 ms; 50to8 p95 back under 200 ms within
-#                      3 s of the drop, with no reconnect
+#   --assert           also enforce issue 8's pass thresholds: 20mbit >= 27 results/s and
+#                      p95 <= 120 ms; 8mbit >= 20 results/s, p95 <= 180 ms and the HUD naming the
+#                      link level the results carry; 50to8 p95 back under 200 ms within 3 s of the
+#                      drop, with no reconnect
 #   --out DIR          keep each run's probe JSON and server log there (default: a temporary folder)
 # Needs root, iproute2, nftables, chromium, python3-numpy, a built server jar and web/dist.
 set -euo pipefail
@@ -78,7 +78,7 @@ run() {
     unshaped) ;;
     50mbit) rate=50mbit ;;
     20mbit) rate=20mbit; ((enforce)) && limits=(--min-rate 27 --max-p95 120) ;;
-    8mbit) rate=8mbit; ((enforce)) && limits=(--min-rate 20 --max-p95 180) ;;
+    8mbit) rate=8mbit; ((enforce)) && limits=(--min-rate 20 --max-p95 180 --expect-hud-level) ;;
     50to8) rate=50mbit
            step=(--step-at $((seconds / 2)) --step-cmd "$root/$topo shape $tag 8mbit" --recover-p95 200)
            ((enforce)) && limits=(--recover-ms 3000) ;;
@@ -121,8 +121,8 @@ const median = (xs) => {
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
 };
 const f = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '–');
-console.log('| downlink | results/s | latency ingest → arrival p50 / p95 ms | median bytes | notes |');
-console.log('|---|---|---|---|---|');
+console.log('| downlink | results/s | latency ingest → arrival p50 / p95 ms | median bytes | link levels (results) | notes |');
+console.log('|---|---|---|---|---|---|');
 for (const name of names) {
   const reps = [];
   for (let i = 1; i <= Number(runs); i++) {
@@ -139,7 +139,10 @@ for (const name of names) {
       + `p95 < 200 ms after ${rec.map((x) => (x === null || x === undefined ? 'never' : `${x} ms`)).join(', ')}; `
       + `reconnects ${reps.map((r) => r.reconnects).join(', ')}${notes ? `; ${notes}` : ''}`;
   }
-  console.log(`| ${name} | ${f(w('resultsPerSec'), 1)} | ${f(w('p50Ms'))} / ${f(w('p95Ms'))} | ${f(w('medianBytes'))} | ${notes} |`);
+  const levels = {};
+  for (const r of reps) for (const [k, v] of Object.entries(r.levels || {})) levels[k] = (levels[k] || 0) + v;
+  const lv = Object.entries(levels).map(([k, v]) => `${k}: ${v}`).join(', ') || '–';
+  console.log(`| ${name} | ${f(w('resultsPerSec'), 1)} | ${f(w('p50Ms'))} / ${f(w('p95Ms'))} | ${f(w('medianBytes'))} | ${lv} | ${notes} |`);
 }
 EOF
 echo "load average before: $load_before, after: $load_after; runs per scenario: $runs; window ${seconds} s"

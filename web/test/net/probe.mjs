@@ -31,6 +31,9 @@
 //                         --recover-p95 within MS, and no new results WebSocket (no reconnect)
 //   --expect-error REGEX  no result at all, and the page shows text matching REGEX
 //                         (waits up to --connect-timeout)
+//   --expect-hud-level    at the end of the window the HUD's grid line names the link level
+//                         ("level L") that the latest result carried (issue 8: the page shows
+//                         the adapted level); the levels seen are reported either way
 // env: CHROMIUM (default /usr/bin/chromium)
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -64,6 +67,7 @@ function parseArgs(argv) {
       case '--recover-ms': o.recoverMs = Number(v()); break;
       case '--recover-p95': o.recoverP95 = Number(v()); break;
       case '--expect-error': o.expectError = new RegExp(v()); break;
+      case '--expect-hud-level': o.expectHudLevel = true; break;
       default: throw new Error(`unknown option ${k}`);
     }
   }
@@ -151,7 +155,7 @@ function instrument() {
     for (let i = 0; i < n; i++) {
       const key = readStr(dv, p);
       p = skip(dv, p);
-      if (key === 'ingestUs' || key === 'seq' || key === 'sentUs') out[key] = readInt(dv, p);
+      if (key === 'ingestUs' || key === 'seq' || key === 'sentUs' || key === 'level') out[key] = readInt(dv, p);
       p = skip(dv, p);
     }
     return out;
@@ -171,7 +175,7 @@ function instrument() {
         } catch (e) {
           h = { error: String(e) };
         }
-        arrivals.push({ t, bytes, ingestUs: h.ingestUs, seq: h.seq });
+        arrivals.push({ t, bytes, ingestUs: h.ingestUs, seq: h.seq, level: h.level });
       });
     }
   };
@@ -315,6 +319,25 @@ async function main() {
           report.afterStep = summarize(arrivals, stepT, end);
           report.lastSeconds = summarize(arrivals, Math.max(stepT, end - 5000), end);
           if (o.recoverP95) report.recoveryMs = recoveryMs(arrivals, stepT, end, o.recoverP95);
+        }
+        // Levels the server chose for this page over the window, and what the HUD says now.
+        const seen = {};
+        for (const a of arrivals) if (a.t >= start && Number.isInteger(a.level)) seen[a.level] = (seen[a.level] || 0) + 1;
+        report.levels = seen;
+        const last = await page.evaluate(() => {
+          const a = window.__probe.arrivals;
+          return a.length ? a[a.length - 1].level : undefined;
+        });
+        // The HUD refreshes on its own timer: give it a moment to show the latest result.
+        await page.waitForTimeout(600);
+        report.hudGrid = await page.evaluate(() => document.getElementById('hud-grid')?.textContent ?? null);
+        if (o.expectHudLevel) {
+          const m = /level (\d+)/.exec(report.hudGrid || '');
+          const shown = m ? Number(m[1]) : null;
+          const recent = new Set(arrivals.filter((a) => a.t >= end - 2000).map((a) => a.level));
+          recent.add(last);
+          if (shown === null) failures.push(`the HUD shows no link level ("${report.hudGrid}")`);
+          else if (!recent.has(shown)) failures.push(`the HUD shows level ${shown}, the last results carried ${[...recent].join(', ')}`);
         }
         const w = report.window;
         if (o.minResults !== undefined && !(w.results >= o.minResults)) failures.push(`${w.results} results in ${o.seconds} s < ${o.minResults}`);

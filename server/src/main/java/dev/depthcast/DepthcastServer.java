@@ -140,6 +140,10 @@ public final class DepthcastServer implements AutoCloseable {
             // Bounds what the kernel holds for a slow client (SO_SNDBUF); the ack window bounds the rest.
             options.setSendBufferSize(config.sendBufferBytes());
         }
+        // No WebSocket compression: results are already compact (schema 2 deflates its own grid) and
+        // Vert.x compresses on the event loop: under load, deflating ~300 kB schema-1 messages held
+        // an event loop for seconds. Measured in issue 8; the results stay msgpack either way.
+        options.setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
         options.setMaxWebSocketFrameSize(4096).setMaxWebSocketMessageSize(4096)
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setIdleTimeout((int) security.idleTimeout().toMillis());
         this.http = vertx.createHttpServer(options).connectionHandler(guard::onConnection)
