@@ -6,6 +6,7 @@ import {
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { CloudGeometry, sourceVerticalFov } from './cloud.js';
 import { colourize } from './colour.js';
+import { swayRedrawDue } from './redraw.js';
 
 export const BACKGROUNDS = { dark: 0x0e1116, light: 0xf2f3f5 };
 /** The orbit target: 1.5 m in front of the source camera, inside the default 0.4–4 m depth range. */
@@ -41,6 +42,7 @@ export class CloudView {
     this.reducedMotion = reducedMotion;
     this.swaying = !reducedMotion;
     this.swayStart = performance.now();
+    this.lastDrawAt = -Infinity;
     this.onFirstInteraction = () => {};
     this.controls.addEventListener('start', () => this.stopSway());
 
@@ -200,7 +202,9 @@ export class CloudView {
    * stops the sway so the picture holds still. Returns true when it rendered.
    */
   tick(now, { frozen = false } = {}) {
-    if (this.swaying && !frozen) {
+    // A new cloud (needsDraw from show()) or the user's camera redraws now; the sway alone only as
+    // often as redraw.js allows.
+    if (this.swaying && !frozen && (this.needsDraw || swayRedrawDue(now, this.lastDrawAt))) {
       const a = POSES.home.azimuthDeg + SWAY_DEG * Math.sin((2 * Math.PI * (now - this.swayStart)) / SWAY_PERIOD_MS);
       const c = this.controls;
       const d = this.camera.position.distanceTo(c.target);
@@ -213,6 +217,7 @@ export class CloudView {
     if (this.controls.update()) this.needsDraw = true;
     if (!this.needsDraw) return false;
     this.needsDraw = false;
+    this.lastDrawAt = now;
     this.renderer.render(this.scene, this.camera);
     return true;
   }
