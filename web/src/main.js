@@ -140,18 +140,33 @@ const sender = new SenderStats();
 let recorder = null;
 let noteDismissed = false;
 
-/** One results message, live or replayed: decode, count, keep as the frame to draw next. */
-function onResultMessage(data, { replayed = false } = {}) {
-  const now = performance.now();
-  if (recorder && !replayed) recordMessage(data, now);
+/** One results message from a recording: decoded here, then shown as a live one. */
+function onReplayMessage(data) {
   let frame;
   try {
     frame = decodeCloud(data);
   } catch (e) {
-    stats.decodeErrors++;
-    if (stats.decodeErrors <= 3) showError(`Could not decode a results message: ${e.message}`, { fatal: false });
-    return undefined;
+    onBadResult(e.message);
+    return;
   }
+  onFrame(frame, { replayed: true, now: performance.now() });
+}
+
+/** One live result, decoded (and already acknowledged) by the session's worker. */
+function onLiveResult(m) {
+  const now = m.at - performance.timeOrigin; // its arrival, on this page's performance.now() clock
+  if (recorder && m.raw) recordMessage(m.raw, now);
+  if (m.type === 'bad-result') onBadResult(m.message);
+  else onFrame(m.frame, { replayed: false, now });
+}
+
+function onBadResult(message) {
+  stats.decodeErrors++;
+  if (stats.decodeErrors <= 3) showError(`Could not decode a results message: ${message}`, { fatal: false });
+}
+
+/** One decoded cloud, live or replayed: count it, keep it as the frame to draw next. */
+function onFrame(frame, { replayed, now }) {
   frame.replayed = replayed;
   for (const w of frame.warnings) {
     if (!stats.warnings.includes(w) && stats.warnings.length < 20) {
@@ -185,10 +200,9 @@ function onResultMessage(data, { replayed = false } = {}) {
     backoff.reset();
     hideConn();
   }
-  if (paused) return frame.seq; // the view holds its frame; the stream and its numbers go on
+  if (paused) return; // the view holds its frame; the stream and its numbers go on
   if (pending) stats.skipped++;
   pending = frame;
-  return frame.seq; // acknowledged by the session (docs/protocol.md, "Acks")
 }
 
 function draw() {
@@ -373,6 +387,7 @@ function toggleRecording() {
   b.setAttribute('aria-pressed', 'true');
   b.querySelector('.label').textContent = `Stop ${recordSeconds()} s`;
   stats.recording = true;
+  session?.setRecording(true); // the worker hands over each message's bytes while recording
 }
 
 function recordMessage(data, now) {
@@ -383,6 +398,7 @@ function finishRecording() {
   const r = recorder;
   if (!r) return;
   recorder = null;
+  session?.setRecording(false);
   clearTimeout(r.timer);
   const b = $('btn-record');
   b.classList.remove('recording');
@@ -401,7 +417,7 @@ function finishRecording() {
 }
 
 // ---------------------------------------------------------------- replay
-/** Plays decoded recording frames at their recorded pace, looping, through onResultMessage. */
+/** Plays decoded recording frames at their recorded pace, looping, through onReplayMessage. */
 class Replay {
   constructor(name, { header, frames }) {
     this.name = name;
@@ -426,7 +442,7 @@ class Replay {
   }
   #play() {
     const f = this.frames[this.index];
-    onResultMessage(f.msg, { replayed: true });
+    onReplayMessage(f.msg);
     $('replay-text').textContent = `Replaying ${this.name}: frame ${this.index + 1}/${this.frames.length}, ` +
       `${(f.t / 1000).toFixed(1)}/${(this.frames[this.frames.length - 1].t / 1000).toFixed(1)} s` +
       `${this.loops ? ` (loop ${this.loops + 1})` : ''}`;
@@ -592,14 +608,16 @@ async function connect() {
   }
   if (stats.source !== 'live') return;
   session?.close();
-  const current = new Session({ stream, now: pageNow });
+  const current = new Session({ stream });
   session = current;
+  if (recorder) current.setRecording(true);
   current.onStatus = (s) => {
     if (session !== current || stats.source !== 'live') return;
     if (stats.phase !== 'streaming' && stats.phase !== 'reconnecting') setStatus(s);
   };
-  // Returns the result's seq, which the session acks (docs/protocol.md, "Acks").
-  current.onMessage = (data) => (session === current && stats.source === 'live' ? onResultMessage(data) : undefined);
+  current.onResult = (m) => {
+    if (session === current && stats.source === 'live') onLiveResult(m);
+  };
   current.onPong = (msg, now) => clock.onPong(msg, now);
   current.onError = (e, fatal) => {
     if (session !== current) return;

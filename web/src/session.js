@@ -93,20 +93,21 @@ export async function fetchIceServers(base = '') {
 
 /**
  * One streaming session. Events (callbacks set by the caller):
- *   onStatus(text), onMessage(ArrayBuffer) → the result's seq (or undefined), onPong(obj, pageNowMs),
- *   onError(Error, fatal), onClosed(info)
- * Every binary result is acknowledged once onMessage returns (docs/protocol.md, "Acks"): the server
- * sends the next result only when the page has room, so no stale result waits in a socket buffer.
+ *   onStatus(text), onResult({type: 'result', frame, raw?, at} | {type: 'bad-result', message, raw?, at}),
+ *   onPong(obj, epochMs), onError(Error, fatal), onClosed(info)
+ * The results socket runs in a worker (results-worker.js) that decodes and acknowledges every
+ * binary result (docs/protocol.md, "Acks") before the page sees it: the server sends the next
+ * result only when the page has room, and the page's drawing never delays that.
  */
 export class Session {
-  constructor({ stream, base = '', now = () => performance.timeOrigin + performance.now(), pollMs = 200 }) {
+  constructor({ stream, base = '', pollMs = 200 }) {
     this.stream = stream;
     this.base = base;
-    this.now = now;
     this.pollMs = pollMs;
     this.id = null;
     this.pc = null;
-    this.ws = null;
+    this.worker = null;
+    this.recording = false;
     this.closed = false;
     this.pendingCandidates = [];
     this.candidateChain = Promise.resolve();
@@ -115,7 +116,7 @@ export class Session {
     this.mediaConnected = false;
     this.iceFailureShown = false;
     this.onStatus = () => {};
-    this.onMessage = () => {};
+    this.onResult = () => {};
     this.onPong = () => {};
     this.onError = () => {};
     this.onClosed = () => {};
@@ -233,65 +234,67 @@ export class Session {
     // A browser cannot put headers on a WebSocket: the token rides in the query instead.
     const query = authToken ? `?token=${encodeURIComponent(authToken)}` : '';
     const url = `${proto}//${location.host}${this.path('/results')}${query}`;
-    const ws = new WebSocket(url);
-    ws.binaryType = 'arraybuffer';
-    this.ws = ws;
-    let opened = false;
-    ws.onopen = () => {
-      opened = true;
-      this.onStatus('results socket open');
-      this.ping();
-      this.pingTimer = setInterval(() => this.ping(), 2000);
+    // The socket lives in a worker, so acks never wait for the page's rendering (results-worker.js).
+    const worker = new Worker(new URL('results-worker.js', document.baseURI));
+    this.worker = worker;
+    worker.onmessage = (ev) => this.#fromWorker(ev.data);
+    worker.onerror = (ev) => {
+      ev.preventDefault();
+      if (this.closed) return;
+      this.onError(new Error(`the results worker failed: ${ev.message || 'could not load results-worker.js'}`), true);
+      this.onClosed({ code: 1006, reason: 'worker failed', opened: false });
     };
-    ws.onmessage = (ev) => {
-      if (typeof ev.data === 'string') {
-        let msg;
-        try {
-          msg = JSON.parse(ev.data);
-        } catch {
+    worker.postMessage({ type: 'open', url });
+    if (this.recording) worker.postMessage({ type: 'record', on: true });
+  }
+
+  #fromWorker(m) {
+    if (this.closed) return;
+    switch (m.type) {
+      case 'open':
+        this.onStatus('results socket open');
+        this.ping();
+        this.pingTimer = setInterval(() => this.ping(), 2000);
+        break;
+      case 'result':
+      case 'bad-result':
+        this.onResult(m);
+        break;
+      case 'pong':
+        this.onPong(m.msg, m.at);
+        break;
+      case 'server-error':
+        this.onError(new Error(`server: ${m.message}`), false);
+        break;
+      case 'closed': {
+        clearInterval(this.pingTimer);
+        // The server gives up on a peer connection that never connected (often before the browser
+        // does) and closes the session (1000): the cause to show is the ICE failure, not the socket.
+        if (!this.mediaConnected && m.opened && m.code === 1000) {
+          this.#iceFailed();
+          this.onClosed({ code: m.code, reason: m.reason, opened: m.opened });
           return;
         }
-        if (msg && msg.type === 'pong') this.onPong(msg, this.now());
-        // Not in docs/protocol.md, but the server sends {"type":"error","message":…} (at most 1/s)
-        // when processing this session's frames fails.
-        else if (msg && msg.type === 'error') this.onError(new Error(`server: ${msg.message}`), false);
-        return;
+        const why = m.reason ? `: ${m.reason}` : '';
+        const what = m.opened ? 'results WebSocket closed' : 'results WebSocket could not be opened';
+        this.onError(Object.assign(new Error(`${what} (code ${m.code}${why})`), { closeCode: m.code }), true);
+        this.onClosed({ code: m.code, reason: m.reason, opened: m.opened });
+        break;
       }
-      let seq;
-      try {
-        seq = this.onMessage(ev.data);
-      } finally {
-        this.#ack(seq);
-      }
-    };
-    ws.onerror = () => {}; // the close event carries what we can know
-    ws.onclose = (ev) => {
-      clearInterval(this.pingTimer);
-      if (this.closed) return;
-      // The server gives up on a peer connection that never connected (often before the browser
-      // does) and closes the session (1000): the cause to show is the ICE failure, not the socket.
-      if (!this.mediaConnected && opened && ev.code === 1000) {
-        this.#iceFailed();
-        this.onClosed({ code: ev.code, reason: ev.reason, opened });
-        return;
-      }
-      const why = ev.reason ? `: ${ev.reason}` : '';
-      const what = opened ? 'results WebSocket closed' : 'results WebSocket could not be opened';
-      this.onError(Object.assign(new Error(`${what} (code ${ev.code}${why})`), { closeCode: ev.code }), true);
-      this.onClosed({ code: ev.code, reason: ev.reason, opened });
-    };
-  }
-
-  #ack(seq) {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
-      this.ws.send(JSON.stringify(Number.isInteger(seq) ? { type: 'ack', seq } : { type: 'ack' }));
+      default:
+        break;
     }
   }
 
+  /** Sends a clock-sync ping; the worker stamps it, and the pong's arrival, on the shared clock. */
   ping() {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
-      this.ws.send(JSON.stringify({ type: 'ping', t: this.now() }));
-    }
+    this.worker?.postMessage({ type: 'ping' });
+  }
+
+  /** While on, each result also carries its message's bytes (`raw`), for the page's recorder. */
+  setRecording(on) {
+    this.recording = on;
+    this.worker?.postMessage({ type: 'record', on });
   }
 
   #deleteSession() {
@@ -311,11 +314,7 @@ export class Session {
     this.closed = true;
     clearInterval(this.pingTimer);
     this.#deleteSession();
-    try {
-      this.ws?.close(1000, 'page closed');
-    } catch {
-      /* ignore */
-    }
+    this.worker?.postMessage({ type: 'close' });
     try {
       this.pc?.close();
     } catch {

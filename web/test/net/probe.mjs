@@ -3,8 +3,9 @@
 // depthcast page and reports what arrives — independent of the page's own code, so it keeps
 // working while the page and the wire format change:
 //   * every results message is timed where it reaches the page (a WebSocket 'message' listener
-//     registered before the page's own), and its top-level msgpack map is walked for `ingestUs`
-//     and `seq` (the wire keeps those names in every schema version);
+//     registered before the page's own, in the page or in any worker it starts: the page keeps its
+//     results socket in one), and its top-level msgpack map is walked for `ingestUs`, `seq` and
+//     `level` (the wire keeps those names in every schema version);
 //   * the peer connection's selected candidate pair (getStats) says which path the video took;
 //   * the page's visible text is searched for an expected error.
 // Latency = arrival (page wall clock) − ingestUs (server wall clock): valid because the browser
@@ -75,11 +76,15 @@ function parseArgs(argv) {
   return o;
 }
 
-// Runs in the page before its scripts: records results-message arrivals and peer connections.
+// Runs in the page before its scripts, and in every worker the page starts before the worker's
+// own script: records results-message arrivals (the page's results socket lives in a worker) and
+// peer connections.
 function instrument() {
+  if (self.__probe) return;
   const arrivals = [];
   const sockets = [];
   const peers = [];
+  const workers = [];
   // Walks one msgpack value at offset o; returns the offset after it. Reads ints on request.
   function skip(dv, o) {
     const b = dv.getUint8(o);
@@ -160,8 +165,8 @@ function instrument() {
     }
     return out;
   }
-  const NativeWebSocket = window.WebSocket;
-  window.WebSocket = class extends NativeWebSocket {
+  const NativeWebSocket = self.WebSocket;
+  self.WebSocket = class extends NativeWebSocket {
     constructor(...args) {
       super(...args);
       sockets.push({ url: String(args[0]), t: performance.timeOrigin + performance.now() });
@@ -179,16 +184,34 @@ function instrument() {
       });
     }
   };
-  const NativePeer = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends NativePeer {
-    constructor(...args) {
-      super(...args);
-      peers.push(this);
-    }
-  };
-  window.__probe = {
+  if (self.RTCPeerConnection) {
+    const NativePeer = self.RTCPeerConnection;
+    self.RTCPeerConnection = class extends NativePeer {
+      constructor(...args) {
+        super(...args);
+        peers.push(this);
+      }
+    };
+  }
+  if (self.Worker) {
+    // A worker gets this same instrumentation first: its script is loaded by a wrapper that runs
+    // instrument() and then importScripts() the real one (the probe's context bypasses the page's
+    // CSP for the blob: URL).
+    const NativeWorker = self.Worker;
+    const source = `(${instrument})();`;
+    self.Worker = class extends NativeWorker {
+      constructor(url, options) {
+        const real = new URL(url, self.location.href).href;
+        const wrapper = new Blob([`${source}\nimportScripts(${JSON.stringify(real)});`], { type: 'text/javascript' });
+        super(URL.createObjectURL(wrapper), options);
+        workers.push({ url: real, t: performance.timeOrigin + performance.now() });
+      }
+    };
+  }
+  self.__probe = {
     arrivals,
     sockets,
+    workers,
     async selectedPair() {
       const pc = peers[peers.length - 1];
       if (!pc) return null;
@@ -246,6 +269,16 @@ export function recoveryMs(arrivals, from, to, limit) {
   return recovered;
 }
 
+/** Arrivals from the page and from its live workers, in time order. */
+async function allArrivals(page) {
+  const lists = [await page.evaluate(() => window.__probe.arrivals)];
+  for (const w of page.workers()) lists.push(await w.evaluate(() => self.__probe?.arrivals ?? []).catch(() => []));
+  return lists.flat().sort((a, b) => a.t - b.t);
+}
+
+/** Results sockets opened so far: in the page, or one per worker (the page's socket lives in one). */
+const socketsOpened = (page) => page.evaluate(() => window.__probe.sockets.length + window.__probe.workers.length);
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const origin = new URL(o.url).origin;
@@ -266,7 +299,8 @@ async function main() {
   const failures = [];
   const report = { url: o.url };
   try {
-    const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
+    // bypassCSP: the worker wrapper is a blob: script, which the page's CSP rightly refuses.
+    const context = await browser.newContext({ viewport: { width: 960, height: 540 }, bypassCSP: true });
     await context.addInitScript(instrument);
     const page = await context.newPage();
     const log = [];
@@ -283,13 +317,16 @@ async function main() {
       ).then(() => true, () => false);
       report.secondsToError = (Date.now() - opened) / 1000;
       report.pageText = (await page.evaluate(() => document.body.innerText)).split('\n').filter((l) => /error|fail|ICE|server/i.test(l)).slice(0, 6);
-      report.results = await page.evaluate(() => window.__probe.arrivals.length);
+      report.results = (await allArrivals(page)).length;
       report.path = await page.evaluate(() => window.__probe.selectedPair());
       if (!found) failures.push(`the page never showed /${o.expectError.source}/ within ${o.connectTimeout} s`);
       if (report.results > 0) failures.push(`expected no results, got ${report.results}`);
     } else {
-      const first = await page.waitForFunction(() => window.__probe.arrivals.length > 0, null,
-        { timeout: o.connectTimeout * 1000, polling: 100 }).then(() => true, () => false);
+      let first = false;
+      for (const deadline = Date.now() + o.connectTimeout * 1000; !first && Date.now() < deadline;) {
+        first = (await allArrivals(page)).length > 0;
+        if (!first) await page.waitForTimeout(100);
+      }
       report.secondsToFirstResult = (Date.now() - opened) / 1000;
       if (!first) {
         report.pageText = (await page.evaluate(() => document.body.innerText)).split('\n').slice(0, 12);
@@ -297,7 +334,7 @@ async function main() {
       } else {
         await page.waitForTimeout(o.warmup * 1000);
         const start = await page.evaluate(() => performance.timeOrigin + performance.now());
-        const socketsBefore = await page.evaluate(() => window.__probe.sockets.length);
+        const socketsBefore = await socketsOpened(page);
         let stepT = null;
         if (o.stepAt !== undefined && o.stepCmd) {
           await page.waitForTimeout(o.stepAt * 1000);
@@ -310,10 +347,10 @@ async function main() {
           await page.waitForTimeout(o.seconds * 1000);
         }
         const end = await page.evaluate(() => performance.timeOrigin + performance.now());
-        const arrivals = await page.evaluate(() => window.__probe.arrivals);
+        const arrivals = await allArrivals(page);
         report.window = summarize(arrivals, start, end);
         report.path = await page.evaluate(() => window.__probe.selectedPair());
-        report.reconnects = (await page.evaluate(() => window.__probe.sockets.length)) - socketsBefore;
+        report.reconnects = (await socketsOpened(page)) - socketsBefore;
         if (stepT !== null) {
           report.beforeStep = summarize(arrivals, start, stepT);
           report.afterStep = summarize(arrivals, stepT, end);
@@ -324,10 +361,8 @@ async function main() {
         const seen = {};
         for (const a of arrivals) if (a.t >= start && Number.isInteger(a.level)) seen[a.level] = (seen[a.level] || 0) + 1;
         report.levels = seen;
-        const last = await page.evaluate(() => {
-          const a = window.__probe.arrivals;
-          return a.length ? a[a.length - 1].level : undefined;
-        });
+        const latest = await allArrivals(page);
+        const last = latest.length ? latest[latest.length - 1].level : undefined;
         // The HUD refreshes on its own timer: give it a moment to show the latest result.
         await page.waitForTimeout(600);
         report.hudGrid = await page.evaluate(() => document.getElementById('hud-grid')?.textContent ?? null);
