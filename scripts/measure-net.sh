@@ -12,10 +12,10 @@
 #   --runs N           repeat each scenario N times and report medians (default 1)
 #   --clip FILE.y4m    camera clip (default: scripts/make-clip.py's 642x362 @ 30 fps, made once)
 #   --server-args "…"  extra server flags (e.g. "--wire v1")
-#   --assert           also enforce issue 8's pass thresholds: 20mbit >= 27 results/s and
-#                      p95 <= 120 ms; 8mbit >= 20 results/s, p95 <= 180 ms and the HUD naming the
-#                      link level the results carry; 50to8 p95 back under 200 ms within 3 s of the
-#                      drop, with no reconnect
+#   --assert           also enforce issue 8's pass thresholds on the medians over --runs:
+#                      20mbit >= 27 results/s and p95 <= 120 ms; 8mbit >= 20 results/s, p95 <= 180
+#                      ms; 50to8 p95 back under 200 ms within 3 s of the drop; and in every run:
+#                      no reconnect after the drop, the HUD naming the link level at 8 Mbit/s
 #   --out DIR          keep each run's probe JSON and server log there (default: a temporary folder)
 # Needs root, iproute2, nftables, chromium, python3-numpy, a built server jar and web/dist.
 set -euo pipefail
@@ -77,11 +77,11 @@ run() {
   case $name in
     unshaped) ;;
     50mbit) rate=50mbit ;;
-    20mbit) rate=20mbit; ((enforce)) && limits=(--min-rate 27 --max-p95 120) ;;
-    8mbit) rate=8mbit; ((enforce)) && limits=(--min-rate 20 --max-p95 180 --expect-hud-level) ;;
+    20mbit) rate=20mbit ;;
+    8mbit) rate=8mbit; ((enforce)) && limits=(--expect-hud-level) ;;
     50to8) rate=50mbit
            step=(--step-at $((seconds / 2)) --step-cmd "$root/$topo shape $tag 8mbit" --recover-p95 200)
-           ((enforce)) && limits=(--recover-ms 3000) ;;
+           ;;
     *) echo "measure-net.sh: unknown scenario '$name'" >&2; return 2 ;;
   esac
   if [[ -n $rate ]]; then "$topo" up "$tag" --shape "$rate" >/dev/null; else "$topo" up "$tag" >/dev/null; fi
@@ -113,9 +113,13 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # The table: medians over runs.
-node --input-type=module - "$out" "$runs" "${scenarios[@]}" <<'EOF'
+# With --assert the thresholds are judged here, on the medians: one run on a shared 2-core machine
+# is noisy (a 20 s window at ~28 results/s moves by ±0.5/s between runs).
+node --input-type=module - "$out" "$runs" "$enforce" "${scenarios[@]}" <<'EOF' || failed+=(thresholds)
 import { readFileSync, existsSync } from 'node:fs';
-const [dir, runs, ...names] = process.argv.slice(2);
+const [dir, runs, enforce, ...names] = process.argv.slice(2);
+const LIMITS = { '20mbit': { minRate: 27, maxP95: 120 }, '8mbit': { minRate: 20, maxP95: 180 } };
+const misses = [];
 const median = (xs) => {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
@@ -143,6 +147,18 @@ for (const name of names) {
   for (const r of reps) for (const [k, v] of Object.entries(r.levels || {})) levels[k] = (levels[k] || 0) + v;
   const lv = Object.entries(levels).map(([k, v]) => `${k}: ${v}`).join(', ') || '–';
   console.log(`| ${name} | ${f(w('resultsPerSec'), 1)} | ${f(w('p50Ms'))} / ${f(w('p95Ms'))} | ${f(w('medianBytes'))} | ${lv} | ${notes} |`);
+  const l = LIMITS[name];
+  if (l && !(w('resultsPerSec') >= l.minRate)) misses.push(`${name}: median results/s ${f(w('resultsPerSec'), 1)} < ${l.minRate}`);
+  if (l && !(w('p95Ms') <= l.maxP95)) misses.push(`${name}: median p95 ${f(w('p95Ms'))} ms > ${l.maxP95}`);
+  if (name === '50to8') {
+    const rec = median(reps.map((r) => (r.recoveryMs === null || r.recoveryMs === undefined ? 1e9 : r.recoveryMs)));
+    if (!(rec <= 3000)) misses.push(`50to8: median time to p95 < 200 ms ${rec >= 1e9 ? "never" : `${rec} ms`} > 3000 ms`);
+    if (reps.some((r) => r.reconnects > 0)) misses.push('50to8: a reconnect after the drop');
+  }
+}
+if (enforce === '1' && misses.length) {
+  console.error(`measure-net.sh: thresholds missed: ${misses.join('; ')}`);
+  process.exit(1);
 }
 EOF
 echo "load average before: $load_before, after: $load_after; runs per scenario: $runs; window ${seconds} s"

@@ -4,7 +4,7 @@
 // (docs/protocol.md, "Acks"), so anything that delays the ack slows the stream. On the page's main
 // thread a message waits behind rendering — with software compositing a redraw blocks the main
 // thread for tens of ms, and ack round trips of ~90 ms on loopback held one browser to ~22
-// results/s (issue 8). Here a result is acknowledged as soon as it is decoded, whatever the page is
+// results/s (issue 8). Here a result is acknowledged as soon as it arrives, whatever the page is
 // drawing; the page draws the newest decoded cloud at its own pace.
 //
 // Page → worker messages:
@@ -17,7 +17,7 @@
 //   {type: 'open'}
 //   {type: 'result', frame, raw?, at}  a decoded cloud (cloud.js decodeCloud), its bytes when
 //                                      recording, its arrival time; frame's arrays are transferred
-//   {type: 'bad-result', message, raw?, at}   a binary message that did not decode (acked too)
+//   {type: 'bad-result', message, raw?, at}   a binary message that did not decode
 //   {type: 'pong', msg, at}        the server's pong and when it arrived
 //   {type: 'server-error', message}
 //   {type: 'closed', code, reason, opened}
@@ -34,16 +34,18 @@ function send(obj) {
 
 function onBinary(data) {
   const at = now();
+  // Acknowledged on arrival, before decoding: the page has the result, and the next one can come
+  // while this one decodes. Without seq the ack covers the oldest unacknowledged result, which is
+  // this one: results arrive in order and each is acked once (docs/protocol.md, "Acks").
+  send({ type: 'ack' });
   const raw = recording ? data.slice(0) : undefined;
   let frame;
   try {
     frame = decodeCloud(data);
   } catch (e) {
-    send({ type: 'ack' }); // acknowledges the oldest unacknowledged result: this one
     self.postMessage({ type: 'bad-result', message: e.message, raw, at }, raw ? [raw] : []);
     return;
   }
-  send({ type: 'ack', seq: frame.seq });
   const transfer = new Set([frame.xyz.buffer, frame.rgb.buffer]);
   if (raw) transfer.add(raw);
   self.postMessage({ type: 'result', frame, raw, at }, [...transfer]);
