@@ -187,7 +187,10 @@ public final class Soak implements Callable<Integer> {
             all = new ArrayList<>(samples);
         }
         Plateau.Limits limits = Plateau.Limits.defaults().withGrowthPct(growthPct).withRssReturnMb(rssReturnMb);
-        List<Plateau.Check> checks = Plateau.assess(all, limits);
+        List<Plateau.Check> checks = new ArrayList<>(Plateau.assess(all, limits));
+        if (load.get() != null && load.get().getJsonObject("churn") != null) {
+            checks.addAll(churnChecks(load.get().getJsonObject("churn"), clients));
+        }
         JsonObject report = new JsonObject().put("startedAt", Instant.now().toString()).put("pid", pid)
                 .put("settings", settings.json().put("sampleS", sampleEvery.toMillis() / 1000.0)
                         .put("hostileFrom", hostileFrom).put("hostileIntervalS", LoadTest.parseDuration(hostileInterval).toMillis() / 1000.0)
@@ -241,6 +244,26 @@ public final class Soak implements Callable<Integer> {
         }
         System.out.println(pass ? "soak: PASS" : "soak: FAIL");
         return pass ? 0 : 1;
+    }
+
+    /**
+     * The load side of the soak: a client that vanished must be able to come back. (A server that
+     * kept counting closed connections refused every reconnect after ~10 minutes, while its memory
+     * stayed flat: the memory checks alone passed it.) A reconnect still being set up when the
+     * run ends is allowed for; a refusal now and then (a vanished session still counted for a few
+     * seconds) is too, up to 10 % of the reconnects and 2 more.
+     */
+    static List<Plateau.Check> churnChecks(JsonObject churn, int clients) {
+        int vanished = churn.getInteger("vanished");
+        int reconnected = churn.getInteger("reconnected");
+        int failures = churn.getInteger("reconnectFailures");
+        return List.of(
+                new Plateau.Check("load: vanished clients came back", vanished > 0 && reconnected >= vanished - clients,
+                        vanished + " vanished without DELETE, " + reconnected + " reconnected (at most " + clients
+                                + " may be mid-reconnect at the end)"),
+                new Plateau.Check("load: reconnects admitted", failures <= reconnected / 10 + 2,
+                        failures + " refused or failed " + churn.getJsonObject("refusals").encode() + " for " + reconnected
+                                + " reconnects (allowed " + (reconnected / 10 + 2) + ")"));
     }
 
     /** One sample: /proc for RSS, threads and descriptors; /metrics for the JVM's own figures. */
