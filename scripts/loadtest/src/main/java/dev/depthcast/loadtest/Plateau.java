@@ -212,22 +212,54 @@ final class Plateau {
         String[] names = {"rssMb", "heapUsedMb", "heapAfterGcMb", "directMb", "threads", "fds", "sessions"};
         List<ToDoubleFunction<Sample>> fs = List.of(Sample::rssMb, Sample::heapUsedMb, Sample::heapAfterGcMb,
                 Sample::directMb, Sample::threads, Sample::fds, Sample::sessions);
+        List<Sample> load = phase(samples, "load");
+        List<Sample> settled = load.subList(load.size() / 3, load.size());
         for (int i = 0; i < names.length; i++) {
             ToDoubleFunction<Sample> f = fs.get(i);
             o.put(names[i], new JsonObject().put("baseline", round(median(base, f))).put("peak", round(max(samples, f)))
-                    .put("end", end.isEmpty() ? null : round(f.applyAsDouble(end.get(end.size() - 1)))));
+                    .put("end", end.isEmpty() ? null : round(f.applyAsDouble(end.get(end.size() - 1))))
+                    .put("perMinute", round(slopePerMinute(settled, f))));
         }
         return o;
     }
 
+    /**
+     * Least-squares slope per minute over the samples given (the load after its warm-up third):
+     * reported beside the verdicts, not one of them — a slow drift (a few MB a minute) stays inside
+     * the plateau slack in a 2-minute run, and only a long run shows whether it levels off.
+     */
+    static double slopePerMinute(List<Sample> samples, ToDoubleFunction<Sample> f) {
+        double n = 0;
+        double st = 0;
+        double sv = 0;
+        double stt = 0;
+        double stv = 0;
+        for (Sample s : samples) {
+            double v = f.applyAsDouble(s);
+            if (Double.isNaN(v) || v < 0) {
+                continue;
+            }
+            double t = s.t() / 60;
+            n++;
+            st += t;
+            sv += v;
+            stt += t * t;
+            stv += t * v;
+        }
+        double d = n * stt - st * st;
+        return n < 3 || d == 0 ? Double.NaN : (n * stv - st * sv) / d;
+    }
+
     static String summaryTable(List<Sample> samples) {
         JsonObject s = summary(samples);
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-16s %10s %10s %10s%n", "", "baseline", "peak", "end"));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-16s %10s %10s %10s %12s%n", "", "baseline", "peak",
+                "end", "drift/min"));
         for (String k : s.fieldNames()) {
             JsonObject v = s.getJsonObject(k);
-            b.append(String.format(Locale.ROOT, "%-16s %10s %10s %10s%n", k, v.getValue("baseline"), v.getValue("peak"),
-                    v.getValue("end")));
+            b.append(String.format(Locale.ROOT, "%-16s %10s %10s %10s %12s%n", k, v.getValue("baseline"), v.getValue("peak"),
+                    v.getValue("end"), v.getValue("perMinute")));
         }
+        b.append("drift/min: least-squares slope under load after the warm-up third (reported, not judged)\n");
         return b.toString();
     }
 

@@ -60,6 +60,14 @@ class PlateauTest {
     }
 
     @Test
+    void theDriftIsTheSlopePerMinute() {
+        // 12 MB a sample, a sample every 5 s: 144 MB a minute.
+        var summary = Plateau.summary(series(i -> 300 + i * 12, i -> 40, 600, 60));
+        assertEquals(144, summary.getJsonObject("rssMb").getDouble("perMinute"), 0.5);
+        assertEquals(0, summary.getJsonObject("directMb").getDouble("perMinute"), 1e-6);
+    }
+
+    @Test
     void tooFewSamplesIsNotAPass() {
         List<Plateau.Sample> s = series(i -> 300, i -> 40, 300, 40).subList(0, 6);
         List<Plateau.Check> c = Plateau.assess(s, Plateau.Limits.defaults());
