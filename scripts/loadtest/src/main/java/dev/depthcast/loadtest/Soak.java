@@ -218,8 +218,7 @@ public final class Soak implements Callable<Integer> {
             JsonObject c = load.get().getJsonObject("churn");
             System.out.println("load: " + c.getInteger("sessionsOpened") + " sessions opened by " + clients + " clients ("
                     + c.getInteger("vanished") + " vanished without DELETE, " + c.getInteger("reconnectFailures")
-                    + " reconnects refused or failed " + c.getJsonObject("refusals").encode() + "), "
-                    + load.get().getJsonObject("overall").getValue("resultFps") + " results/s overall");
+                    + " reconnects refused or failed " + c.getJsonObject("refusals").encode() + ")");
         }
         if (hostile != null) {
             JsonObject h = hostile.report();
