@@ -12,7 +12,15 @@ if [[ ! -f $jar || -n $(find pom.xml server/pom.xml server/src/main -newer "$jar
   touch "$jar" # maven leaves an up-to-date jar untouched; its time must pass the check above next time
 fi
 
-if [[ ! -f web/dist/index.html || -n $(find web/src web/index.html web/package.json -newer web/dist/index.html -print -quit 2>/dev/null) ]]; then
+# --web-root defaults to this checkout's page; a --web-root given here wins (passing it twice is an error).
+web_root=(--web-root "$root/web/dist")
+for arg in "$@"; do
+  [[ $arg == --web-root || $arg == --web-root=* ]] && web_root=()
+done
+
+# The page is built only when it is the one served: with a --web-root of its own (scripts/soak.sh)
+# the caller serves something else.
+if [[ ${#web_root[@]} -gt 0 ]] && [[ ! -f web/dist/index.html || -n $(find web/src web/index.html web/package.json -newer web/dist/index.html -print -quit 2>/dev/null) ]]; then
   if command -v npm >/dev/null; then
     echo "serve.sh: building the page (npm ci && npm run build)…" >&2
     (cd web && { [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build) >&2
@@ -33,11 +41,6 @@ if [[ ! -f $run_jar ]]; then
 fi
 find server/target -maxdepth 1 -name 'depthcast-server-run-*.jar' ! -path "$run_jar" -delete 2>/dev/null || true
 
-# --web-root defaults to this checkout's page; a --web-root given here wins (passing it twice is an error).
-web_root=(--web-root "$root/web/dist")
-for arg in "$@"; do
-  [[ $arg == --web-root || $arg == --web-root=* ]] && web_root=()
-done
 
 # The GPU backend (engines/tensorrt) joins the classpath only where a GPU driver is: the CPU
 # server never holds a GPU jar. Built here when missing or stale.

@@ -6,6 +6,8 @@
 #   4. web: unit tests, then headless Chromium against a server it starts on a free port (fake
 #      camera), and the viewer's controls against a mock server and offline (file://)
 #   5. CLI: every bad input ends in one line and a non-zero exit (scripts/test-cli.sh)
+#   5b. soak: churning load clients and a hostile mix against a server started with serve.sh's memory
+#      caps; RSS, heap, direct memory, threads and FDs must plateau and come back (scripts/soak.sh)
 #   6. Kubernetes manifests against Kubernetes' OpenAPI schemas and the fields depthcast needs
 #   7. network (root): NAT with/without --announced-ip, ICE-TCP, TURN over TCP (scripts/test-net.sh);
 #      with DEPTHCAST_NET_THRESHOLDS=1 also the shaped-link thresholds (scripts/measure-net.sh --assert)
@@ -56,6 +58,11 @@ kill $server; wait $server 2>/dev/null || true
 
 step "cli: bad inputs end in one line, no stack trace; clean shutdown (scripts/test-cli.sh)"
 scripts/test-cli.sh
+
+step "soak: 4 churning clients + hostile mix for 100 s; memory, threads, FDs plateau and come back (scripts/soak.sh)"
+soak_out=$(mktemp -d)
+scripts/soak.sh --duration 100s --out "$soak_out"
+rm -rf "$soak_out"
 
 step "kubernetes: deploy/kubernetes against the Kubernetes OpenAPI schemas (offline)"
 (cd deploy/kubernetes && { [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm test)

@@ -12,6 +12,7 @@ import dev.depthcast.http.BodyDeadline;
 import dev.depthcast.http.ConnectionGuard;
 import dev.depthcast.http.SecurityConfig;
 import dev.depthcast.http.SecurityHeaders;
+import dev.depthcast.http.TlsReload;
 import dev.depthcast.http.TlsSetup;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.backend.PipelineFault;
@@ -67,6 +68,7 @@ public final class DepthcastServer implements AutoCloseable {
     private final HttpServer http;
     private final HttpServer admin;
     private final ConnectionGuard guard;
+    private final TlsReload tlsReload;
     private final AtomicReference<CompletableFuture<Void>> draining = new AtomicReference<>();
 
     private DepthcastServer(ServerConfig config, SecurityConfig security, List<DepthPipeline> pipelines,
@@ -148,6 +150,13 @@ public final class DepthcastServer implements AutoCloseable {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setIdleTimeout((int) security.idleTimeout().toMillis());
         this.http = vertx.createHttpServer(options).connectionHandler(guard::onConnection)
                 .requestHandler(guard.wrap(router)).listen().await(30, TimeUnit.SECONDS);
+        this.tlsReload = config.tlsCert() == null ? null
+                : new TlsReload(vertx, http, options.getSslOptions(), config.tlsCert(), config.tlsKey());
+    }
+
+    /** The certificate reloader (SIGHUP, file changes: docs/security.md), or null without TLS. */
+    public TlsReload tlsReload() {
+        return tlsReload;
     }
 
     /** Opens the backend, starts everything, listens, with the default access settings (docs/security.md). */
@@ -387,6 +396,9 @@ public final class DepthcastServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tlsReload != null) {
+            tlsReload.close();
+        }
         try {
             if (admin != null) {
                 admin.close().await(5, TimeUnit.SECONDS);

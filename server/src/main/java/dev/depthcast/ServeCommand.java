@@ -127,7 +127,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "the built page (default: ${DEFAULT-VALUE})")
     Path webRoot;
 
-    @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate (browsers give the camera only on https off localhost)")
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate (browsers give the camera only on https off localhost); "
+            + "it and the key are read again on SIGHUP or when either file changes (a bad new pair keeps the old one)")
     Path tlsCert;
 
     @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key")

@@ -95,8 +95,8 @@ public final class ConnectionGuard {
         }
         Tracked t = new Tracked(address, refusal);
         tracked.put(connection, t);
-        connection.closeHandler(v -> {
-            Tracked gone = tracked.remove(connection);
+        Runnable release = () -> {
+            Tracked gone = tracked.remove(connection); // once, whichever of the two below comes first
             if (gone != null) {
                 if (gone.headerTimer >= 0) {
                     vertx.cancelTimer(gone.headerTimer);
@@ -104,7 +104,17 @@ public final class ConnectionGuard {
                 open.decrementAndGet();
                 perAddress.computeIfPresent(gone.address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
             }
-        });
+        };
+        connection.closeHandler(v -> release.run());
+        if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            // A connection upgraded to a WebSocket (the results socket) is handed to a new Vert.x
+            // connection object, and this one's closeHandler never runs: without this, every
+            // closed results socket stayed counted, and after --max-connections-per-ip of them its
+            // address got only 503s (found by scripts/soak.sh; UpgradedConnectionsTest). The
+            // socket's own close (Netty's channel, behind Vert.x's internal ConnectionBase) is
+            // what frees the slot, upgraded or not.
+            base.channel().closeFuture().addListener(f -> release.run());
+        }
         t.headerTimer = vertx.setTimer(headerTimeoutMs, id -> {
             if (tracked.get(connection) == t) {
                 timedOut.incrementAndGet();

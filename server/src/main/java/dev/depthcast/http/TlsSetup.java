@@ -47,11 +47,22 @@ public final class TlsSetup {
         }
     }
 
-    /** Reads both files and proves the key belongs to the certificate by signing and verifying. */
+    /**
+     * Reads both files and proves the key belongs to the certificate by signing and verifying.
+     * The options returned carry the bytes that were checked (not the paths): a reload
+     * ({@link TlsReload}) then serves exactly what passed the check, even if the files change again
+     * in between.
+     */
     public static PemKeyCertOptions checkPair(Vertx vertx, Path cert, Path key) {
         readable(cert, "--tls-cert");
         readable(key, "--tls-key");
-        PemKeyCertOptions pem = new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString());
+        PemKeyCertOptions pem;
+        try {
+            pem = new PemKeyCertOptions().setCertValue(io.vertx.core.buffer.Buffer.buffer(Files.readAllBytes(cert)))
+                    .setKeyValue(io.vertx.core.buffer.Buffer.buffer(Files.readAllBytes(key)));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--tls-cert " + cert + " / --tls-key " + key + ": " + firstLine(e));
+        }
         X509KeyManager keys;
         try {
             keys = (X509KeyManager) pem.getKeyManagerFactory(vertx).getKeyManagers()[0];
@@ -122,6 +133,34 @@ public final class TlsSetup {
         if (!Files.isReadable(p)) {
             throw new IllegalArgumentException(flag + " " + p + ": not readable by this user");
         }
+    }
+
+    /** The certificate's subject, expiry and SHA-256 fingerprint, for the log. */
+    static String describe(Vertx vertx, PemKeyCertOptions pem) {
+        try {
+            X509KeyManager keys = (X509KeyManager) pem.getKeyManagerFactory(vertx).getKeyManagers()[0];
+            for (String type : new String[] {"RSA", "EC", "EdDSA", "Ed25519", "Ed448"}) {
+                String[] aliases = keys.getServerAliases(type, null);
+                if (aliases != null && aliases.length > 0) {
+                    X509Certificate leaf = keys.getCertificateChain(aliases[0])[0];
+                    return leaf.getSubjectX500Principal().getName() + ", valid until " + leaf.getNotAfter().toInstant()
+                            + ", SHA-256 " + fingerprint(leaf);
+                }
+            }
+        } catch (Exception e) {
+            return "(" + firstLine(e) + ")";
+        }
+        return "(no certificate)";
+    }
+
+    /** SHA-256 of the certificate's DER encoding, hex, as {@code openssl x509 -fingerprint -sha256} shows it. */
+    public static String fingerprint(X509Certificate cert) throws Exception {
+        byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+        StringBuilder b = new StringBuilder();
+        for (byte x : d) {
+            b.append(b.length() == 0 ? "" : ":").append(String.format("%02X", x));
+        }
+        return b.toString();
     }
 
     private static String firstLine(Throwable e) {

@@ -78,6 +78,7 @@ public final class PipelineMetrics {
         framesOut = Counter.builder("depthcast.results").description("point clouds sent").register(registry);
         Gauge.builder("depthcast.sessions", this, m -> m.sessions()).description("open sessions")
                 .register(registry);
+        JvmGauges.bind(registry);
     }
 
     public void stage(Stage stage, double ms) {

@@ -47,18 +47,32 @@ import java.util.function.Consumer;
 public final class DepthcastClient implements AutoCloseable {
 
     /** How the client streams. */
-    public record Options(int width, int height, double fps, boolean trickle, int maxBitrate, FramePainter painter) {
+    public record Options(int width, int height, double fps, boolean trickle, int maxBitrate, FramePainter painter,
+                          String token) {
+
+        /** Without a token (a server without --auth-token/--auth-file). */
+        public Options(int width, int height, double fps, boolean trickle, int maxBitrate, FramePainter painter) {
+            this(width, height, fps, trickle, maxBitrate, painter, null);
+        }
 
         public static Options of(int width, int height, double fps) {
             return new Options(width, height, fps, true, 4_000_000, FramePainter.movingDisc());
         }
 
         public Options withTrickle(boolean t) {
-            return new Options(width, height, fps, t, maxBitrate, painter);
+            return new Options(width, height, fps, t, maxBitrate, painter, token);
         }
 
         public Options withPainter(FramePainter p) {
-            return new Options(width, height, fps, trickle, maxBitrate, p);
+            return new Options(width, height, fps, trickle, maxBitrate, p, token);
+        }
+
+        /**
+         * The server's bearer token (docs/security.md): sent as {@code Authorization: Bearer T} on
+         * every API request and as {@code ?token=T} on the results WebSocket, as the page does.
+         */
+        public Options withToken(String t) {
+            return new Options(width, height, fps, trickle, maxBitrate, painter, t);
         }
     }
 
@@ -218,7 +232,12 @@ public final class DepthcastClient implements AutoCloseable {
     }
 
     private void openResults() throws Exception {
-        URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "/api/sessions/" + sessionId + "/results");
+        // The token rides in the query: the server takes it there because browsers cannot set
+        // headers on a WebSocket (and never logs query strings).
+        String query = options.token() == null ? ""
+                : "?token=" + java.net.URLEncoder.encode(options.token(), java.nio.charset.StandardCharsets.UTF_8);
+        URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "/api/sessions/" + sessionId + "/results"
+                + query);
         socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(ws, listener)
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
@@ -329,7 +348,8 @@ public final class DepthcastClient implements AutoCloseable {
         String id = sessionId;
         if (id != null && sayGoodbye) {
             try {
-                http.send(HttpRequest.newBuilder(base.resolve("/api/sessions/" + id)).timeout(TIMEOUT).DELETE().build(),
+                http.send(authorized(HttpRequest.newBuilder(base.resolve("/api/sessions/" + id))).timeout(TIMEOUT)
+                                .DELETE().build(),
                         HttpResponse.BodyHandlers.discarding());
             } catch (IOException | InterruptedException e) {
                 // the server may already be gone; nothing to undo here
@@ -342,13 +362,17 @@ public final class DepthcastClient implements AutoCloseable {
     }
 
     private JsonObject post(String path, JsonObject body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+        return send(authorized(HttpRequest.newBuilder(base.resolve(path))).timeout(TIMEOUT)
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build());
     }
 
     private JsonObject get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET().build());
+        return send(authorized(HttpRequest.newBuilder(base.resolve(path))).timeout(TIMEOUT).GET().build());
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder b) {
+        return options.token() == null ? b : b.header("authorization", "Bearer " + options.token());
     }
 
     private JsonObject send(HttpRequest request) throws IOException, InterruptedException {

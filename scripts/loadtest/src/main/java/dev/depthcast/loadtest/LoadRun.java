@@ -32,10 +32,38 @@ public final class LoadRun {
      * @param warmup time after every client got its first result before measuring starts
      *               (encoder ramp-up, JIT, the model's first batches)
      */
+    /**
+     * @param token  the server's bearer token (--auth-token/--auth-file), or null
+     * @param churn  0: each client keeps its session; else each client, after the warm-up, vanishes
+     *               about this often (closes its peer connection and socket without a DELETE, as a
+     *               crashed tab would) and reconnects at once with a new session. Per-client figures
+     *               then describe each client's latest session.
+     */
     public record Settings(URI url, int clients, double fps, int width, int height, Duration duration,
-                           Duration ramp, Duration warmup, int bitrateKbps, boolean trickle) {
+                           Duration ramp, Duration warmup, int bitrateKbps, boolean trickle, String token,
+                           Duration churn) {
+
+        /** No token, no churn. */
+        public Settings(URI url, int clients, double fps, int width, int height, Duration duration,
+                        Duration ramp, Duration warmup, int bitrateKbps, boolean trickle) {
+            this(url, clients, fps, width, height, duration, ramp, warmup, bitrateKbps, trickle, null, Duration.ZERO);
+        }
+
+        public Settings withToken(String t) {
+            return new Settings(url, clients, fps, width, height, duration, ramp, warmup, bitrateKbps, trickle, t, churn);
+        }
+
+        public Settings withChurn(Duration c) {
+            return new Settings(url, clients, fps, width, height, duration, ramp, warmup, bitrateKbps, trickle, token, c);
+        }
 
         public Settings {
+            if (churn == null || churn.isNegative()) {
+                throw new IllegalArgumentException("--churn must be >= 0");
+            }
+            if (!churn.isZero() && churn.toMillis() < 2000) {
+                throw new IllegalArgumentException("--churn must be 0 or at least 2s (a session takes ~1 s to set up)");
+            }
             if (clients < 1) {
                 throw new IllegalArgumentException("--clients must be >= 1");
             }
@@ -55,7 +83,8 @@ public final class LoadRun {
             return new JsonObject().put("url", url.toString()).put("clients", clients).put("fps", fps)
                     .put("size", width + "x" + height).put("durationS", duration.toMillis() / 1000.0)
                     .put("rampS", ramp.toMillis() / 1000.0).put("warmupS", warmup.toMillis() / 1000.0)
-                    .put("bitrateKbps", bitrateKbps).put("trickle", trickle);
+                    .put("bitrateKbps", bitrateKbps).put("trickle", trickle).put("token", token != null)
+                    .put("churnS", churn.toMillis() / 1000.0);
         }
     }
 
@@ -68,7 +97,13 @@ public final class LoadRun {
     private final PrintStream log;
     private final boolean progress;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
-    private final List<ClientProbe> probes = new ArrayList<>();
+    // Replaced per index when a churning client reconnects (its churn thread), read by the main loop.
+    private final List<ClientProbe> probes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger vanished = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger reconnected = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger reconnectFailures = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Map<String, Integer> reconnectRefusals = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private volatile boolean churnStop;
     private final AtomicReference<LoadTestException> abort = new AtomicReference<>();
     private final List<JsonObject> serverTimeline = new ArrayList<>();
     private long startNanos;
@@ -149,6 +184,18 @@ public final class LoadRun {
             }
             windowStart = System.nanoTime() + s.warmup().toNanos();
             windowEnd = windowStart + s.duration().toNanos();
+            List<Thread> churners = new ArrayList<>();
+            if (!s.churn().isZero()) {
+                for (int i = 0; i < s.clients(); i++) {
+                    int index = i;
+                    long endAt = windowEnd;
+                    Thread t = new Thread(() -> churn(engine, clocks, index, windowStart, endAt), "loadtest-churn-" + i);
+                    t.setDaemon(true);
+                    churners.add(t);
+                    t.start();
+                }
+            }
+            this.churners = churners;
             cpu = null;
             long nextTick = System.nanoTime() + 1_000_000_000L;
             long nextPoll = System.nanoTime();
@@ -183,13 +230,17 @@ public final class LoadRun {
             if (progress) {
                 log.println();
             }
+            stopChurn();
             for (ClientProbe p : probes) {
-                p.client.stopStreaming();
+                if (p.client != null) {
+                    p.client.stopStreaming();
+                }
             }
             drain();
             after = getStats();
         } finally {
             abort.compareAndSet(null, new LoadTestException(1, "stopped"));
+            stopChurn();
             for (Thread t : connectors) {
                 t.join(15_000);
             }
@@ -204,6 +255,13 @@ public final class LoadRun {
                 serverTimeline);
         Reports.addSenderStats(report, senderAtStart, senderAtEnd, (windowEnd - windowStart) / 1e9);
         report.put("startedAt", startedAt);
+        if (!s.churn().isZero()) {
+            report.put("churn", new JsonObject().put("vanished", vanished.get()).put("reconnected", reconnected.get())
+                    .put("reconnectFailures", reconnectFailures.get())
+                    .put("refusals", new JsonObject(new java.util.LinkedHashMap<>(reconnectRefusals)))
+                    .put("sessionsOpened", s.clients() + reconnected.get())
+                    .put("note", "per-client figures describe each client's latest session"));
+        }
         report.getJsonObject("overall").put("cpu", new JsonObject()
                 .put("loadtestProcessPctOfOneCore", Stats.round1(processCpu))
                 .put("machinePct", Stats.round1(machineCpu))
@@ -232,6 +290,91 @@ public final class LoadRun {
         return out;
     }
 
+    private volatile List<Thread> churners = List.of();
+
+    private void stopChurn() throws InterruptedException {
+        churnStop = true;
+        for (Thread t : churners) {
+            t.interrupt();
+            t.join(20_000);
+        }
+    }
+
+    /**
+     * One client's churn until {@code endAt}: wait its turn (clients are spread over the churn
+     * period so that they do not all vanish at once), vanish without a DELETE, reconnect as a new
+     * session. A refused or failed reconnect is counted and retried 2 s later: the server may
+     * still hold the vanished sessions against the per-address limits until it notices they are gone.
+     */
+    private void churn(WebRtcEngine engine, ClientProbe.Clocks clocks, int index, long from, long endAt) {
+        long period = s.churn().toNanos();
+        long next = from + period / 2 + period * index / s.clients();
+        try {
+            while (!churnStop) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000);
+                }
+                // No reconnect that could not be set up before the run ends.
+                if (churnStop || System.nanoTime() > endAt - 5_000_000_000L) {
+                    return;
+                }
+                ClientProbe old = probes.get(index);
+                ClientProbe fresh = new ClientProbe(index, clocks);
+                probes.set(index, fresh);
+                if (old.client != null) {
+                    old.client.vanish();
+                    vanished.incrementAndGet();
+                }
+                while (!churnStop && System.nanoTime() < endAt - 5_000_000_000L) {
+                    String failure = open(engine, fresh);
+                    if (failure == null) {
+                        reconnected.incrementAndGet();
+                        break;
+                    }
+                    reconnectFailures.incrementAndGet();
+                    reconnectRefusals.merge(failure, 1, Integer::sum);
+                    if (fresh.client != null) {
+                        fresh.client.close();
+                        fresh.client = null;
+                    }
+                    Thread.sleep(2000);
+                }
+                next = System.nanoTime() + period;
+            }
+        } catch (InterruptedException e) {
+            // the run is ending
+        }
+    }
+
+    /** Opens one session for a churning client; returns null or a short failure kind (e.g. "429", "timeout"). */
+    private String open(WebRtcEngine engine, ClientProbe probe) throws InterruptedException {
+        try {
+            DepthcastClient c = DepthcastClient.connect(engine, s.url(), clientOptions(), probe, probe);
+            probe.client = c;
+            probe.sessionId = c.sessionId();
+            if (churnStop) {
+                return null; // closed with the others
+            }
+            c.awaitConnected(Duration.ofSeconds(15));
+            probe.connectedNanos = System.nanoTime();
+            return null;
+        } catch (RefusedException e) {
+            return Integer.toString(e.status());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                    ? e.getCause() : e;
+            return cause instanceof java.util.concurrent.TimeoutException ? "timeout" : cause.getClass().getSimpleName();
+        }
+    }
+
+    private DepthcastClient.Options clientOptions() {
+        return new DepthcastClient.Options(s.width(), s.height(), s.fps(), s.trickle(), s.bitrateKbps() * 1000,
+                new CodedPainter(), s.token());
+    }
+
     private void connect(WebRtcEngine engine, ClientProbe probe, long startAt) {
         try {
             long wait = startAt - System.nanoTime();
@@ -241,9 +384,7 @@ public final class LoadRun {
             if (abort.get() != null) {
                 return;
             }
-            DepthcastClient.Options options = new DepthcastClient.Options(s.width(), s.height(), s.fps(), s.trickle(),
-                    s.bitrateKbps() * 1000, new CodedPainter());
-            DepthcastClient c = DepthcastClient.connect(engine, s.url(), options, probe, probe);
+            DepthcastClient c = DepthcastClient.connect(engine, s.url(), clientOptions(), probe, probe);
             probe.client = c;
             probe.sessionId = c.sessionId();
             if (abort.get() != null) {
@@ -252,7 +393,8 @@ public final class LoadRun {
             c.awaitConnected(Duration.ofSeconds(15));
             probe.connectedNanos = System.nanoTime();
         } catch (RefusedException e) {
-            abort.compareAndSet(null, new LoadTestException(e.status() == 503 ? LoadTestException.REFUSED
+            abort.compareAndSet(null, e.status() == 401 ? unauthorized()
+                    : new LoadTestException(e.status() == 503 ? LoadTestException.REFUSED
                     : LoadTestException.CLIENT_FAILED, "client " + probe.id + ": the server refused the session: "
                     + e.getMessage().replaceFirst("^server refused ", "")));
         } catch (InterruptedException e) {
@@ -292,8 +434,10 @@ public final class LoadRun {
 
     private JsonObject preflight() throws LoadTestException, InterruptedException {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(s.url().resolve("/api/stats"))
-                    .timeout(HTTP_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(statsRequest(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 401) {
+                throw unauthorized();
+            }
             if (r.statusCode() != 200) {
                 throw new LoadTestException(LoadTestException.UNREACHABLE, s.url() + "/api/stats answered "
                         + r.statusCode() + ": is this a depthcast server?");
@@ -310,10 +454,20 @@ public final class LoadRun {
         }
     }
 
+    private HttpRequest statsRequest() {
+        HttpRequest.Builder b = HttpRequest.newBuilder(s.url().resolve("/api/stats")).timeout(HTTP_TIMEOUT).GET();
+        return (s.token() == null ? b : b.header("authorization", "Bearer " + s.token())).build();
+    }
+
+    private LoadTestException unauthorized() {
+        return new LoadTestException(LoadTestException.UNAUTHORIZED, s.token() == null
+                ? "the server at " + s.url() + " needs a token (401): give it with --token or DEPTHCAST_TOKEN"
+                : "the server at " + s.url() + " refused the token (401): is it one of its --auth-token/--auth-file?");
+    }
+
     private JsonObject getStats() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(s.url().resolve("/api/stats"))
-                    .timeout(HTTP_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(statsRequest(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? new JsonObject(r.body()) : new JsonObject();
         } catch (IOException | RuntimeException e) {
             return new JsonObject();

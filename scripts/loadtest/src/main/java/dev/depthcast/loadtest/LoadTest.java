@@ -39,10 +39,12 @@ import java.util.concurrent.Callable;
                 "the plot shows the whole run.",
                 ""},
         footer = {"", "Exit codes: 0 done; 2 bad options; 3 server unreachable; 4 server refused a session (e.g. 503 "
-                + "--max-clients); 5 a client failed to connect; 6 a client got no results in the window.",
+                + "--max-clients); 5 a client failed to connect; 6 a client got no results in the window; 7 the server "
+                + "needs a token (--token) or refused the one given.",
                 "", "Examples:",
                 "  scripts/loadtest.sh --url http://127.0.0.1:8080 --clients 4 --fps 30 --duration 20s",
-                "  scripts/loadtest.sh --clients 8 --ramp 8s --size 320x240 --out /tmp/lt"})
+                "  scripts/loadtest.sh --clients 8 --ramp 8s --size 320x240 --out /tmp/lt",
+                "  DEPTHCAST_TOKEN=$(head -1 tokens.txt) scripts/loadtest.sh --clients 4 --churn 30s --duration 5m"})
 public final class LoadTest implements Callable<Integer> {
 
     @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "server (default: ${DEFAULT-VALUE})")
@@ -77,6 +79,16 @@ public final class LoadTest implements Callable<Integer> {
     @Option(names = "--no-trickle", description = "non-trickle ICE (candidates inside the SDP)")
     boolean noTrickle;
 
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:DEPTHCAST_TOKEN}",
+            description = "the server's bearer token (--auth-token/--auth-file): 'Authorization: Bearer' on the API, "
+                    + "?token= on the results socket; or set DEPTHCAST_TOKEN, which keeps it out of ps")
+    String token;
+
+    @Option(names = "--churn", defaultValue = "0s", paramLabel = "TIME",
+            description = "after the warm-up each client vanishes about this often (no DELETE, as a crashed tab) "
+                    + "and reconnects with a new session; 0: never (default: ${DEFAULT-VALUE})")
+    String churn;
+
     @Option(names = "--out", defaultValue = "loadtest-out", paramLabel = "DIR",
             description = "where the JSON and HTML reports go (default: ${DEFAULT-VALUE})")
     Path out;
@@ -97,7 +109,8 @@ public final class LoadTest implements Callable<Integer> {
         try {
             settings = new LoadRun.Settings(URI.create(url.toString().replaceFirst("/+$", "")), clients, fps,
                     Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()), parseDuration(duration),
-                    parseDuration(ramp), parseDuration(warmup), bitrateKbps, !noTrickle);
+                    parseDuration(ramp), parseDuration(warmup), bitrateKbps, !noTrickle,
+                    token == null || token.isBlank() ? null : token.strip(), parseDuration(churn));
         } catch (IllegalArgumentException e) {
             System.err.println("loadtest: " + e.getMessage());
             return 2;

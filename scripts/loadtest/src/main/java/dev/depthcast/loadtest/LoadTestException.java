@@ -11,6 +11,8 @@ public final class LoadTestException extends Exception {
     public static final int CLIENT_FAILED = 5;
     /** The run completed but some client got no results in the measured window. */
     public static final int STARVED = 6;
+    /** The server needs a token (401) and none, or a wrong one, was given. */
+    public static final int UNAUTHORIZED = 7;
 
     private final int exitCode;
 

@@ -323,6 +323,13 @@ final class Reports {
                             + "%s%% of one core%n", num(cpu.getValue("machinePct")), cpu.getValue("cores"),
                     num(cpu.getValue("loadtestProcessPctOfOneCore"))));
         }
+        JsonObject churn = r.getJsonObject("churn");
+        if (churn != null) {
+            b.append(String.format(Locale.ROOT, "churn: %d vanished without DELETE, %d reconnected, %d reconnect "
+                            + "attempts failed %s; per-client figures are each client's latest session%n",
+                    churn.getInteger("vanished"), churn.getInteger("reconnected"), churn.getInteger("reconnectFailures"),
+                    churn.getJsonObject("refusals").encode()));
+        }
         b.append("stale = frames pushed after the result's source frame when it was decoded (p50/p99); "
                 + "drops = session totals video-lost/mailbox-replaced/results-superseded\n");
         return b.toString();

@@ -85,6 +85,39 @@ class LoopbackLoadTest {
         }
     }
 
+    /**
+     * Against a server with --auth-token: with the token a churning run works (clients vanish
+     * without DELETE and come back with new sessions); without it, or with a wrong one, the run
+     * stops at once with exit code 7 and a sentence that names --token.
+     */
+    @Test
+    void aTokenServerNeedsTheTokenAndChurningClientsComeBack() throws Exception {
+        String token = "loadtest-token-test-0123456789ab";
+        ServerConfig config = ServerConfig.builder().simulated(SimulatedCost.parse("20+2"))
+                .maxBatch(8).maxWait(Duration.ofMillis(4)).maxClients(16).build();
+        try (DepthcastServer server = DepthcastServer.start(config,
+                dev.depthcast.http.SecurityConfig.defaults().withAuthTokens(List.of(token)).withSessionLimits(8, 100))) {
+            LoadRun.Settings s = new LoadRun.Settings(URI.create("http://127.0.0.1:" + server.port()), 2, 10, 320, 240,
+                    Duration.ofSeconds(14), Duration.ZERO, Duration.ofSeconds(1), 1000, true);
+            LoadTestException none = assertThrows(LoadTestException.class, () -> LoadRun.run(s, System.out, false));
+            assertEquals(LoadTestException.UNAUTHORIZED, none.exitCode());
+            assertTrue(none.getMessage().contains("needs a token") && none.getMessage().contains("--token"), none.getMessage());
+            LoadTestException wrong = assertThrows(LoadTestException.class,
+                    () -> LoadRun.run(s.withToken("wrong-token-0123456789abcdef"), System.out, false));
+            assertEquals(LoadTestException.UNAUTHORIZED, wrong.exitCode());
+            assertTrue(wrong.getMessage().contains("refused the token"), wrong.getMessage());
+
+            JsonObject r = LoadRun.run(s.withToken(token).withChurn(Duration.ofSeconds(5)), System.out, false);
+            System.out.print(Reports.table(r));
+            JsonObject churn = r.getJsonObject("churn");
+            assertTrue(churn.getInteger("vanished") >= 2, "each client vanished at least once: " + churn);
+            assertEquals(churn.getInteger("vanished"), churn.getInteger("reconnected"), "and came back: " + churn);
+            for (Object c : r.getJsonArray("clients")) {
+                assertTrue(((JsonObject) c).getInteger("results") > 0, "results after reconnecting: " + c);
+            }
+        }
+    }
+
     static double medianLatency(JsonObject timeline, double from, double to) {
         List<Double> v = new ArrayList<>();
         for (Object c : timeline.getJsonArray("clients")) {
