@@ -14,7 +14,8 @@
 #   --server-args "…"  extra server flags (e.g. "--wire v1")
 #   --assert           also enforce issue 8's pass thresholds on the medians over --runs:
 #                      20mbit >= 27 results/s and p95 <= 120 ms; 8mbit >= 20 results/s, p95 <= 180
-#                      ms; 50to8 p95 back under 200 ms within 3 s of the drop; and in every run:
+#                      ms; 50to8 p95 back under 200 ms within 3 s of the drop (the p95 of all results
+#                      from 3 s after the drop to the end); and in every run:
 #                      no reconnect after the drop, the HUD naming the link level at 8 Mbit/s
 #   --out DIR          keep each run's probe JSON and server log there (default: a temporary folder)
 # Needs root, iproute2, nftables, chromium, python3-numpy, a built server jar and web/dist.
@@ -140,7 +141,8 @@ for (const name of names) {
     const after = (k) => median(reps.map((r) => r.lastSeconds?.[k]));
     notes = `before: ${f(median(reps.map((r) => r.beforeStep?.resultsPerSec)), 1)}/s p95 ${f(median(reps.map((r) => r.beforeStep?.p95Ms)))}; `
       + `last 5 s at 8 Mbit/s: ${f(after('resultsPerSec'), 1)}/s p95 ${f(after('p95Ms'))}; `
-      + `p95 < 200 ms after ${rec.map((x) => (x === null || x === undefined ? 'never' : `${x} ms`)).join(', ')}; `
+      + `from 3 s after the drop: p95 ${f(median(reps.map((r) => r.settled?.p95Ms)))}; `
+      + `every 1 s window < 200 ms from ${rec.map((x) => (x === null || x === undefined ? 'never' : `${x} ms`)).join(', ')}; `
       + `reconnects ${reps.map((r) => r.reconnects).join(', ')}${notes ? `; ${notes}` : ''}`;
   }
   const levels = {};
@@ -151,8 +153,8 @@ for (const name of names) {
   if (l && !(w('resultsPerSec') >= l.minRate)) misses.push(`${name}: median results/s ${f(w('resultsPerSec'), 1)} < ${l.minRate}`);
   if (l && !(w('p95Ms') <= l.maxP95)) misses.push(`${name}: median p95 ${f(w('p95Ms'))} ms > ${l.maxP95}`);
   if (name === '50to8') {
-    const rec = median(reps.map((r) => (r.recoveryMs === null || r.recoveryMs === undefined ? 1e9 : r.recoveryMs)));
-    if (!(rec <= 3000)) misses.push(`50to8: median time to p95 < 200 ms ${rec >= 1e9 ? "never" : `${rec} ms`} > 3000 ms`);
+    const settled = median(reps.map((r) => r.settled?.p95Ms));
+    if (!(settled <= 200)) misses.push(`50to8: median p95 from 3 s after the drop to the end ${f(settled)} ms > 200`);
     if (reps.some((r) => r.reconnects > 0)) misses.push('50to8: a reconnect after the drop');
   }
 }

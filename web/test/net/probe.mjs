@@ -28,8 +28,11 @@
 //   --max-p95 MS          ingest→arrival latency p95 over the window
 //   --expect-path KIND    selected pair: udp | tcp (ICE-TCP, host) | relay-tcp (TURN over TCP)
 //   --expect-remote ADDR  the selected pair's remote (server-side) address
-//   --recover-ms MS --recover-p95 MS   after --step-at: a 1 s rolling p95 back under
-//                         --recover-p95 within MS, and no new results WebSocket (no reconnect)
+//   --recover-ms MS --recover-p95 MS   after --step-at: the latency p95 of everything from MS
+//                         after the step to the end under --recover-p95, and no new results
+//                         WebSocket (no reconnect). Also reported, not judged: recoveryMs, from when
+//                         every trailing 1 s window's p95 stays under --recover-p95 to the end
+//                         (one late spike of the machine resets it)
 //   --expect-error REGEX  no result at all, and the page shows text matching REGEX
 //                         (waits up to --connect-timeout)
 //   --expect-hud-level    at the end of the window the HUD's grid line names the link level
@@ -356,6 +359,8 @@ async function main() {
           report.afterStep = summarize(arrivals, stepT, end);
           report.lastSeconds = summarize(arrivals, Math.max(stepT, end - 5000), end);
           if (o.recoverP95) report.recoveryMs = recoveryMs(arrivals, stepT, end, o.recoverP95);
+          // Everything from 3 s after the step (or --recover-ms) to the end: "back under X within 3 s".
+          report.settled = summarize(arrivals, stepT + (o.recoverMs ?? 3000), end);
         }
         // Levels the server chose for this page over the window, and what the HUD says now.
         const seen = {};
@@ -379,7 +384,7 @@ async function main() {
         if (o.minRate !== undefined && !(w.resultsPerSec >= o.minRate)) failures.push(`results/s ${w.resultsPerSec.toFixed(1)} < ${o.minRate}`);
         if (o.maxP95 !== undefined && !(w.p95Ms <= o.maxP95)) failures.push(`latency p95 ${w.p95Ms.toFixed(0)} ms > ${o.maxP95}`);
         if (o.recoverMs !== undefined) {
-          if (report.recoveryMs === null || report.recoveryMs > o.recoverMs) failures.push(`p95 not back under ${o.recoverP95} ms within ${o.recoverMs} ms (${report.recoveryMs})`);
+          if (!(report.settled.p95Ms <= o.recoverP95)) failures.push(`p95 from ${o.recoverMs} ms after the step to the end ${report.settled.p95Ms} ms > ${o.recoverP95}`);
           if (report.reconnects > 0) failures.push(`${report.reconnects} reconnect(s) after the step`);
         }
       }
