@@ -29,7 +29,14 @@ listener=$!
 closed=$(free_port)   # nothing listens there
 
 passed=0 failed=0
-fail() { echo "FAIL $1: $2"; sed 's/^/    | /' "$tmp/out" | tail -15; failed=$((failed + 1)); }
+# On failure: the output's last lines, and first the lines that name an error (a stack trace's
+# head is what says what went wrong, and the tail alone cuts it off).
+fail() {
+  echo "FAIL $1: $2"
+  grep -E -m 8 'ERROR|WARN|Exception|Error' "$tmp/out" | sed 's/^/    ! /'
+  sed 's/^/    | /' "$tmp/out" | tail -15
+  failed=$((failed + 1))
+}
 
 # case NAME EXPECTED_STATUS REGEX_OF_LAST_LINE COMMAND...
 case_() {

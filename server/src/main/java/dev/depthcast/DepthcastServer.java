@@ -255,13 +255,20 @@ public final class DepthcastServer implements AutoCloseable {
                 + "reconnect elsewhere (close {})", sessions.count(), config.drainTime().toSeconds(),
                 WebSocketResultSink.CLOSE_DRAINING);
         vertx.setPeriodic(0, 100, timer -> {
-            int left = sessions.count();
-            if (left == 0 || System.nanoTime() >= deadline) {
+            try {
+                int left = sessions.count();
+                if (left == 0 || System.nanoTime() >= deadline) {
+                    vertx.cancelTimer(timer);
+                    sessions.closeAll(WebSocketResultSink.CLOSE_DRAINING, DRAIN_REASON);
+                    LOG.info("drained in {} ms: {} session(s) closed with {}", (System.nanoTime() - started) / 1_000_000,
+                            left, WebSocketResultSink.CLOSE_DRAINING);
+                    done.complete(null);
+                }
+            } catch (RuntimeException e) {
+                // Whoever waits on the drain (shutdown, the admin endpoint) hears it now, not at its timeout.
                 vertx.cancelTimer(timer);
-                sessions.closeAll(WebSocketResultSink.CLOSE_DRAINING, DRAIN_REASON);
-                LOG.info("drained in {} ms: {} session(s) closed with {}", (System.nanoTime() - started) / 1_000_000,
-                        left, WebSocketResultSink.CLOSE_DRAINING);
-                done.complete(null);
+                LOG.error("drain failed: {}", e.toString());
+                done.completeExceptionally(e);
             }
         });
         return done;
