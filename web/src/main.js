@@ -156,6 +156,8 @@ function onReplayMessage(data) {
 function onLiveResult(m) {
   const now = m.at - performance.timeOrigin; // its arrival, on this page's performance.now() clock
   if (recorder && m.raw) recordMessage(m.raw, now);
+  // Clouds the worker replaced while this page was busy: received, never drawn.
+  stats.skipped += m.superseded || 0;
   if (m.type === 'bad-result') onBadResult(m.message);
   else onFrame(m.frame, { replayed: false, now });
 }

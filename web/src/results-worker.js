@@ -11,13 +11,15 @@
 //   {type: 'open', url}            open the results socket (the URL carries the token, if any)
 //   {type: 'ping'}                 send a clock-sync ping stamped now
 //   {type: 'record', on}           also hand over each message's bytes (the page is recording)
+//   {type: 'ready'}                the page has taken the last result: the next may come
 //   {type: 'close'}                close the socket (1000) and end the worker
 // Worker → page messages (times are epoch ms, performance.timeOrigin + performance.now(), which
 // is the same clock in the page and in the worker):
 //   {type: 'open'}
-//   {type: 'result', frame, raw?, at}  a decoded cloud (cloud.js decodeCloud), its bytes when
-//                                      recording, its arrival time; frame's arrays are transferred
-//   {type: 'bad-result', message, raw?, at}   a binary message that did not decode
+//   {type: 'result', frame, raw?, at, superseded}  a decoded cloud (cloud.js decodeCloud), its
+//                                      bytes when recording, its arrival time, and how many newer
+//                                      ones replaced unseen clouds before it; arrays are transferred
+//   {type: 'bad-result', message, raw?, at, superseded}   a binary message that did not decode
 //   {type: 'pong', msg, at}        the server's pong and when it arrived
 //   {type: 'server-error', message}
 //   {type: 'closed', code, reason, opened}
@@ -43,12 +45,40 @@ function onBinary(data) {
   try {
     frame = decodeCloud(data);
   } catch (e) {
-    self.postMessage({ type: 'bad-result', message: e.message, raw, at }, raw ? [raw] : []);
+    hand({ type: 'bad-result', message: e.message, raw, at });
     return;
   }
-  const transfer = new Set([frame.xyz.buffer, frame.rgb.buffer]);
-  if (raw) transfer.add(raw);
-  self.postMessage({ type: 'result', frame, raw, at }, [...transfer]);
+  hand({ type: 'result', frame, raw, at });
+}
+
+// At most one decoded cloud waits for the page: the page says 'ready' when it has taken the last
+// one, and until then a newer cloud replaces the waiting one (counted in the next as `superseded`).
+// Without this a page whose main thread falls behind (software GL, a slow phone) would queue
+// clouds here and draw ever older ones.
+let pageReady = true;
+let waiting = null;
+let superseded = 0;
+
+function hand(m) {
+  if (waiting) superseded++;
+  waiting = m;
+  if (pageReady) flush();
+}
+
+function flush() {
+  const m = waiting;
+  if (!m) return;
+  waiting = null;
+  pageReady = false;
+  m.superseded = superseded;
+  superseded = 0;
+  const transfer = new Set();
+  if (m.frame) {
+    transfer.add(m.frame.xyz.buffer);
+    transfer.add(m.frame.rgb.buffer);
+  }
+  if (m.raw) transfer.add(m.raw);
+  self.postMessage(m, [...transfer]);
 }
 
 function onText(text) {
@@ -82,6 +112,7 @@ self.onmessage = (ev) => {
     case 'open': open(m.url); break;
     case 'ping': send({ type: 'ping', t: now() }); break;
     case 'record': recording = Boolean(m.on); break;
+    case 'ready': pageReady = true; flush(); break;
     case 'close':
       if (ws) {
         ws.onclose = null;

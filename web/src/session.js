@@ -258,7 +258,11 @@ export class Session {
         break;
       case 'result':
       case 'bad-result':
-        this.onResult(m);
+        try {
+          this.onResult(m);
+        } finally {
+          this.worker.postMessage({ type: 'ready' }); // taken: the worker may hand over the next
+        }
         break;
       case 'pong':
         this.onPong(m.msg, m.at);

@@ -35,9 +35,9 @@
 //                         (one late spike of the machine resets it)
 //   --expect-error REGEX  no result at all, and the page shows text matching REGEX
 //                         (waits up to --connect-timeout)
-//   --expect-hud-level    at the end of the window the HUD's grid line names the link level
-//                         ("level L") that the latest result carried (issue 8: the page shows
-//                         the adapted level); the levels seen are reported either way
+//   --expect-hud-level    at the end of the window the HUD's grid line names a link level
+//                         ("level L") that results carried in the window's last 5 s (issue 8: the
+//                         page shows the adapted level); the levels seen are reported either way
 // env: CHROMIUM (default /usr/bin/chromium)
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -374,7 +374,9 @@ async function main() {
         if (o.expectHudLevel) {
           const m = /level (\d+)/.exec(report.hudGrid || '');
           const shown = m ? Number(m[1]) : null;
-          const recent = new Set(arrivals.filter((a) => a.t >= end - 2000).map((a) => a.level));
+          // The page draws (and its HUD names) a cloud some time after the worker got it; on this
+          // 2-core machine with software GL that lag has exceeded 2 s, so the last 5 s count.
+          const recent = new Set(arrivals.filter((a) => a.t >= end - 5000).map((a) => a.level));
           recent.add(last);
           if (shown === null) failures.push(`the HUD shows no link level ("${report.hudGrid}")`);
           else if (!recent.has(shown)) failures.push(`the HUD shows level ${shown}, the last results carried ${[...recent].join(', ')}`);
