@@ -205,31 +205,7 @@ public final class CompactCodec implements AutoCloseable {
             GridCoder.encode(crQ, blockPresent, bw, bh, residuals);
             pk.packString("chroma");
             writeDeflated(pk, residuals.bytes, residuals.length);
-            pk.packString("intr").packMapHeader(5);
-            pk.packString("fx").packFloat(k.fx());
-            pk.packString("fy").packFloat(k.fy());
-            pk.packString("cx").packFloat(k.cx());
-            pk.packString("cy").packFloat(k.cy());
-            pk.packString("fov").packFloat(k.hfovDegrees());
-            pk.packString("range").packArrayHeader(2).packFloat(m.near()).packFloat(m.far());
-            pk.packString("batch").packInt(m.batch());
-            pk.packString("dropped").packLong(m.dropped());
-            pk.packString("model").packString(m.model());
-            pk.packString("backend").packString(m.backend());
-            if (m.tagged()) {
-                pk.packString("tag").packInt(m.tag());
-            }
-            FrameTimes t = m.timing();
-            double encodeMs = (System.nanoTime() - t0) / 1e6;
-            t.encoded(encodeMs);
-            pk.packString("timing").packMapHeader(6);
-            pk.packString("ingest").packFloat((float) t.ingest());
-            pk.packString("queue").packFloat((float) t.queue());
-            pk.packString("preprocess").packFloat((float) t.preprocess());
-            pk.packString("inference").packFloat((float) t.inference());
-            pk.packString("unproject").packFloat((float) t.unproject());
-            pk.packString("encode").packFloat((float) encodeMs);
-            return new PointCloudCodec.Encoded(pk.toByteArray(), encodeMs);
+            return PointCloudCodec.finish(pk, m, t0);
         } catch (IOException e) {
             throw new IllegalStateException("msgpack encoding to memory failed", e);
         }

@@ -52,35 +52,43 @@ public final class PointCloudCodec {
             p.writePayload(xyz.array());
             p.packString("rgb").packBinaryHeader(n * 3);
             p.writePayload(m.rgb(), 0, n * 3);
-            Intrinsics k = m.intrinsics();
-            p.packString("intr").packMapHeader(5);
-            p.packString("fx").packFloat(k.fx());
-            p.packString("fy").packFloat(k.fy());
-            p.packString("cx").packFloat(k.cx());
-            p.packString("cy").packFloat(k.cy());
-            p.packString("fov").packFloat(k.hfovDegrees());
-            p.packString("range").packArrayHeader(2).packFloat(m.near()).packFloat(m.far());
-            p.packString("batch").packInt(m.batch());
-            p.packString("dropped").packLong(m.dropped());
-            p.packString("model").packString(m.model());
-            p.packString("backend").packString(m.backend());
-            if (m.tagged()) {
-                p.packString("tag").packInt(m.tag());
-            }
-            FrameTimes t = m.timing();
-            double encodeMs = (System.nanoTime() - t0) / 1e6;
-            t.encoded(encodeMs);
-            p.packString("timing").packMapHeader(6);
-            p.packString("ingest").packFloat((float) t.ingest());
-            p.packString("queue").packFloat((float) t.queue());
-            p.packString("preprocess").packFloat((float) t.preprocess());
-            p.packString("inference").packFloat((float) t.inference());
-            p.packString("unproject").packFloat((float) t.unproject());
-            p.packString("encode").packFloat((float) encodeMs);
-            return new Encoded(p.toByteArray(), encodeMs);
+            return finish(p, m, t0);
         } catch (IOException e) {
             throw new IllegalStateException("msgpack encoding to memory failed", e);
         }
+    }
+
+    /**
+     * Writes the fields every schema ends with — intr, range, batch, dropped, model, backend, the
+     * optional tag and timing (whose encode time runs to here) — and returns the message.
+     */
+    static Encoded finish(MessageBufferPacker p, PointCloudMessage m, long t0) throws IOException {
+        Intrinsics k = m.intrinsics();
+        p.packString("intr").packMapHeader(5);
+        p.packString("fx").packFloat(k.fx());
+        p.packString("fy").packFloat(k.fy());
+        p.packString("cx").packFloat(k.cx());
+        p.packString("cy").packFloat(k.cy());
+        p.packString("fov").packFloat(k.hfovDegrees());
+        p.packString("range").packArrayHeader(2).packFloat(m.near()).packFloat(m.far());
+        p.packString("batch").packInt(m.batch());
+        p.packString("dropped").packLong(m.dropped());
+        p.packString("model").packString(m.model());
+        p.packString("backend").packString(m.backend());
+        if (m.tagged()) {
+            p.packString("tag").packInt(m.tag());
+        }
+        FrameTimes t = m.timing();
+        double encodeMs = (System.nanoTime() - t0) / 1e6;
+        t.encoded(encodeMs);
+        p.packString("timing").packMapHeader(6);
+        p.packString("ingest").packFloat((float) t.ingest());
+        p.packString("queue").packFloat((float) t.queue());
+        p.packString("preprocess").packFloat((float) t.preprocess());
+        p.packString("inference").packFloat((float) t.inference());
+        p.packString("unproject").packFloat((float) t.unproject());
+        p.packString("encode").packFloat((float) encodeMs);
+        return new Encoded(p.toByteArray(), encodeMs);
     }
 
     /** Decodes a message; unknown keys are skipped (forward compatible), missing required keys fail. */
