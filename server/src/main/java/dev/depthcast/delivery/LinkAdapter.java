@@ -7,8 +7,10 @@ import java.util.Iterator;
 /**
  * Picks one client's sampling level from what its link delivers (docs/protocol.md, "Link
  * adaptation"): the densest level of its {@link StrideLadder} at which results reach the client as
- * fast as they are made. Coarser when, over the last second, 15 % or more of the client's results
- * were superseded before they could be sent (the client had no room: its window was full); denser
+ * fast as they are made, and soon. Coarser when, over the last second, 15 % or more of the client's
+ * results were superseded before they could be sent (the client had no room: its window was full),
+ * or when the median transfer time (ack RTT minus the lowest of the last 10 s) exceeded the frame
+ * interval (the results still arrive, but late: a link or a page that has slowed down); denser
  * when, after a hold, at most 5 % were superseded over 2 s and the measured transfer time scaled to the
  * denser level fits in 60 % of the frame interval. A step up that is followed by a step down
  * within 10 s doubles the hold (3 s up to 48 s); 30 s without a step down resets it.
@@ -23,6 +25,11 @@ final class LinkAdapter {
     static final long DOWN_WINDOW = SECOND;
     static final long DOWN_HOLD = SECOND;
     static final double DOWN_SUPERSEDED = 0.15;
+    /**
+     * Down when the median transfer time over the last second exceeds this many frame intervals: by
+     * then each result waits for the one before it, and latency grows before anything is superseded.
+     */
+    static final double DOWN_TRANSFER = 1.0;
     static final int MIN_RESULTS = 5;
     static final long UP_WINDOW = 2 * SECOND;
     /** Up only while (almost) nothing is superseded: a stray one (a hiccup of the machine or the network) is allowed. */
@@ -110,7 +117,7 @@ final class LinkAdapter {
         int made = count(produced, now - DOWN_WINDOW);
         int lost = count(superseded, now - DOWN_WINDOW);
         if (level < ladder.levels() - 1 && now - lastChange >= DOWN_HOLD && made >= MIN_RESULTS
-                && lost >= DOWN_SUPERSEDED * made) {
+                && (lost >= DOWN_SUPERSEDED * made || transferNanos(now - DOWN_WINDOW) > DOWN_TRANSFER * DOWN_WINDOW / made)) {
             if (now - lastUp < FAILED_UP) {
                 upHold = Math.min(upHold * 2, UP_HOLD_MAX);
             }
@@ -124,28 +131,46 @@ final class LinkAdapter {
         return level;
     }
 
+    /**
+     * The median transfer time of this level's results acknowledged since {@code since}: their ack
+     * RTT minus the lowest of the last 10 s (the path's own round trip, roughly). 0 with fewer than
+     * {@link #MIN_RESULTS} acks: too few to judge.
+     */
+    private double transferNanos(long since) {
+        long minRtt = Long.MAX_VALUE;
+        long[] rtts = new long[acks.size()];
+        int n = 0;
+        for (long[] a : acks) {
+            minRtt = Math.min(minRtt, a[1]);
+            if (a[0] >= since && a[3] == level) {
+                rtts[n++] = a[1];
+            }
+        }
+        if (n < MIN_RESULTS) {
+            return 0;
+        }
+        Arrays.sort(rtts, 0, n);
+        return rtts[n / 2] - minRtt;
+    }
+
     /** Transfer time at the current level, scaled to the denser one, within budget of the frame interval. */
     private boolean fitsDenser(long now) {
         int made = produced.size();
         if (made < MIN_RESULTS) {
             return false;
         }
-        long minRtt = Long.MAX_VALUE;
-        long[] rtts = new long[acks.size()];
-        int n = 0;
         double bytes = 0;
+        int n = 0;
         for (long[] a : acks) {
-            minRtt = Math.min(minRtt, a[1]);
             if (a[0] >= now - UP_WINDOW && a[3] == level) {
-                rtts[n++] = a[1];
+                n++;
                 bytes += a[2];
             }
         }
         if (n < MIN_RESULTS) {
             return false;
         }
-        Arrays.sort(rtts, 0, n);
-        double transfer = rtts[n / 2] - minRtt;
+        double transfer = transferNanos(now - UP_WINDOW);
         double bytesHere = bytes / n;
         double scale = (double) ladder.stride(level) / ladder.stride(level - 1);
         double bytesDenser = Double.isNaN(meanBytes[level - 1]) ? bytesHere * scale * scale : meanBytes[level - 1];

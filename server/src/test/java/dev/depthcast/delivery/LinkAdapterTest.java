@@ -17,6 +17,8 @@ class LinkAdapterTest {
         long now;
         double capacity;
         long baseRtt = 2_000_000;
+        /** How long the client takes, per byte, before it acks (a busy page); it does not hold the link. */
+        double ackNanosPerByte;
         long busyUntil;
 
         Link(double capacity) {
@@ -41,7 +43,8 @@ class LinkAdapterTest {
                 } else {
                     long transfer = (long) (bytes / capacity * SECOND);
                     busyUntil = now + transfer;
-                    adapter.delivered(now + transfer + baseRtt, transfer + baseRtt, bytes, level);
+                    long rtt = transfer + baseRtt + (long) (bytes * ackNanosPerByte);
+                    adapter.delivered(now + rtt, rtt, bytes, level);
                 }
                 adapter.evaluate(now);
             }
@@ -88,5 +91,31 @@ class LinkAdapterTest {
         long steps = edge.adapter.steps();
         edge.run(30);
         assertTrue(edge.adapter.steps() - steps <= 4, "few oscillations once backed off: " + (edge.adapter.steps() - steps));
+    }
+
+    @Test
+    void resultsArrivingLateStepDownBeforeAnyIsSuperseded() {
+        Link link = new Link(100e6 / 8);
+        link.run(5);
+        assertEquals(0, link.adapter.level());
+        // The page slows down (its machine got busy): 30 KB now take 100 ms to be acknowledged,
+        // though the link is free and nothing is superseded.
+        link.ackNanosPerByte = 100e6 / 30_000;
+        link.run(1.5);
+        assertTrue(link.adapter.level() >= 1, "stepped down within ~1 s of the slowdown");
+        link.run(10);
+        int stride = link.adapter.stride();
+        assertTrue(Link.bytesAt(stride) * link.ackNanosPerByte <= FRAME + 3_000_000,
+                "settles where results are acknowledged within about a frame interval, at stride " + stride);
+    }
+
+    @Test
+    void aLongPathAloneIsNoReasonToStepDown() {
+        // 150 ms round trip (another continent), plenty of bandwidth: the RTT is high but constant.
+        Link link = new Link(100e6 / 8);
+        link.baseRtt = 150_000_000;
+        link.run(20);
+        assertEquals(0, link.adapter.level());
+        assertEquals(0, link.adapter.steps());
     }
 }

@@ -39,6 +39,9 @@ public final class OnnxRuntimeModel implements ModelRuntime {
     public OnnxRuntimeModel(byte[] model, String modelName, Preset preset, int threads) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(threads);
+        // ONNX Runtime's pool threads spin between parallel sections by default; on a small host
+        // shared with WebRTC, encoding and (in tests) a browser that burns a core for nothing.
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         this.session = env.createSession(model, options);
         this.preset = preset;
