@@ -64,6 +64,9 @@ java_opts=(${JAVA_OPTS:-})
 # overrides either. ONNX Runtime's and libwebrtc's native memory is outside both.
 [[ " ${java_opts[*]} " == *" -Xmx"* ]] || java_opts+=(-Xmx${DEPTHCAST_HEAP:-1g})
 [[ " ${java_opts[*]} " == *"MaxDirectMemorySize"* ]] || java_opts+=(-XX:MaxDirectMemorySize=${DEPTHCAST_DIRECT:-512m})
+# An idle server collects nothing, so G1 would keep the heap a burst made it commit: a concurrent
+# cycle after 30 s without a collection lets it give that back (docs/security.md, "Soak").
+[[ " ${java_opts[*]} " == *"G1PeriodicGCInterval"* ]] || java_opts+=(-XX:G1PeriodicGCInterval=30000)
 # Java 22+ warns (and later refuses) native access without this; the WebRTC, ONNX Runtime and CUDA bindings need it.
 if [[ $(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p') -ge 22 ]]; then
   java_opts+=(--enable-native-access=ALL-UNNAMED)

@@ -112,8 +112,11 @@ case_ "engine midas size"           2 "^build-engine: --input-size 250x250 does 
 echo "--- a running server: warnings, then SIGTERM / SIGINT"
 for sig in TERM INT; do
   port=$(free_port)
-  set -m   # job control: the server gets SIGINT's default action, as from a terminal
-  $serve --port "$port" --engine "$tmp/model.engine" --web-root "$tmp/empty-web" >"$tmp/out" 2>&1 &
+  # A terminal's Ctrl-C reaches a server whose SIGINT is not ignored. A script started in the
+  # background (nohup, `cmd &` from another script) inherits SIGINT ignored, which no shell can
+  # undo for its children, and a JVM started so never sees SIGINT: env restores the default.
+  set -m   # job control: the server gets its own process group, as from a terminal
+  env --default-signal=INT $serve --port "$port" --engine "$tmp/model.engine" --web-root "$tmp/empty-web" >"$tmp/out" 2>&1 &
   pid=$!
   set +m
   for _ in $(seq 1 150); do grep -q 'depthcast on http' "$tmp/out" && break; sleep 0.2; done

@@ -114,7 +114,7 @@ public final class PeerSession implements AutoCloseable {
         if (t != null && s != null) {
             t.removeSink(s);
         }
-        pc.close();
+        PeerConnectionRelease.close(pc);
     }
 
     private static <T> T await(CompletableFuture<T> f, Duration timeout, String what) throws NegotiationException {
