@@ -104,6 +104,11 @@ run() {
   # The server's CPU seconds over the whole run (user + system; ip netns exec execs java).
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f\n", ($14 + $15) / hz }' "/proc/$server_pid/stat" >"$out/$name.$i.server-cpu" 2>/dev/null || true
   cleanup
+  # Each run ends with a drain of a live session: the server must stop without a crash.
+  if grep -q "A fatal error has been detected" "$log"; then
+    echo "measure-net.sh: the server crashed while stopping ($log)" >&2
+    rc=1
+  fi
   return $rc
 }
 

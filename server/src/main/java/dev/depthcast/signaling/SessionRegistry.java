@@ -24,9 +24,14 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
@@ -39,6 +44,13 @@ public final class SessionRegistry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
     static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(5);
+    /** How long {@link #close()} waits for peer connections still closing on worker threads. */
+    static final Duration PEER_CLOSE_WAIT = Duration.ofSeconds(5);
+    /**
+     * Peer connections being closed on a worker thread. The server closes the WebRTC factory after
+     * this registry: a peer connection closed after its factory is freed crashes the process.
+     */
+    private final Set<Future<Object>> peerCloses = ConcurrentHashMap.newKeySet();
     static final long DISCONNECTED_GRACE_NANOS = Duration.ofSeconds(5).toNanos();
     static final long CONNECT_DEADLINE_NANOS = Duration.ofSeconds(30).toNanos();
 
@@ -184,10 +196,12 @@ public final class SessionRegistry implements AutoCloseable {
         executors.release(id);
         reserved.decrementAndGet();
         s.sink().close();
-        vertx.executeBlocking(() -> {
+        Future<Object> closing = vertx.executeBlocking(() -> {
             s.peer().close();
             return null;
         }, false);
+        peerCloses.add(closing);
+        closing.onComplete(r -> peerCloses.remove(closing));
         LOG.info("session {} closed: {} ({} frames in, {} dropped in mailbox)", shortId(id), reason,
                 s.mailbox().offered(), s.drops().count(Drop.MAILBOX_REPLACED));
         return true;
@@ -227,6 +241,21 @@ public final class SessionRegistry implements AutoCloseable {
                 executors.release(id);
                 s.sink().close();
                 s.peer().close();
+            }
+        }
+        long deadline = System.nanoTime() + PEER_CLOSE_WAIT.toNanos();
+        for (Future<Object> closing : List.copyOf(peerCloses)) {
+            try {
+                closing.toCompletionStage().toCompletableFuture()
+                        .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("{} peer connection(s) still closing after {} s", peerCloses.size(), PEER_CLOSE_WAIT.toSeconds());
+                break;
+            } catch (ExecutionException e) {
+                // logged where it failed; the others still get their wait
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
     }

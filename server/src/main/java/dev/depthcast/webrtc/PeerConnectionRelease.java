@@ -63,7 +63,19 @@ final class PeerConnectionRelease {
         }
         Pointer object = new Pointer(handle);
         Pointer release = object.getPointer(0).getPointer(RELEASE_SLOT_OFFSET);
-        return Function.getFunction(release).invokeInt(new Object[] {object});
+        int status = Function.getFunction(release).invokeInt(new Object[] {object});
+        // Any later call on the Java object must find no handle (webrtc-java then throws) rather
+        // than the freed connection.
+        forget(pc);
+        return status;
+    }
+
+    private static void forget(NativeObject o) {
+        try {
+            HANDLE.setLong(o, 0);
+        } catch (IllegalAccessException e) {
+            // setAccessible succeeded in handleField(), so this does not happen
+        }
     }
 
     private static long handleOf(NativeObject o) {
