@@ -141,18 +141,19 @@ for (const name of names) {
   const reps = [];
   for (let i = 1; i <= Number(runs); i++) {
     const p = `${dir}/${name}.${i}.json`;
-    if (existsSync(p)) reps.push(JSON.parse(readFileSync(p, 'utf8')));
+    if (!existsSync(p)) continue;
+    const rep = JSON.parse(readFileSync(p, 'utf8'));
+    const cpu = `${dir}/${name}.${i}.server-cpu`;
+    rep.serverCpuS = existsSync(cpu) ? Number(readFileSync(cpu, 'utf8')) : NaN;
+    reps.push(rep);
   }
   const w = (k) => median(reps.map((r) => r.window?.[k]));
   let notes = reps.flatMap((r) => r.failures || []).join('; ');
   const huds = reps.map((r) => r.hudGrid).filter(Boolean).map((h) => (/level \d+/.exec(h) || ['?'])[0]);
   if (huds.length) notes = `HUD: ${huds.join(', ')}${notes ? `; ${notes}` : ''}`;
   // Where the latency tail comes from, and what the server spent (CPU seconds over a run).
-  const cpu = median([...Array(Number(runs)).keys()].map((i) => {
-    const p = `${dir}/${name}.${i + 1}.server-cpu`;
-    return existsSync(p) ? Number(readFileSync(p, 'utf8')) : NaN;
-  }));
-  notes = `p95 split: ingest → sent ${f(w('serverP95Ms'))}, sent → arrival ${f(w('deliveryP95Ms'))} ms; server CPU ${f(cpu, 1)} s/run; ${notes}`;
+  notes = `p95 split: ingest → sent ${f(w('serverP95Ms'))}, sent → arrival ${f(w('deliveryP95Ms'))} ms; `
+    + `server CPU ${f(median(reps.map((r) => r.serverCpuS)), 1)} s/run; ${notes}`;
   if (name === '50to8') {
     const rec = reps.map((r) => r.recoveryMs);
     const after = (k) => median(reps.map((r) => r.lastSeconds?.[k]));

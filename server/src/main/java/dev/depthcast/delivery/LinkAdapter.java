@@ -47,6 +47,8 @@ final class LinkAdapter {
     /** {time, rtt, bytes, level} of each acknowledged result, the last 10 s. */
     private final ArrayDeque<long[]> acks = new ArrayDeque<>();
     private final double[] meanBytes;
+    /** The RTTs {@link #transferNanos} sorts, kept between calls: it runs for nearly every result. */
+    private long[] rttScratch = new long[0];
     private volatile int level;
     private long lastChange;
     private long lastUp;
@@ -137,20 +139,22 @@ final class LinkAdapter {
      * {@link #MIN_RESULTS} acks: too few to judge.
      */
     private double transferNanos(long since) {
+        if (rttScratch.length < acks.size()) {
+            rttScratch = new long[Math.max(acks.size(), 2 * rttScratch.length)];
+        }
         long minRtt = Long.MAX_VALUE;
-        long[] rtts = new long[acks.size()];
         int n = 0;
         for (long[] a : acks) {
             minRtt = Math.min(minRtt, a[1]);
             if (a[0] >= since && a[3] == level) {
-                rtts[n++] = a[1];
+                rttScratch[n++] = a[1];
             }
         }
         if (n < MIN_RESULTS) {
             return 0;
         }
-        Arrays.sort(rtts, 0, n);
-        return rtts[n / 2] - minRtt;
+        Arrays.sort(rttScratch, 0, n);
+        return rttScratch[n / 2] - minRtt;
     }
 
     /** Transfer time at the current level, scaled to the denser one, within budget of the frame interval. */

@@ -46,13 +46,14 @@ public final class SessionRegistry implements AutoCloseable {
     static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(5);
     /** How long {@link #close()} waits for peer connections still closing on worker threads. */
     static final Duration PEER_CLOSE_WAIT = Duration.ofSeconds(5);
+    static final long DISCONNECTED_GRACE_NANOS = Duration.ofSeconds(5).toNanos();
+    static final long CONNECT_DEADLINE_NANOS = Duration.ofSeconds(30).toNanos();
+
     /**
      * Peer connections being closed on a worker thread. The server closes the WebRTC factory after
      * this registry: a peer connection closed after its factory is freed crashes the process.
      */
     private final Set<Future<Object>> peerCloses = ConcurrentHashMap.newKeySet();
-    static final long DISCONNECTED_GRACE_NANOS = Duration.ofSeconds(5).toNanos();
-    static final long CONNECT_DEADLINE_NANOS = Duration.ofSeconds(30).toNanos();
 
     private final Vertx vertx;
     private final WebRtcEngine webrtc;
