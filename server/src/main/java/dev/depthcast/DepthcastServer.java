@@ -254,24 +254,30 @@ public final class DepthcastServer implements AutoCloseable {
         LOG.info("draining: not ready, admitting no session; {} session(s) served for up to {} s, then told to "
                 + "reconnect elsewhere (close {})", sessions.count(), config.drainTime().toSeconds(),
                 WebSocketResultSink.CLOSE_DRAINING);
-        vertx.setPeriodic(0, 100, timer -> {
-            try {
-                int left = sessions.count();
-                if (left == 0 || System.nanoTime() >= deadline) {
-                    vertx.cancelTimer(timer);
-                    sessions.closeAll(WebSocketResultSink.CLOSE_DRAINING, DRAIN_REASON);
-                    LOG.info("drained in {} ms: {} session(s) closed with {}", (System.nanoTime() - started) / 1_000_000,
-                            left, WebSocketResultSink.CLOSE_DRAINING);
-                    done.complete(null);
-                }
-            } catch (RuntimeException e) {
-                // Whoever waits on the drain (shutdown, the admin endpoint) hears it now, not at its timeout.
-                vertx.cancelTimer(timer);
-                LOG.error("drain failed: {}", e.toString());
-                done.completeExceptionally(e);
-            }
-        });
+        // A chain of one-shot timers, not a periodic one: Vert.x 5 can run a periodic timer's first
+        // tick (delay 0) before it has stored the timer's future, and cancelling it from there threw
+        // a NullPointerException (seen in CI on a SIGINT straight after start).
+        vertx.runOnContext(start -> checkDrained(started, deadline, done));
         return done;
+    }
+
+    /** One tick of the drain: done when no session is left or the drain time is over, else again in 100 ms. */
+    private void checkDrained(long started, long deadline, CompletableFuture<Void> done) {
+        try {
+            int left = sessions.count();
+            if (left == 0 || System.nanoTime() >= deadline) {
+                sessions.closeAll(WebSocketResultSink.CLOSE_DRAINING, DRAIN_REASON);
+                LOG.info("drained in {} ms: {} session(s) closed with {}", (System.nanoTime() - started) / 1_000_000,
+                        left, WebSocketResultSink.CLOSE_DRAINING);
+                done.complete(null);
+            } else {
+                vertx.setTimer(100, tick -> checkDrained(started, deadline, done));
+            }
+        } catch (RuntimeException e) {
+            // Whoever waits on the drain (shutdown, the admin endpoint) hears it now, not at its timeout.
+            LOG.error("drain failed: {}", e.toString());
+            done.completeExceptionally(e);
+        }
     }
 
     /** The close reason pages get with {@link WebSocketResultSink#CLOSE_DRAINING}. */
