@@ -48,6 +48,14 @@ public interface DepthPipeline extends AutoCloseable {
         return false;
     }
 
+    /**
+     * The executor has had no batch for {@code InferenceExecutor.IDLE_RELEASE}: give back memory
+     * that past batches grew and that nothing needs now. By default there is none (the CUDA
+     * pipeline's buffers are sized once, for its max batch).
+     */
+    default void releaseIdleMemory() throws Exception {
+    }
+
     @Override
     void close();
 }

@@ -76,6 +76,11 @@ public final class HostPipeline implements DepthPipeline {
     }
 
     @Override
+    public void releaseIdleMemory() throws Exception {
+        runtime.releaseIdleMemory();
+    }
+
+    @Override
     public void close() {
         runtime.close();
     }

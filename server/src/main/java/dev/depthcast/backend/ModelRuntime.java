@@ -15,6 +15,13 @@ public interface ModelRuntime extends AutoCloseable {
      */
     DepthMaps infer(float[] input, int n) throws Exception;
 
+    /**
+     * No batch has run for a while: give back memory held for past batches (the next batch may be
+     * slower for it). Called on the executor's thread, like {@link #infer}.
+     */
+    default void releaseIdleMemory() throws Exception {
+    }
+
     @Override
     void close();
 

@@ -33,6 +33,9 @@ public final class InferenceExecutor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InferenceExecutor.class);
 
+    /** How long without a batch before the pipeline gives back memory its past batches grew. */
+    public static final Duration IDLE_RELEASE = Duration.ofSeconds(30);
+
     private final DepthPipeline pipeline;
     private final ResultDelivery delivery;
     private final ClientScan<ClientSlot> scan;
@@ -42,6 +45,10 @@ public final class InferenceExecutor implements AutoCloseable {
     private final Duration closeWait;
     private final CompletableFuture<PipelineFault> fault = new CompletableFuture<>();
     private final BusyMeter busy = new BusyMeter();
+    private final long idleReleaseNanos;
+    /** When the last batch was started; and whether the pipeline was told it is idle since. */
+    private long lastBatchNanos = System.nanoTime();
+    private boolean idleReleased = true;
     private volatile boolean running = true;
 
     /** An executor that learns batch costs from its first batches on (nothing calibrated). */
@@ -69,9 +76,23 @@ public final class InferenceExecutor implements AutoCloseable {
         this(pipeline, policy, new BatchCosts(policy.maxBatch()), delivery, closeWait, "depthcast-inference");
     }
 
-    /** @param closeWait how long {@link #close} waits for the loop to finish its batch in flight */
     private InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, BatchCosts costs, ResultDelivery delivery,
                               Duration closeWait, String threadName) {
+        this(pipeline, policy, costs, delivery, closeWait, IDLE_RELEASE, threadName);
+    }
+
+    /** For tests: a short idle time before {@link DepthPipeline#releaseIdleMemory}. */
+    InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, ResultDelivery delivery, Duration closeWait,
+                      Duration idleRelease) {
+        this(pipeline, policy, new BatchCosts(policy.maxBatch()), delivery, closeWait, idleRelease, "depthcast-inference");
+    }
+
+    /**
+     * @param closeWait how long {@link #close} waits for the loop to finish its batch in flight
+     * @param idleRelease how long without a batch before the pipeline may give back memory
+     */
+    private InferenceExecutor(DepthPipeline pipeline, SchedulingPolicy policy, BatchCosts costs, ResultDelivery delivery,
+                              Duration closeWait, Duration idleRelease, String threadName) {
         if (policy.maxBatch() > pipeline.maxBatch()) {
             throw new IllegalArgumentException("max batch " + policy.maxBatch() + " exceeds what the "
                     + pipeline.backendName() + " pipeline was built for (" + pipeline.maxBatch() + ")");
@@ -81,6 +102,7 @@ public final class InferenceExecutor implements AutoCloseable {
         this.costs = costs;
         this.scan = new ClientScan<>(policy, costs, ClientSlot::mailbox);
         this.closeWait = closeWait;
+        this.idleReleaseNanos = idleRelease.toNanos();
         this.thread = new Thread(this::loop, threadName);
         thread.setDaemon(true);
         thread.start();
@@ -157,7 +179,7 @@ public final class InferenceExecutor implements AutoCloseable {
                 // Nothing to overlap with: collect the batch in flight now rather than wait.
                 complete(inFlight);
             } else if (decision.deadlineNanos() == Long.MAX_VALUE) {
-                LockSupport.park(this);
+                idle(now);
             } else {
                 LockSupport.parkNanos(this, decision.deadlineNanos() - now);
             }
@@ -172,6 +194,30 @@ public final class InferenceExecutor implements AutoCloseable {
             return null;
         }
         return next;
+    }
+
+    /**
+     * Nothing to run and nothing due: wait for a frame — but once no batch has started for
+     * {@code idleRelease}, first let the pipeline give back what past batches grew (ONNX Runtime's
+     * arena keeps the memory of the largest batch it ever ran, a burst's ~200 MB, otherwise).
+     */
+    private void idle(long now) {
+        if (idleReleased) {
+            LockSupport.park(this);
+            return;
+        }
+        long due = lastBatchNanos + idleReleaseNanos;
+        if (now - due < 0) {
+            LockSupport.parkNanos(this, due - now);
+            return;
+        }
+        idleReleased = true;
+        try {
+            pipeline.releaseIdleMemory();
+        } catch (Exception | LinkageError e) {
+            // Memory kept is no reason to stop serving; a fault shows on the next batch.
+            LOG.warn("the {} pipeline could not give back its idle memory: {}", pipeline.backendName(), e.toString());
+        }
     }
 
     /** Takes the chosen clients' frames and starts their batch; null if none had a frame or it failed. */
@@ -191,6 +237,8 @@ public final class InferenceExecutor implements AutoCloseable {
             return null;
         }
         long takenNanos = System.nanoTime();
+        lastBatchNanos = takenNanos;
+        idleReleased = false;
         for (I420Frame frame : frames) {
             frame.times().taken(takenNanos);
         }

@@ -36,6 +36,7 @@ class ExecutorFaultAndCloseTest {
     static final class ScriptedPipeline implements DepthPipeline {
         final List<String> script;
         final AtomicInteger batches = new AtomicInteger();
+        final AtomicInteger idleReleases = new AtomicInteger();
         final CountDownLatch release = new CountDownLatch(1);
         volatile boolean closed;
 
@@ -73,6 +74,11 @@ class ExecutorFaultAndCloseTest {
                 clouds.add(new PointCloud(0, new float[0], new byte[0], 4, 4, 1, Intrinsics.of(4, 4, 4, 4, 60), 0.4f, 4f));
             }
             return new BatchResult(clouds, 0.1, 1, 0.1);
+        }
+
+        @Override
+        public void releaseIdleMemory() {
+            idleReleases.incrementAndGet();
         }
 
         @Override

@@ -174,8 +174,10 @@ public final class Soak implements Callable<Integer> {
         if (gcAtEnd) {
             System.out.println("soak: " + fullGc());
         }
-        // Time for the collections that follow the load (G1 gives committed heap back after them).
-        Thread.sleep(Math.max(15_000, 3 * sampleEvery.toMillis()));
+        // Time for what the server gives back once idle, by itself: G1's periodic collection (30 s
+        // idle, scripts/serve.sh) returns committed heap, and the inference executor lets the
+        // model give back its arena 30 s after its last batch (InferenceExecutor.IDLE_RELEASE).
+        Thread.sleep(Math.max(35_000, 3 * sampleEvery.toMillis()));
         phase = "end";
         Thread.sleep(3 * sampleEvery.toMillis() + 500);
         sampler.interrupt();

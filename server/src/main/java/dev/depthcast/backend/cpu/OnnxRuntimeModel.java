@@ -9,6 +9,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.depthcast.backend.ModelRuntime;
 import dev.depthcast.model.ModelSignature;
 import dev.depthcast.model.Preset;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
@@ -24,11 +25,19 @@ import java.util.Map;
  */
 public final class OnnxRuntimeModel implements ModelRuntime {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxRuntimeModel.class);
+
+    /** How long a smaller load must last before the arena gives back what a larger batch grew. */
+    static final long ARENA_SHRINK_WINDOW_NANOS = 30_000_000_000L;
+
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
     private final String inputName;
     private final ModelSignature signature;
     private final Preset preset;
+    private final OrtSession.RunOptions shrinkRun;
+    private final ArenaShrinkPolicy arenaShrink = new ArenaShrinkPolicy(ARENA_SHRINK_WINDOW_NANOS);
+    private long arenaShrinks;
     private FloatBuffer staging = FloatBuffer.allocate(0);
     private float[] output = new float[0];
 
@@ -64,7 +73,9 @@ public final class OnnxRuntimeModel implements ModelRuntime {
             throw e;
         }
         this.inputName = in.getKey();
-        LoggerFactory.getLogger(OnnxRuntimeModel.class).info(startupLine(modelName, preset, inInfo.getShape(), signature));
+        this.shrinkRun = new OrtSession.RunOptions();
+        shrinkRun.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
+        LOG.info(startupLine(modelName, preset, inInfo.getShape(), signature));
     }
 
     /**
@@ -95,19 +106,51 @@ public final class OnnxRuntimeModel implements ModelRuntime {
 
     @Override
     public DepthMaps infer(float[] input, int n) throws OrtException {
+        boolean shrink = arenaShrink.beforeRun(signature.dynamicBatch() ? n : 1, System.nanoTime());
+        if (shrink) {
+            arenaShrinks++;
+        }
+        return run(input, n, shrink);
+    }
+
+    /**
+     * ONNX Runtime shrinks its arena only at the end of a run, so an idle release is one run of a
+     * blank image (batch 1) that shrinks it: the arena keeps nothing for the next client.
+     */
+    @Override
+    public void releaseIdleMemory() throws OrtException {
+        if (!arenaShrink.grown()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        run(new float[3 * preset.inputPixels()], 1, true);
+        arenaShrink.emptied();
+        arenaShrinks++;
+        LOG.info("idle: ONNX Runtime's CPU arena gave its memory back "
+                + "(a blank run of {} ms; the next batch allocates afresh)", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** How many runs shrank ONNX Runtime's CPU arena (see {@link ArenaShrinkPolicy}). */
+    public long arenaShrinks() {
+        return arenaShrinks;
+    }
+
+    /** Runs the batch; with {@code shrinkArena} its last call gives back the arena's unused regions. */
+    DepthMaps run(float[] input, int n, boolean shrinkArena) throws OrtException {
         int perImage = 3 * preset.inputPixels();
         if (signature.dynamicBatch()) {
-            return runChunk(input, 0, n, n, 0);
+            return runChunk(input, 0, n, n, 0, shrinkArena);
         }
         DepthMaps first = null;
         for (int b = 0; b < n; b++) {
-            first = runChunk(input, b * perImage, 1, n, b);
+            first = runChunk(input, b * perImage, 1, n, b, shrinkArena && b == n - 1);
         }
         return new DepthMaps(output, n, first.height(), first.width());
     }
 
     /** Runs {@code count} images starting at {@code from}; writes their maps at slot {@code slot}. */
-    private DepthMaps runChunk(float[] input, int from, int count, int total, int slot) throws OrtException {
+    private DepthMaps runChunk(float[] input, int from, int count, int total, int slot, boolean shrink)
+            throws OrtException {
         int length = count * 3 * preset.inputPixels();
         if (staging.capacity() < length) {
             staging = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
@@ -116,7 +159,8 @@ public final class OnnxRuntimeModel implements ModelRuntime {
         staging.put(input, from, length).flip();
         long[] shape = {count, 3, preset.inputHeight(), preset.inputWidth()};
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, staging, shape);
-             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+             OrtSession.Result result = shrink ? session.run(Map.of(inputName, tensor), shrinkRun)
+                     : session.run(Map.of(inputName, tensor))) {
             OnnxTensor depth = (OnnxTensor) result.get(0);
             long[] dims = depth.getInfo().getShape();
             int h = (int) dims[dims.length - 2];
@@ -133,6 +177,7 @@ public final class OnnxRuntimeModel implements ModelRuntime {
     @Override
     public void close() {
         try {
+            shrinkRun.close();
             session.close();
         } catch (OrtException e) {
             // closing at shutdown: nothing left to do with the error
