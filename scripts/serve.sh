@@ -67,6 +67,12 @@ java_opts=(${JAVA_OPTS:-})
 # An idle server collects nothing, so G1 would keep the heap a burst made it commit: a concurrent
 # cycle after 30 s without a collection lets it give that back (docs/security.md, "Soak").
 [[ " ${java_opts[*]} " == *"G1PeriodicGCInterval"* ]] || java_opts+=(-XX:G1PeriodicGCInterval=30000)
+# Native memory freed after a load (ONNX Runtime's arena, given back 30 s after the last batch;
+# libwebrtc's buffers) stays in glibc's malloc arenas unless trimmed: the JVM trims every 10 s.
+# The flag exists from JDK 17.0.9 and 21.0.1; older JDKs run without it.
+if [[ " ${java_opts[*]} " != *"TrimNativeHeapInterval"* ]] && java -XX:TrimNativeHeapInterval=10000 -version > /dev/null 2>&1; then
+  java_opts+=(-XX:TrimNativeHeapInterval=10000)
+fi
 # Java 22+ warns (and later refuses) native access without this; the WebRTC, ONNX Runtime and CUDA bindings need it.
 if [[ $(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p') -ge 22 ]]; then
   java_opts+=(--enable-native-access=ALL-UNNAMED)

@@ -27,16 +27,14 @@ public final class OnnxRuntimeModel implements ModelRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxRuntimeModel.class);
 
-    /** How long a smaller load must last before the arena gives back what a larger batch grew. */
-    static final long ARENA_SHRINK_WINDOW_NANOS = 30_000_000_000L;
-
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
     private final String inputName;
     private final ModelSignature signature;
     private final Preset preset;
     private final OrtSession.RunOptions shrinkRun;
-    private final ArenaShrinkPolicy arenaShrink = new ArenaShrinkPolicy(ARENA_SHRINK_WINDOW_NANOS);
+    /** Whether a batch ran since the arena last gave its memory back. */
+    private boolean arenaGrown;
     private long arenaShrinks;
     private FloatBuffer staging = FloatBuffer.allocate(0);
     private float[] output = new float[0];
@@ -106,37 +104,38 @@ public final class OnnxRuntimeModel implements ModelRuntime {
 
     @Override
     public DepthMaps infer(float[] input, int n) throws OrtException {
-        boolean shrink = arenaShrink.beforeRun(signature.dynamicBatch() ? n : 1, System.nanoTime());
-        if (shrink) {
-            arenaShrinks++;
-        }
-        return run(input, n, shrink);
+        arenaGrown = true;
+        return run(input, n, false);
     }
 
     /**
-     * ONNX Runtime shrinks its arena only at the end of a run, so an idle release is one run of a
-     * blank image (batch 1) that shrinks it: the arena keeps nothing for the next client.
+     * ONNX Runtime's CPU arena keeps every buffer it allocated, sized for the largest batch it ran
+     * (a burst of batch 8 of the embedded model: ~200 MB), and shrinks only at the end of a run
+     * asked to. So an idle release is one run of a blank image (batch 1) that shrinks it. Only when
+     * idle: shrinking under load would make the next batches allocate afresh (measured in a 32-min
+     * soak that also shrank it whenever a smaller load had lasted 30 s, the peak RSS was 544 MB, not
+     * 462, and the end no lower).
      */
     @Override
     public void releaseIdleMemory() throws OrtException {
-        if (!arenaShrink.grown()) {
+        if (!arenaGrown) {
             return;
         }
         long t0 = System.nanoTime();
         run(new float[3 * preset.inputPixels()], 1, true);
-        arenaShrink.emptied();
+        arenaGrown = false;
         arenaShrinks++;
         LOG.info("idle: ONNX Runtime's CPU arena gave its memory back "
                 + "(a blank run of {} ms; the next batch allocates afresh)", (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** How many runs shrank ONNX Runtime's CPU arena (see {@link ArenaShrinkPolicy}). */
+    /** How many idle releases shrank ONNX Runtime's CPU arena. */
     public long arenaShrinks() {
         return arenaShrinks;
     }
 
     /** Runs the batch; with {@code shrinkArena} its last call gives back the arena's unused regions. */
-    DepthMaps run(float[] input, int n, boolean shrinkArena) throws OrtException {
+    private DepthMaps run(float[] input, int n, boolean shrinkArena) throws OrtException {
         int perImage = 3 * preset.inputPixels();
         if (signature.dynamicBatch()) {
             return runChunk(input, 0, n, n, 0, shrinkArena);
