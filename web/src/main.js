@@ -1,13 +1,19 @@
 // depthcast page: camera → WebRTC → server; msgpack point clouds ← WebSocket → three.js.
 // Also a viewer of recordings: opened from disk (file://) it replays a dropped .dcrec with no server.
-import { STAGES, decodeCloud } from './cloud.js';
+// This file puts the page together: the numbers (page-stats.js), the HUD (hud.js), replay
+// (replay.js) and the live connection (live-session.js) are modules of their own; here are the
+// frame flow between them and the view, the messages, the controls and the page's elements.
+import { decodeCloud } from './cloud.js';
 import { COLOUR_MODES, COLOUR_MODE_LABELS } from './colour.js';
 import { CONTROLS, GESTURES, actionForKey, keyLabel } from './controls.js';
+import { showHud, showHudCells } from './hud.js';
+import { LiveSession } from './live-session.js';
+import { StatsRecorder, createStats } from './page-stats.js';
 import { encodePly, plyComments } from './ply.js';
-import { Backoff, retryWaitMs, shouldRetry } from './reconnect.js';
 import { Recorder, decodeRecording, recordingFileName } from './recording.js';
-import { ApiError, Session } from './session.js';
-import { ClockSync, RateMeter, SenderStats, WindowMean, fmt, fmtBytes } from './stats.js';
+import { Replay } from './replay.js';
+import { Session } from './session.js';
+import { ClockSync, SenderStats, fmtBytes } from './stats.js';
 import { CloudView, POINT_SIZE } from './view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -16,35 +22,10 @@ const offline = location.protocol === 'file:';
 const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 
 // ---------------------------------------------------------------- state exposed for tests/debugging
-const stats = {
-  phase: 'starting',
-  source: offline ? 'none' : 'live', // 'live' | 'replay' | 'none'
-  frames: 0, // results messages received
-  rendered: 0, // frames drawn
-  skipped: 0, // received but replaced by a newer one before being drawn
-  fps: 0, // received results per second over the last 2 s
-  drawnFps: 0,
-  bytes: NaN, // mean message bytes/frame, last 2 s
-  lastBytes: NaN,
-  totalBytes: 0,
-  points: NaN, // points in the last frame
-  meanPoints: NaN,
-  latencyMs: NaN, // ingest→render, mean over 2 s (server ingest clock → page render, offset-corrected)
-  latencyMaxMs: NaN,
-  serverMs: NaN, // sentUs - ingestUs, mean
-  clockOffsetMs: NaN,
-  clockRttMs: NaN,
-  encodeMs: NaN, netMs: NaN, encodeNetMs: NaN,
-  sendFps: NaN, sendWidth: NaN, sendHeight: NaN, sendKbps: NaN, codec: '',
-  batch: NaN, backend: '', model: '', w: NaN, h: NaN, stride: NaN, seq: NaN,
-  level: NaN, // the server's link-adaptation level for this page (0 = densest)
-  decodeMs: NaN, // mean time to decode a message, last 2 s
-  timing: Object.fromEntries(STAGES.map((s) => [s, NaN])),
-  dropped: NaN,
-  decodeErrors: 0,
-  warnings: [],
-  reconnects: 0, // sessions started after a lost one
-};
+const stats = createStats({ source: offline ? 'none' : 'live' });
+const clock = new ClockSync(8);
+const statsRecorder = new StatsRecorder(stats, { clock });
+const sender = new SenderStats();
 const errors = [];
 const api = { stats, errors, sessionId: null };
 window.depthcast = api;
@@ -93,13 +74,6 @@ function clearErrors() {
   $('errors').replaceChildren();
 }
 
-function describeApiError(e) {
-  if (!(e instanceof ApiError)) return e.message || String(e);
-  if (e.status === 503) return `The server refused the session (503 — at capacity): ${e.reason || 'no reason given'}`;
-  if (e.status === 0) return 'server unreachable';
-  return `Server error ${e.status} on ${e.path}: ${e.reason || '(no reason given)'}`;
-}
-
 // ---------------------------------------------------------------- view
 let view;
 try {
@@ -127,17 +101,8 @@ function resize() {
 // ---------------------------------------------------------------- frame flow
 let pending = null; // newest decoded frame not yet drawn
 let paused = false;
-const recvRate = new RateMeter(2000);
-const drawRate = new RateMeter(2000);
-const bytesMean = new WindowMean(2000);
-const pointsMean = new WindowMean(2000);
-const latencyMean = new WindowMean(2000);
-const serverMean = new WindowMean(2000);
-const decodeMean = new WindowMean(2000);
-const stageMeans = Object.fromEntries(STAGES.map((s) => [s, new WindowMean(2000)]));
-const clock = new ClockSync(8);
-const sender = new SenderStats();
 let recorder = null;
+let replay = null;
 let noteDismissed = false;
 
 /** One results message from a recording: decoded here, then shown as a live one. */
@@ -157,53 +122,27 @@ function onLiveResult(m) {
   const now = m.at - performance.timeOrigin; // its arrival, on this page's performance.now() clock
   if (recorder && m.raw) recordMessage(m.raw, now);
   // Clouds the worker replaced while this page was busy: received, never drawn.
-  stats.skipped += m.superseded || 0;
+  statsRecorder.skipped(m.superseded || 0);
   if (m.type === 'bad-result') onBadResult(m.message);
   else onFrame(m.frame, { replayed: false, now });
 }
 
 function onBadResult(message) {
-  stats.decodeErrors++;
-  if (stats.decodeErrors <= 3) showError(`Could not decode a results message: ${message}`, { fatal: false });
+  if (statsRecorder.badResult() <= 3) showError(`Could not decode a results message: ${message}`, { fatal: false });
 }
 
 /** One decoded cloud, live or replayed: count it, keep it as the frame to draw next. */
 function onFrame(frame, { replayed, now }) {
   frame.replayed = replayed;
-  for (const w of frame.warnings) {
-    if (!stats.warnings.includes(w) && stats.warnings.length < 20) {
-      stats.warnings.push(w);
-      showError(`Results message: ${w}`, { fatal: false });
-    }
-  }
-  stats.frames++;
-  stats.totalBytes += frame.bytes;
-  recvRate.push(now);
-  bytesMean.push(now, frame.bytes);
-  pointsMean.push(now, frame.n);
-  serverMean.push(now, (frame.sentUs - frame.ingestUs) / 1000);
-  for (const s of STAGES) stageMeans[s].push(now, frame.timing[s]);
-  stats.lastBytes = frame.bytes;
-  stats.points = frame.n;
-  stats.batch = frame.batch;
-  stats.backend = frame.backend;
-  stats.model = frame.model;
-  stats.w = frame.w;
-  stats.h = frame.h;
-  stats.stride = frame.stride;
-  stats.seq = frame.seq;
-  stats.level = frame.level;
-  decodeMean.push(now, frame.decodeMs);
-  stats.dropped = frame.dropped;
+  for (const w of statsRecorder.received(frame, now)) showError(`Results message: ${w}`, { fatal: false });
   $('model-note').hidden = frame.model !== 'relief' || noteDismissed;
   if (stats.phase !== 'streaming' && !replayed) {
     fetchModelFile();
     setStatus('streaming');
-    backoff.reset();
-    hideConn();
+    live.streaming();
   }
   if (paused) return; // the view holds its frame; the stream and its numbers go on
-  if (pending) stats.skipped++;
+  if (pending) statsRecorder.skipped();
   pending = frame;
 }
 
@@ -216,14 +155,7 @@ function draw() {
     view.show(drawn);
   }
   if (!view.tick(performance.now(), { frozen: paused })) return;
-  if (drawn) {
-    const now = performance.now();
-    stats.rendered++;
-    drawRate.push(now);
-    if (!drawn.replayed && clock.synced && Number.isFinite(drawn.ingestUs)) {
-      latencyMean.push(now, clock.ageMs(drawn.ingestUs, pageNow()));
-    }
-  }
+  statsRecorder.redrawn(drawn, performance.now(), pageNow());
 }
 
 // The message names the preset; the model file beside it comes from /api/stats, once per connection.
@@ -236,80 +168,22 @@ function fetchModelFile() {
 
 // ---------------------------------------------------------------- HUD
 function updateHud() {
-  const now = performance.now();
-  stats.fps = recvRate.rate(now);
-  stats.drawnFps = drawRate.rate(now);
-  stats.bytes = bytesMean.mean(now);
-  stats.meanPoints = pointsMean.mean(now);
-  stats.latencyMs = latencyMean.mean(now);
-  stats.latencyMaxMs = latencyMean.max(now);
-  stats.serverMs = serverMean.mean(now);
-  stats.decodeMs = decodeMean.mean(now);
-  stats.clockOffsetMs = clock.offsetMs;
-  stats.clockRttMs = clock.rttMs;
-  for (const s of STAGES) stats.timing[s] = stageMeans[s].mean(now);
-
-  $('hud-summary').textContent = [
-    `${fmt(stats.fps, 1)} fps`,
-    Number.isFinite(stats.latencyMs) ? `${fmt(stats.latencyMs, 0)} ms` : null,
-    fmtBytes(stats.bytes),
-  ].filter(Boolean).join(' · ');
-  updateHudDetail(); // kept current while folded: tests and screen readers read it
-}
-
-function updateHudDetail() {
-  $('hud-fps').textContent = fmt(stats.fps, 1);
-  $('hud-drawn-fps').textContent = fmt(stats.drawnFps, 1);
-  $('hud-frames').textContent = String(stats.frames);
-  $('hud-latency').textContent = Number.isFinite(stats.latencyMs)
-    ? `${fmt(stats.latencyMs, 0)} ms (max ${fmt(stats.latencyMaxMs, 0)})`
-    : stats.source === 'replay' ? '— (replay)' : clock.synced ? '—' : 'waiting for clock sync';
-  $('hud-server-ms').textContent = Number.isFinite(stats.serverMs) ? `${fmt(stats.serverMs, 1)} ms` : '—';
-  $('hud-encnet').textContent = Number.isFinite(stats.encodeNetMs)
-    ? `≈${fmt(stats.encodeNetMs, 1)} ms (enc ${fmt(stats.encodeMs, 1)} + rtt/2 ${fmt(stats.netMs, 1)})`
-    : Number.isFinite(stats.encodeMs) ? `enc ${fmt(stats.encodeMs, 1)} ms, net —` : '—';
-  $('hud-clock').textContent = clock.synced
-    ? `${fmt(stats.clockOffsetMs, 1)} ms ±${fmt(stats.clockRttMs / 2, 1)}`
-    : '—';
-  $('hud-bytes').textContent = fmtBytes(stats.bytes);
-  $('hud-points').textContent = Number.isFinite(stats.points)
-    ? `${stats.points} (mean ${fmt(stats.meanPoints, 0)})`
-    : '—';
-  $('hud-grid').textContent = Number.isFinite(stats.w)
-    ? `${stats.w}×${stats.h} /${stats.stride} · level ${stats.level}${stats.level > 0 ? ' (link-limited)' : ''} · decode ${fmt(stats.decodeMs, 1)} ms`
-    : '—';
-  $('hud-batch').textContent = Number.isFinite(stats.batch) ? String(stats.batch) : '—';
-  $('hud-backend').textContent = stats.backend || '—';
-  $('hud-model').textContent = [stats.model, stats.source !== 'replay' ? stats.modelFile : null]
-    .filter(Boolean).join(' · ') || '—';
-  for (const s of STAGES) $(`hud-t-${s}`).textContent = fmt(stats.timing[s], 2);
-  $('hud-dropped').textContent = Number.isFinite(stats.dropped) ? String(stats.dropped) : '—';
-  $('hud-skipped').textContent = String(stats.skipped);
-  $('hud-send').textContent = Number.isFinite(stats.sendWidth)
-    ? `${stats.sendWidth}×${stats.sendHeight} ${fmt(stats.sendFps, 0)} fps ${fmt(stats.sendKbps, 0)} kbps ${stats.codec}`
-    : '—';
+  statsRecorder.refresh(performance.now());
+  showHud($, stats, { clockSynced: clock.synced });
 }
 
 function toggleHud(open = $('hud-detail').hidden) {
   $('hud-detail').hidden = !open;
   $('hud').dataset.open = String(open);
   $('hud-toggle').setAttribute('aria-expanded', String(open));
-  if (open) updateHudDetail();
+  if (open) showHudCells($, stats, { clockSynced: clock.synced });
 }
 
 async function pollWebRtcStats() {
-  const pc = session?.pc;
+  const pc = live.session?.pc;
   if (!pc || pc.connectionState === 'closed') return;
   try {
-    const r = sender.update(await pc.getStats(), performance.now());
-    stats.encodeMs = r.encodeMs;
-    stats.netMs = r.netMs;
-    stats.encodeNetMs = r.encodeNetMs;
-    stats.sendFps = r.fps;
-    stats.sendWidth = r.width;
-    stats.sendHeight = r.height;
-    stats.sendKbps = r.kbps;
-    stats.codec = r.codec;
+    statsRecorder.sent(sender.update(await pc.getStats(), performance.now()));
   } catch {
     /* stats are best-effort */
   }
@@ -389,7 +263,7 @@ function toggleRecording() {
   b.setAttribute('aria-pressed', 'true');
   b.querySelector('.label').textContent = `Stop ${recordSeconds()} s`;
   stats.recording = true;
-  session?.setRecording(true); // the worker hands over each message's bytes while recording
+  live.setRecording(true); // the worker hands over each message's bytes while recording
 }
 
 function recordMessage(data, now) {
@@ -400,7 +274,7 @@ function finishRecording() {
   const r = recorder;
   if (!r) return;
   recorder = null;
-  session?.setRecording(false);
+  live.setRecording(false);
   clearTimeout(r.timer);
   const b = $('btn-record');
   b.classList.remove('recording');
@@ -419,59 +293,6 @@ function finishRecording() {
 }
 
 // ---------------------------------------------------------------- replay
-/** Plays decoded recording frames at their recorded pace, looping, through onReplayMessage. */
-class Replay {
-  constructor(name, { header, frames }) {
-    this.name = name;
-    this.header = header;
-    this.frames = frames;
-    this.index = 0;
-    this.loops = 0;
-    this.paused = false;
-    this.offset = 0; // recording time at `base`
-    this.base = performance.now();
-    this.timer = null;
-  }
-  start() {
-    this.#schedule();
-  }
-  #schedule() {
-    clearTimeout(this.timer);
-    if (this.paused) return;
-    const f = this.frames[this.index];
-    const wait = Math.max(0, f.t - (this.offset + performance.now() - this.base));
-    this.timer = setTimeout(() => this.#play(), wait);
-  }
-  #play() {
-    const f = this.frames[this.index];
-    onReplayMessage(f.msg);
-    $('replay-text').textContent = `Replaying ${this.name}: frame ${this.index + 1}/${this.frames.length}, ` +
-      `${(f.t / 1000).toFixed(1)}/${(this.frames[this.frames.length - 1].t / 1000).toFixed(1)} s` +
-      `${this.loops ? ` (loop ${this.loops + 1})` : ''}`;
-    this.index++;
-    if (this.index >= this.frames.length) {
-      // Loop: restart the recording's clock at its first frame.
-      this.index = 0;
-      this.loops++;
-      this.offset = this.frames[0].t;
-      this.base = performance.now() + 1000 / 30;
-    }
-    this.#schedule();
-  }
-  setPaused(p) {
-    if (p === this.paused) return;
-    if (p) this.offset += performance.now() - this.base;
-    else this.base = performance.now();
-    this.paused = p;
-    this.#schedule();
-  }
-  stop() {
-    this.paused = true;
-    clearTimeout(this.timer);
-  }
-}
-let replay = null;
-
 async function openRecording(file) {
   let rec;
   try {
@@ -481,13 +302,17 @@ async function openRecording(file) {
     return;
   }
   if (recorder) finishRecording();
-  stopLive();
+  live.stop();
   replay?.stop();
-  replay = new Replay(file.name, rec);
+  replay = new Replay(file.name, rec, {
+    onMessage: onReplayMessage,
+    onProgress: (text) => {
+      $('replay-text').textContent = text;
+    },
+  });
   stats.source = 'replay';
   stats.replay = { name: file.name, frames: rec.frames.length, durationMs: rec.header.durationMs };
   clearErrors();
-  hideConn();
   $('replay-bar').hidden = false;
   $('btn-live').hidden = offline;
   setStatus('replay');
@@ -504,12 +329,6 @@ function backToLive() {
 }
 
 // ---------------------------------------------------------------- live: connect, reconnect
-let session = null;
-let stream = null;
-const backoff = new Backoff();
-let retryTimer = null;
-let countdownTimer = null;
-
 async function getCamera() {
   if (!navigator.mediaDevices?.getUserMedia) {
     throw Object.assign(new Error('This page needs camera access, which the browser only allows on https:// or http://localhost.'), { name: 'InsecureContext' });
@@ -520,119 +339,52 @@ async function getCamera() {
   });
 }
 
-function cameraErrorMessage(e) {
-  switch (e.name) {
-    case 'NotAllowedError':
-    case 'SecurityError':
-      return 'Camera permission was denied. Allow camera access and press "Start camera".';
-    case 'NotFoundError':
-    case 'OverconstrainedError':
-      return 'No camera found: depthcast needs a webcam.';
-    case 'NotReadableError':
-    case 'AbortError':
-      return `The camera could not be opened (is another application using it?): ${e.message}`;
-    default:
-      return `Camera error: ${e.message || e.name}`;
-  }
-}
+const live = new LiveSession({
+  stats,
+  openCamera: getCamera,
+  createSession: (stream) => new Session({ stream }),
+  onResult: onLiveResult,
+  onPong: (msg, now) => clock.onPong(msg, now),
+  isRecording: () => recorder !== null,
+  ui: {
+    setStatus,
+    showError,
+    logError: (message) => {
+      errors.push({ message, fatal: true, at: new Date().toISOString() });
+      console.warn('[depthcast]', message);
+    },
+    showCamera: (stream) => {
+      const video = $('preview');
+      video.srcObject = stream;
+      video.play().catch(() => {});
+    },
+    showStartButton: (show) => {
+      $('start').hidden = !show;
+    },
+    showConn: (text, buttonLabel) => {
+      $('conn-text').textContent = text;
+      $('conn').hidden = false;
+      $('restart').textContent = buttonLabel;
+      $('restart').hidden = false;
+    },
+    hideConn: () => {
+      $('conn').hidden = true;
+      $('restart').hidden = true;
+    },
+    sessionStarted: (id) => {
+      api.sessionId = id;
+    },
+  },
+});
 
-function hideConn() {
-  clearInterval(countdownTimer);
-  $('conn').hidden = true;
-  $('restart').hidden = true;
-}
-
-function stopLive() {
-  clearTimeout(retryTimer);
-  hideConn();
-  session?.close();
-  session = null;
-}
-
-/** The session is gone: say why, and try again after the backoff wait unless retrying cannot help. */
-function lost(e, { closeCode } = {}) {
-  session?.close();
-  session = null;
-  if (stats.source !== 'live') return;
-  const what = describeApiError(e);
-  const status = e instanceof ApiError ? e.status : undefined;
-  errors.push({ message: what, fatal: true, at: new Date().toISOString() });
-  console.warn('[depthcast]', what);
-  if (!shouldRetry({ status, closeCode })) {
-    showError(what);
-    $('restart').textContent = 'Reconnect';
-    $('restart').hidden = false;
-    $('conn').hidden = false;
-    $('conn-text').textContent = '';
-    return;
-  }
-  setStatus('reconnecting', true);
-  const waitMs = retryWaitMs(backoff, { closeCode });
-  const until = performance.now() + waitMs;
-  const show = () => {
-    const s = Math.max(0, Math.ceil((until - performance.now()) / 1000));
-    $('conn-text').textContent = `${what} — retrying in ${s} s`;
-  };
-  show();
-  $('conn').hidden = false;
-  $('restart').textContent = 'Retry now';
-  $('restart').hidden = false;
-  clearInterval(countdownTimer);
-  countdownTimer = setInterval(show, 250);
-  clearTimeout(retryTimer);
-  retryTimer = setTimeout(() => {
-    stats.reconnects++;
-    connect();
-  }, waitMs);
-}
-
-async function connect() {
-  clearTimeout(retryTimer);
-  $('start').hidden = true;
+function connect() {
   if (offline) {
+    $('start').hidden = true;
     setStatus('offline viewer');
     $('hint').textContent = 'Offline viewer: drop a depthcast recording (.dcrec) here, or press Open (o)';
     return;
   }
-  if (!stream || stream.getVideoTracks().every((t) => t.readyState === 'ended')) {
-    setStatus('asking for the camera');
-    try {
-      stream = await getCamera();
-    } catch (e) {
-      showError(cameraErrorMessage(e));
-      if (e.name === 'NotAllowedError' || e.name === 'SecurityError') $('start').hidden = false;
-      return;
-    }
-    const video = $('preview');
-    video.srcObject = stream;
-    video.play().catch(() => {});
-    stream.getVideoTracks()[0].addEventListener('ended', () => showError('The camera stopped (track ended).'));
-  }
-  if (stats.source !== 'live') return;
-  session?.close();
-  const current = new Session({ stream });
-  session = current;
-  if (recorder) current.setRecording(true);
-  current.onStatus = (s) => {
-    if (session !== current || stats.source !== 'live') return;
-    if (stats.phase !== 'streaming' && stats.phase !== 'reconnecting') setStatus(s);
-  };
-  current.onResult = (m) => {
-    if (session === current && stats.source === 'live') onLiveResult(m);
-  };
-  current.onPong = (msg, now) => clock.onPong(msg, now);
-  current.onError = (e, fatal) => {
-    if (session !== current) return;
-    if (fatal) lost(e, { closeCode: e.closeCode });
-    else showError(describeApiError(e), { fatal: false });
-  };
-  try {
-    if (stats.phase !== 'reconnecting') setStatus('connecting');
-    await current.start();
-    if (session === current) api.sessionId = current.id;
-  } catch (e) {
-    if (session === current) lost(e);
-  }
+  live.connect();
 }
 
 // ---------------------------------------------------------------- help overlay, keys, buttons
@@ -741,10 +493,7 @@ $('model-note-close').addEventListener('click', () => {
   $('model-note').hidden = true;
 });
 $('start').addEventListener('click', () => connect());
-$('restart').addEventListener('click', () => {
-  backoff.reset();
-  connect();
-});
+$('restart').addEventListener('click', () => live.retryNow());
 
 // Drag and drop a recording anywhere on the page.
 let dragDepth = 0;
@@ -766,7 +515,7 @@ window.addEventListener('drop', (e) => {
   if (f) openRecording(f);
 });
 
-window.addEventListener('pagehide', () => session?.close());
+window.addEventListener('pagehide', () => live.session?.close());
 window.addEventListener('resize', resize);
 
 // On a phone the preview would cover a good part of the cloud: it starts hidden there.
