@@ -37,6 +37,12 @@ const pixels = (page) => page.evaluate(() => window.depthcast.countNonBackground
 const dist = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits until the page has redrawn its view `n` more times (stats.redraws: clouds, camera moves and the sway). */
+async function redraws(page, n, timeout = 30000) {
+  const from = await page.evaluate(() => window.depthcast.stats.redraws);
+  await page.waitForFunction((want) => window.depthcast.stats.redraws >= want, from + n, { timeout, polling: 50 });
+}
+
 /** The camera pose once it moved less than 0.1 mm in 300 ms (within 6 s), else null. */
 async function settled(page) {
   let prev = await pose(page);
@@ -64,8 +70,14 @@ test('first view shows depth and sways until the first drag; orbit then reset re
     assert.ok(dist(a.position, [0, 0, 0]) > 0.5, `first view at ${a.position}`);
     assert.ok(Math.abs(a.position[0]) > 0.3, 'first view is turned to a side');
     assert.ok(await page.isVisible('#hint'), 'a hint says the view can be dragged');
-    await sleep(700);
-    const b = await pose(page);
+    // Counted in the page's own redraws, not wall time: a page starved of CPU redraws late but
+    // still sways. Up to 60 redraws (2 s of sway at its 30 redraws a second), looking every 5:
+    // two looks either side of the swing's turning point can see the same pose.
+    let b = a;
+    for (let i = 0; i < 12 && dist(a.position, b.position) <= 1e-3; i++) {
+      await redraws(page, 5);
+      b = await pose(page);
+    }
     assert.ok(dist(a.position, b.position) > 1e-3, 'the first view sways gently');
     const home = await page.evaluate(() => window.depthcast.homePose().position);
 
@@ -95,7 +107,7 @@ test('first view shows depth and sways until the first drag; orbit then reset re
     const side = (await pose(page)).position;
     assert.ok(side[0] > 3.4 && Math.abs(side[1]) < 1e-6, `side view from +x: ${side}`);
     await page.keyboard.press('ArrowLeft');
-    await sleep(600);
+    await redraws(page, 10); // damping moves the camera a share of the step at each redraw
     assert.ok(dist((await pose(page)).position, side) > 0.1, 'arrow keys orbit');
     await page.keyboard.press('r');
     assert.ok(dist((await pose(page)).position, home) < 1e-6, 'r resets');
@@ -110,7 +122,7 @@ test('prefers-reduced-motion: no sway, no momentum', async () => {
   try {
     const home = await page.evaluate(() => window.depthcast.homePose().position);
     const a = await pose(page);
-    await sleep(800);
+    await redraws(page, 10); // redraws of new clouds: the view had every chance to move
     const b = await pose(page);
     assert.ok(dist(a.position, home) < 1e-6 && dist(b.position, home) < 1e-6, 'the camera stays at the first view');
     assert.equal(await page.evaluate(() => window.depthcast.view.controls.enableDamping), false);
