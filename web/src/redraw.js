@@ -2,7 +2,7 @@
  * When the view redraws. A redraw is not free: with software compositing (a browser without GPU
  * acceleration, as in the tests here) each one is read back into the page's main thread, which
  * waits for the renderer meanwhile — GLES2::ReadPixels took half of the main thread's time in a
- * trace of the page on this 2-core machine (issue 8). So a new cloud or the user's own camera
+ * trace of the page on a 2-core machine. So a new cloud or the user's own camera
  * moves redraw at once, and the sway alone at most SWAY_FPS times a second (not at the display's
  * 60 Hz): while results stream, it rides on the clouds' redraws and adds none.
  */

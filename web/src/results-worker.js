@@ -4,7 +4,7 @@
 // (docs/protocol.md, "Acks"), so anything that delays the ack slows the stream. On the page's main
 // thread a message waits behind rendering — with software compositing a redraw blocks the main
 // thread for tens of ms, and ack round trips of ~90 ms on loopback held one browser to ~22
-// results/s (issue 8). Here a result is acknowledged as soon as it arrives, whatever the page is
+// results/s. Here a result is acknowledged as soon as it arrives, whatever the page is
 // drawing; the page draws the newest decoded cloud at its own pace.
 //
 // Page → worker messages:

@@ -39,7 +39,7 @@
 //                         (waits up to --connect-timeout)
 //   --expect-hud-level    at the end of the window the HUD's grid line names a link level
 //                         ("level L") that results carried in the last 5 s before it was read
-//                         (issue 8: the page shows the adapted level); levels seen are reported either way
+//                         (the page must show the level the server adapted to); levels seen are reported either way
 // env: CHROMIUM (default /usr/bin/chromium)
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
