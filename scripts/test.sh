@@ -50,7 +50,7 @@ for _ in $(seq 1 100); do
   kill -0 $server 2>/dev/null || { cat "$log"; echo "server died"; exit 1; }
   sleep 0.2
 done
-if ! (cd web && DEPTHCAST_URL="http://127.0.0.1:$port" DEPTHCAST_SCREENSHOT="${DEPTHCAST_SCREENSHOT:-}" npm run --silent test:browser); then
+if ! (cd web && DEPTHCAST_URL="http://127.0.0.1:$port" npm run --silent test:browser); then
   echo "--- server log"; tail -50 "$log"; exit 1
 fi
 curl -fsS "http://127.0.0.1:$port/api/stats" | head -c 2000; echo

@@ -4,27 +4,19 @@
 //   cd web && npm run build && DEPTHCAST_URL=http://127.0.0.1:8080 node --test test/browser-e2e.mjs
 //
 // env: DEPTHCAST_URL        server to test (default http://127.0.0.1:8080)
-//      DEPTHCAST_SCREENSHOT path for a full-page PNG screenshot. Without it, docs/screenshot.png is
-//                           regenerated when the page's sources changed since it was taken
-//                           (docs/screenshot.sha256 holds their hash), so it always shows this page.
-//                           Taken after turning the view (DEPTHCAST_SCREENSHOT_VIEW="azimuth°,elevation°,
-//                           distance m", default: the page's own first view)
 //      DEPTHCAST_MOCK=1     test against test/mock-server.mjs instead (no WebRTC: checks the page only)
 //      DEPTHCAST_FRAMES     frames to wait for (default 10); DEPTHCAST_TIMEOUT_MS (default 60000)
 //      CHROMIUM             browser binary (default /usr/bin/chromium)
 // The last two tests (503 and WebSocket-closed messages shown in the page) always use the mock server.
+// It writes no file: README's screenshot is retaken by scripts/screenshot.sh (npm test says when it is stale).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import { parse } from '@loaders.gl/core';
 import { PLYLoader } from '@loaders.gl/ply';
 import { launchBrowser, openPage as open, dump } from './browser.mjs';
 import { startMockServer } from './mock-server.mjs';
 
-const WEB = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WANT_FRAMES = Number(process.env.DEPTHCAST_FRAMES || 10);
 const TIMEOUT_MS = Number(process.env.DEPTHCAST_TIMEOUT_MS || 60000);
 const VIEWPORT = { width: 1280, height: 720 };
@@ -50,14 +42,6 @@ after(async () => {
 });
 
 const openPage = (url) => open(browser, url, { viewport: VIEWPORT });
-
-/** sha256 over the files the page is built from: the screenshot is stale when it changes. */
-async function pageSourceHash() {
-  const h = createHash('sha256');
-  const files = ['index.html', 'favicon.svg', ...(await readdir(join(WEB, 'src'))).sort().map((f) => join('src', f))];
-  for (const f of files) h.update(`${f}\0`).update(await readFile(join(WEB, f)));
-  return h.digest('hex');
-}
 
 test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeout: TIMEOUT_MS + 60000 }, async () => {
   // Fail fast and clearly when nothing listens.
@@ -104,26 +88,6 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
     ));
     const pixels = await page.evaluate(() => window.depthcast.countNonBackgroundPixels());
     const pageErrors = await page.evaluate(() => window.depthcast.errors.map((e) => e.message));
-
-    const hash = await pageSourceHash();
-    const hashFile = join(WEB, '..', 'docs', 'screenshot.sha256');
-    const recorded = (await readFile(hashFile, 'utf8').catch(() => '')).trim();
-    const screenshot = process.env.DEPTHCAST_SCREENSHOT || (!mainMock && recorded !== hash ? join(WEB, '..', 'docs', 'screenshot.png') : '');
-    if (screenshot) {
-      const view = process.env.DEPTHCAST_SCREENSHOT_VIEW;
-      if (view) {
-        const [az, el, d] = view.split(',').map(Number);
-        await page.evaluate((v) => window.depthcast.setView(v), { azimuthDeg: az, elevationDeg: el, distance: d });
-      } else {
-        await page.evaluate(() => window.depthcast.do('reset')); // the first view, held still
-      }
-      await page.waitForTimeout(700);
-      const path = resolve(screenshot);
-      await mkdir(dirname(path), { recursive: true });
-      await page.screenshot({ path, fullPage: true });
-      if (!process.env.DEPTHCAST_SCREENSHOT) await writeFile(hashFile, `${hash}\n`);
-      console.log(`screenshot: ${path} (${((await stat(path)).size / 1000).toFixed(0)} kB)${process.env.DEPTHCAST_SCREENSHOT ? '' : ' — regenerated: the page changed since the last one; commit it with docs/screenshot.sha256'}`);
-    }
 
     // Export the frame on screen: an independent PLY reader must see its points.
     await page.evaluate(() => window.depthcast.do('pause'));
