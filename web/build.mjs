@@ -47,8 +47,12 @@ await copyFile(join(root, 'index.html'), join(next, 'index.html'));
 await copyFile(join(root, 'favicon.svg'), join(next, 'favicon.svg'));
 await copyFile(join(root, 'src', 'style.css'), join(next, 'style.css'));
 await rm(old, { recursive: true, force: true });
-await rename(out, old).catch((e) => { if (e.code !== 'ENOENT') throw e; });
+await rename(out, old).catch((e) => {
+  if (e.code !== 'ENOENT') throw e;
+});
 await rename(next, out);
 await rm(old, { recursive: true, force: true });
 const bytes = result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('app.js'))].bytes;
-console.log(`built dist/app.js (${(bytes / 1000).toFixed(0)} kB), dist/results-worker.js, dist/index.html, dist/style.css, dist/favicon.svg`);
+console.log(
+  `built dist/app.js (${(bytes / 1000).toFixed(0)} kB), dist/results-worker.js, dist/index.html, dist/style.css, dist/favicon.svg`,
+);

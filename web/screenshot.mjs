@@ -19,7 +19,11 @@ export const REFRESH_COMMAND = 'scripts/screenshot.sh';
 /** sha256 over the files the page is built from (index.html, favicon.svg, src/*) under `webDir`. */
 export async function pageSourceHash(webDir = WEB) {
   const h = createHash('sha256');
-  const files = ['index.html', 'favicon.svg', ...(await readdir(join(webDir, 'src'))).sort().map((f) => join('src', f))];
+  const files = [
+    'index.html',
+    'favicon.svg',
+    ...(await readdir(join(webDir, 'src'))).sort().map((f) => join('src', f)),
+  ];
   for (const f of files) h.update(`${f}\0`).update(await readFile(join(webDir, f)));
   return h.digest('hex');
 }
@@ -63,7 +67,9 @@ async function take(url, view) {
     const png = join(DOCS, 'screenshot.png');
     await page.screenshot({ path: png, fullPage: true });
     await writeFile(join(DOCS, 'screenshot.sha256'), `${hash}\n`);
-    console.log(`screenshot: wrote ${relative(process.cwd(), png)} and screenshot.sha256 (${hash.slice(0, 12)}…): commit both`);
+    console.log(
+      `screenshot: wrote ${relative(process.cwd(), png)} and screenshot.sha256 (${hash.slice(0, 12)}…): commit both`,
+    );
   } finally {
     await launched.close();
   }

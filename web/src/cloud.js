@@ -73,7 +73,10 @@ export function decodeCloud(data) {
     xyz: points.xyz,
     rgb: points.rgb,
     intr: {
-      fx: num(intr.fx, NaN), fy: num(intr.fy, NaN), cx: num(intr.cx, NaN), cy: num(intr.cy, NaN),
+      fx: num(intr.fx, NaN),
+      fy: num(intr.fy, NaN),
+      cx: num(intr.cx, NaN),
+      cy: num(intr.cy, NaN),
       fov: num(intr.fov, NaN),
     },
     range: Array.isArray(m.range) ? m.range.map((x) => num(x, NaN)) : [NaN, NaN],

@@ -9,7 +9,9 @@ export function hudSummary(stats) {
     `${fmt(stats.fps, 1)} fps`,
     Number.isFinite(stats.latencyMs) ? `${fmt(stats.latencyMs, 0)} ms` : null,
     fmtBytes(stats.bytes),
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /**
@@ -24,11 +26,17 @@ export function hudCells(stats, { clockSynced }) {
     'hud-frames': String(stats.frames),
     'hud-latency': known(stats.latencyMs)
       ? `${fmt(stats.latencyMs, 0)} ms (max ${fmt(stats.latencyMaxMs, 0)})`
-      : stats.source === 'replay' ? '— (replay)' : clockSynced ? '—' : 'waiting for clock sync',
+      : stats.source === 'replay'
+        ? '— (replay)'
+        : clockSynced
+          ? '—'
+          : 'waiting for clock sync',
     'hud-server-ms': known(stats.serverMs) ? `${fmt(stats.serverMs, 1)} ms` : '—',
     'hud-encnet': known(stats.encodeNetMs)
       ? `≈${fmt(stats.encodeNetMs, 1)} ms (enc ${fmt(stats.encodeMs, 1)} + rtt/2 ${fmt(stats.netMs, 1)})`
-      : known(stats.encodeMs) ? `enc ${fmt(stats.encodeMs, 1)} ms, net —` : '—',
+      : known(stats.encodeMs)
+        ? `enc ${fmt(stats.encodeMs, 1)} ms, net —`
+        : '—',
     'hud-clock': clockSynced ? `${fmt(stats.clockOffsetMs, 1)} ms ±${fmt(stats.clockRttMs / 2, 1)}` : '—',
     'hud-bytes': fmtBytes(stats.bytes),
     'hud-points': known(stats.points) ? `${stats.points} (mean ${fmt(stats.meanPoints, 0)})` : '—',

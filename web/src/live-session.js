@@ -49,7 +49,17 @@ export function cameraPermissionRefused(e) {
  *   sessionStarted(id).
  */
 export class LiveSession {
-  constructor({ stats, ui, openCamera, createSession, onResult, onPong, isRecording = () => false, timers = BROWSER_TIMERS, backoff = new Backoff() }) {
+  constructor({
+    stats,
+    ui,
+    openCamera,
+    createSession,
+    onResult,
+    onPong,
+    isRecording = () => false,
+    timers = BROWSER_TIMERS,
+    backoff = new Backoff(),
+  }) {
     this.stats = stats;
     this.ui = ui;
     this.openCamera = openCamera;
@@ -79,7 +89,9 @@ export class LiveSession {
         return;
       }
       this.ui.showCamera(this.stream);
-      this.stream.getVideoTracks()[0].addEventListener('ended', () => this.ui.showError('The camera stopped (track ended).'));
+      this.stream
+        .getVideoTracks()[0]
+        .addEventListener('ended', () => this.ui.showError('The camera stopped (track ended).'));
     }
     const stats = this.stats;
     if (stats.source !== 'live') return;

@@ -161,9 +161,12 @@ function draw() {
 // The message names the preset; the model file beside it comes from /api/stats, once per connection.
 function fetchModelFile() {
   if (offline) return;
-  fetch('/api/stats').then((r) => (r.ok ? r.json() : null)).then((j) => {
-    if (j && typeof j.modelFile === 'string') stats.modelFile = j.modelFile;
-  }).catch(() => {});
+  fetch('/api/stats')
+    .then((r) => (r.ok ? r.json() : null))
+    .then((j) => {
+      if (j && typeof j.modelFile === 'string') stats.modelFile = j.modelFile;
+    })
+    .catch(() => {});
 }
 
 // ---------------------------------------------------------------- HUD
@@ -286,7 +289,12 @@ function finishRecording() {
     return;
   }
   const name = recordingFileName();
-  const parts = r.encode({ source: location.origin, userAgent: navigator.userAgent, model: stats.model, backend: stats.backend });
+  const parts = r.encode({
+    source: location.origin,
+    userAgent: navigator.userAgent,
+    model: stats.model,
+    backend: stats.backend,
+  });
   download(parts, name);
   api.lastRecording = { name, frames: r.frames.length, durationMs: r.durationMs, bytes: r.bytes };
   notify(`Saved ${name}: ${r.frames.length} frames, ${(r.durationMs / 1000).toFixed(1)} s, ${fmtBytes(r.bytes)}`);
@@ -331,7 +339,10 @@ function backToLive() {
 // ---------------------------------------------------------------- live: connect, reconnect
 async function getCamera() {
   if (!navigator.mediaDevices?.getUserMedia) {
-    throw Object.assign(new Error('This page needs camera access, which the browser only allows on https:// or http://localhost.'), { name: 'InsecureContext' });
+    throw Object.assign(
+      new Error('This page needs camera access, which the browser only allows on https:// or http://localhost.'),
+      { name: 'InsecureContext' },
+    );
   }
   return navigator.mediaDevices.getUserMedia({
     video: { width: { ideal: 640 }, height: { ideal: 480 } },
@@ -420,7 +431,10 @@ function buildHelp() {
     h3('Files'),
     table([
       ['PLY', 'binary PLY of the frame on screen, camera colours, metres: opens in MeshLab, CloudCompare, Open3D'],
-      ['.dcrec', 'a recording of the results stream (docs/recording.md); drop it on this page — even opened from disk, with no server — to replay it'],
+      [
+        '.dcrec',
+        'a recording of the results stream (docs/recording.md); drop it on this page — even opened from disk, with no server — to replay it',
+      ],
     ]),
   );
 }
@@ -430,8 +444,7 @@ function toggleHelp(open = !$('help').open) {
   if (open && !d.open) {
     d.showModal();
     d.scrollTop = 0;
-  }
-  else if (!open && d.open) d.close();
+  } else if (!open && d.open) d.close();
 }
 
 const ORBIT_STEP_DEG = 5;
@@ -451,8 +464,12 @@ const actions = {
   zoomIn: () => view.zoom(ZOOM_STEP),
   zoomOut: () => view.zoom(1 / ZOOM_STEP),
   pause: () => setPaused(!paused),
-  smaller: () => { stats.pointSize = view.setPointSize(view.pointSize / POINT_SIZE.step); },
-  bigger: () => { stats.pointSize = view.setPointSize(view.pointSize * POINT_SIZE.step); },
+  smaller: () => {
+    stats.pointSize = view.setPointSize(view.pointSize / POINT_SIZE.step);
+  },
+  bigger: () => {
+    stats.pointSize = view.setPointSize(view.pointSize * POINT_SIZE.step);
+  },
   colour: () => setColourMode(COLOUR_MODES[(COLOUR_MODES.indexOf(view.colourMode) + 1) % COLOUR_MODES.length]),
   background: () => setBackground(view.background === 'dark' ? 'light' : 'dark'),
   exportPly: () => exportPly(),
@@ -467,7 +484,8 @@ window.addEventListener('keydown', (ev) => {
   const t = ev.target;
   if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement) return;
   // Space and Enter on a focused button or menu work that control, not the shortcut.
-  if ((t instanceof HTMLButtonElement || t instanceof HTMLSelectElement) && (ev.key === ' ' || ev.key === 'Enter')) return;
+  if ((t instanceof HTMLButtonElement || t instanceof HTMLSelectElement) && (ev.key === ' ' || ev.key === 'Enter'))
+    return;
   if (t instanceof HTMLSelectElement && ev.key.startsWith('Arrow')) return;
   const action = actionForKey(ev);
   if (!action) return;

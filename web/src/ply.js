@@ -13,8 +13,12 @@ export function encodePly(frame, comments = []) {
   for (const c of comments) lines.push(`comment ${String(c).replace(HEADER_SAFE, ' ')}`);
   lines.push(
     `element vertex ${n}`,
-    'property float x', 'property float y', 'property float z',
-    'property uchar red', 'property uchar green', 'property uchar blue',
+    'property float x',
+    'property float y',
+    'property float z',
+    'property uchar red',
+    'property uchar green',
+    'property uchar blue',
     'end_header',
   );
   const header = new TextEncoder().encode(`${lines.join('\n')}\n`);

@@ -8,9 +8,11 @@ export const LOOP_GAP_MS = 1000 / 30;
 
 /** The replay bar's line, e.g. "Replaying a.dcrec: frame 3/40, 0.1/1.3 s (loop 2)". */
 export function replayProgress({ name, index, count, t, lastT, loops }) {
-  return `Replaying ${name}: frame ${index + 1}/${count}, ` +
+  return (
+    `Replaying ${name}: frame ${index + 1}/${count}, ` +
     `${(t / 1000).toFixed(1)}/${(lastT / 1000).toFixed(1)} s` +
-    `${loops ? ` (loop ${loops + 1})` : ''}`;
+    `${loops ? ` (loop ${loops + 1})` : ''}`
+  );
 }
 
 export class Replay {
@@ -48,14 +50,16 @@ export class Replay {
   #play() {
     const f = this.frames[this.index];
     this.onMessage(f.msg);
-    this.onProgress(replayProgress({
-      name: this.name,
-      index: this.index,
-      count: this.frames.length,
-      t: f.t,
-      lastT: this.frames[this.frames.length - 1].t,
-      loops: this.loops,
-    }));
+    this.onProgress(
+      replayProgress({
+        name: this.name,
+        index: this.index,
+        count: this.frames.length,
+        t: f.t,
+        lastT: this.frames[this.frames.length - 1].t,
+        loops: this.loops,
+      }),
+    );
     this.index++;
     if (this.index >= this.frames.length) {
       // Loop: restart the recording's clock at its first frame.

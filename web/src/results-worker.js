@@ -109,10 +109,19 @@ function open(url) {
 self.onmessage = (ev) => {
   const m = ev.data;
   switch (m && m.type) {
-    case 'open': open(m.url); break;
-    case 'ping': send({ type: 'ping', t: now() }); break;
-    case 'record': recording = Boolean(m.on); break;
-    case 'ready': pageReady = true; flush(); break;
+    case 'open':
+      open(m.url);
+      break;
+    case 'ping':
+      send({ type: 'ping', t: now() });
+      break;
+    case 'record':
+      recording = Boolean(m.on);
+      break;
+    case 'ready':
+      pageReady = true;
+      flush();
+      break;
     case 'close':
       if (ws) {
         ws.onclose = null;
@@ -120,6 +129,7 @@ self.onmessage = (ev) => {
       }
       self.close();
       break;
-    default: break;
+    default:
+      break;
   }
 };

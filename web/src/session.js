@@ -52,8 +52,15 @@ async function api(method, path, body) {
 }
 
 const PRIVATE_ADDRESS = [
-  /^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^169\.254\./, /^127\./, /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./,
-  /^f[cd][0-9a-f]{2}:/i, /^fe80:/i, /^::1$/,
+  /^10\./,
+  /^192\.168\./,
+  /^172\.(1[6-9]|2\d|3[01])\./,
+  /^169\.254\./,
+  /^127\./,
+  /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./,
+  /^f[cd][0-9a-f]{2}:/i,
+  /^fe80:/i,
+  /^::1$/,
 ];
 
 /** True for an address only its own network can reach (RFC 1918, CGNAT, link-local, loopback, ULA). */
@@ -146,7 +153,11 @@ export class Session {
       if (s !== 'failed') return;
       const ice = pc.iceConnectionState;
       if (ice === 'failed') this.#iceFailed();
-      else this.onError(new Error(`WebRTC connection failed (ICE ${ice}, DTLS failed); no video reaches the server`), true);
+      else
+        this.onError(
+          new Error(`WebRTC connection failed (ICE ${ice}, DTLS failed); no video reaches the server`),
+          true,
+        );
     };
 
     const offer = await pc.createOffer();

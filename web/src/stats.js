@@ -135,8 +135,16 @@ export class SenderStats {
     if (transport) pair = byId.get(transport.selectedCandidatePairId) || null;
     if (!pair) pair = all.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') || null;
     const res = {
-      encodeMs: NaN, rttMs: NaN, netMs: NaN, encodeNetMs: NaN, fps: NaN, width: NaN, height: NaN,
-      kbps: NaN, codec: '', framesEncoded: 0,
+      encodeMs: NaN,
+      rttMs: NaN,
+      netMs: NaN,
+      encodeNetMs: NaN,
+      fps: NaN,
+      width: NaN,
+      height: NaN,
+      kbps: NaN,
+      codec: '',
+      framesEncoded: 0,
     };
     if (pair && Number.isFinite(pair.currentRoundTripTime)) {
       res.rttMs = pair.currentRoundTripTime * 1000;
@@ -159,7 +167,9 @@ export class SenderStats {
         res.kbps = ((out.bytesSent - p.bytesSent) * 8) / (now - p.now);
       }
       this.prev = {
-        now, framesEncoded: out.framesEncoded || 0, totalEncodeTime: out.totalEncodeTime || 0,
+        now,
+        framesEncoded: out.framesEncoded || 0,
+        totalEncodeTime: out.totalEncodeTime || 0,
         bytesSent: out.bytesSent || 0,
       };
     }

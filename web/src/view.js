@@ -1,8 +1,6 @@
 // The 3D view: one three.js Points cloud, an orbit camera with a home pose and presets, colour
 // modes, point size, background, and the first-view sway.
-import {
-  BufferGeometry, Color, PerspectiveCamera, Points, Scene, ShaderMaterial, WebGLRenderer,
-} from 'three';
+import { BufferGeometry, Color, PerspectiveCamera, Points, Scene, ShaderMaterial, WebGLRenderer } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { CloudGeometry, sourceVerticalFov } from './cloud.js';
 import { colourize } from './colour.js';
@@ -210,7 +208,11 @@ export class CloudView {
       const d = this.camera.position.distanceTo(c.target);
       const el = (POSES.home.elevationDeg * Math.PI) / 180;
       const az = (a * Math.PI) / 180;
-      this.camera.position.set(d * Math.sin(az) * Math.cos(el), d * Math.sin(el), TARGET_Z + d * Math.cos(az) * Math.cos(el));
+      this.camera.position.set(
+        d * Math.sin(az) * Math.cos(el),
+        d * Math.sin(el),
+        TARGET_Z + d * Math.cos(az) * Math.cos(el),
+      );
       this.camera.lookAt(c.target);
       this.needsDraw = true;
     }
@@ -255,7 +257,16 @@ export class CloudView {
       }
     }
     sum = sum.map((s) => (count ? s / count : NaN));
-    return { width: w, height: h, corner: [px[0], px[1], px[2]], nonBackground: count, fraction: count / (w * h), distinctColours: colours.size, hash, meanColour: sum };
+    return {
+      width: w,
+      height: h,
+      corner: [px[0], px[1], px[2]],
+      nonBackground: count,
+      fraction: count / (w * h),
+      distinctColours: colours.size,
+      hash,
+      meanColour: sum,
+    };
   }
 
   /** Camera pose for tests: position and target, metres. */

@@ -94,7 +94,14 @@ export function decodeCompact(m) {
   const h = m.h;
   const stride = m.stride;
   const n = m.n;
-  if (![w, h, stride, n].every((x) => Number.isInteger(x)) || w < 1 || h < 1 || stride < 1 || n < 0 || w * h > 1 << 26) {
+  if (
+    ![w, h, stride, n].every((x) => Number.isInteger(x)) ||
+    w < 1 ||
+    h < 1 ||
+    stride < 1 ||
+    n < 0 ||
+    w * h > 1 << 26
+  ) {
     throw new Error(`schema 2: bad grid ${w}x${h} stride ${stride} n ${n}`);
   }
   const [z0, k] = numbers(m, 'zq', 2);
@@ -111,7 +118,8 @@ export function decodeCompact(m) {
   const bh = Math.ceil(sh / cb);
 
   const bitmap = inflate(bin(m, 'cells'), (cells + 7) >> 3, 'cells');
-  if (bitmap.length !== (cells + 7) >> 3) throw new Error(`schema 2: cells bitmap has ${bitmap.length} bytes, grid needs ${(cells + 7) >> 3}`);
+  if (bitmap.length !== (cells + 7) >> 3)
+    throw new Error(`schema 2: cells bitmap has ${bitmap.length} bytes, grid needs ${(cells + 7) >> 3}`);
   const present = new Uint8Array(cells);
   const blockPresent = new Uint8Array(bw * bh);
   const blockOfColumn = new Int32Array(sw);
@@ -132,10 +140,12 @@ export function decodeCompact(m) {
   const limit = MAX_BYTES_PER_CELL * cells + 64;
   const depthQ = new Int32Array(cells);
   const depthBytes = inflate(bin(m, 'depth'), limit, 'depth');
-  if (decodeGrid(depthQ, present, sw, sh, depthBytes, 0, 'depth') !== depthBytes.length) throw new Error("schema 2: 'depth' has bytes left over");
+  if (decodeGrid(depthQ, present, sw, sh, depthBytes, 0, 'depth') !== depthBytes.length)
+    throw new Error("schema 2: 'depth' has bytes left over");
   const lumaQ = new Int32Array(cells);
   const lumaBytes = inflate(bin(m, 'luma'), limit, 'luma');
-  if (decodeGrid(lumaQ, present, sw, sh, lumaBytes, 0, 'luma') !== lumaBytes.length) throw new Error("schema 2: 'luma' has bytes left over");
+  if (decodeGrid(lumaQ, present, sw, sh, lumaBytes, 0, 'luma') !== lumaBytes.length)
+    throw new Error("schema 2: 'luma' has bytes left over");
   const cbQ = new Int32Array(bw * bh);
   const crQ = new Int32Array(bw * bh);
   const chromaBytes = inflate(bin(m, 'chroma'), limit, 'chroma');

@@ -61,19 +61,24 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
 
     const t0 = Date.now();
     // Wait for frames, but stop at once on an error the page reports as fatal.
-    const outcome = await page.waitForFunction(
-      (want) => {
-        const d = window.depthcast;
-        if (!d) return false;
-        const fatal = d.errors.find((e) => e.fatal);
-        if (fatal) return { error: fatal.message };
-        return d.stats.frames >= want ? { ok: true } : false;
-      },
-      WANT_FRAMES,
-      { timeout: TIMEOUT_MS, polling: 200 },
-    ).then((h) => h.jsonValue(), async (e) => ({
-      error: `timed out after ${TIMEOUT_MS} ms: ${e.message.split('\n')[0]}; stats=${JSON.stringify(await page.evaluate(() => window.depthcast?.stats))}`,
-    }));
+    const outcome = await page
+      .waitForFunction(
+        (want) => {
+          const d = window.depthcast;
+          if (!d) return false;
+          const fatal = d.errors.find((e) => e.fatal);
+          if (fatal) return { error: fatal.message };
+          return d.stats.frames >= want ? { ok: true } : false;
+        },
+        WANT_FRAMES,
+        { timeout: TIMEOUT_MS, polling: 200 },
+      )
+      .then(
+        (h) => h.jsonValue(),
+        async (e) => ({
+          error: `timed out after ${TIMEOUT_MS} ms: ${e.message.split('\n')[0]}; stats=${JSON.stringify(await page.evaluate(() => window.depthcast?.stats))}`,
+        }),
+      );
     assert.ok(!outcome.error, `page reported: ${outcome.error}${dump(log)}`);
     // The server's CSP (no unsafe-inline, connect-src 'self') must not block anything the page does.
     assert.ok(!log.some((l) => l.includes('Content Security Policy')), `CSP violation${dump(log)}`);
@@ -81,11 +86,13 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
 
     // Let the HUD's 2 s windows fill, then read it.
     await page.waitForTimeout(2500);
-    await page.waitForFunction(() => parseFloat(document.getElementById('hud-fps').textContent) > 0, null, { timeout: 5000 }).catch(() => {});
+    await page
+      .waitForFunction(() => parseFloat(document.getElementById('hud-fps').textContent) > 0, null, { timeout: 5000 })
+      .catch(() => {});
     const stats = await page.evaluate(() => JSON.parse(JSON.stringify(window.depthcast.stats)));
-    const hud = await page.evaluate(() => Object.fromEntries(
-      [...document.querySelectorAll('[id^="hud-"]')].map((e) => [e.id, e.textContent]),
-    ));
+    const hud = await page.evaluate(() =>
+      Object.fromEntries([...document.querySelectorAll('[id^="hud-"]')].map((e) => [e.id, e.textContent])),
+    );
     const pixels = await page.evaluate(() => window.depthcast.countNonBackgroundPixels());
     const pageErrors = await page.evaluate(() => window.depthcast.errors.map((e) => e.message));
 
@@ -94,7 +101,10 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
     const shownN = await page.evaluate(() => window.depthcast.view.shown.n);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-export')]);
     const plyBytes = await readFile(await download.path());
-    const mesh = await parse(plyBytes.buffer.slice(plyBytes.byteOffset, plyBytes.byteOffset + plyBytes.byteLength), PLYLoader);
+    const mesh = await parse(
+      plyBytes.buffer.slice(plyBytes.byteOffset, plyBytes.byteOffset + plyBytes.byteLength),
+      PLYLoader,
+    );
     await page.evaluate(() => window.depthcast.do('pause'));
 
     const f = (v, d = 1) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : String(v));
@@ -106,7 +116,9 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
         `bytes/frame mean=${f(stats.bytes, 0)}  points/frame last=${stats.points} mean=${f(stats.meanPoints, 0)}  grid=${stats.w}x${stats.h}/${stats.stride} batch=${stats.batch}`,
         `ingest->render=${f(stats.latencyMs)} ms (max ${f(stats.latencyMaxMs)})  server ingest->sent=${f(stats.serverMs)} ms  clock offset=${f(stats.clockOffsetMs, 2)} ms rtt=${f(stats.clockRttMs, 2)} ms`,
         `WebRTC: encode=${f(stats.encodeMs, 2)} ms/frame rtt/2=${f(stats.netMs, 2)} ms  sending ${stats.sendWidth}x${stats.sendHeight} @${f(stats.sendFps, 0)} fps ${f(stats.sendKbps, 0)} kbps ${stats.codec}`,
-        `server stages (ms, mean): ${Object.entries(stats.timing).map(([k, v]) => `${k}=${f(v, 2)}`).join(' ')}`,
+        `server stages (ms, mean): ${Object.entries(stats.timing)
+          .map(([k, v]) => `${k}=${f(v, 2)}`)
+          .join(' ')}`,
         `canvas: ${pixels.nonBackground}/${pixels.width * pixels.height} non-background pixels (${(pixels.fraction * 100).toFixed(1)}%), ${pixels.distinctColours}${pixels.distinctColours >= 4096 ? '+' : ''} colours`,
         `PLY export: ${download.suggestedFilename()} ${plyBytes.length} B, ${mesh.header.vertexCount} vertices (frame on screen: ${shownN} points)`,
         `errors/warnings shown by the page: ${pageErrors.length ? pageErrors.join(' | ') : 'none'}`,
@@ -139,14 +151,23 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
   }
 });
 
-test('page shows the server\'s 503 refusal with its reason and retries (mock server)', async () => {
+test("page shows the server's 503 refusal with its reason and retries (mock server)", async () => {
   const mock = await startMockServer({ maxClients: 0 });
   const { context, page, log } = await openPage(`${mock.url}/`);
   try {
-    const text = await page.waitForFunction(() => {
-      const e = document.getElementById('conn').textContent;
-      return e.includes('503') ? e : false;
-    }, null, { timeout: 20000 }).then((h) => h.jsonValue(), () => null);
+    const text = await page
+      .waitForFunction(
+        () => {
+          const e = document.getElementById('conn').textContent;
+          return e.includes('503') ? e : false;
+        },
+        null,
+        { timeout: 20000 },
+      )
+      .then(
+        (h) => h.jsonValue(),
+        () => null,
+      );
     assert.ok(text, `no 503 error shown${dump(log)}`);
     assert.match(text, /max clients \(0\) reached — retrying in \d+ s/);
     assert.equal(await page.isVisible('#restart'), true, 'a "Retry now" button is offered');
@@ -162,10 +183,19 @@ test('page shows a closed results WebSocket and that it retries (mock server)', 
   try {
     await page.waitForFunction(() => window.depthcast?.stats.frames >= 3, null, { timeout: 20000 });
     for (const s of mock.sessions.values()) for (const ws of s.sockets) ws.close(1011, 'mock went away');
-    const text = await page.waitForFunction(() => {
-      const e = document.getElementById('conn').textContent;
-      return e.includes('WebSocket closed') ? e : false;
-    }, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => null);
+    const text = await page
+      .waitForFunction(
+        () => {
+          const e = document.getElementById('conn').textContent;
+          return e.includes('WebSocket closed') ? e : false;
+        },
+        null,
+        { timeout: 10000 },
+      )
+      .then(
+        (h) => h.jsonValue(),
+        () => null,
+      );
     assert.ok(text, `no WebSocket-closed error shown${dump(log)}`);
     assert.match(text, /code 1011: mock went away\) — retrying in \d+ s/);
   } finally {

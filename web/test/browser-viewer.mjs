@@ -90,7 +90,11 @@ test('first view shows depth and sways until the first drag; orbit then reset re
     const d = await settled(page);
     assert.ok(d, 'after a drag the camera comes to rest (no more sway)');
     assert.ok(dist(d.position, home) > 0.2, `the drag moved the camera: ${d.position} vs ${home}`);
-    assert.equal(await page.$eval('#hint', (e) => e.classList.contains('gone')), true, 'the hint goes after the first drag');
+    assert.equal(
+      await page.$eval('#hint', (e) => e.classList.contains('gone')),
+      true,
+      'the hint goes after the first drag',
+    );
 
     await page.click('#btn-reset');
     const e = await pose(page);
@@ -155,7 +159,10 @@ test('pause freezes the picture while messages keep arriving; colour, size, back
     const height = await pixels(page);
     assert.notEqual(height.hash, depth.hash);
     const diff = (a, b) => Math.hypot(...a.meanColour.map((v, i) => v - b.meanColour[i]));
-    assert.ok(diff(depth, p0) > 10 && diff(height, depth) > 10, `mean colours: ${p0.meanColour} ${depth.meanColour} ${height.meanColour}`);
+    assert.ok(
+      diff(depth, p0) > 10 && diff(height, depth) > 10,
+      `mean colours: ${p0.meanColour} ${depth.meanColour} ${height.meanColour}`,
+    );
     await page.keyboard.press('c'); // → rgb
     assert.equal((await pixels(page)).hash, p0.hash, 'back to camera RGB gives the same picture');
 
@@ -168,15 +175,23 @@ test('pause freezes the picture while messages keep arriving; colour, size, back
     await page.keyboard.press('[');
     await page.keyboard.press('[');
     const small = await pixels(page);
-    assert.ok(big.fraction > p0.fraction * 1.1 && small.fraction < p0.fraction * 0.9,
-      `coverage: small ${small.fraction} < normal ${p0.fraction} < big ${big.fraction}`);
+    assert.ok(
+      big.fraction > p0.fraction * 1.1 && small.fraction < p0.fraction * 0.9,
+      `coverage: small ${small.fraction} < normal ${p0.fraction} < big ${big.fraction}`,
+    );
 
     // Background.
     await page.click('#btn-background');
     const light = await pixels(page);
-    assert.ok(light.corner.every((v) => v > 200), `light background: ${light.corner}`);
+    assert.ok(
+      light.corner.every((v) => v > 200),
+      `light background: ${light.corner}`,
+    );
     await page.keyboard.press('b');
-    assert.ok((await pixels(page)).corner.every((v) => v < 40), 'dark again');
+    assert.ok(
+      (await pixels(page)).corner.every((v) => v < 40),
+      'dark again',
+    );
 
     // Resume: the picture follows the stream again.
     await page.click('#btn-pause');
@@ -192,13 +207,22 @@ test('export: a binary PLY that @loaders.gl/ply reads with the right point count
   const { context, page } = await streaming({ reducedMotion: 'reduce' });
   try {
     // The HUD names the model file (from /api/stats) beside the preset (from the messages).
-    await page.waitForFunction(() => document.getElementById('hud-model').textContent === 'mock-ripple · mock-ripple.onnx',
-      null, { timeout: 5000 });
+    await page.waitForFunction(
+      () => document.getElementById('hud-model').textContent === 'mock-ripple · mock-ripple.onnx',
+      null,
+      { timeout: 5000 },
+    );
     await page.keyboard.press('p'); // a fixed frame to compare with
     await sleep(100);
     const shown = await page.evaluate(() => {
       const f = window.depthcast.view.shown;
-      return { n: f.n, seq: f.seq, first: Array.from(f.xyz.subarray(0, 3)), last: Array.from(f.xyz.subarray(f.n * 3 - 3, f.n * 3)), rgb0: Array.from(f.rgb.subarray(0, 3)) };
+      return {
+        n: f.n,
+        seq: f.seq,
+        first: Array.from(f.xyz.subarray(0, 3)),
+        last: Array.from(f.xyz.subarray(f.n * 3 - 3, f.n * 3)),
+        rgb0: Array.from(f.rgb.subarray(0, 3)),
+      };
     });
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-export')]);
     assert.match(download.suggestedFilename(), new RegExp(`^depthcast-mock-ripple-seq${shown.seq}\\.ply$`));
@@ -243,7 +267,9 @@ test('record a few seconds, then replay the file in the page opened from disk wi
   assert.ok(frames.every((f, i) => f.msg instanceof Uint8Array && (i === 0 || f.t >= frames[i - 1].t)));
 
   // Offline: the built page from disk, no server anywhere.
-  const offline = await openPage(launched.browser, pathToFileURL(join(DIST, 'index.html')).href, { reducedMotion: 'reduce' });
+  const offline = await openPage(launched.browser, pathToFileURL(join(DIST, 'index.html')).href, {
+    reducedMotion: 'reduce',
+  });
   const requests = [];
   offline.page.on('request', (r) => requests.push(r.url()));
   try {
@@ -257,7 +283,11 @@ test('record a few seconds, then replay the file in the page opened from disk wi
     assert.equal(st.source, 'replay');
     assert.equal(st.points, MOCK_POINTS);
     assert.match(await offline.page.textContent('#replay-text'), /Replaying depthcast-.*frame \d+\//);
-    assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('blob:')), [], 'no network at all');
+    assert.deepEqual(
+      requests.filter((u) => !u.startsWith('file:') && !u.startsWith('blob:')),
+      [],
+      'no network at all',
+    );
     assert.deepEqual(offline.problems, [], dump(offline.log));
 
     // Drag and drop works the same as the file picker.
@@ -271,13 +301,29 @@ test('record a few seconds, then replay the file in the page opened from disk wi
     await offline.page.dispatchEvent('#view', 'dragenter', { dataTransfer });
     assert.equal(await offline.page.isVisible('#drop-target'), true, 'the page shows where to drop');
     await offline.page.dispatchEvent('#view', 'drop', { dataTransfer });
-    await offline.page.waitForFunction(() => /Replaying dropped\.dcrec/.test(document.getElementById('replay-text').textContent), null, { timeout: 5000 });
+    await offline.page.waitForFunction(
+      () => /Replaying dropped\.dcrec/.test(document.getElementById('replay-text').textContent),
+      null,
+      { timeout: 5000 },
+    );
     assert.equal(await offline.page.isVisible('#drop-target'), false);
 
     // A file that is not a recording: one plain message, nothing breaks.
-    await offline.page.setInputFiles('#file-open', { name: 'cloud.ply', mimeType: 'application/octet-stream', buffer: Buffer.from('ply\nformat ascii 1.0\n') });
-    const msg = await offline.page.waitForFunction(() => document.getElementById('errors').textContent.includes('cloud.ply')
-      ? document.getElementById('errors').textContent : false, null, { timeout: 5000 }).then((h) => h.jsonValue());
+    await offline.page.setInputFiles('#file-open', {
+      name: 'cloud.ply',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from('ply\nformat ascii 1.0\n'),
+    });
+    const msg = await offline.page
+      .waitForFunction(
+        () =>
+          document.getElementById('errors').textContent.includes('cloud.ply')
+            ? document.getElementById('errors').textContent
+            : false,
+        null,
+        { timeout: 5000 },
+      )
+      .then((h) => h.jsonValue());
     assert.match(msg, /cloud\.ply: not a depthcast recording/);
   } finally {
     await offline.context.close();
@@ -291,13 +337,23 @@ test('reconnects by itself after the server restarts, saying so meanwhile', asyn
   let again;
   try {
     await own.close();
-    const text = await page.waitForFunction(() => {
-      const c = document.getElementById('conn');
-      return !c.hidden && /retrying in \d+ s/.test(c.textContent) ? c.textContent : false;
-    }, null, { timeout: 10000 }).then((h) => h.jsonValue());
+    const text = await page
+      .waitForFunction(
+        () => {
+          const c = document.getElementById('conn');
+          return !c.hidden && /retrying in \d+ s/.test(c.textContent) ? c.textContent : false;
+        },
+        null,
+        { timeout: 10000 },
+      )
+      .then((h) => h.jsonValue());
     assert.match(text, /(results WebSocket closed|server unreachable).* — retrying in \d+ s/);
     // Stay down long enough for a failed retry: then the plain "server unreachable".
-    await page.waitForFunction(() => /server unreachable — retrying in \d+ s/.test(document.getElementById('conn').textContent), null, { timeout: 10000 });
+    await page.waitForFunction(
+      () => /server unreachable — retrying in \d+ s/.test(document.getElementById('conn').textContent),
+      null,
+      { timeout: 10000 },
+    );
     const before = await page.evaluate(() => window.depthcast.stats.frames);
     again = await startMockServer({ port });
     await page.waitForFunction((n) => window.depthcast.stats.frames > n + 5, before, { timeout: 30000 });
@@ -315,18 +371,28 @@ test('reconnects by itself after the server restarts, saying so meanwhile', asyn
 });
 
 test('phone 390×844 (touch): no horizontal overflow, HUD fits, touch orbits, tap opens help', async () => {
-  const { context, page, log, problems } = await streaming({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const { context, page, log, problems } = await streaming({
+    viewport: { width: 390, height: 844 },
+    hasTouch: true,
+    isMobile: true,
+  });
   try {
     const layout = await page.evaluate(() => {
       const out = { scrollWidth: document.documentElement.scrollWidth, innerWidth, outside: [] };
       for (const el of document.querySelectorAll('#hud, #hud *, #toolbar, #toolbar *, #messages *')) {
         const r = el.getBoundingClientRect();
         if (!r.width || !r.height) continue; // hidden
-        if (r.left < -0.5 || r.right > innerWidth + 0.5 || r.top < -0.5 || r.bottom > innerHeight + 0.5) out.outside.push(`${el.id || el.tagName} ${JSON.stringify(r)}`);
+        if (r.left < -0.5 || r.right > innerWidth + 0.5 || r.top < -0.5 || r.bottom > innerHeight + 0.5)
+          out.outside.push(`${el.id || el.tagName} ${JSON.stringify(r)}`);
       }
       const hud = document.getElementById('hud').getBoundingClientRect();
       const bar = document.getElementById('toolbar').getBoundingClientRect();
-      return { ...out, hud: { h: hud.height, w: hud.width, bottom: hud.bottom }, bar: { top: bar.top, h: bar.height }, preview: document.getElementById('preview').hidden };
+      return {
+        ...out,
+        hud: { h: hud.height, w: hud.width, bottom: hud.bottom },
+        bar: { top: bar.top, h: bar.height },
+        preview: document.getElementById('preview').hidden,
+      };
     });
     assert.ok(layout.scrollWidth <= 390, `horizontal overflow: ${layout.scrollWidth}`);
     assert.deepEqual(layout.outside, [], 'elements outside the screen');
@@ -338,7 +404,12 @@ test('phone 390×844 (touch): no horizontal overflow, HUD fits, touch orbits, ta
     await page.tap('#hud-toggle');
     const open = await page.evaluate(() => {
       const r = document.getElementById('hud').getBoundingClientRect();
-      return { right: r.right, bottom: r.bottom, sw: document.documentElement.scrollWidth, expanded: document.getElementById('hud-toggle').getAttribute('aria-expanded') };
+      return {
+        right: r.right,
+        bottom: r.bottom,
+        sw: document.documentElement.scrollWidth,
+        expanded: document.getElementById('hud-toggle').getAttribute('aria-expanded'),
+      };
     });
     assert.equal(open.expanded, 'true');
     assert.ok(open.right <= 390 && open.bottom <= 844 && open.sw <= 390, `expanded HUD fits: ${JSON.stringify(open)}`);
@@ -348,7 +419,11 @@ test('phone 390×844 (touch): no horizontal overflow, HUD fits, touch orbits, ta
     const cdp = await context.newCDPSession(page);
     const a = await pose(page);
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: 150, y: 400 }] });
-    for (let i = 1; i <= 10; i++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: 150 + i * 15, y: 400 - i * 5 }] });
+    for (let i = 1; i <= 10; i++)
+      await cdp.send('Input.dispatchTouchEvent', {
+        type: 'touchMove',
+        touchPoints: [{ x: 150 + i * 15, y: 400 - i * 5 }],
+      });
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
     const b = await settled(page);
     const home = await page.evaluate(() => window.depthcast.homePose().position);
@@ -370,12 +445,19 @@ test('desktop 1920×1080: HUD, preview and toolbar do not overlap; help lists ev
   const { context, page } = await streaming({ viewport: { width: 1920, height: 1080 } });
   try {
     await page.keyboard.press('h');
-    const r = await page.evaluate(() => Object.fromEntries(['hud', 'toolbar', 'preview', 'messages'].map((id) => {
-      const b = document.getElementById(id).getBoundingClientRect();
-      return [id, { l: b.left, r: b.right, t: b.top, b: b.bottom }];
-    })));
+    const r = await page.evaluate(() =>
+      Object.fromEntries(
+        ['hud', 'toolbar', 'preview', 'messages'].map((id) => {
+          const b = document.getElementById(id).getBoundingClientRect();
+          return [id, { l: b.left, r: b.right, t: b.top, b: b.bottom }];
+        }),
+      ),
+    );
     const overlap = (a, b) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
-    assert.ok(!overlap(r.hud, r.toolbar) && !overlap(r.hud, r.preview) && !overlap(r.preview, r.toolbar), JSON.stringify(r));
+    assert.ok(
+      !overlap(r.hud, r.toolbar) && !overlap(r.hud, r.preview) && !overlap(r.preview, r.toolbar),
+      JSON.stringify(r),
+    );
     assert.equal(await page.isVisible('#hud-fps'), true, 'h opens the HUD detail');
     assert.ok(parseFloat(await page.textContent('#hud-fps')) > 0);
 
@@ -386,7 +468,9 @@ test('desktop 1920×1080: HUD, preview and toolbar do not overlap; help lists ev
     await page.keyboard.press('Escape');
     assert.equal(await page.evaluate(() => document.getElementById('help').open), false);
     // Every toolbar button is named for screen readers and says its key.
-    const unnamed = await page.$$eval('#toolbar button, #toolbar select', (els) => els.filter((e) => !(e.getAttribute('aria-label') || e.textContent.trim()) || !e.title).map((e) => e.id));
+    const unnamed = await page.$$eval('#toolbar button, #toolbar select', (els) =>
+      els.filter((e) => !(e.getAttribute('aria-label') || e.textContent.trim()) || !e.title).map((e) => e.id),
+    );
     assert.deepEqual(unnamed, []);
   } finally {
     await context.close();

@@ -45,9 +45,26 @@ export async function launchBrowser() {
  * errors, page errors, failed requests and HTTP responses >= 400 — a clean load leaves it empty.
  * (Chromium's own warnings about software WebGL are console *warnings* and are not problems.)
  */
-export async function openPage(browser, url, { viewport = { width: 1280, height: 720 }, reducedMotion = 'no-preference', hasTouch = false, isMobile = false, waitUntil = 'load' } = {}) {
+export async function openPage(
+  browser,
+  url,
+  {
+    viewport = { width: 1280, height: 720 },
+    reducedMotion = 'no-preference',
+    hasTouch = false,
+    isMobile = false,
+    waitUntil = 'load',
+  } = {},
+) {
   // ignoreHTTPSErrors: a self-signed certificate on a loopback https:// server (--tls-cert) is fine here.
-  const context = await browser.newContext({ viewport, ignoreHTTPSErrors: true, reducedMotion, hasTouch, isMobile, acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport,
+    ignoreHTTPSErrors: true,
+    reducedMotion,
+    hasTouch,
+    isMobile,
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const log = [];
   const problems = [];
@@ -78,12 +95,21 @@ export function dump(log) {
 
 /** Waits until the page has received `n` results messages (or reported a fatal error). */
 export async function waitForFrames(page, n, timeout = 20000) {
-  const outcome = await page.waitForFunction((want) => {
-    const d = window.depthcast;
-    if (!d) return false;
-    return d.stats.frames >= want ? { ok: true } : false;
-  }, n, { timeout, polling: 100 }).then((h) => h.jsonValue(), async (e) => ({
-    error: `${e.message.split('\n')[0]}; stats=${JSON.stringify(await page.evaluate(() => window.depthcast?.stats).catch(() => null))}`,
-  }));
+  const outcome = await page
+    .waitForFunction(
+      (want) => {
+        const d = window.depthcast;
+        if (!d) return false;
+        return d.stats.frames >= want ? { ok: true } : false;
+      },
+      n,
+      { timeout, polling: 100 },
+    )
+    .then(
+      (h) => h.jsonValue(),
+      async (e) => ({
+        error: `${e.message.split('\n')[0]}; stats=${JSON.stringify(await page.evaluate(() => window.depthcast?.stats).catch(() => null))}`,
+      }),
+    );
   return outcome;
 }

@@ -16,29 +16,51 @@ import { encode } from '@msgpack/msgpack';
 import { WebSocketServer } from 'ws';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.txt': 'text/plain', '.svg': 'image/svg+xml' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.txt': 'text/plain',
+  '.svg': 'image/svg+xml',
+};
 
 function mirrorSdp(offer) {
   const ufrag = randomBytes(3).toString('hex');
   const pwd = randomBytes(12).toString('hex');
   const fp = Array.from(randomBytes(32), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
-  return offer
-    .split(/\r?\n/)
-    .filter((l) => l && !l.startsWith('a=candidate') && !l.startsWith('a=end-of-candidates') && !l.startsWith('a=ice-options') && !l.startsWith('a=extmap-allow-mixed') && !l.startsWith('a=ssrc') && !l.startsWith('a=msid'))
-    .map((l) => {
-      if (l === 'a=sendonly') return 'a=recvonly';
-      if (l === 'a=recvonly') return 'a=sendonly';
-      if (l.startsWith('a=setup:')) return 'a=setup:active';
-      if (l.startsWith('a=ice-ufrag:')) return `a=ice-ufrag:${ufrag}`;
-      if (l.startsWith('a=ice-pwd:')) return `a=ice-pwd:${pwd}`;
-      if (l.startsWith('a=fingerprint:')) return `a=fingerprint:sha-256 ${fp}`;
-      return l;
-    })
-    .join('\r\n') + '\r\n';
+  return (
+    offer
+      .split(/\r?\n/)
+      .filter(
+        (l) =>
+          l &&
+          !l.startsWith('a=candidate') &&
+          !l.startsWith('a=end-of-candidates') &&
+          !l.startsWith('a=ice-options') &&
+          !l.startsWith('a=extmap-allow-mixed') &&
+          !l.startsWith('a=ssrc') &&
+          !l.startsWith('a=msid'),
+      )
+      .map((l) => {
+        if (l === 'a=sendonly') return 'a=recvonly';
+        if (l === 'a=recvonly') return 'a=sendonly';
+        if (l.startsWith('a=setup:')) return 'a=setup:active';
+        if (l.startsWith('a=ice-ufrag:')) return `a=ice-ufrag:${ufrag}`;
+        if (l.startsWith('a=ice-pwd:')) return `a=ice-pwd:${pwd}`;
+        if (l.startsWith('a=fingerprint:')) return `a=fingerprint:sha-256 ${fp}`;
+        return l;
+      })
+      .join('\r\n') + '\r\n'
+  );
 }
 
 /** A w×h grid sampled every `stride`, unprojected per docs/pipeline-math.md, as a schema-1 message. */
-export function syntheticCloud(seq, t, { w = 504, h = 378, stride = 4, hfov = 60, near = 0.4, far = 4, model = 'mock-ripple' } = {}) {
+export function syntheticCloud(
+  seq,
+  t,
+  { w = 504, h = 378, stride = 4, hfov = 60, near = 0.4, far = 4, model = 'mock-ripple' } = {},
+) {
   const fx = w / 2 / Math.tan((hfov * Math.PI) / 360);
   const fy = fx;
   const cx = w / 2;
@@ -69,28 +91,46 @@ export function syntheticCloud(seq, t, { w = 504, h = 378, stride = 4, hfov = 60
   }
   const nowUs = Date.now() * 1000;
   return {
-    v: 1, seq, ts: Math.round(t * 1e6), ingestUs: nowUs - 30000, sentUs: nowUs,
-    w, h, stride, n,
-    xyz: new Uint8Array(xyz.buffer), rgb,
+    v: 1,
+    seq,
+    ts: Math.round(t * 1e6),
+    ingestUs: nowUs - 30000,
+    sentUs: nowUs,
+    w,
+    h,
+    stride,
+    n,
+    xyz: new Uint8Array(xyz.buffer),
+    rgb,
     intr: { fx, fy, cx, cy, fov: hfov },
     range: [near, far],
     timing: { ingest: 0.4, queue: 2.0, preprocess: 3.1, inference: 21.7, unproject: 1.2, encode: 0.9 },
-    batch: 1, dropped: 0, model, backend: 'simulated',
+    batch: 1,
+    dropped: 0,
+    model,
+    backend: 'simulated',
   };
 }
 
-export function startMockServer({ port = 0, host = '127.0.0.1', maxClients = Number(process.env.MOCK_MAX_CLIENTS || 8), fps = Number(process.env.MOCK_FPS || 20), model = 'mock-ripple' } = {}) {
+export function startMockServer({
+  port = 0,
+  host = '127.0.0.1',
+  maxClients = Number(process.env.MOCK_MAX_CLIENTS || 8),
+  fps = Number(process.env.MOCK_FPS || 20),
+  model = 'mock-ripple',
+} = {}) {
   const sessions = new Map();
   const json = (res, status, body) => {
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(body === undefined ? '' : JSON.stringify(body));
   };
-  const readBody = (req) => new Promise((resolve, reject) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+  const readBody = (req) =>
+    new Promise((resolve, reject) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('error', reject);
+    });
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -136,7 +176,13 @@ export function startMockServer({ port = 0, host = '127.0.0.1', maxClients = Num
           return json(res, 200, { candidates: [], complete: s.polls >= 3 });
         }
       }
-      if (p === '/api/stats') return json(res, 200, { backend: 'simulated', model: 'mock-ripple', modelFile: 'mock-ripple.onnx', sessions: sessions.size });
+      if (p === '/api/stats')
+        return json(res, 200, {
+          backend: 'simulated',
+          model: 'mock-ripple',
+          modelFile: 'mock-ripple.onnx',
+          sessions: sessions.size,
+        });
       if (req.method === 'GET' && !p.startsWith('/api/')) {
         const file = normalize(join(DIST, p === '/' ? 'index.html' : p));
         if (!file.startsWith(DIST)) return json(res, 404, { error: 'not found' });
@@ -194,12 +240,13 @@ export function startMockServer({ port = 0, host = '127.0.0.1', maxClients = Num
         url: `http://${host}:${addr.port}`,
         port: addr.port,
         sessions,
-        close: () => new Promise((r) => {
-          for (const s of sessions.values()) for (const ws of s.sockets) ws.terminate();
-          wss.close();
-          server.close(() => r());
-          server.closeAllConnections?.();
-        }),
+        close: () =>
+          new Promise((r) => {
+            for (const s of sessions.values()) for (const ws of s.sockets) ws.terminate();
+            wss.close();
+            server.close(() => r());
+            server.closeAllConnections?.();
+          }),
       });
     });
   });

@@ -56,26 +56,65 @@ function parseArgs(argv) {
       return argv[++i];
     };
     switch (k) {
-      case '--url': o.url = v().replace(/\/+$/, ''); break;
-      case '--token': o.token = v(); break;
-      case '--seconds': o.seconds = Number(v()); break;
-      case '--warmup': o.warmup = Number(v()); break;
-      case '--connect-timeout': o.connectTimeout = Number(v()); break;
-      case '--clip': o.clip = v(); break;
-      case '--step-at': o.stepAt = Number(v()); break;
-      case '--step-cmd': o.stepCmd = v(); break;
-      case '--json': o.json = v(); break;
-      case '--min-results': o.minResults = Number(v()); break;
-      case '--min-rate': o.minRate = Number(v()); break;
-      case '--max-p95': o.maxP95 = Number(v()); break;
-      case '--arrivals': o.arrivals = v(); break;
-      case '--expect-path': o.expectPath = v(); break;
-      case '--expect-remote': o.expectRemote = v(); break;
-      case '--recover-ms': o.recoverMs = Number(v()); break;
-      case '--recover-p95': o.recoverP95 = Number(v()); break;
-      case '--expect-error': o.expectError = new RegExp(v()); break;
-      case '--expect-hud-level': o.expectHudLevel = true; break;
-      default: throw new Error(`unknown option ${k}`);
+      case '--url':
+        o.url = v().replace(/\/+$/, '');
+        break;
+      case '--token':
+        o.token = v();
+        break;
+      case '--seconds':
+        o.seconds = Number(v());
+        break;
+      case '--warmup':
+        o.warmup = Number(v());
+        break;
+      case '--connect-timeout':
+        o.connectTimeout = Number(v());
+        break;
+      case '--clip':
+        o.clip = v();
+        break;
+      case '--step-at':
+        o.stepAt = Number(v());
+        break;
+      case '--step-cmd':
+        o.stepCmd = v();
+        break;
+      case '--json':
+        o.json = v();
+        break;
+      case '--min-results':
+        o.minResults = Number(v());
+        break;
+      case '--min-rate':
+        o.minRate = Number(v());
+        break;
+      case '--max-p95':
+        o.maxP95 = Number(v());
+        break;
+      case '--arrivals':
+        o.arrivals = v();
+        break;
+      case '--expect-path':
+        o.expectPath = v();
+        break;
+      case '--expect-remote':
+        o.expectRemote = v();
+        break;
+      case '--recover-ms':
+        o.recoverMs = Number(v());
+        break;
+      case '--recover-p95':
+        o.recoverP95 = Number(v());
+        break;
+      case '--expect-error':
+        o.expectError = new RegExp(v());
+        break;
+      case '--expect-hud-level':
+        o.expectHudLevel = true;
+        break;
+      default:
+        throw new Error(`unknown option ${k}`);
     }
   }
   if (!o.url) throw new Error('--url is required');
@@ -96,60 +135,114 @@ function instrument() {
     const b = dv.getUint8(o);
     if (b <= 0x7f || b >= 0xe0 || b === 0xc0 || b === 0xc2 || b === 0xc3) return o + 1;
     if (b >= 0xa0 && b <= 0xbf) return o + 1 + (b & 0x1f);
-    if (b >= 0x80 && b <= 0x8f) { let p = o + 1; for (let i = 0; i < (b & 0x0f) * 2; i++) p = skip(dv, p); return p; }
-    if (b >= 0x90 && b <= 0x9f) { let p = o + 1; for (let i = 0; i < (b & 0x0f); i++) p = skip(dv, p); return p; }
+    if (b >= 0x80 && b <= 0x8f) {
+      let p = o + 1;
+      for (let i = 0; i < (b & 0x0f) * 2; i++) p = skip(dv, p);
+      return p;
+    }
+    if (b >= 0x90 && b <= 0x9f) {
+      let p = o + 1;
+      for (let i = 0; i < (b & 0x0f); i++) p = skip(dv, p);
+      return p;
+    }
     switch (b) {
-      case 0xc4: case 0xd9: return o + 2 + dv.getUint8(o + 1);
-      case 0xc5: case 0xda: return o + 3 + dv.getUint16(o + 1);
-      case 0xc6: case 0xdb: return o + 5 + dv.getUint32(o + 1);
-      case 0xc7: return o + 3 + dv.getUint8(o + 1);
-      case 0xc8: return o + 4 + dv.getUint16(o + 1);
-      case 0xc9: return o + 6 + dv.getUint32(o + 1);
-      case 0xca: return o + 5;
-      case 0xcb: return o + 9;
-      case 0xcc: case 0xd0: return o + 2;
-      case 0xcd: case 0xd1: return o + 3;
-      case 0xce: case 0xd2: return o + 5;
-      case 0xcf: case 0xd3: return o + 9;
-      case 0xd4: return o + 3;
-      case 0xd5: return o + 4;
-      case 0xd6: return o + 6;
-      case 0xd7: return o + 10;
-      case 0xd8: return o + 18;
-      case 0xdc: case 0xde: {
+      case 0xc4:
+      case 0xd9:
+        return o + 2 + dv.getUint8(o + 1);
+      case 0xc5:
+      case 0xda:
+        return o + 3 + dv.getUint16(o + 1);
+      case 0xc6:
+      case 0xdb:
+        return o + 5 + dv.getUint32(o + 1);
+      case 0xc7:
+        return o + 3 + dv.getUint8(o + 1);
+      case 0xc8:
+        return o + 4 + dv.getUint16(o + 1);
+      case 0xc9:
+        return o + 6 + dv.getUint32(o + 1);
+      case 0xca:
+        return o + 5;
+      case 0xcb:
+        return o + 9;
+      case 0xcc:
+      case 0xd0:
+        return o + 2;
+      case 0xcd:
+      case 0xd1:
+        return o + 3;
+      case 0xce:
+      case 0xd2:
+        return o + 5;
+      case 0xcf:
+      case 0xd3:
+        return o + 9;
+      case 0xd4:
+        return o + 3;
+      case 0xd5:
+        return o + 4;
+      case 0xd6:
+        return o + 6;
+      case 0xd7:
+        return o + 10;
+      case 0xd8:
+        return o + 18;
+      case 0xdc:
+      case 0xde: {
         const n = dv.getUint16(o + 1) * (b === 0xde ? 2 : 1);
-        let p = o + 3; for (let i = 0; i < n; i++) p = skip(dv, p); return p;
+        let p = o + 3;
+        for (let i = 0; i < n; i++) p = skip(dv, p);
+        return p;
       }
-      case 0xdd: case 0xdf: {
+      case 0xdd:
+      case 0xdf: {
         const n = dv.getUint32(o + 1) * (b === 0xdf ? 2 : 1);
-        let p = o + 5; for (let i = 0; i < n; i++) p = skip(dv, p); return p;
+        let p = o + 5;
+        for (let i = 0; i < n; i++) p = skip(dv, p);
+        return p;
       }
-      default: throw new Error(`msgpack byte 0x${b.toString(16)}`);
+      default:
+        throw new Error(`msgpack byte 0x${b.toString(16)}`);
     }
   }
   function readInt(dv, o) {
     const b = dv.getUint8(o);
     if (b <= 0x7f) return b;
     switch (b) {
-      case 0xcc: return dv.getUint8(o + 1);
-      case 0xcd: return dv.getUint16(o + 1);
-      case 0xce: return dv.getUint32(o + 1);
-      case 0xcf: return Number(dv.getBigUint64(o + 1));
-      case 0xd0: return dv.getInt8(o + 1);
-      case 0xd1: return dv.getInt16(o + 1);
-      case 0xd2: return dv.getInt32(o + 1);
-      case 0xd3: return Number(dv.getBigInt64(o + 1));
-      case 0xca: return dv.getFloat32(o + 1);
-      case 0xcb: return dv.getFloat64(o + 1);
-      default: return b >= 0xe0 ? b - 256 : NaN;
+      case 0xcc:
+        return dv.getUint8(o + 1);
+      case 0xcd:
+        return dv.getUint16(o + 1);
+      case 0xce:
+        return dv.getUint32(o + 1);
+      case 0xcf:
+        return Number(dv.getBigUint64(o + 1));
+      case 0xd0:
+        return dv.getInt8(o + 1);
+      case 0xd1:
+        return dv.getInt16(o + 1);
+      case 0xd2:
+        return dv.getInt32(o + 1);
+      case 0xd3:
+        return Number(dv.getBigInt64(o + 1));
+      case 0xca:
+        return dv.getFloat32(o + 1);
+      case 0xcb:
+        return dv.getFloat64(o + 1);
+      default:
+        return b >= 0xe0 ? b - 256 : NaN;
     }
   }
   function readStr(dv, o) {
     const b = dv.getUint8(o);
     let len, start;
-    if (b >= 0xa0 && b <= 0xbf) { len = b & 0x1f; start = o + 1; }
-    else if (b === 0xd9) { len = dv.getUint8(o + 1); start = o + 2; }
-    else return null;
+    if (b >= 0xa0 && b <= 0xbf) {
+      len = b & 0x1f;
+      start = o + 1;
+    } else if (b === 0xd9) {
+      len = dv.getUint8(o + 1);
+      start = o + 2;
+    } else return null;
     let s = '';
     for (let i = 0; i < len; i++) s += String.fromCharCode(dv.getUint8(start + i));
     return s;
@@ -158,10 +251,16 @@ function instrument() {
     const dv = new DataView(buf);
     const b = dv.getUint8(0);
     let n, p;
-    if (b >= 0x80 && b <= 0x8f) { n = b & 0x0f; p = 1; }
-    else if (b === 0xde) { n = dv.getUint16(1); p = 3; }
-    else if (b === 0xdf) { n = dv.getUint32(1); p = 5; }
-    else return {};
+    if (b >= 0x80 && b <= 0x8f) {
+      n = b & 0x0f;
+      p = 1;
+    } else if (b === 0xde) {
+      n = dv.getUint16(1);
+      p = 3;
+    } else if (b === 0xdf) {
+      n = dv.getUint32(1);
+      p = 5;
+    } else return {};
     const out = {};
     for (let i = 0; i < n; i++) {
       const key = readStr(dv, p);
@@ -226,13 +325,22 @@ function instrument() {
       stats.forEach((s) => {
         if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
       });
-      if (!pair) stats.forEach((s) => { if (!pair && s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s; });
+      if (!pair)
+        stats.forEach((s) => {
+          if (!pair && s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s;
+        });
       if (!pair) return { state: pc.iceConnectionState };
       const l = stats.get(pair.localCandidateId) || {};
       const r = stats.get(pair.remoteCandidateId) || {};
       return {
         state: pc.iceConnectionState,
-        local: { type: l.candidateType, protocol: l.protocol, relayProtocol: l.relayProtocol, address: l.address, port: l.port },
+        local: {
+          type: l.candidateType,
+          protocol: l.protocol,
+          relayProtocol: l.relayProtocol,
+          address: l.address,
+          port: l.port,
+        },
         remote: { type: r.candidateType, protocol: r.protocol, address: r.address, port: r.port },
       };
     },
@@ -260,7 +368,10 @@ export function summarize(arrivals, from, to) {
     resultsPerSec: w.length / ((to - from) / 1000),
     p50Ms: quantile(lat, 0.5),
     p95Ms: quantile(lat, 0.95),
-    medianBytes: quantile(w.map((a) => a.bytes), 0.5),
+    medianBytes: quantile(
+      w.map((a) => a.bytes),
+      0.5,
+    ),
     serverP95Ms: quantile(sent.map(serverMs), 0.95),
     deliveryP95Ms: quantile(sent.map(deliveryMs), 0.95),
   };
@@ -297,9 +408,16 @@ async function main() {
   const o = parseArgs(process.argv.slice(2));
   const origin = new URL(o.url).origin;
   const flags = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
     `--unsafely-treat-insecure-origin-as-secure=${origin}`,
   ];
   if (o.clip) flags.push(`--use-file-for-fake-video-capture=${o.clip}`);
@@ -318,19 +436,32 @@ async function main() {
     await context.addInitScript(instrument);
     const page = await context.newPage();
     const log = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') log.push(`[console.${m.type()}] ${m.text()}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') log.push(`[console.${m.type()}] ${m.text()}`);
+    });
     page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
     const opened = Date.now();
-    await page.goto(`${o.url}/${o.token ? `#token=${encodeURIComponent(o.token)}` : ''}`, { waitUntil: 'load', timeout: 30000 });
+    await page.goto(`${o.url}/${o.token ? `#token=${encodeURIComponent(o.token)}` : ''}`, {
+      waitUntil: 'load',
+      timeout: 30000,
+    });
 
     if (o.expectError) {
       // Wait for the expected message while watching that no result ever arrives.
-      const found = await page.waitForFunction(
-        (src) => new RegExp(src).test(document.body.innerText),
-        o.expectError.source, { timeout: o.connectTimeout * 1000, polling: 250 },
-      ).then(() => true, () => false);
+      const found = await page
+        .waitForFunction((src) => new RegExp(src).test(document.body.innerText), o.expectError.source, {
+          timeout: o.connectTimeout * 1000,
+          polling: 250,
+        })
+        .then(
+          () => true,
+          () => false,
+        );
       report.secondsToError = (Date.now() - opened) / 1000;
-      report.pageText = (await page.evaluate(() => document.body.innerText)).split('\n').filter((l) => /error|fail|ICE|server/i.test(l)).slice(0, 6);
+      report.pageText = (await page.evaluate(() => document.body.innerText))
+        .split('\n')
+        .filter((l) => /error|fail|ICE|server/i.test(l))
+        .slice(0, 6);
       report.results = (await allArrivals(page)).length;
       report.path = await page.evaluate(() => window.__probe.selectedPair());
       if (!found) failures.push(`the page never showed /${o.expectError.source}/ within ${o.connectTimeout} s`);
@@ -344,7 +475,9 @@ async function main() {
       report.secondsToFirstResult = (Date.now() - opened) / 1000;
       if (!first) {
         report.pageText = (await page.evaluate(() => document.body.innerText)).split('\n').slice(0, 12);
-        failures.push(`no result within ${o.connectTimeout} s; page says: ${report.pageText.join(' | ')}; ${log.slice(-10).join(' | ')}`);
+        failures.push(
+          `no result within ${o.connectTimeout} s; page says: ${report.pageText.join(' | ')}; ${log.slice(-10).join(' | ')}`,
+        );
       } else {
         await page.waitForTimeout(o.warmup * 1000);
         const start = await page.evaluate(() => performance.timeOrigin + performance.now());
@@ -354,7 +487,9 @@ async function main() {
           await page.waitForTimeout(o.stepAt * 1000);
           stepT = await page.evaluate(() => performance.timeOrigin + performance.now());
           await new Promise((resolve, reject) => {
-            spawn('sh', ['-c', o.stepCmd], { stdio: 'inherit' }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`--step-cmd exited ${c}`))));
+            spawn('sh', ['-c', o.stepCmd], { stdio: 'inherit' }).on('exit', (c) =>
+              c === 0 ? resolve() : reject(new Error(`--step-cmd exited ${c}`)),
+            );
           });
           await page.waitForTimeout(Math.max(0, (o.seconds - o.stepAt) * 1000));
         } else {
@@ -366,8 +501,18 @@ async function main() {
         if (o.arrivals) {
           // One line per result in the window: when it arrived (ms into the window), its seq and
           // level, its size, and its latency split at the server's send (ms).
-          const rows = arrivals.filter((a) => a.t >= start && a.t < end).map((a) => [
-            (a.t - start).toFixed(1), a.seq, a.level, a.bytes, serverMs(a).toFixed(1), deliveryMs(a).toFixed(1)].join(','));
+          const rows = arrivals
+            .filter((a) => a.t >= start && a.t < end)
+            .map((a) =>
+              [
+                (a.t - start).toFixed(1),
+                a.seq,
+                a.level,
+                a.bytes,
+                serverMs(a).toFixed(1),
+                deliveryMs(a).toFixed(1),
+              ].join(','),
+            );
           await writeFile(o.arrivals, `t_ms,seq,level,bytes,server_ms,delivery_ms\n${rows.join('\n')}\n`);
         }
         report.path = await page.evaluate(() => window.__probe.selectedPair());
@@ -382,7 +527,8 @@ async function main() {
         }
         // Levels the server chose for this page over the window, and what the HUD says now.
         const seen = {};
-        for (const a of arrivals) if (a.t >= start && Number.isInteger(a.level)) seen[a.level] = (seen[a.level] || 0) + 1;
+        for (const a of arrivals)
+          if (a.t >= start && Number.isInteger(a.level)) seen[a.level] = (seen[a.level] || 0) + 1;
         report.levels = seen;
         report.hudGrid = await page.evaluate(() => document.getElementById('hud-grid')?.textContent ?? null);
         if (o.expectHudLevel) {
@@ -395,23 +541,28 @@ async function main() {
           const upToHud = await allArrivals(page);
           const recent = new Set(upToHud.filter((a) => a.t >= end - 5000).map((a) => a.level));
           if (shown === null) failures.push(`the HUD shows no link level ("${report.hudGrid}")`);
-          else if (!recent.has(shown)) failures.push(`the HUD shows level ${shown}, the last results carried ${[...recent].join(', ')}`);
+          else if (!recent.has(shown))
+            failures.push(`the HUD shows level ${shown}, the last results carried ${[...recent].join(', ')}`);
         }
         const w = report.window;
-        if (o.minResults !== undefined && !(w.results >= o.minResults)) failures.push(`${w.results} results in ${o.seconds} s < ${o.minResults}`);
-        if (o.minRate !== undefined && !(w.resultsPerSec >= o.minRate)) failures.push(`results/s ${w.resultsPerSec.toFixed(1)} < ${o.minRate}`);
-        if (o.maxP95 !== undefined && !(w.p95Ms <= o.maxP95)) failures.push(`latency p95 ${w.p95Ms.toFixed(0)} ms > ${o.maxP95}`);
+        if (o.minResults !== undefined && !(w.results >= o.minResults))
+          failures.push(`${w.results} results in ${o.seconds} s < ${o.minResults}`);
+        if (o.minRate !== undefined && !(w.resultsPerSec >= o.minRate))
+          failures.push(`results/s ${w.resultsPerSec.toFixed(1)} < ${o.minRate}`);
+        if (o.maxP95 !== undefined && !(w.p95Ms <= o.maxP95))
+          failures.push(`latency p95 ${w.p95Ms.toFixed(0)} ms > ${o.maxP95}`);
         if (o.recoverMs !== undefined) {
-          if (!(report.settled?.p95Ms <= o.recoverP95)) failures.push(`p95 from ${o.recoverMs} ms after the step to the end ${report.settled?.p95Ms} ms > ${o.recoverP95}`);
+          if (!(report.settled?.p95Ms <= o.recoverP95))
+            failures.push(
+              `p95 from ${o.recoverMs} ms after the step to the end ${report.settled?.p95Ms} ms > ${o.recoverP95}`,
+            );
           if (report.reconnects > 0) failures.push(`${report.reconnects} reconnect(s) after the step`);
         }
       }
     }
     const p = report.path;
     if (o.expectPath) {
-      const got = !p?.local ? 'none'
-        : p.local.type === 'relay' ? `relay-${p.local.relayProtocol}`
-        : p.local.protocol;
+      const got = !p?.local ? 'none' : p.local.type === 'relay' ? `relay-${p.local.relayProtocol}` : p.local.protocol;
       report.pathKind = got;
       if (got !== o.expectPath) failures.push(`selected path ${got} (${JSON.stringify(p)}), expected ${o.expectPath}`);
     }
@@ -424,7 +575,11 @@ async function main() {
     await rm(profile, { recursive: true, force: true }).catch(() => {});
   }
   report.failures = failures;
-  const text = JSON.stringify(report, (k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v), 2);
+  const text = JSON.stringify(
+    report,
+    (k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v),
+    2,
+  );
   if (o.json) await writeFile(o.json, text);
   console.log(text);
   if (failures.length) {

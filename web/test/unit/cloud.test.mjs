@@ -17,13 +17,24 @@ function makeMessage(n, { seed = 1, extra = {} } = {}) {
     rgb[i * 3 + 2] = 255 - (i & 255);
   }
   const msg = {
-    v: 1, seq: 42, ts: 123456789, ingestUs: 1732540000123456, sentUs: 1732540000150000,
-    w: 504, h: 378, stride: 4, n,
-    xyz: new Uint8Array(xyz.buffer), rgb,
+    v: 1,
+    seq: 42,
+    ts: 123456789,
+    ingestUs: 1732540000123456,
+    sentUs: 1732540000150000,
+    w: 504,
+    h: 378,
+    stride: 4,
+    n,
+    xyz: new Uint8Array(xyz.buffer),
+    rgb,
     intr: { fx: 436.5, fy: 436.5, cx: 252, cy: 189, fov: 60.0 },
     range: [0.4, 4.0],
     timing: { ingest: 0.5, queue: 1.25, preprocess: 3, inference: 20.5, unproject: 1.5, encode: 0.75 },
-    batch: 2, dropped: 3, model: 'relief', backend: 'simulated',
+    batch: 2,
+    dropped: 3,
+    model: 'relief',
+    backend: 'simulated',
     ...extra,
   };
   return { bytes: encode(msg), xyz, rgb, msg };

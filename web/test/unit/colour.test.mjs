@@ -31,7 +31,11 @@ test('rgb mode draws the camera colours themselves', () => {
 });
 
 test('depth mode: nearest = red end of turbo, farthest = blue end, over the message range', () => {
-  const f = frame([[0, 0, -0.4], [0, 0, -4], [0, 0, -2.2]]);
+  const f = frame([
+    [0, 0, -0.4],
+    [0, 0, -4],
+    [0, 0, -2.2],
+  ]);
   const c = colourize(f, 'depth');
   assert.equal(c.length, 9);
   near([...c.subarray(0, 3)], to255(turbo(1)), 1, 'near');
@@ -40,8 +44,11 @@ test('depth mode: nearest = red end of turbo, farthest = blue end, over the mess
   assert.deepEqual(colourRange(f, 'depth'), [0.4, 4]);
 });
 
-test('height mode spans the frame\'s own y range, low = viridis start', () => {
-  const f = frame([[0, -1, -1], [0, 2, -1]]);
+test("height mode spans the frame's own y range, low = viridis start", () => {
+  const f = frame([
+    [0, -1, -1],
+    [0, 2, -1],
+  ]);
   assert.deepEqual(colourRange(f, 'height'), [-1, 2]);
   const c = colourize(f, 'height');
   near([...c.subarray(0, 3)], to255(viridis(0)), 1, 'low');
@@ -49,7 +56,10 @@ test('height mode spans the frame\'s own y range, low = viridis start', () => {
 });
 
 test('the output buffer is reused when large enough', () => {
-  const f = frame([[0, 0, -1], [0, 1, -2]]);
+  const f = frame([
+    [0, 0, -1],
+    [0, 1, -2],
+  ]);
   const buf = new Uint8Array(30);
   const c = colourize(f, 'height', buf);
   assert.equal(c.buffer, buf.buffer);

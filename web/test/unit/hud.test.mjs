@@ -7,11 +7,36 @@ import { createStats } from '../../src/page-stats.js';
 
 function streamingStats() {
   return Object.assign(createStats(), {
-    fps: 24.04, drawnFps: 20, frames: 300, latencyMs: 61.4, latencyMaxMs: 90.2, serverMs: 30.25, bytes: 41234,
-    points: 12000, meanPoints: 11800.4, w: 640, h: 480, stride: 4, level: 0, decodeMs: 2.25, batch: 2,
-    backend: 'cpu', model: 'relief', modelFile: 'relief.onnx', dropped: 0, skipped: 5,
-    clockOffsetMs: -12.34, clockRttMs: 0.8, encodeMs: 3.1, netMs: 0.4, encodeNetMs: 3.5,
-    sendWidth: 640, sendHeight: 480, sendFps: 30, sendKbps: 812.6, codec: 'VP8',
+    fps: 24.04,
+    drawnFps: 20,
+    frames: 300,
+    latencyMs: 61.4,
+    latencyMaxMs: 90.2,
+    serverMs: 30.25,
+    bytes: 41234,
+    points: 12000,
+    meanPoints: 11800.4,
+    w: 640,
+    h: 480,
+    stride: 4,
+    level: 0,
+    decodeMs: 2.25,
+    batch: 2,
+    backend: 'cpu',
+    model: 'relief',
+    modelFile: 'relief.onnx',
+    dropped: 0,
+    skipped: 5,
+    clockOffsetMs: -12.34,
+    clockRttMs: 0.8,
+    encodeMs: 3.1,
+    netMs: 0.4,
+    encodeNetMs: 3.5,
+    sendWidth: 640,
+    sendHeight: 480,
+    sendFps: 30,
+    sendKbps: 812.6,
+    codec: 'VP8',
     timing: Object.fromEntries(STAGES.map((s) => [s, 1.234])),
   });
 }
@@ -41,7 +66,10 @@ test('a streaming page fills every cell', () => {
 });
 
 test('a coarser level says the link limits it', () => {
-  assert.match(hudCells({ ...streamingStats(), level: 2 }, { clockSynced: true })['hud-grid'], /level 2 \(link-limited\)/);
+  assert.match(
+    hudCells({ ...streamingStats(), level: 2 }, { clockSynced: true })['hud-grid'],
+    /level 2 \(link-limited\)/,
+  );
 });
 
 test('before clock sync the latency waits for it; a replay has none and no server model file', () => {
@@ -72,5 +100,6 @@ test('showHud writes the summary and every cell into the elements by id', () => 
   const s = streamingStats();
   showHud(byId, s, { clockSynced: true });
   assert.equal(els.get('hud-summary').textContent, hudSummary(s));
-  for (const [id, text] of Object.entries(hudCells(s, { clockSynced: true }))) assert.equal(els.get(id).textContent, text, id);
+  for (const [id, text] of Object.entries(hudCells(s, { clockSynced: true })))
+    assert.equal(els.get(id).textContent, text, id);
 });

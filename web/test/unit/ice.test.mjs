@@ -8,7 +8,17 @@ const PRIVATE_TCP = 'candidate:618878282 1 tcp 1518214911 10.80.2.2 50000 typ ho
 const PUBLIC_HOST = 'candidate:1512880082 1 udp 2122194687 203.0.113.10 50000 typ host generation 0';
 
 test('private addresses: RFC 1918, CGNAT, link-local, loopback, ULA; not public ones', () => {
-  for (const a of ['10.1.2.3', '192.168.0.1', '172.16.0.1', '172.31.255.1', '100.64.0.1', '169.254.1.1', '127.0.0.1', 'fd00::2', 'fe80::1']) {
+  for (const a of [
+    '10.1.2.3',
+    '192.168.0.1',
+    '172.16.0.1',
+    '172.31.255.1',
+    '100.64.0.1',
+    '169.254.1.1',
+    '127.0.0.1',
+    'fd00::2',
+    'fe80::1',
+  ]) {
     assert.ok(isPrivateAddress(a), a);
   }
   for (const a of ['203.0.113.10', '172.32.0.1', '8.8.8.8', '100.128.0.1', '2001:db8::1']) {

@@ -29,7 +29,13 @@ class FakeSession {
 }
 
 function fakeStream() {
-  const track = { readyState: 'live', listeners: {}, addEventListener(type, fn) { this.listeners[type] = fn; } };
+  const track = {
+    readyState: 'live',
+    listeners: {},
+    addEventListener(type, fn) {
+      this.listeners[type] = fn;
+    },
+  };
   return { track, getVideoTracks: () => [track] };
 }
 
@@ -86,7 +92,13 @@ test('connect opens the camera once, shows it and starts a session; a second con
   await live.connect();
   assert.equal(sessions.length, 1);
   assert.equal(live.session, sessions[0]);
-  assert.deepEqual(ui.calls, [['start-button', false], ['status', 'asking for the camera', false], ['camera'], ['status', 'connecting', false], ['session', 's1']]);
+  assert.deepEqual(ui.calls, [
+    ['start-button', false],
+    ['status', 'asking for the camera', false],
+    ['camera'],
+    ['status', 'connecting', false],
+    ['session', 's1'],
+  ]);
   assert.equal(stats.phase, 'connecting');
   await live.connect();
   assert.equal(cameraOpens(), 1, 'the open camera is reused');
@@ -95,14 +107,25 @@ test('connect opens the camera once, shows it and starts a session; a second con
 });
 
 test('a refused camera permission is said, with the Start camera button; no session starts', async () => {
-  const { live, sessions, ui } = rig({ camera: async () => { throw Object.assign(new Error('denied'), { name: 'NotAllowedError' }); } });
+  const { live, sessions, ui } = rig({
+    camera: async () => {
+      throw Object.assign(new Error('denied'), { name: 'NotAllowedError' });
+    },
+  });
   await live.connect();
   assert.equal(sessions.length, 0);
-  assert.deepEqual(ui.calls.slice(-2), [['error', cameraErrorMessage({ name: 'NotAllowedError' }), true], ['start-button', true]]);
+  assert.deepEqual(ui.calls.slice(-2), [
+    ['error', cameraErrorMessage({ name: 'NotAllowedError' }), true],
+    ['start-button', true],
+  ]);
 });
 
 test('a missing camera is said without the button', async () => {
-  const { live, ui } = rig({ camera: async () => { throw Object.assign(new Error('none'), { name: 'NotFoundError' }); } });
+  const { live, ui } = rig({
+    camera: async () => {
+      throw Object.assign(new Error('none'), { name: 'NotFoundError' });
+    },
+  });
   await live.connect();
   assert.deepEqual(ui.calls.at(-1), ['error', 'No camera found: depthcast needs a webcam.', true]);
 });
@@ -121,7 +144,11 @@ test('a lost session counts down, retries after 1 s, 2 s, …, and starts over a
   await settle();
   assert.equal(sessions.length, 2);
   assert.equal(stats.reconnects, 1);
-  assert.equal(ui.calls.filter(([k, t]) => k === 'status' && t === 'connecting').length, 1, 'the status stays "reconnecting" while retrying');
+  assert.equal(
+    ui.calls.filter(([k, t]) => k === 'status' && t === 'connecting').length,
+    1,
+    'the status stays "reconnecting" while retrying',
+  );
 
   sessions[1].onError(unreachable(), true);
   assert.equal(ui.conn.text, 'server unreachable — retrying in 2 s');
@@ -150,11 +177,17 @@ test('a session that fails to start is retried like a lost one', async () => {
 });
 
 test('a refusal of the request itself, or a takeover by another page, is shown without a retry', async () => {
-  for (const [e, closeCode] of [[new ApiError(400, 'bad offer', '/api/sessions'), undefined], [Object.assign(new Error('replaced'), { closeCode: 4000 }), 4000]]) {
+  for (const [e, closeCode] of [
+    [new ApiError(400, 'bad offer', '/api/sessions'), undefined],
+    [Object.assign(new Error('replaced'), { closeCode: 4000 }), 4000],
+  ]) {
     const { live, timers, sessions, ui } = rig();
     await live.connect();
     sessions[0].onError(e, true);
-    assert.deepEqual(ui.calls.slice(-2), [['log', describeApiError(e)], ['error', describeApiError(e), true]]);
+    assert.deepEqual(ui.calls.slice(-2), [
+      ['log', describeApiError(e)],
+      ['error', describeApiError(e), true],
+    ]);
     assert.deepEqual(ui.conn, { shown: true, text: '', button: 'Reconnect' }, `close code ${closeCode}`);
     assert.equal(timers.count, 0);
     await live.retryNow();
@@ -232,7 +265,10 @@ test('an ended camera track is said, and the next connect asks for the camera ag
 test('errors read as a person would say them', () => {
   assert.equal(describeApiError(new ApiError(0, '', '/api/sessions')), 'server unreachable');
   assert.equal(describeApiError(new ApiError(500, 'boom', '/api/sessions')), 'Server error 500 on /api/sessions: boom');
-  assert.equal(describeApiError(new ApiError(503, '', '/api/sessions')), 'The server refused the session (503 — at capacity): no reason given');
+  assert.equal(
+    describeApiError(new ApiError(503, '', '/api/sessions')),
+    'The server refused the session (503 — at capacity): no reason given',
+  );
   assert.equal(describeApiError(new Error('ICE failed')), 'ICE failed');
   assert.match(cameraErrorMessage({ name: 'NotReadableError', message: 'busy' }), /another application.*busy/);
   assert.equal(cameraErrorMessage({ name: 'Weird', message: '' }), 'Camera error: Weird');

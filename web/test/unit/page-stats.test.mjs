@@ -8,10 +8,23 @@ import { ClockSync } from '../../src/stats.js';
 /** A decoded cloud as src/cloud.js gives it, with only what the stats read. */
 function frame(over = {}) {
   return {
-    warnings: [], bytes: 1000, n: 500, sentUs: 5_000_000, ingestUs: 4_990_000,
+    warnings: [],
+    bytes: 1000,
+    n: 500,
+    sentUs: 5_000_000,
+    ingestUs: 4_990_000,
     timing: Object.fromEntries(STAGES.map((s, i) => [s, i + 1])),
-    batch: 2, backend: 'cpu', model: 'relief', w: 640, h: 480, stride: 4, seq: 7, level: 0, decodeMs: 1.5,
-    dropped: 3, replayed: false,
+    batch: 2,
+    backend: 'cpu',
+    model: 'relief',
+    w: 640,
+    h: 480,
+    stride: 4,
+    seq: 7,
+    level: 0,
+    decodeMs: 1.5,
+    dropped: 3,
+    replayed: false,
     ...over,
   };
 }
@@ -86,9 +99,27 @@ test('skipped and undecodable messages are counted', () => {
 
 test("the sender's WebRTC numbers are copied as measured", () => {
   const stats = createStats();
-  new StatsRecorder(stats).sent({ encodeMs: 3, netMs: 1, encodeNetMs: 4, fps: 30, width: 640, height: 480, kbps: 900, codec: 'VP8' });
+  new StatsRecorder(stats).sent({
+    encodeMs: 3,
+    netMs: 1,
+    encodeNetMs: 4,
+    fps: 30,
+    width: 640,
+    height: 480,
+    kbps: 900,
+    codec: 'VP8',
+  });
   assert.deepEqual(
-    [stats.encodeMs, stats.netMs, stats.encodeNetMs, stats.sendFps, stats.sendWidth, stats.sendHeight, stats.sendKbps, stats.codec],
+    [
+      stats.encodeMs,
+      stats.netMs,
+      stats.encodeNetMs,
+      stats.sendFps,
+      stats.sendWidth,
+      stats.sendHeight,
+      stats.sendKbps,
+      stats.codec,
+    ],
     [3, 1, 4, 30, 640, 480, 900, 'VP8'],
   );
 });

@@ -23,7 +23,10 @@ test('binary PLY parses with @loaders.gl/ply: count, positions and colours exact
   assert.equal(mesh.loaderData.format, 'binary_little_endian');
   assert.deepEqual(Array.from(mesh.attributes.POSITION.value), Array.from(f.xyz));
   assert.deepEqual(Array.from(mesh.attributes.COLOR_0.value), Array.from(f.rgb));
-  assert.ok(mesh.loaderData.comments.some((c) => c.includes('seq 9 model relief')), mesh.loaderData.comments.join('|'));
+  assert.ok(
+    mesh.loaderData.comments.some((c) => c.includes('seq 9 model relief')),
+    mesh.loaderData.comments.join('|'),
+  );
 });
 
 test('file size is header + 15 bytes a point; comments cannot break the header', () => {

@@ -6,7 +6,10 @@ import { CONTROLS, actionForKey } from '../../src/controls.js';
 
 test('backoff doubles from 1 s to a 30 s ceiling and restarts after reset', () => {
   const b = new Backoff();
-  assert.deepEqual(Array.from({ length: 8 }, () => b.next()), [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+  assert.deepEqual(
+    Array.from({ length: 8 }, () => b.next()),
+    [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000],
+  );
   b.reset();
   assert.equal(b.next(), 1000);
 });

@@ -79,10 +79,24 @@ test('SenderStats: encode time per frame from deltas, rtt/2 from the selected pa
     { id: 'CP2', type: 'candidate-pair', state: 'failed', currentRoundTripTime: 0.5 },
     { id: 'C1', type: 'codec', mimeType: 'video/VP8' },
   ];
-  const r1 = s.update(report([...base, {
-    id: 'O1', type: 'outbound-rtp', kind: 'video', codecId: 'C1', framesEncoded: 20, totalEncodeTime: 0.1,
-    bytesSent: 100000, framesPerSecond: 20, frameWidth: 640, frameHeight: 480,
-  }]), 1000);
+  const r1 = s.update(
+    report([
+      ...base,
+      {
+        id: 'O1',
+        type: 'outbound-rtp',
+        kind: 'video',
+        codecId: 'C1',
+        framesEncoded: 20,
+        totalEncodeTime: 0.1,
+        bytesSent: 100000,
+        framesPerSecond: 20,
+        frameWidth: 640,
+        frameHeight: 480,
+      },
+    ]),
+    1000,
+  );
   assert.equal(r1.encodeMs, 5); // cumulative mean on the first call
   assert.equal(r1.rttMs, 4);
   assert.equal(r1.netMs, 2);
@@ -90,10 +104,24 @@ test('SenderStats: encode time per frame from deltas, rtt/2 from the selected pa
   assert.equal(r1.codec, 'VP8');
   assert.equal(r1.width, 640);
   assert.ok(Number.isNaN(r1.kbps));
-  const r2 = s.update(report([...base, {
-    id: 'O1', type: 'outbound-rtp', kind: 'video', codecId: 'C1', framesEncoded: 40, totalEncodeTime: 0.16,
-    bytesSent: 350000, framesPerSecond: 20, frameWidth: 640, frameHeight: 480,
-  }]), 2000);
+  const r2 = s.update(
+    report([
+      ...base,
+      {
+        id: 'O1',
+        type: 'outbound-rtp',
+        kind: 'video',
+        codecId: 'C1',
+        framesEncoded: 40,
+        totalEncodeTime: 0.16,
+        bytesSent: 350000,
+        framesPerSecond: 20,
+        frameWidth: 640,
+        frameHeight: 480,
+      },
+    ]),
+    2000,
+  );
   assert.ok(Math.abs(r2.encodeMs - 3) < 1e-9); // (0.16-0.1) s / 20 frames
   assert.equal(r2.kbps, 2000); // 250000 B * 8 / 1000 ms
 });

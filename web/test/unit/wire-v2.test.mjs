@@ -38,7 +38,9 @@ test('the small golden message decodes to the points the Java decoder gives', ()
 
 test('the scene golden message (20k points, relief model) decodes to its summary', () => {
   const bytes = golden('scene.v2.msgpack');
-  const want = JSON.parse(readFileSync(new URL('../../../docs/wire-golden/scene.expected.json', import.meta.url), 'utf8'));
+  const want = JSON.parse(
+    readFileSync(new URL('../../../docs/wire-golden/scene.expected.json', import.meta.url), 'utf8'),
+  );
   const t0 = performance.now();
   const got = decodeCloud(bytes);
   const ms = performance.now() - t0;
@@ -60,7 +62,10 @@ test('a truncated or inconsistent schema-2 message is rejected', () => {
   const m = decode(golden('small.v2.msgpack'));
   assert.throws(() => decodeCloud(encode({ ...m, depth: m.depth.subarray(0, 5) })), /schema 2/);
   assert.throws(() => decodeCloud(encode({ ...m, n: m.n + 1 })), /holds \d+ points, n says/);
-  assert.throws(() => decodeCloud(encode({ ...m, luma: deflateSync(new Uint8Array([1, 2, 3]), { level: 1 }) })), /ends early/);
+  assert.throws(
+    () => decodeCloud(encode({ ...m, luma: deflateSync(new Uint8Array([1, 2, 3]), { level: 1 }) })),
+    /ends early/,
+  );
   assert.throws(() => decodeCloud(encode({ ...m, cq: [4, 4] })), /cq/);
 });
 
