@@ -87,11 +87,11 @@ public final class DepthcastServer implements AutoCloseable {
         for (int i = 0; i < pipelines.size(); i++) {
             DepthPipeline pipeline = pipelines.get(i);
             int ordinal = ordinals.get(i);
-            ResultDelivery delivery = new ResultDelivery(metrics, pipeline.preset().name(), pipeline.backendName(), ordinal,
-                    config.wire());
+            ResultDelivery delivery = ResultDelivery.builder().setMetrics(metrics).setModel(pipeline.preset().name())
+                    .setBackend(pipeline.backendName()).optDevice(ordinal).optFormat(config.wire()).build().start();
             deliveries.add(delivery);
-            devices.add(new ExecutorPool.Device(ordinal, new InferenceExecutor(pipeline, policy, costs.get(i), delivery,
-                    ordinal)));
+            devices.add(new ExecutorPool.Device(ordinal, InferenceExecutor.builder().setPipeline(pipeline)
+                    .setPolicy(policy).optCosts(costs.get(i)).setDelivery(delivery).optDevice(ordinal).build().start()));
         }
         this.executors = new ExecutorPool(devices);
         for (ExecutorPool.Device d : devices) {
