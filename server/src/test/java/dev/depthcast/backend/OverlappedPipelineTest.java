@@ -84,9 +84,10 @@ class OverlappedPipelineTest {
         RecordingPipeline pipeline = new RecordingPipeline();
         FailingModelTest.Collector sink = new FailingModelTest.Collector();
         PipelineMetrics metrics = new PipelineMetrics();
-        try (ResultDelivery delivery = new ResultDelivery(metrics, "relief", "recording");
-             InferenceExecutor executor = new InferenceExecutor(pipeline, new SchedulingPolicy(4, Duration.ZERO),
-                     delivery)) {
+        try (ResultDelivery delivery = ResultDelivery.builder().setMetrics(metrics).setModel("relief")
+                     .setBackend("recording").build().start();
+             InferenceExecutor executor = InferenceExecutor.builder().setPipeline(pipeline)
+                     .setPolicy(new SchedulingPolicy(4, Duration.ZERO)).setDelivery(delivery).build().start()) {
             LatestFrameMailbox box = new LatestFrameMailbox(executor::wake);
             executor.register(new ClientSlot("a", box, UnprojectParams.DEFAULT,
                     new Recipient(sink, new ClientDrops(metrics))));
