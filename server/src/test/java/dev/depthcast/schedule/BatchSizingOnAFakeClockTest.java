@@ -15,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Batch sizes chosen from the learned cost curve (issue 14), on the curves seen on real backends:
- * a ViT on this 2-core CPU (superlinear: a batch of 2 costs ~2.5 single images) and a GPU-like
- * 20 + 2 ms per item. The learned policy is compared, on identical traffic, with the two settings
- * a user had before: batching all that is ready (max batch 8) and no batching (max batch 1).
+ * Batch sizes chosen from the learned cost curve, on the curves seen on real backends: a ViT on a
+ * 2-core CPU (superlinear: a batch of 2 costs ~2.5 single images) and a GPU-like 20 + 2 ms per
+ * item. The learned policy is compared, on identical traffic, with the two fixed settings it must
+ * beat: batching all that is ready (max batch 8, greedy) and no batching (max batch 1).
  */
 class BatchSizingOnAFakeClockTest {
 
@@ -72,8 +72,8 @@ class BatchSizingOnAFakeClockTest {
     }
 
     @Test
-    void aViTOnTheCpuRunsFrameByFrameAndBeatsBothOldSettings() {
-        // The issue's case: 4 cameras at 30 fps on a model that batching makes worse.
+    void aViTOnTheCpuRunsFrameByFrameAndBeatsBothFixedSettings() {
+        // 4 cameras at 30 fps on a model that batching makes worse.
         long end = 120 * SECOND;
         FakeClockDriver learned = cameras(new FakeClockDriver(policy(8), VIT_ON_CPU)
                 .from(calibrated(VIT_ON_CPU, 8, 2)), 4);
@@ -105,7 +105,7 @@ class BatchSizingOnAFakeClockTest {
     }
 
     @Test
-    void aGpuLikeCostBatchesEverythingAsBefore() {
+    void aGpuLikeCostBatchesNearlyAllThatIsReadyAsGreedyDoes() {
         // Eight cameras on 20 + 2n: a batch of 8 costs 36 ms for 8 results, one costs 22 ms for 1.
         long end = 60 * SECOND;
         FakeClockDriver learned = cameras(new FakeClockDriver(policy(8), GPU_LIKE)

@@ -239,7 +239,7 @@ class SchedulingOnAFakeClockTest {
             Client o = overlapped.clients.get(i);
             Client s = serial.clients.get(i);
             double rate = o.resultsPerSecond(SECOND, 60 * SECOND);
-            // The twin's device is serial (no upload/compute overlap to gain), and taking frames as
+            // The fake device is serial (no upload/compute overlap to gain), and taking frames as
             // soon as the device has work queued makes some batches smaller: the rate may dip a
             // little, never collapse.
             double serialRate = s.resultsPerSecond(SECOND, 60 * SECOND);
