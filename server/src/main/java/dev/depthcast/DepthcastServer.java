@@ -21,6 +21,7 @@ import dev.depthcast.schedule.BatchCosts;
 import dev.depthcast.schedule.ExecutorPool;
 import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
+import dev.depthcast.signaling.SessionFactory;
 import dev.depthcast.signaling.SessionRegistry;
 import dev.depthcast.signaling.SignalingApi;
 import dev.depthcast.webrtc.IceSetup;
@@ -99,8 +100,12 @@ public final class DepthcastServer implements AutoCloseable {
         }
         this.recorder = config.recordCalibration() == null ? null
                 : new CalibrationRecorder(config.recordCalibration(), System::nanoTime);
-        this.sessions = new SessionRegistry(vertx, webrtc, new IceSetup(config.ice()), executors, metrics,
-                config.unproject(), config.maxClients(), recorder == null ? (id, frame) -> { } : recorder::offer);
+        SessionFactory sessionFactory = SessionFactory.builder().setVertx(vertx).setWebRtc(webrtc)
+                .setIce(new IceSetup(config.ice())).setExecutors(executors).setMetrics(metrics)
+                .setUnproject(config.unproject()).optFrameTap(recorder == null ? (id, frame) -> { } : recorder::offer)
+                .build();
+        this.sessions = SessionRegistry.builder().setVertx(vertx).setSessionFactory(sessionFactory)
+                .setExecutors(executors).setMetrics(metrics).setMaxClients(config.maxClients()).build().start();
         executors.fault().thenAccept(f -> sessions.failAll("the GPU failed; the server is restarting"));
         boolean tls = config.tlsCert() != null;
         AccessControl access = new AccessControl(security, isLoopback(config.host()), tls);
