@@ -33,12 +33,9 @@ public final class LatestFrameMailbox {
         this.tap = tap;
     }
 
-    public LatestFrameMailbox(Runnable onFrame, Runnable onDrop) {
-        this(onFrame, onDrop, frame -> { });
-    }
-
+    /** A mailbox whose drops are not counted and whose frames are not tapped. */
     public LatestFrameMailbox(Runnable onFrame) {
-        this(onFrame, () -> { });
+        this(onFrame, () -> { }, frame -> { });
     }
 
     public void offer(I420Frame frame) {

@@ -41,7 +41,7 @@ final class FakeClockDriver {
         final long start;
         final long stop;
         long dropped;
-        final LatestFrameMailbox mailbox = new LatestFrameMailbox(() -> { }, () -> dropped++);
+        final LatestFrameMailbox mailbox = new LatestFrameMailbox(() -> { }, () -> dropped++, frame -> { });
         final List<Result> results = new ArrayList<>();
         long next;
         long seq;
