@@ -89,7 +89,7 @@ public final class DepthcastServer implements AutoCloseable {
             DepthPipeline pipeline = pipelines.get(i);
             int ordinal = ordinals.get(i);
             ResultDelivery delivery = ResultDelivery.builder().setMetrics(metrics).setModel(pipeline.preset().name())
-                    .setBackend(pipeline.backendName()).optDevice(ordinal).optFormat(config.wire()).build().start();
+                    .setBackend(pipeline.backendName()).optDevice(ordinal).setFormat(config.wire()).build().start();
             deliveries.add(delivery);
             devices.add(new ExecutorPool.Device(ordinal, InferenceExecutor.builder().setPipeline(pipeline)
                     .setPolicy(policy).optCosts(costs.get(i)).setDelivery(delivery).optDevice(ordinal).build().start()));

@@ -38,10 +38,8 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultDelivery.class);
 
-    /** The device ordinal of a server with one device. */
+    /** The device ordinal of a server with one device (the CPU's, or {@code --devices} unset). */
     public static final int DEFAULT_DEVICE = 0;
-    /** The schema of {@code --wire}'s default. */
-    public static final WireFormat DEFAULT_FORMAT = WireFormat.V2;
     /** How long {@link #close} lets the fan-out thread deliver what was handed over already. */
     public static final Duration DEFAULT_CLOSE_WAIT = Duration.ofSeconds(2);
 
@@ -187,7 +185,7 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
         private String model;
         private String backend;
         private int device = DEFAULT_DEVICE;
-        private WireFormat format = DEFAULT_FORMAT;
+        private WireFormat format;
         private Duration closeWait = DEFAULT_CLOSE_WAIT;
 
         private Builder() {
@@ -218,7 +216,7 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
         }
 
         /** The schema messages are encoded in ({@code --wire}). */
-        public Builder optFormat(WireFormat format) {
+        public Builder setFormat(WireFormat format) {
             this.format = format;
             return this;
         }

@@ -38,8 +38,6 @@ public final class InferenceExecutor implements AutoCloseable {
      * batch a working device runs, short enough not to hold up the process's exit.
      */
     public static final Duration DEFAULT_CLOSE_WAIT = Duration.ofSeconds(5);
-    /** The device ordinal of a server with one device (the CPU's, or {@code --devices} unset). */
-    public static final int DEFAULT_DEVICE = 0;
 
     private final DepthPipeline pipeline;
     private final BatchCosts costs;
@@ -146,7 +144,8 @@ public final class InferenceExecutor implements AutoCloseable {
 
     /**
      * The executor's settings: {@code set…} are required, {@code opt…} have the {@code DEFAULT_*}
-     * above; {@link #build()} checks them all ({@link #validate()}).
+     * above (the device: {@link ResultDelivery#DEFAULT_DEVICE}); {@link #build()} checks them all
+     * ({@link #validate()}).
      */
     public static final class Builder {
 
@@ -154,7 +153,7 @@ public final class InferenceExecutor implements AutoCloseable {
         private SchedulingPolicy policy;
         private BatchOutcomes delivery;
         private BatchCosts costs;
-        private int device = DEFAULT_DEVICE;
+        private int device = ResultDelivery.DEFAULT_DEVICE;
         private Duration closeWait = DEFAULT_CLOSE_WAIT;
         private Duration idleRelease = DEFAULT_IDLE_RELEASE;
 

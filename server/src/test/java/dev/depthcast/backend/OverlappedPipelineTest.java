@@ -12,6 +12,7 @@ import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.ClientSlot;
 import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
+import dev.depthcast.wire.WireFormat;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -85,7 +86,7 @@ class OverlappedPipelineTest {
         FailingModelTest.Collector sink = new FailingModelTest.Collector();
         PipelineMetrics metrics = new PipelineMetrics();
         try (ResultDelivery delivery = ResultDelivery.builder().setMetrics(metrics).setModel("relief")
-                     .setBackend("recording").build().start();
+                     .setBackend("recording").setFormat(WireFormat.V2).build().start();
              InferenceExecutor executor = InferenceExecutor.builder().setPipeline(pipeline)
                      .setPolicy(new SchedulingPolicy(4, Duration.ZERO)).setDelivery(delivery).build().start()) {
             LatestFrameMailbox box = new LatestFrameMailbox(executor::wake);

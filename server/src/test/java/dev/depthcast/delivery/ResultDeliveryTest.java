@@ -11,19 +11,21 @@ import dev.depthcast.process.PointCloud;
 import dev.depthcast.testing.CollectingSink;
 import dev.depthcast.wire.MessageDecoder;
 import dev.depthcast.wire.PointCloudMessage;
+import dev.depthcast.wire.WireFormat;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The delivery stage on its own: message assembly, client-gone, failure notices, per-frame times. */
 class ResultDeliveryTest {
 
     static ResultDelivery delivery(PipelineMetrics metrics) {
-        return ResultDelivery.builder().setMetrics(metrics).setModel("relief").setBackend("cpu-onnxruntime").build()
-                .start();
+        return ResultDelivery.builder().setMetrics(metrics).setModel("relief").setBackend("cpu-onnxruntime")
+                .setFormat(WireFormat.V2).build().start();
     }
 
     /** {@code n} points on the first cells of a 4x3 grid at stride 1, 1 m away, as the unprojector places them. */
@@ -118,5 +120,18 @@ class ResultDeliveryTest {
         assertEquals(1, dropsB.count(Drop.MODEL_ERROR));
         assertEquals(2.0, metrics.registry().get("depthcast.dropped").tag("reason", "model-error").counter().count());
         assertEquals(2, metrics.registry().get("depthcast.stage").tag("stage", "ingest").timer().count());
+    }
+
+    @Test
+    void settingsAreCheckedWhenBuiltAndNothingIsHandedOverBeforeStart() {
+        IllegalArgumentException noFormat = assertThrows(IllegalArgumentException.class, () -> ResultDelivery.builder()
+                .setMetrics(new PipelineMetrics()).setModel("relief").setBackend("cpu-onnxruntime").build());
+        assertEquals("a delivery stage needs a wire format", noFormat.getMessage());
+        PipelineMetrics metrics = new PipelineMetrics();
+        try (ResultDelivery notStarted = ResultDelivery.builder().setMetrics(metrics).setModel("relief")
+                .setBackend("cpu-onnxruntime").setFormat(WireFormat.V2).build()) {
+            assertThrows(IllegalStateException.class, () -> notStarted.deliver(List.of(), List.of(),
+                    new BatchResult(List.of(), 0, 0, 0)));
+        }
     }
 }

@@ -11,6 +11,7 @@ import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.testing.CollectingSink;
 import dev.depthcast.testing.FakePipeline;
 import dev.depthcast.testing.FakePipeline.Answer;
+import dev.depthcast.wire.WireFormat;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,13 +19,15 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the executor does when the pipeline faults for good, and when it is closed under a hung batch. */
 class ExecutorFaultAndCloseTest {
 
     static ResultDelivery delivery(PipelineMetrics metrics) {
-        return ResultDelivery.builder().setMetrics(metrics).setModel("relief").setBackend("fake").build().start();
+        return ResultDelivery.builder().setMetrics(metrics).setModel("relief").setBackend("fake")
+                .setFormat(WireFormat.V2).build().start();
     }
 
     static InferenceExecutor.Builder executor(FakePipeline pipeline, ResultDelivery delivery) {
@@ -80,13 +83,13 @@ class ExecutorFaultAndCloseTest {
     }
 
     @Test
-    void anExecutorNeverStartedClosesItsPipelineAndStartsNoThread() {
+    void buildingStartsNoThreadAndAnExecutorNeverStartedStillClosesItsPipeline() {
         FakePipeline pipeline = FakePipeline.free();
-        int threads = Thread.activeCount();
         try (ResultDelivery delivery = ResultDelivery.builder().setMetrics(new PipelineMetrics()).setModel("relief")
-                .setBackend("fake").build()) {
-            InferenceExecutor executor = executor(pipeline, delivery).build();
-            assertEquals(threads, Thread.activeCount(), "building starts no thread");
+                .setBackend("fake").setFormat(WireFormat.V2).optDevice(7).build()) {
+            InferenceExecutor executor = executor(pipeline, delivery).optDevice(7).build();
+            assertFalse(Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .anyMatch(n -> n.endsWith("-7")), "no depthcast-inference-7 or depthcast-fanout-7 thread");
             executor.close();
         }
         assertTrue(pipeline.closed());
@@ -95,11 +98,11 @@ class ExecutorFaultAndCloseTest {
     @Test
     void settingsAreCheckedWhenBuilt() {
         PipelineMetrics metrics = new PipelineMetrics();
-        IllegalArgumentException tooBig = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,
                 () -> InferenceExecutor.builder().setPipeline(FakePipeline.free().maxBatch(4).named("cpu-onnxruntime"))
                         .setPolicy(new SchedulingPolicy(8, Duration.ZERO)).setDelivery(delivery(metrics)).build());
         assertEquals("max batch 8 exceeds what the cpu-onnxruntime pipeline was built for (4)", tooBig.getMessage());
-        IllegalArgumentException noDelivery = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException noDelivery = assertThrows(
                 IllegalArgumentException.class, () -> InferenceExecutor.builder().setPipeline(FakePipeline.free())
                         .setPolicy(new SchedulingPolicy(4, Duration.ZERO)).build());
         assertEquals("an inference executor needs a delivery stage", noDelivery.getMessage());

@@ -9,6 +9,7 @@ import dev.depthcast.process.Frames;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.testing.CollectingSink;
 import dev.depthcast.testing.FakePipeline;
+import dev.depthcast.wire.WireFormat;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -44,7 +45,7 @@ class ExecutorPoolTest {
         List<ExecutorPool.Device> list = new ArrayList<>();
         for (int i = 0; i < devices.length; i++) {
             ResultDelivery delivery = ResultDelivery.builder().setMetrics(metrics).setModel("relief")
-                    .setBackend("simulated").optDevice(i).build().start();
+                    .setBackend("simulated").setFormat(WireFormat.V2).optDevice(i).build().start();
             deliveries.add(delivery);
             list.add(new ExecutorPool.Device(i, InferenceExecutor.builder().setPipeline(devices[i])
                     .setPolicy(new SchedulingPolicy(8, Duration.ofMillis(4))).setDelivery(delivery).optDevice(i)
