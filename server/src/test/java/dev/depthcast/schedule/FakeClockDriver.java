@@ -122,8 +122,9 @@ final class FakeClockDriver {
     }
 
     /**
-     * The device reports no stage times, so the planner never learns a cost: with no calibration
-     * either, it batches all that is ready up to max batch (greedy, as Triton's batcher does).
+     * The device reports no stage times (NaN, which {@link BatchCosts#record} skips), so the planner
+     * never learns a cost: with no calibration either, it batches all that is ready up to max batch
+     * (greedy, as Triton's batcher does).
      */
     FakeClockDriver greedy() {
         device.reportingNoStageTimes();
