@@ -21,6 +21,7 @@ import dev.depthcast.schedule.BatchCosts;
 import dev.depthcast.schedule.ExecutorPool;
 import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
+import dev.depthcast.signaling.SessionFactory;
 import dev.depthcast.signaling.SessionRegistry;
 import dev.depthcast.signaling.SignalingApi;
 import dev.depthcast.webrtc.IceSetup;
@@ -87,11 +88,11 @@ public final class DepthcastServer implements AutoCloseable {
         for (int i = 0; i < pipelines.size(); i++) {
             DepthPipeline pipeline = pipelines.get(i);
             int ordinal = ordinals.get(i);
-            ResultDelivery delivery = new ResultDelivery(metrics, pipeline.preset().name(), pipeline.backendName(), ordinal,
-                    config.wire());
+            ResultDelivery delivery = ResultDelivery.builder().setMetrics(metrics).setModel(pipeline.preset().name())
+                    .setBackend(pipeline.backendName()).optDevice(ordinal).setFormat(config.wire()).build().start();
             deliveries.add(delivery);
-            devices.add(new ExecutorPool.Device(ordinal, new InferenceExecutor(pipeline, policy, costs.get(i), delivery,
-                    ordinal)));
+            devices.add(new ExecutorPool.Device(ordinal, InferenceExecutor.builder().setPipeline(pipeline)
+                    .setPolicy(policy).optCosts(costs.get(i)).setDelivery(delivery).optDevice(ordinal).build().start()));
         }
         this.executors = new ExecutorPool(devices);
         for (ExecutorPool.Device d : devices) {
@@ -99,8 +100,12 @@ public final class DepthcastServer implements AutoCloseable {
         }
         this.recorder = config.recordCalibration() == null ? null
                 : new CalibrationRecorder(config.recordCalibration(), System::nanoTime);
-        this.sessions = new SessionRegistry(vertx, webrtc, new IceSetup(config.ice()), executors, metrics,
-                config.unproject(), config.maxClients(), recorder == null ? (id, frame) -> { } : recorder::offer);
+        SessionFactory sessionFactory = SessionFactory.builder().setVertx(vertx).setWebRtc(webrtc)
+                .setIce(new IceSetup(config.ice())).setExecutors(executors).setMetrics(metrics)
+                .setUnproject(config.unproject()).optFrameTap(recorder == null ? (id, frame) -> { } : recorder::offer)
+                .build();
+        this.sessions = SessionRegistry.builder().setVertx(vertx).setSessionFactory(sessionFactory)
+                .setExecutors(executors).setMetrics(metrics).setMaxClients(config.maxClients()).build().start();
         executors.fault().thenAccept(f -> sessions.failAll("the GPU failed; the server is restarting"));
         boolean tls = config.tlsCert() != null;
         AccessControl access = new AccessControl(security, isLoopback(config.host()), tls);

@@ -49,7 +49,7 @@ public interface DepthPipeline extends AutoCloseable {
     }
 
     /**
-     * The executor has had no batch for {@code InferenceExecutor.IDLE_RELEASE}: give back memory
+     * The executor has had no batch for {@code InferenceExecutor.DEFAULT_IDLE_RELEASE}: give back memory
      * that past batches grew and that nothing needs now. By default there is none (the CUDA
      * pipeline's buffers are sized once, for its max batch).
      */

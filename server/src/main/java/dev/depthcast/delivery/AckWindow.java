@@ -6,7 +6,8 @@ import java.util.ArrayDeque;
  * The results a client has been sent and has not acknowledged yet (docs/protocol.md, "Acks"):
  * at most {@code size} of them, so a result counts as delivered when the client says it has it,
  * not when the kernel took the bytes. A client that has never acked is not held to the window
- * (schema-1 clients pace by the socket, as before); one ack and it is. A result unacknowledged
+ * (a client that does not ack, as a schema-1 client need not, is paced by its socket alone); one
+ * ack and it is. A result unacknowledged
  * for {@code timeoutNanos} stops holding its place (counted), so a client that stops acking
  * slows to a trickle instead of stalling for good.
  *

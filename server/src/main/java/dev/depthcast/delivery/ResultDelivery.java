@@ -15,6 +15,7 @@ import dev.depthcast.wire.WireFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,63 +27,81 @@ import java.util.concurrent.TimeUnit;
  * sink — or tells the clients of a failed batch, in a short reason, that their frame was lost.
  * Each frame's times are reported to the metrics here, when its walk ends, delivered or not.
  * The executor thread only enqueues, so encoding never delays the next batch.
+ *
+ * <p>One per device ({@code --devices}), so batch sizes count per device. Built by
+ * {@link #builder()}; its thread starts in {@link #start()}.
  */
-public final class ResultDelivery implements AutoCloseable {
+public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
 
     /** What a browser is told when its frame's batch failed; the cause goes to the server log only. */
     public static final String MODEL_FAILED = "inference failed on this frame's batch; the server log has the cause";
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultDelivery.class);
 
+    /** The device ordinal of a server with one device (the CPU's, or {@code --devices} unset). */
+    public static final int DEFAULT_DEVICE = 0;
+    /** How long {@link #close} lets the fan-out thread deliver what was handed over already. */
+    public static final Duration DEFAULT_CLOSE_WAIT = Duration.ofSeconds(2);
+
     private final PipelineMetrics metrics;
     private final String model;
     private final String backend;
     private final int device;
-    private final ExecutorService fanout;
+    private final Duration closeWait;
     /** Used on the fan-out thread only (it reuses buffers). */
     private final MessageEncoder encoder;
+    private volatile ExecutorService fanout;
     private long failures;
     private long encodeFailures;
 
-    /** Delivery of device 0 in the default schema (2). */
-    public ResultDelivery(PipelineMetrics metrics, String model, String backend) {
-        this(metrics, model, backend, 0, WireFormat.V2);
+    private ResultDelivery(Builder b) {
+        this.metrics = b.metrics;
+        this.model = b.model;
+        this.backend = b.backend;
+        this.device = b.device;
+        this.closeWait = b.closeWait;
+        this.encoder = new MessageEncoder(b.format);
     }
 
-    /** Delivery of device {@code device} in the default schema (2). */
-    public ResultDelivery(PipelineMetrics metrics, String model, String backend, int device) {
-        this(metrics, model, backend, device, WireFormat.V2);
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * The delivery stage of device {@code device}'s executor ({@code --devices}: one each, so batch
-     * sizes count per device).
+     * Starts the fan-out thread, {@code depthcast-fanout-<device>}; once only, before the first
+     * batch is handed over.
      *
-     * @param model preset name every message carries
-     * @param backend backend wire name every message carries
-     * @param format the schema messages are encoded in ({@code --wire})
+     * @return this delivery stage
      */
-    public ResultDelivery(PipelineMetrics metrics, String model, String backend, int device, WireFormat format) {
-        this.metrics = metrics;
-        this.device = device;
-        this.model = model;
-        this.backend = backend;
-        this.encoder = new MessageEncoder(format);
-        this.fanout = Executors.newSingleThreadExecutor(r -> {
+    public synchronized ResultDelivery start() {
+        if (fanout != null) {
+            throw new IllegalStateException("the delivery stage of device " + device + " is already started");
+        }
+        fanout = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "depthcast-fanout-" + device);
             t.setDaemon(true);
             return t;
         });
+        return this;
     }
 
-    /** A batch finished: {@code frames.get(i)} came from {@code to.get(i)}, its cloud is {@code result.clouds().get(i)}. */
+    @Override
     public void deliver(List<Recipient> to, List<I420Frame> frames, BatchResult result) {
-        fanout.execute(() -> send(to, frames, result));
+        fanout().execute(() -> send(to, frames, result));
     }
 
-    /** A batch failed (to start or to finish): count it against each client and tell them. */
+    /** Counts the lost frames against each client and tells them, briefly. */
+    @Override
     public void fail(List<Recipient> to, List<I420Frame> frames, Throwable cause) {
-        fanout.execute(() -> reportFailure(to, frames, cause));
+        fanout().execute(() -> reportFailure(to, frames, cause));
+    }
+
+    private ExecutorService fanout() {
+        ExecutorService running = fanout;
+        if (running == null) {
+            throw new IllegalStateException("the delivery stage of device " + device + " is not started");
+        }
+        return running;
     }
 
     private void send(List<Recipient> to, List<I420Frame> frames, BatchResult result) {
@@ -138,16 +157,100 @@ public final class ResultDelivery implements AutoCloseable {
         }
     }
 
-    /** Delivers what was handed over already (up to 2 s), then stops the fan-out thread. */
+    /** Delivers what was handed over already (up to the close wait), then stops the fan-out thread. */
     @Override
     public void close() {
-        fanout.shutdown();
+        ExecutorService running = fanout;
+        if (running == null) {
+            encoder.close();
+            return;
+        }
+        running.shutdown();
         try {
-            if (fanout.awaitTermination(2, TimeUnit.SECONDS)) {
+            if (running.awaitTermination(closeWait.toMillis(), TimeUnit.MILLISECONDS)) {
                 encoder.close();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The delivery stage's settings: {@code set…} are required, {@code opt…} have the
+     * {@code DEFAULT_*} above; {@link #build()} checks them all ({@link #validate()}).
+     */
+    public static final class Builder {
+
+        private PipelineMetrics metrics;
+        private String model;
+        private String backend;
+        private int device = DEFAULT_DEVICE;
+        private WireFormat format;
+        private Duration closeWait = DEFAULT_CLOSE_WAIT;
+
+        private Builder() {
+        }
+
+        /** Where each frame's times, drops and batch sizes are reported. */
+        public Builder setMetrics(PipelineMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /** The preset name every message carries. */
+        public Builder setModel(String model) {
+            this.model = model;
+            return this;
+        }
+
+        /** The backend wire name every message carries. */
+        public Builder setBackend(String backend) {
+            this.backend = backend;
+            return this;
+        }
+
+        /** The device ordinal whose batches this stage delivers (metrics and thread name). */
+        public Builder optDevice(int device) {
+            this.device = device;
+            return this;
+        }
+
+        /** The schema messages are encoded in ({@code --wire}). */
+        public Builder setFormat(WireFormat format) {
+            this.format = format;
+            return this;
+        }
+
+        public Builder optCloseWait(Duration closeWait) {
+            this.closeWait = closeWait;
+            return this;
+        }
+
+        /** Every check of the settings, in one place. */
+        void validate() {
+            required(metrics, "metrics");
+            required(model, "a model name");
+            required(backend, "a backend name");
+            required(format, "a wire format");
+            required(closeWait, "a close wait");
+            if (device < 0) {
+                throw new IllegalArgumentException("device ordinal " + device + " is negative");
+            }
+            if (closeWait.isNegative()) {
+                throw new IllegalArgumentException("close wait " + closeWait + " is negative");
+            }
+        }
+
+        private static void required(Object value, String what) {
+            if (value == null) {
+                throw new IllegalArgumentException("a delivery stage needs " + what);
+            }
+        }
+
+        /** The delivery stage, its thread not started. */
+        public ResultDelivery build() {
+            validate();
+            return new ResultDelivery(this);
         }
     }
 }

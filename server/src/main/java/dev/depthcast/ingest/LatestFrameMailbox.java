@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One slot per client: the newest frame replaces an unprocessed older one, which is reported as
- * dropped. Never a queue — the seed system's "slow motion" came from queueing stale frames.
+ * dropped. Never a queue: a queue hands the model stale frames whenever it runs slower than the
+ * camera, and the picture falls ever further behind (slow motion).
  *
  * <p>Lock-free: {@link #offer} runs on the client's WebRTC decoder thread and must return at once;
  * {@link #take} and {@link #peek} run on the inference executor.
@@ -32,12 +33,9 @@ public final class LatestFrameMailbox {
         this.tap = tap;
     }
 
-    public LatestFrameMailbox(Runnable onFrame, Runnable onDrop) {
-        this(onFrame, onDrop, frame -> { });
-    }
-
+    /** A mailbox whose drops are not counted and whose frames are not tapped. */
     public LatestFrameMailbox(Runnable onFrame) {
-        this(onFrame, () -> { });
+        this(onFrame, () -> { }, frame -> { });
     }
 
     public void offer(I420Frame frame) {

@@ -14,8 +14,8 @@ import java.util.Arrays;
  *       assumed to gain nothing until a measurement shows it does;</li>
  *   <li>below the smallest measured: proportional (n/s of the smallest measured size s).</li>
  * </ul>
- * With nothing measured at all, {@link #known()} is false and the planner batches greedily, as it
- * did before costs were learned.
+ * With nothing measured at all, {@link #known()} is false and the planner batches greedily (no
+ * size can be preferred without a cost to compare).
  *
  * <p>Written and read on the inference executor's thread; {@link #snapshot()} is published for
  * {@code /api/stats} and may be read from any thread.

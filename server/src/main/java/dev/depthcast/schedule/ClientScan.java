@@ -10,9 +10,8 @@ import java.util.function.Function;
 /**
  * One look at the clients per executor turn: who has a frame ready (and since when), how many are
  * streaming (sent a frame within the active window) — then {@link BatchPlanner}'s decision, on
- * the batch costs learned so far. The
- * one scan both {@link InferenceExecutor} and its fake-clock test twin run, so they cannot drift.
- * Used from one thread (it reuses its list).
+ * the batch costs learned so far. Part of {@link ExecutorLoop}'s turn. Used from one thread (it
+ * reuses its list).
  *
  * @param <C> the executor's client type
  */

@@ -1,21 +1,8 @@
 package dev.depthcast.signaling;
 
-import dev.depthcast.ingest.I420Frame;
-import dev.depthcast.ingest.LatestFrameMailbox;
-import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.metrics.PipelineMetrics.Drop;
-import dev.depthcast.delivery.ClientLink;
-import dev.depthcast.delivery.Recipient;
-import dev.depthcast.delivery.StrideLadder;
-import dev.depthcast.delivery.WebSocketResultSink;
-import dev.depthcast.process.UnprojectParams;
-import dev.depthcast.schedule.ClientSlot;
 import dev.depthcast.schedule.ExecutorPool;
-import dev.depthcast.schedule.InferenceExecutor;
-import dev.depthcast.webrtc.IceSetup;
-import dev.depthcast.webrtc.PeerSession;
-import dev.depthcast.webrtc.WebRtcEngine;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,21 +20,26 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 
 /**
  * Open sessions by id, admission control ({@code --max-clients}), and the reaper that closes
  * sessions whose browser vanished (connection failed, closed, disconnected for long, or never
- * connected) so they stop holding a slot.
+ * connected) so they stop holding a slot. A session's parts are assembled by the
+ * {@link SessionFactory}.
+ *
+ * <p>Built by {@link #builder()}; its reaper starts in {@link #start()}.
  */
 public final class SessionRegistry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
-    static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(5);
     /** How long {@link #close()} waits for peer connections still closing on worker threads. */
-    static final Duration PEER_CLOSE_WAIT = Duration.ofSeconds(5);
-    static final long DISCONNECTED_GRACE_NANOS = Duration.ofSeconds(5).toNanos();
-    static final long CONNECT_DEADLINE_NANOS = Duration.ofSeconds(30).toNanos();
+    public static final Duration DEFAULT_PEER_CLOSE_WAIT = Duration.ofSeconds(5);
+    /** How long a browser may stay disconnected (ICE) before its session is closed. */
+    public static final Duration DEFAULT_DISCONNECTED_GRACE = Duration.ofSeconds(5);
+    /** How long after the answer a session may go without a frame before it is closed. */
+    public static final Duration DEFAULT_CONNECT_DEADLINE = Duration.ofSeconds(30);
+    /** How often the reaper looks for vanished browsers. */
+    public static final Duration DEFAULT_REAP_INTERVAL = Duration.ofSeconds(1);
 
     /**
      * Peer connections being closed on a worker thread. The server closes the WebRTC factory after
@@ -56,39 +48,49 @@ public final class SessionRegistry implements AutoCloseable {
     private final Set<Future<Object>> peerCloses = ConcurrentHashMap.newKeySet();
 
     private final Vertx vertx;
-    private final WebRtcEngine webrtc;
-    private final IceSetup ice;
+    private final SessionFactory factory;
     private final ExecutorPool executors;
     private final PipelineMetrics metrics;
-    private final UnprojectParams params;
     private final int maxClients;
+    private final Duration peerCloseWait;
+    private final Duration disconnectedGrace;
+    private final Duration connectDeadline;
+    private final Duration reapInterval;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Long> disconnectedSince = new ConcurrentHashMap<>();
     private final AtomicInteger reserved = new AtomicInteger();
-    private final long reaper;
-    private final BiConsumer<String, I420Frame> frameTap;
+    private long reaper = -1;
     /** Why no new session is admitted (the node is draining), or null while admitting. */
     private volatile String notAdmitting;
 
-    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, IceSetup ice, ExecutorPool executors,
-                           PipelineMetrics metrics, UnprojectParams params, int maxClients) {
-        this(vertx, webrtc, ice, executors, metrics, params, maxClients, (id, frame) -> { });
+    private SessionRegistry(Builder b) {
+        this.vertx = b.vertx;
+        this.factory = b.factory;
+        this.executors = b.executors;
+        this.metrics = b.metrics;
+        this.maxClients = b.maxClients;
+        this.peerCloseWait = b.peerCloseWait;
+        this.disconnectedGrace = b.disconnectedGrace;
+        this.connectDeadline = b.connectDeadline;
+        this.reapInterval = b.reapInterval;
     }
 
-    /** @param frameTap sees every decoded frame of every session (the calibration recorder); must not block */
-    public SessionRegistry(Vertx vertx, WebRtcEngine webrtc, IceSetup ice, ExecutorPool executors,
-                           PipelineMetrics metrics, UnprojectParams params, int maxClients,
-                           BiConsumer<String, I420Frame> frameTap) {
-        this.frameTap = frameTap;
-        this.vertx = vertx;
-        this.webrtc = webrtc;
-        this.ice = ice;
-        this.executors = executors;
-        this.metrics = metrics;
-        this.params = params;
-        this.maxClients = maxClients;
-        this.reaper = vertx.setPeriodic(1000, id -> reap());
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the reaper and publishes the session count to the metrics; once only.
+     *
+     * @return this registry
+     */
+    public synchronized SessionRegistry start() {
+        if (reaper >= 0) {
+            throw new IllegalStateException("the session registry is already started");
+        }
+        reaper = vertx.setPeriodic(reapInterval.toMillis(), id -> reap());
         metrics.countSessionsWith(sessions::size);
+        return this;
     }
 
     /** The new session and its SDP answer. */
@@ -108,27 +110,17 @@ public final class SessionRegistry implements AutoCloseable {
         }
         String id = SessionIds.next();
         return vertx.executeBlocking(() -> {
-            InferenceExecutor executor = executors.place(id);
-            ClientDrops drops = new ClientDrops(metrics);
-            ClientLink link = new ClientLink(StrideLadder.from(params.stride()), metrics, id.substring(0, 6));
-            WebSocketResultSink sink = new WebSocketResultSink(vertx, metrics, drops, link);
-            LatestFrameMailbox mailbox = new LatestFrameMailbox(executor::wake, () -> drops.add(Drop.MAILBOX_REPLACED),
-                    frame -> frameTap.accept(id, frame));
-            PeerSession peer = new PeerSession(webrtc, ice, mailbox, state -> onState(id, state));
+            SessionFactory.Opened opened;
             try {
-                String answer = peer.answer(offer.sdp(), trickle, NEGOTIATION_TIMEOUT);
-                sessions.put(id, new Session(id, offer, peer, mailbox, sink, drops, System.nanoTime(), new AtomicInteger()));
-                executor.register(new ClientSlot(id, mailbox, params, new Recipient(sink, drops, link)));
-                LOG.info("session {} open ({} of {}) on device {}", shortId(id), sessions.size(), maxClients,
-                        executors.deviceOf(id));
-                return new Created(id, answer);
+                opened = factory.open(id, offer, trickle, state -> onState(id, state));
             } catch (Exception | Error e) {
-                link.close();
-                peer.close();
-                executors.release(id);
                 reserved.decrementAndGet();
                 throw e;
             }
+            sessions.put(id, opened.session());
+            LOG.info("session {} open ({} of {}) on device {}", shortId(id), sessions.size(), maxClients,
+                    executors.deviceOf(id));
+            return new Created(id, opened.answerSdp());
         }, false);
     }
 
@@ -221,10 +213,10 @@ public final class SessionRegistry implements AutoCloseable {
         long now = System.nanoTime();
         for (Session s : sessions.values()) {
             Long since = disconnectedSince.get(s.id());
-            if (since != null && now - since > DISCONNECTED_GRACE_NANOS) {
-                close(s.id(), "browser vanished (disconnected for 5 s)");
-            } else if (s.mailbox().offered() == 0 && now - s.createdNanos() > CONNECT_DEADLINE_NANOS) {
-                close(s.id(), "no video within 30 s of the answer");
+            if (since != null && now - since > disconnectedGrace.toNanos()) {
+                close(s.id(), "browser vanished (disconnected for " + disconnectedGrace.toSeconds() + " s)");
+            } else if (s.mailbox().offered() == 0 && now - s.createdNanos() > connectDeadline.toNanos()) {
+                close(s.id(), "no video within " + connectDeadline.toSeconds() + " s of the answer");
             }
         }
     }
@@ -235,7 +227,11 @@ public final class SessionRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        vertx.cancelTimer(reaper);
+        synchronized (this) {
+            if (reaper >= 0) {
+                vertx.cancelTimer(reaper);
+            }
+        }
         for (String id : sessions.keySet()) {
             Session s = sessions.remove(id);
             if (s != null) {
@@ -244,13 +240,13 @@ public final class SessionRegistry implements AutoCloseable {
                 s.peer().close();
             }
         }
-        long deadline = System.nanoTime() + PEER_CLOSE_WAIT.toNanos();
+        long deadline = System.nanoTime() + peerCloseWait.toNanos();
         for (Future<Object> closing : List.copyOf(peerCloses)) {
             try {
                 closing.toCompletionStage().toCompletableFuture()
                         .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                LOG.warn("{} peer connection(s) still closing after {} s", peerCloses.size(), PEER_CLOSE_WAIT.toSeconds());
+                LOG.warn("{} peer connection(s) still closing after {} s", peerCloses.size(), peerCloseWait.toSeconds());
                 break;
             } catch (ExecutionException e) {
                 // logged where it failed; the others still get their wait
@@ -258,6 +254,109 @@ public final class SessionRegistry implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
+        }
+    }
+
+    /**
+     * The registry's settings: {@code set…} are required, {@code opt…} have the {@code DEFAULT_*}
+     * above; {@link #build()} checks them all ({@link #validate()}).
+     */
+    public static final class Builder {
+
+        private Vertx vertx;
+        private SessionFactory factory;
+        private ExecutorPool executors;
+        private PipelineMetrics metrics;
+        private int maxClients;
+        private Duration peerCloseWait = DEFAULT_PEER_CLOSE_WAIT;
+        private Duration disconnectedGrace = DEFAULT_DISCONNECTED_GRACE;
+        private Duration connectDeadline = DEFAULT_CONNECT_DEADLINE;
+        private Duration reapInterval = DEFAULT_REAP_INTERVAL;
+
+        private Builder() {
+        }
+
+        /** The Vert.x instance whose workers negotiate and whose timer reaps. */
+        public Builder setVertx(Vertx vertx) {
+            this.vertx = vertx;
+            return this;
+        }
+
+        /** What assembles each session. */
+        public Builder setSessionFactory(SessionFactory factory) {
+            this.factory = factory;
+            return this;
+        }
+
+        /** The pool sessions are placed in by the factory: a closed session's place is released there. */
+        public Builder setExecutors(ExecutorPool executors) {
+            this.executors = executors;
+            return this;
+        }
+
+        public Builder setMetrics(PipelineMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /** Most sessions open or being negotiated at once ({@code --max-clients}). */
+        public Builder setMaxClients(int maxClients) {
+            this.maxClients = maxClients;
+            return this;
+        }
+
+        public Builder optPeerCloseWait(Duration peerCloseWait) {
+            this.peerCloseWait = peerCloseWait;
+            return this;
+        }
+
+        public Builder optDisconnectedGrace(Duration disconnectedGrace) {
+            this.disconnectedGrace = disconnectedGrace;
+            return this;
+        }
+
+        public Builder optConnectDeadline(Duration connectDeadline) {
+            this.connectDeadline = connectDeadline;
+            return this;
+        }
+
+        public Builder optReapInterval(Duration reapInterval) {
+            this.reapInterval = reapInterval;
+            return this;
+        }
+
+        /** Every check of the settings, in one place. */
+        void validate() {
+            required(vertx, "Vert.x");
+            required(factory, "a session factory");
+            required(executors, "an executor pool");
+            required(metrics, "metrics");
+            if (maxClients < 1) {
+                throw new IllegalArgumentException("max clients " + maxClients + " must be at least 1");
+            }
+            positive(peerCloseWait, "peer close wait");
+            positive(disconnectedGrace, "disconnected grace");
+            positive(connectDeadline, "connect deadline");
+            positive(reapInterval, "reap interval");
+        }
+
+        private static void required(Object value, String what) {
+            if (value == null) {
+                throw new IllegalArgumentException("a session registry needs " + what);
+            }
+        }
+
+        private static void positive(Duration value, String what) {
+            required(value, "a " + what);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + " " + value + " must be positive");
+            }
+        }
+
+        /** The registry, its reaper not started. */
+        public SessionRegistry build() {
+            validate();
+            return new SessionRegistry(this);
         }
     }
 }

@@ -14,6 +14,7 @@ import dev.depthcast.schedule.ClientSlot;
 import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
 import dev.depthcast.wire.MessageDecoder;
+import dev.depthcast.wire.WireFormat;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -79,9 +80,10 @@ class FailingModelTest {
         PipelineMetrics metrics = new PipelineMetrics();
         FlakyRuntime runtime = new FlakyRuntime();
         ClientDrops drops = new ClientDrops(metrics);
-        try (ResultDelivery delivery = new ResultDelivery(metrics, "relief", "flaky");
-             InferenceExecutor executor = new InferenceExecutor(new HostPipeline(Preset.RELIEF, runtime, 4),
-                     new SchedulingPolicy(4, Duration.ZERO), delivery)) {
+        try (ResultDelivery delivery = ResultDelivery.builder().setMetrics(metrics).setModel("relief")
+                     .setBackend("flaky").setFormat(WireFormat.V2).build().start();
+             InferenceExecutor executor = InferenceExecutor.builder().setPipeline(new HostPipeline(Preset.RELIEF, runtime, 4))
+                     .setPolicy(new SchedulingPolicy(4, Duration.ZERO)).setDelivery(delivery).build().start()) {
             Collector sink = new Collector();
             LatestFrameMailbox box = new LatestFrameMailbox(executor::wake);
             executor.register(new ClientSlot("a", box, UnprojectParams.DEFAULT, new Recipient(sink, drops)));

@@ -12,6 +12,7 @@ import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.ClientSlot;
 import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
+import dev.depthcast.wire.WireFormat;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -84,9 +85,10 @@ class OverlappedPipelineTest {
         RecordingPipeline pipeline = new RecordingPipeline();
         FailingModelTest.Collector sink = new FailingModelTest.Collector();
         PipelineMetrics metrics = new PipelineMetrics();
-        try (ResultDelivery delivery = new ResultDelivery(metrics, "relief", "recording");
-             InferenceExecutor executor = new InferenceExecutor(pipeline, new SchedulingPolicy(4, Duration.ZERO),
-                     delivery)) {
+        try (ResultDelivery delivery = ResultDelivery.builder().setMetrics(metrics).setModel("relief")
+                     .setBackend("recording").setFormat(WireFormat.V2).build().start();
+             InferenceExecutor executor = InferenceExecutor.builder().setPipeline(pipeline)
+                     .setPolicy(new SchedulingPolicy(4, Duration.ZERO)).setDelivery(delivery).build().start()) {
             LatestFrameMailbox box = new LatestFrameMailbox(executor::wake);
             executor.register(new ClientSlot("a", box, UnprojectParams.DEFAULT,
                     new Recipient(sink, new ClientDrops(metrics))));

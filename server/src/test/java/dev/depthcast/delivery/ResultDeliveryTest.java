@@ -8,38 +8,24 @@ import dev.depthcast.metrics.PipelineMetrics.Drop;
 import dev.depthcast.process.Frames;
 import dev.depthcast.process.Intrinsics;
 import dev.depthcast.process.PointCloud;
+import dev.depthcast.testing.CollectingSink;
 import dev.depthcast.wire.MessageDecoder;
 import dev.depthcast.wire.PointCloudMessage;
+import dev.depthcast.wire.WireFormat;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The delivery stage on its own: message assembly, client-gone, failure notices, per-frame times. */
 class ResultDeliveryTest {
 
-    static final class Collector implements ResultSink {
-        final List<byte[]> results = new ArrayList<>();
-        final List<String> errors = new ArrayList<>();
-        volatile boolean gone;
-
-        @Override
-        public synchronized void publish(byte[] message) {
-            results.add(message);
-        }
-
-        @Override
-        public synchronized void error(String reason) {
-            errors.add(reason);
-        }
-
-        @Override
-        public boolean clientGone() {
-            return gone;
-        }
+    static ResultDelivery delivery(PipelineMetrics metrics) {
+        return ResultDelivery.builder().setMetrics(metrics).setModel("relief").setBackend("cpu-onnxruntime")
+                .setFormat(WireFormat.V2).build().start();
     }
 
     /** {@code n} points on the first cells of a 4x3 grid at stride 1, 1 m away, as the unprojector places them. */
@@ -67,19 +53,19 @@ class ResultDeliveryTest {
     @Test
     void eachClientGetsItsOwnMessageWithItsFramesTimesAndDrops() throws Exception {
         PipelineMetrics metrics = new PipelineMetrics();
-        Collector a = new Collector();
-        Collector b = new Collector();
+        CollectingSink a = new CollectingSink();
+        CollectingSink b = new CollectingSink();
         ClientDrops dropsA = new ClientDrops(metrics);
         ClientDrops dropsB = new ClientDrops(metrics);
         dropsA.add(Drop.MAILBOX_REPLACED);
         dropsA.add(Drop.RESULT_SUPERSEDED);
         dropsA.add(Drop.MODEL_ERROR); // not in the wire's count (docs/protocol.md)
-        try (ResultDelivery delivery = new ResultDelivery(metrics, "relief", "cpu-onnxruntime")) {
+        try (ResultDelivery delivery = delivery(metrics)) {
             delivery.deliver(List.of(new Recipient(a, dropsA), new Recipient(b, dropsB)),
                     List.of(stampedFrame(5), stampedFrame(9)), new BatchResult(List.of(cloud(2), cloud(3)), 1.5, 20, 0.75));
         }
-        PointCloudMessage ma = new MessageDecoder().decode(a.results.get(0));
-        PointCloudMessage mb = new MessageDecoder().decode(b.results.get(0));
+        PointCloudMessage ma = new MessageDecoder().decode(a.results().get(0));
+        PointCloudMessage mb = new MessageDecoder().decode(b.results().get(0));
         assertEquals(5, ma.seq());
         assertEquals(2, ma.count());
         assertEquals(9, mb.seq());
@@ -103,14 +89,14 @@ class ResultDeliveryTest {
     @Test
     void aGoneClientIsCountedNotEncoded() {
         PipelineMetrics metrics = new PipelineMetrics();
-        Collector sink = new Collector();
-        sink.gone = true;
+        CollectingSink sink = new CollectingSink();
+        sink.leave();
         ClientDrops drops = new ClientDrops(metrics);
-        try (ResultDelivery delivery = new ResultDelivery(metrics, "relief", "cpu-onnxruntime")) {
+        try (ResultDelivery delivery = delivery(metrics)) {
             delivery.deliver(List.of(new Recipient(sink, drops)), List.of(stampedFrame(1)),
                     new BatchResult(List.of(cloud(1)), 1, 1, 1));
         }
-        assertTrue(sink.results.isEmpty());
+        assertTrue(sink.results().isEmpty());
         assertEquals(1, drops.count(Drop.CLIENT_GONE));
         assertEquals(1.0, metrics.registry().get("depthcast.dropped").tag("reason", "client-gone").counter().count());
         assertEquals(1, metrics.registry().get("depthcast.stage").tag("stage", "queue").timer().count());
@@ -120,19 +106,32 @@ class ResultDeliveryTest {
     @Test
     void aFailedBatchTellsEachClientAShortReasonAndCountsItsFrames() {
         PipelineMetrics metrics = new PipelineMetrics();
-        Collector a = new Collector();
-        Collector b = new Collector();
+        CollectingSink a = new CollectingSink();
+        CollectingSink b = new CollectingSink();
         ClientDrops dropsA = new ClientDrops(metrics);
         ClientDrops dropsB = new ClientDrops(metrics);
-        try (ResultDelivery delivery = new ResultDelivery(metrics, "relief", "cpu-onnxruntime")) {
+        try (ResultDelivery delivery = delivery(metrics)) {
             delivery.fail(List.of(new Recipient(a, dropsA), new Recipient(b, dropsB)),
                     List.of(stampedFrame(1), stampedFrame(2)), new IllegalStateException("CUDA error 700 at 0xdeadbeef"));
         }
-        assertEquals(List.of(ResultDelivery.MODEL_FAILED), a.errors);
-        assertEquals(List.of(ResultDelivery.MODEL_FAILED), b.errors);
+        assertEquals(List.of(ResultDelivery.MODEL_FAILED), a.errors());
+        assertEquals(List.of(ResultDelivery.MODEL_FAILED), b.errors());
         assertEquals(1, dropsA.count(Drop.MODEL_ERROR));
         assertEquals(1, dropsB.count(Drop.MODEL_ERROR));
         assertEquals(2.0, metrics.registry().get("depthcast.dropped").tag("reason", "model-error").counter().count());
         assertEquals(2, metrics.registry().get("depthcast.stage").tag("stage", "ingest").timer().count());
+    }
+
+    @Test
+    void settingsAreCheckedWhenBuiltAndNothingIsHandedOverBeforeStart() {
+        IllegalArgumentException noFormat = assertThrows(IllegalArgumentException.class, () -> ResultDelivery.builder()
+                .setMetrics(new PipelineMetrics()).setModel("relief").setBackend("cpu-onnxruntime").build());
+        assertEquals("a delivery stage needs a wire format", noFormat.getMessage());
+        PipelineMetrics metrics = new PipelineMetrics();
+        try (ResultDelivery notStarted = ResultDelivery.builder().setMetrics(metrics).setModel("relief")
+                .setBackend("cpu-onnxruntime").setFormat(WireFormat.V2).build()) {
+            assertThrows(IllegalStateException.class, () -> notStarted.deliver(List.of(), List.of(),
+                    new BatchResult(List.of(), 0, 0, 0)));
+        }
     }
 }

@@ -20,7 +20,7 @@ class LatestFrameMailboxTest {
     void newestWinsAndDropsAreCounted() {
         AtomicInteger wakes = new AtomicInteger();
         AtomicInteger drops = new AtomicInteger();
-        LatestFrameMailbox box = new LatestFrameMailbox(wakes::incrementAndGet, drops::incrementAndGet);
+        LatestFrameMailbox box = new LatestFrameMailbox(wakes::incrementAndGet, drops::incrementAndGet, frame -> { });
         I420Frame a = frame(10);
         I420Frame b = frame(20);
         I420Frame c = frame(30);

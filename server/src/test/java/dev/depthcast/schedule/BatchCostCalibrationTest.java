@@ -1,15 +1,11 @@
 package dev.depthcast.schedule;
 
-import dev.depthcast.backend.BatchItem;
-import dev.depthcast.backend.BatchResult;
-import dev.depthcast.backend.DepthPipeline;
-import dev.depthcast.model.Preset;
-import dev.depthcast.process.Intrinsics;
-import dev.depthcast.process.PointCloud;
+import dev.depthcast.testing.FakeClock;
+import dev.depthcast.testing.FakePipeline;
+import dev.depthcast.testing.FakePipeline.Answer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntToDoubleFunction;
 
@@ -20,69 +16,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The start-up measurement, on a pipeline whose batch costs are scripted and a clock that advances by them. */
 class BatchCostCalibrationTest {
 
-    /** Reports {@code cost(n)} ms for a batch of n (inference stage) and advances the fake clock by it. */
-    static final class CostedPipeline implements DepthPipeline {
-        final IntToDoubleFunction cost;
-        final List<Integer> runs = new ArrayList<>();
-        long clockNanos;
-        int failAtRun = -1;
-
-        CostedPipeline(IntToDoubleFunction cost) {
-            this.cost = cost;
-        }
-
-        @Override
-        public String backendName() {
-            return "costed";
-        }
-
-        @Override
-        public Preset preset() {
-            return Preset.RELIEF;
-        }
-
-        @Override
-        public int maxBatch() {
-            return 8;
-        }
-
-        @Override
-        public BatchResult run(List<BatchItem> items) {
-            if (runs.size() == failAtRun) {
-                throw new IllegalStateException("scripted failure");
-            }
-            runs.add(items.size());
-            double ms = cost.applyAsDouble(items.size());
-            clockNanos += (long) (ms * 1e6);
-            List<PointCloud> clouds = new ArrayList<>();
-            for (BatchItem ignored : items) {
-                clouds.add(new PointCloud(0, new float[0], new byte[0], 4, 4, 1, Intrinsics.of(4, 4, 4, 4, 60), 0.4f, 4f));
-            }
-            // The first run of a size is slower by a few ms (ONNX Runtime plans memory for a new
-            // shape): for cheap sizes, run more than once, the fastest is kept.
-            double first = runs.stream().filter(r -> r == items.size()).count() == 1 ? 5 : 0;
-            return new BatchResult(clouds, 0.5, ms + first - 1.0, 0.5);
-        }
-
-        @Override
-        public void close() {
-        }
+    /**
+     * Reports {@code cost(n)} ms for a batch of n and advances the fake clock by it. The first run
+     * of a size is slower by a few ms (ONNX Runtime plans memory for a new shape): for cheap sizes,
+     * run more than once, the fastest is kept.
+     */
+    static FakePipeline costed(IntToDoubleFunction costMs) {
+        return new FakePipeline(n -> (long) (costMs.applyAsDouble(n) * 1e6)).on(new FakeClock())
+                .firstRunOfEachSizeSlowerBy(5);
     }
 
-    static BatchCosts measure(CostedPipeline p, Duration budget) {
-        return BatchCostCalibration.measure(p, 8, budget, () -> p.clockNanos);
+    static BatchCosts measure(FakePipeline p, Duration budget) {
+        return BatchCostCalibration.measure(p, 8, budget, p.clock());
     }
 
     @Test
     void aGpuLikeCurveIsMeasuredAtEverySize() {
-        CostedPipeline p = new CostedPipeline(n -> 20 + 2 * n);
+        FakePipeline p = costed(n -> 20 + 2 * n);
         BatchCosts c = measure(p, Duration.ofSeconds(5));
-        assertTrue(p.runs.stream().filter(r -> r == 8).count() >= 2, "cheap sizes run more than once: " + p.runs);
+        assertTrue(p.runs().stream().filter(r -> r == 8).count() >= 2, "cheap sizes run more than once: " + p.runs());
         for (int n = 1; n <= 8; n++) {
             assertTrue(c.measured(n), "size " + n);
             assertEquals(20 + 2 * n, c.estimateMs(n), 1e-9, "the fastest run of size " + n);
         }
-        assertEquals(1, p.runs.get(0), "a warm-up batch of one first");
+        assertEquals(1, p.runs().get(0), "a warm-up batch of one first");
         assertTrue(BatchCostCalibration.describe(c, new SchedulingPolicy(8, Duration.ofMillis(4)))
                 .startsWith("preferred batch 8 within the 150 ms latency budget"));
     }
@@ -90,7 +47,7 @@ class BatchCostCalibrationTest {
     @Test
     void aSuperlinearCurveStopsAfterTwoSizes() {
         // The ViT on this CPU: the second frame costs more than the first, so no larger batch can pay.
-        CostedPipeline p = new CostedPipeline(n -> 400 * Math.pow(n, 1.35));
+        FakePipeline p = costed(n -> 400 * Math.pow(n, 1.35));
         BatchCosts c = measure(p, Duration.ofSeconds(30));
         assertTrue(c.measured(1) && c.measured(2));
         assertFalse(c.measured(3));
@@ -99,23 +56,23 @@ class BatchCostCalibrationTest {
         assertTrue(line.startsWith("preferred batch 1 "), line);
         assertTrue(line.contains("a batch of 2 costs 2.56x one"), line);
         // Warm-up + one run of each size (each over 60 ms): ~1.8 s of model time at start-up, not minutes.
-        assertEquals(List.of(1, 1, 2), p.runs);
+        assertEquals(List.of(1, 1, 2), p.runs());
     }
 
     @Test
     void theBudgetEndsMeasuringAndTheRestIsEstimated() {
-        CostedPipeline p = new CostedPipeline(n -> 100);
+        FakePipeline p = costed(n -> 100);
         BatchCosts c = measure(p, Duration.ofMillis(350));
         assertTrue(c.measured(1) && c.measured(2) && c.measured(3));
         assertFalse(c.measured(4));
         assertEquals(c.estimateMs(3), c.estimateMs(8), 1e-9, "a flat curve extrapolates flat");
-        assertEquals(List.of(1, 1, 2, 3), p.runs, "warm-up, then one run of each size until the budget");
+        assertEquals(List.of(1, 1, 2, 3), p.runs(), "warm-up, then one run of each size until the budget");
     }
 
     @Test
     void onAVerySlowMachineOneAndTwoAreStillMeasured() {
         // A budget spent on the warm-up alone (a ViT on a loaded CPU): whether batching pays is still known.
-        CostedPipeline p = new CostedPipeline(n -> 5000 * Math.pow(n, 1.35));
+        FakePipeline p = costed(n -> 5000 * Math.pow(n, 1.35));
         BatchCosts c = measure(p, Duration.ofSeconds(5));
         assertTrue(c.measured(1) && c.measured(2));
         assertFalse(c.measured(3));
@@ -123,8 +80,8 @@ class BatchCostCalibrationTest {
 
     @Test
     void aFailingBatchEndsTheMeasurementNotTheServer() {
-        CostedPipeline p = new CostedPipeline(n -> 20 + 2 * n);
-        p.failAtRun = 4;
+        FakePipeline p = costed(n -> 20 + 2 * n);
+        p.answers(Answer.OK, Answer.OK, Answer.OK, Answer.OK, Answer.FAIL);
         BatchCosts c = measure(p, Duration.ofSeconds(5));
         assertTrue(c.measured(1));
         assertFalse(c.measured(3));

@@ -1,8 +1,8 @@
 package dev.depthcast.schedule;
 
-import dev.depthcast.schedule.FakeClockExecutor.Batch;
-import dev.depthcast.schedule.FakeClockExecutor.Client;
-import dev.depthcast.schedule.FakeClockExecutor.Result;
+import dev.depthcast.schedule.FakeClockDriver.Batch;
+import dev.depthcast.schedule.FakeClockDriver.Client;
+import dev.depthcast.schedule.FakeClockDriver.Result;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,15 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntToLongFunction;
 
-import static dev.depthcast.schedule.FakeClockExecutor.MS;
+import static dev.depthcast.schedule.FakeClockDriver.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Batch sizes chosen from the learned cost curve (issue 14), on the curves seen on real backends:
- * a ViT on this 2-core CPU (superlinear: a batch of 2 costs ~2.5 single images) and a GPU-like
- * 20 + 2 ms per item. The learned policy is compared, on identical traffic, with the two settings
- * a user had before: batching all that is ready (max batch 8) and no batching (max batch 1).
+ * Batch sizes chosen from the learned cost curve, on the curves seen on real backends: a ViT on a
+ * 2-core CPU (superlinear: a batch of 2 costs ~2.5 single images) and a GPU-like 20 + 2 ms per
+ * item. The learned policy is compared, on identical traffic, with the two fixed settings it must
+ * beat: batching all that is ready (max batch 8, greedy) and no batching (max batch 1).
  */
 class BatchSizingOnAFakeClockTest {
 
@@ -41,7 +41,7 @@ class BatchSizingOnAFakeClockTest {
         return c;
     }
 
-    static FakeClockExecutor cameras(FakeClockExecutor sim, int count) {
+    static FakeClockDriver cameras(FakeClockDriver sim, int count) {
         for (int i = 0; i < count; i++) {
             sim.client("c" + i, 30, i * 7 * MS);
         }
@@ -49,12 +49,12 @@ class BatchSizingOnAFakeClockTest {
     }
 
     /** Results per second, all clients together, in [from, to). */
-    static double rate(FakeClockExecutor sim, long from, long to) {
+    static double rate(FakeClockDriver sim, long from, long to) {
         return sim.clients.stream().mapToDouble(c -> c.resultsPerSecond(from, to)).sum();
     }
 
     /** Median age at completion (ingest → cloud), ms, of results completed in [from, to). */
-    static double p50AgeMs(FakeClockExecutor sim, long from, long to) {
+    static double p50AgeMs(FakeClockDriver sim, long from, long to) {
         List<Long> ages = new ArrayList<>();
         for (Client c : sim.clients) {
             for (Result r : c.results) {
@@ -67,19 +67,19 @@ class BatchSizingOnAFakeClockTest {
         return ages.get(ages.size() / 2) / 1e6;
     }
 
-    static long batchesLargerThan(FakeClockExecutor sim, int size, long from) {
+    static long batchesLargerThan(FakeClockDriver sim, int size, long from) {
         return sim.batches.stream().filter(b -> b.start() >= from && b.size() > size).count();
     }
 
     @Test
-    void aViTOnTheCpuRunsFrameByFrameAndBeatsBothOldSettings() {
-        // The issue's case: 4 cameras at 30 fps on a model that batching makes worse.
+    void aViTOnTheCpuRunsFrameByFrameAndBeatsBothFixedSettings() {
+        // 4 cameras at 30 fps on a model that batching makes worse.
         long end = 120 * SECOND;
-        FakeClockExecutor learned = cameras(new FakeClockExecutor(policy(8), VIT_ON_CPU, false,
-                calibrated(VIT_ON_CPU, 8, 2)), 4);
-        FakeClockExecutor greedy = cameras(new FakeClockExecutor(policy(8), VIT_ON_CPU).greedy(), 4);
-        FakeClockExecutor single = cameras(new FakeClockExecutor(policy(1), VIT_ON_CPU), 4);
-        for (FakeClockExecutor sim : List.of(learned, greedy, single)) {
+        FakeClockDriver learned = cameras(new FakeClockDriver(policy(8), VIT_ON_CPU)
+                .from(calibrated(VIT_ON_CPU, 8, 2)), 4);
+        FakeClockDriver greedy = cameras(new FakeClockDriver(policy(8), VIT_ON_CPU).greedy(), 4);
+        FakeClockDriver single = cameras(new FakeClockDriver(policy(1), VIT_ON_CPU), 4);
+        for (FakeClockDriver sim : List.of(learned, greedy, single)) {
             sim.run(end);
             SchedulingOnAFakeClockTest.assertPacedAndCapped(sim, 8);
         }
@@ -105,13 +105,13 @@ class BatchSizingOnAFakeClockTest {
     }
 
     @Test
-    void aGpuLikeCostBatchesEverythingAsBefore() {
+    void aGpuLikeCostBatchesNearlyAllThatIsReadyAsGreedyDoes() {
         // Eight cameras on 20 + 2n: a batch of 8 costs 36 ms for 8 results, one costs 22 ms for 1.
         long end = 60 * SECOND;
-        FakeClockExecutor learned = cameras(new FakeClockExecutor(policy(8), GPU_LIKE, false,
-                calibrated(GPU_LIKE, 8, 8)), 8);
-        FakeClockExecutor greedy = cameras(new FakeClockExecutor(policy(8), GPU_LIKE).greedy(), 8);
-        for (FakeClockExecutor sim : List.of(learned, greedy)) {
+        FakeClockDriver learned = cameras(new FakeClockDriver(policy(8), GPU_LIKE)
+                .from(calibrated(GPU_LIKE, 8, 8)), 8);
+        FakeClockDriver greedy = cameras(new FakeClockDriver(policy(8), GPU_LIKE).greedy(), 8);
+        for (FakeClockDriver sim : List.of(learned, greedy)) {
             sim.run(end);
             SchedulingOnAFakeClockTest.assertPacedAndCapped(sim, 8);
         }
@@ -128,8 +128,8 @@ class BatchSizingOnAFakeClockTest {
     void withNothingMeasuredItLearnsTheCurveFromItsOwnBatches() {
         // No calibration (a pipeline opened without one): it starts greedy and, within a few
         // batches, finds that the ViT on the CPU runs best alone and the GPU-like cost batched.
-        FakeClockExecutor cpu = cameras(new FakeClockExecutor(policy(8), VIT_ON_CPU), 4);
-        FakeClockExecutor gpu = cameras(new FakeClockExecutor(policy(8), GPU_LIKE), 8);
+        FakeClockDriver cpu = cameras(new FakeClockDriver(policy(8), VIT_ON_CPU), 4);
+        FakeClockDriver gpu = cameras(new FakeClockDriver(policy(8), GPU_LIKE), 8);
         cpu.run(60 * SECOND);
         gpu.run(30 * SECOND);
         assertTrue(batchesLargerThan(cpu, 1, 15 * SECOND) <= 3, "probes only after the first seconds");
@@ -144,10 +144,10 @@ class BatchSizingOnAFakeClockTest {
     void whenTheCurveChangesTheChoiceFollowsWithinSeconds() {
         // The machine's load changes what a batch costs: GPU-like for 30 s, then superlinear
         // (a CPU shared with something new). The size in use is re-measured with every batch.
-        FakeClockExecutor[] sim = new FakeClockExecutor[1];
+        FakeClockDriver[] sim = new FakeClockDriver[1];
         IntToLongFunction changing = n -> sim[0].now() < 30 * SECOND ? GPU_LIKE.applyAsLong(n)
                 : (long) (30 * Math.pow(n, 1.5) * MS);
-        sim[0] = cameras(new FakeClockExecutor(policy(8), changing, false, calibrated(GPU_LIKE, 8, 8)), 8);
+        sim[0] = cameras(new FakeClockDriver(policy(8), changing).from(calibrated(GPU_LIKE, 8, 8)), 8);
         sim[0].run(60 * SECOND);
         SchedulingOnAFakeClockTest.assertPacedAndCapped(sim[0], 8);
         double before = sim[0].batches.stream().filter(b -> b.start() > 5 * SECOND && b.start() < 30 * SECOND)
@@ -165,10 +165,10 @@ class BatchSizingOnAFakeClockTest {
         // A big model on a modest GPU: 60 + 20n ms. Batching pays (8 results in 220 ms beats 1 in
         // 80), but a batch over 4 costs more than a 150 ms budget allows.
         IntToLongFunction bigModel = n -> (60 + 20L * n) * MS;
-        FakeClockExecutor tight = cameras(new FakeClockExecutor(policy(8), bigModel, false,
-                calibrated(bigModel, 8, 8)), 8);
-        FakeClockExecutor loose = cameras(new FakeClockExecutor(policy(8).withLatencyBudget(Duration.ofSeconds(1)),
-                bigModel, false, calibrated(bigModel, 8, 8)), 8);
+        FakeClockDriver tight = cameras(new FakeClockDriver(policy(8), bigModel)
+                .from(calibrated(bigModel, 8, 8)), 8);
+        FakeClockDriver loose = cameras(new FakeClockDriver(policy(8).withLatencyBudget(Duration.ofSeconds(1)),
+                bigModel).from(calibrated(bigModel, 8, 8)), 8);
         tight.run(60 * SECOND);
         loose.run(60 * SECOND);
         // Probes aside (one size over, every 20 s), every batch fits the budget with its oldest frame's age.
@@ -189,8 +189,8 @@ class BatchSizingOnAFakeClockTest {
 
     @Test
     void oneClientOnTheCpuNeverWaitsAndIsServedAtTheModelsPace() {
-        FakeClockExecutor sim = cameras(new FakeClockExecutor(policy(8), VIT_ON_CPU, false,
-                calibrated(VIT_ON_CPU, 8, 2)), 1);
+        FakeClockDriver sim = cameras(new FakeClockDriver(policy(8), VIT_ON_CPU)
+                .from(calibrated(VIT_ON_CPU, 8, 2)), 1);
         sim.run(60 * SECOND);
         assertEquals(2.5, rate(sim, 2 * SECOND, 60 * SECOND), 0.1);
         assertTrue(sim.batches.stream().allMatch(b -> b.size() == 1));

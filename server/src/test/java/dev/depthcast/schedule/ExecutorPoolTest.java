@@ -1,26 +1,21 @@
 package dev.depthcast.schedule;
 
-import dev.depthcast.backend.BatchItem;
-import dev.depthcast.backend.BatchResult;
-import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.delivery.Recipient;
 import dev.depthcast.delivery.ResultDelivery;
-import dev.depthcast.delivery.ResultSink;
 import dev.depthcast.ingest.LatestFrameMailbox;
 import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
-import dev.depthcast.model.Preset;
 import dev.depthcast.process.Frames;
-import dev.depthcast.process.Intrinsics;
-import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.UnprojectParams;
+import dev.depthcast.testing.CollectingSink;
+import dev.depthcast.testing.FakePipeline;
+import dev.depthcast.wire.WireFormat;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,76 +29,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ExecutorPoolTest {
 
-    /** A device that takes FIXED + PER_ITEM x n ms a batch, sleeping (like --backend simulated, without the host math). */
-    static final class SleepingDevice implements DepthPipeline {
-        final double fixedMs;
-        final double perItemMs;
-
-        SleepingDevice(double fixedMs, double perItemMs) {
-            this.fixedMs = fixedMs;
-            this.perItemMs = perItemMs;
-        }
-
-        @Override
-        public String backendName() {
-            return "simulated";
-        }
-
-        @Override
-        public Preset preset() {
-            return Preset.RELIEF;
-        }
-
-        @Override
-        public int maxBatch() {
-            return 8;
-        }
-
-        @Override
-        public BatchResult run(List<BatchItem> items) {
-            long until = System.nanoTime() + (long) ((fixedMs + perItemMs * items.size()) * 1e6);
-            while (System.nanoTime() < until) {
-                LockSupport.parkNanos(until - System.nanoTime());
-            }
-            List<PointCloud> clouds = new ArrayList<>();
-            for (BatchItem ignored : items) {
-                clouds.add(new PointCloud(0, new float[0], new byte[0], 4, 4, 1, Intrinsics.of(4, 4, 4, 4, 60), 0.4f, 4f));
-            }
-            return new BatchResult(clouds, 0, fixedMs + perItemMs * items.size(), 0);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    static final class CountingSink implements ResultSink {
-        final AtomicInteger results = new AtomicInteger();
-
-        @Override
-        public void publish(byte[] message) {
-            results.incrementAndGet();
-        }
-
-        @Override
-        public void error(String reason) {
-        }
-    }
-
     /** A camera: its mailbox on the executor it was placed on, and what came back. */
-    record Camera(String id, LatestFrameMailbox mailbox, CountingSink sink, int device) {
+    record Camera(String id, LatestFrameMailbox mailbox, CollectingSink sink, int device) {
     }
 
     final PipelineMetrics metrics = new PipelineMetrics();
     final List<ResultDelivery> deliveries = new ArrayList<>();
 
-    ExecutorPool pool(SleepingDevice... devices) {
+    /** A device that takes FIXED + PER_ITEM x n ms a batch, sleeping (like --backend simulated, without the host math). */
+    static FakePipeline sleepingDevice(double fixedMs, double perItemMs) {
+        return FakePipeline.costing(fixedMs, perItemMs).sleeping().named("simulated");
+    }
+
+    ExecutorPool pool(FakePipeline... devices) {
         List<ExecutorPool.Device> list = new ArrayList<>();
         for (int i = 0; i < devices.length; i++) {
-            ResultDelivery delivery = new ResultDelivery(metrics, "relief", "simulated", i);
+            ResultDelivery delivery = ResultDelivery.builder().setMetrics(metrics).setModel("relief")
+                    .setBackend("simulated").setFormat(WireFormat.V2).optDevice(i).build().start();
             deliveries.add(delivery);
-            list.add(new ExecutorPool.Device(i, new InferenceExecutor(devices[i],
-                    new SchedulingPolicy(8, Duration.ofMillis(4)), delivery, i)));
+            list.add(new ExecutorPool.Device(i, InferenceExecutor.builder().setPipeline(devices[i])
+                    .setPolicy(new SchedulingPolicy(8, Duration.ofMillis(4))).setDelivery(delivery).optDevice(i)
+                    .build().start()));
         }
         return new ExecutorPool(list);
     }
@@ -111,7 +57,7 @@ class ExecutorPoolTest {
     /** Admits a camera as SessionRegistry does: place, then register its slot on that executor. */
     Camera admit(ExecutorPool pool, String id) {
         InferenceExecutor executor = pool.place(id);
-        CountingSink sink = new CountingSink();
+        CollectingSink sink = new CollectingSink();
         LatestFrameMailbox box = new LatestFrameMailbox(executor::wake);
         executor.register(new ClientSlot(id, box, UnprojectParams.DEFAULT, new Recipient(sink, new ClientDrops(metrics))));
         return new Camera(id, box, sink, pool.deviceOf(id));
@@ -134,7 +80,7 @@ class ExecutorPoolTest {
     void equalDevicesGetEqualSharesAndEveryClientItsFairPart() {
         // 3 devices, 9 cameras at 30 fps; 20 + 4/frame ms a batch: 3 cameras need 30 x 32 ms = 0.96
         // of a device at batch 3, so each device is nearly full and a bad placement would show.
-        ExecutorPool pool = pool(new SleepingDevice(20, 4), new SleepingDevice(20, 4), new SleepingDevice(20, 4));
+        ExecutorPool pool = pool(sleepingDevice(20, 4), sleepingDevice(20, 4), sleepingDevice(20, 4));
         try {
             List<Camera> cameras = new ArrayList<>();
             for (int i = 0; i < 9; i++) {
@@ -150,7 +96,7 @@ class ExecutorPoolTest {
                 assertTrue(d.busy() > 0.4 && d.busy() <= 1.0, "device " + d.ordinal() + " busy " + d.busy());
                 assertTrue(metrics.deviceBatches(d.ordinal()) > 20, "device " + d.ordinal() + " ran its own batches");
             }
-            double[] rates = cameras.stream().mapToDouble(c -> c.sink().results.get()).sorted().toArray();
+            double[] rates = cameras.stream().mapToDouble(c -> c.sink().results().size()).sorted().toArray();
             double median = rates[rates.length / 2];
             assertTrue(median >= 30, "median camera got " + median + " results in 3 s");
             assertTrue(rates[0] >= 0.8 * median, "slowest camera " + rates[0] + " vs median " + median
@@ -168,7 +114,7 @@ class ExecutorPoolTest {
         // streamed until both are measured (the meters' 2 s window), then four more arrive: a count
         // would split them 2/2; the measured headroom sends them to device 1. (On a loaded machine
         // sleeps overshoot, which inflates the fast device's busy time most: hence the wide gap.)
-        ExecutorPool pool = pool(new SleepingDevice(30, 2), new SleepingDevice(3, 1));
+        ExecutorPool pool = pool(sleepingDevice(30, 2), sleepingDevice(3, 1));
         PipelineMetrics check = metrics;
         check.device(0, () -> pool.stats().get(0).busy(), () -> pool.stats().get(0).clients());
         try {
@@ -195,7 +141,7 @@ class ExecutorPoolTest {
 
     @Test
     void aReleasedSessionNoLongerCounts() {
-        ExecutorPool pool = pool(new SleepingDevice(1, 0), new SleepingDevice(1, 0));
+        ExecutorPool pool = pool(sleepingDevice(1, 0), sleepingDevice(1, 0));
         try {
             admit(pool, "a");
             admit(pool, "b");

@@ -1,15 +1,15 @@
 package dev.depthcast.schedule;
 
-import dev.depthcast.schedule.FakeClockExecutor.Batch;
-import dev.depthcast.schedule.FakeClockExecutor.Client;
-import dev.depthcast.schedule.FakeClockExecutor.Result;
+import dev.depthcast.schedule.FakeClockDriver.Batch;
+import dev.depthcast.schedule.FakeClockDriver.Client;
+import dev.depthcast.schedule.FakeClockDriver.Result;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.function.IntToLongFunction;
 
-import static dev.depthcast.schedule.FakeClockExecutor.MS;
+import static dev.depthcast.schedule.FakeClockDriver.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +30,7 @@ class SchedulingOnAFakeClockTest {
     }
 
     /** Invariants every run must keep, whatever the traffic. */
-    static void assertPacedAndCapped(FakeClockExecutor sim, int maxBatch) {
+    static void assertPacedAndCapped(FakeClockDriver sim, int maxBatch) {
         for (Batch b : sim.batches) {
             assertTrue(b.size() >= 1 && b.size() <= maxBatch, "batch of " + b.size());
         }
@@ -53,7 +53,7 @@ class SchedulingOnAFakeClockTest {
     @Test
     void aSlowSenderIsNotStarvedByFastOnes() {
         // Cap 1 and a 30 ms model: 33 frames/s of capacity for 60+60+30+5 = 155 offered.
-        FakeClockExecutor sim = new FakeClockExecutor(policy(1, 4), cost(30, 0));
+        FakeClockDriver sim = new FakeClockDriver(policy(1, 4), cost(30, 0));
         Client fastA = sim.client("fast-a", 60, 0);
         Client fastB = sim.client("fast-b", 60, 3 * MS);
         Client medium = sim.client("medium", 30, 7 * MS);
@@ -76,7 +76,7 @@ class SchedulingOnAFakeClockTest {
     @Test
     void beyondTheCapEveryoneTakesTurns() {
         // Eight 30 fps cameras, cap 2, 20 ms per batch: 100 frames/s for 240 offered.
-        FakeClockExecutor sim = new FakeClockExecutor(policy(2, 4), cost(20, 0));
+        FakeClockDriver sim = new FakeClockDriver(policy(2, 4), cost(20, 0));
         for (int i = 0; i < 8; i++) {
             sim.client("c" + i, 30, i * 4 * MS);
         }
@@ -103,7 +103,7 @@ class SchedulingOnAFakeClockTest {
     void maxWaitBoundsTheWaitOfAFrameThatFindsTheModelIdle() {
         // A fast model (5 ms) and four cameras out of phase: the model is mostly idle, so batches
         // form only by waiting, and no frame that found the model idle waits longer than max wait.
-        FakeClockExecutor sim = new FakeClockExecutor(policy(8, 4), cost(5, 0));
+        FakeClockDriver sim = new FakeClockDriver(policy(8, 4), cost(5, 0));
         for (int i = 0; i < 4; i++) {
             sim.client("c" + i, 30, i * 9 * MS);
         }
@@ -127,7 +127,7 @@ class SchedulingOnAFakeClockTest {
     @Test
     void inPhaseCamerasShareOneBatch() {
         // Same four cameras within 1 ms of each other: one batch of four per frame interval.
-        FakeClockExecutor sim = new FakeClockExecutor(policy(8, 4), cost(20, 2));
+        FakeClockDriver sim = new FakeClockDriver(policy(8, 4), cost(20, 2));
         for (int i = 0; i < 4; i++) {
             sim.client("c" + i, 30, i * MS / 4);
         }
@@ -142,7 +142,7 @@ class SchedulingOnAFakeClockTest {
         // 30 fps camera, model 4x slower than the frame interval (133 ms): a queue would fall
         // 22.5 frames/s behind, 45 s stale after a minute. The mailbox keeps only the newest.
         long modelNanos = 133 * MS;
-        FakeClockExecutor sim = new FakeClockExecutor(policy(8, 4), n -> modelNanos);
+        FakeClockDriver sim = new FakeClockDriver(policy(8, 4), n -> modelNanos);
         Client cam = sim.client("cam", 30, 0);
         sim.run(60 * SECOND);
         assertPacedAndCapped(sim, 8);
@@ -162,7 +162,7 @@ class SchedulingOnAFakeClockTest {
     @Test
     void stalenessStaysBoundedForManyClientsOnABatchingModel() {
         // Eight 30 fps cameras, GPU-like 20 + 2/item (a batch of 8 = 36 ms, slower than 33 ms).
-        FakeClockExecutor sim = new FakeClockExecutor(policy(8, 4), cost(20, 2));
+        FakeClockDriver sim = new FakeClockDriver(policy(8, 4), cost(20, 2));
         for (int i = 0; i < 8; i++) {
             sim.client("c" + i, 30, i * 5 * MS);
         }
@@ -178,7 +178,7 @@ class SchedulingOnAFakeClockTest {
     @Test
     void aClientNeverGetsResultsFasterThanItSends() {
         // A 5 fps client on an idle fast model: exactly its own rate, no more.
-        FakeClockExecutor sim = new FakeClockExecutor(policy(8, 4), cost(2, 0));
+        FakeClockDriver sim = new FakeClockDriver(policy(8, 4), cost(2, 0));
         Client slow = sim.client("slow", 5, 0);
         Client fast = sim.client("fast", 60, MS);
         sim.run(20 * SECOND);
@@ -189,7 +189,7 @@ class SchedulingOnAFakeClockTest {
 
     @Test
     void aClientThatStopsFreesItsShareAndOneThatJoinsGetsIt() {
-        FakeClockExecutor sim = new FakeClockExecutor(policy(1, 4), cost(25, 0));
+        FakeClockDriver sim = new FakeClockDriver(policy(1, 4), cost(25, 0));
         Client stays = sim.client("stays", 30, 0);
         Client leaves = sim.client("leaves", 30, 5 * MS, 0, 10 * SECOND);
         Client joins = sim.client("joins", 30, 9 * MS, 10 * SECOND, Long.MAX_VALUE);
@@ -206,7 +206,7 @@ class SchedulingOnAFakeClockTest {
     void withOverlapABatchIsCollectedAtOnceWhenNothingElseIsReady() {
         // One camera on a fast device: each batch is in flight alone, so the executor collects it
         // as soon as the device is done — overlap never adds latency to an idle pipeline.
-        FakeClockExecutor sim = new FakeClockExecutor(policy(8, 4), cost(5, 0), true);
+        FakeClockDriver sim = new FakeClockDriver(policy(8, 4), cost(5, 0)).overlapping();
         Client cam = sim.client("cam", 30, 0);
         sim.run(10 * SECOND);
         assertPacedAndCapped(sim, 8);
@@ -222,9 +222,9 @@ class SchedulingOnAFakeClockTest {
         // Eight 30 fps cameras, cap 4, on a GPU-like 20 + 2/item device (28 ms a batch of 4): after
         // starting one batch the executor finds more frames ready and queues their batch behind
         // it before collecting it, so the device does not idle between batches.
-        FakeClockExecutor overlapped = new FakeClockExecutor(policy(4, 4), cost(20, 2), true);
-        FakeClockExecutor serial = new FakeClockExecutor(policy(4, 4), cost(20, 2), false);
-        for (FakeClockExecutor sim : List.of(overlapped, serial)) {
+        FakeClockDriver overlapped = new FakeClockDriver(policy(4, 4), cost(20, 2)).overlapping();
+        FakeClockDriver serial = new FakeClockDriver(policy(4, 4), cost(20, 2));
+        for (FakeClockDriver sim : List.of(overlapped, serial)) {
             for (int i = 0; i < 8; i++) {
                 sim.client("c" + i, 30, i * 5 * MS);
             }
@@ -239,7 +239,7 @@ class SchedulingOnAFakeClockTest {
             Client o = overlapped.clients.get(i);
             Client s = serial.clients.get(i);
             double rate = o.resultsPerSecond(SECOND, 60 * SECOND);
-            // The twin's device is serial (no upload/compute overlap to gain), and taking frames as
+            // The fake device is serial (no upload/compute overlap to gain), and taking frames as
             // soon as the device has work queued makes some batches smaller: the rate may dip a
             // little, never collapse.
             double serialRate = s.resultsPerSecond(SECOND, 60 * SECOND);
