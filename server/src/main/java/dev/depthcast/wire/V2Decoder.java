@@ -256,7 +256,8 @@ public final class V2Decoder implements AutoCloseable {
             }
             int got = inflater.inflate(inflated, size, inflated.length - size);
             size += got;
-            if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+            // An empty stream (no present cell) finishes on a call that inflates nothing.
+            if (got == 0 && !inflater.finished() && (inflater.needsInput() || inflater.needsDictionary())) {
                 throw new IOException("a deflated stream is truncated");
             }
         }
