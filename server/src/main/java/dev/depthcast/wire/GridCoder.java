@@ -96,7 +96,7 @@ final class GridCoder {
                     p = c >= max ? min : (c <= min ? max : a + b - c);
                 }
                 if (present[at] != 0) {
-                    // Unsigned LEB128, at most 5 bytes for 32 bits.
+                    // Unsigned LEB128 of 32 bits: at most 5 bytes, the fifth at most 0x0F.
                     if (pos >= end) {
                         throw new IOException("residual stream ends early at cell " + at);
                     }
@@ -111,6 +111,9 @@ final class GridCoder {
                             throw new IOException("varint longer than 5 bytes at cell " + at);
                         }
                         b = in[pos++];
+                        if (shift == 28 && (b & 0x70) != 0) {
+                            throw new IOException("varint over 32 bits at cell " + at);
+                        }
                         value |= (b & 0x7F) << shift;
                         shift += 7;
                     }

@@ -101,6 +101,14 @@ class V2DecoderMalformedInputTest {
     }
 
     @Test
+    void aVarintOver32BitsIsRejected() throws IOException {
+        byte[] residuals = new byte[80];
+        Arrays.fill(residuals, 0, 4, (byte) 0xff);
+        residuals[4] = 0x1f;
+        assertRejected(with("depth", deflated(residuals)), "varint over 32 bits");
+    }
+
+    @Test
     void aResidualStreamThatEndsEarlyIsRejected() throws IOException {
         assertRejected(with("luma", deflated(new byte[] {2, 2, 2})), "ends early");
     }
