@@ -32,9 +32,4 @@ record CellGrid(int columns, int rows, int chromaBlock) {
     int blocks() {
         return blockColumns() * blockRows();
     }
-
-    /** The chroma block of the cell at column {@code i}, row {@code j}. */
-    int blockOf(int i, int j) {
-        return (j / chromaBlock) * blockColumns() + i / chromaBlock;
-    }
 }

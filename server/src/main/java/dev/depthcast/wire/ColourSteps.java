@@ -18,9 +18,4 @@ public record ColourSteps(int luma, int chroma, int chromaBlock) {
             throw new IllegalArgumentException("chroma block must be 1 or 2, got " + chromaBlock);
         }
     }
-
-    /** The same steps with the chroma block fit for {@code stride}: 2×2 at stride 1, per cell above. */
-    public ColourSteps forStride(int stride) {
-        return new ColourSteps(luma, chroma, stride == 1 ? 2 : 1);
-    }
 }

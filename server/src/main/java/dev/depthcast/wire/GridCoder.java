@@ -134,7 +134,7 @@ final class GridCoder {
         return (z >>> 1) ^ -(z & 1);
     }
 
-    /** A growable byte array that writes varints. */
+    /** A growable byte array: the residual stream being written. */
     static final class ByteSink {
         byte[] bytes = new byte[1 << 16];
         int length;
@@ -148,17 +148,6 @@ final class GridCoder {
             if (length + more > bytes.length) {
                 bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
             }
-        }
-
-        void varint(int z) {
-            if (length + 5 > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
-            }
-            while ((z & ~0x7F) != 0) {
-                bytes[length++] = (byte) ((z & 0x7F) | 0x80);
-                z >>>= 7;
-            }
-            bytes[length++] = (byte) z;
         }
     }
 }
