@@ -8,9 +8,15 @@ import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.metrics.PipelineMetrics.Drop;
 import dev.depthcast.metrics.WallClock;
 import dev.depthcast.process.PointCloud;
-import dev.depthcast.wire.CompactCodec;
+import dev.depthcast.wire.ColourSteps;
+import dev.depthcast.wire.EncodedMessage;
 import dev.depthcast.wire.MessageEncoder;
 import dev.depthcast.wire.PointCloudMessage;
+import dev.depthcast.wire.PointCloudMessage.Grid;
+import dev.depthcast.wire.PointCloudMessage.Origin;
+import dev.depthcast.wire.PointCloudMessage.Points;
+import dev.depthcast.wire.PointCloudMessage.Serving;
+import dev.depthcast.wire.PointCloudMessage.Timing;
 import dev.depthcast.wire.WireFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,9 +124,9 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
             int level = client.link().levelOf(cloud.stride());
             PointCloudMessage message = message(frame, cloud, frames.size(), client.drops().replacedOrSuperseded(),
                     level);
-            byte[] bytes;
+            EncodedMessage encoded;
             try {
-                bytes = encoder.encode(message, CompactCodec.DEFAULT_COLOUR).bytes();
+                encoded = encoder.encode(message, ColourSteps.DEFAULT);
             } catch (RuntimeException e) {
                 // A cloud the codec cannot place (a bug upstream) must not stop delivery to everyone.
                 encodeFailures++;
@@ -130,17 +136,18 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
                 metrics.frameEnded(frame.times(), false);
                 continue;
             }
+            frame.times().encoded(encoded.encodeMs());
             metrics.frameEnded(frame.times(), true);
-            client.sink().publish(bytes, frame.seq(), level);
+            client.sink().publish(encoded.bytes(), frame.seq(), level);
         }
     }
 
     private PointCloudMessage message(I420Frame frame, PointCloud cloud, int batch, long dropped, int level) {
         FrameTimes times = frame.times();
-        return new PointCloudMessage(encoder.format().version(), frame.seq(), frame.timestampUs(), times.ingestEpochUs(),
-                WallClock.epochMicros(), cloud.gridWidth(), cloud.gridHeight(), cloud.stride(), cloud.count(),
-                cloud.xyz(), cloud.rgb(), cloud.intrinsics(), cloud.near(), cloud.far(), times, batch, dropped,
-                model, backend, FrameTag.read(frame), level);
+        return new PointCloudMessage(encoder.format().version(),
+                new Origin(frame.seq(), frame.timestampUs(), times.ingestEpochUs(), WallClock.epochMicros(),
+                        FrameTag.read(frame)),
+                Grid.of(cloud), Points.of(cloud), Timing.of(times), new Serving(model, backend, batch, dropped, level));
     }
 
     private void reportFailure(List<Recipient> to, List<I420Frame> frames, Throwable cause) {

@@ -3,7 +3,8 @@ package dev.depthcast.metrics;
 /**
  * One frame's walk through the server, stamped by each stage as it ends: the copy at ingest, the
  * executor when it takes the frame into a batch ({@link #taken}), the executor again when the
- * batch's stages are known ({@link #batchStages}), the codec while it encodes ({@link #encoded}).
+ * batch's stages are known ({@link #batchStages}), the delivery stage with the time its encoder took
+ * ({@link #encoded}).
  * These are the {@code timing} of docs/protocol.md; the delivery stage reports them to
  * {@link PipelineMetrics} once the frame's walk ends, delivered or not.
  *
@@ -59,7 +60,7 @@ public final class FrameTimes {
         unprojectMs = unproject;
     }
 
-    /** The codec encoded the frame's message in {@code ms}. */
+    /** The frame's message took {@code ms} to encode. */
     public void encoded(double ms) {
         encodeMs = ms;
     }

@@ -96,7 +96,7 @@ final class GridCoder {
                     p = c >= max ? min : (c <= min ? max : a + b - c);
                 }
                 if (present[at] != 0) {
-                    // Unsigned LEB128, at most 5 bytes for 32 bits.
+                    // Unsigned LEB128 of 32 bits: at most 5 bytes, the fifth at most 0x0F.
                     if (pos >= end) {
                         throw new IOException("residual stream ends early at cell " + at);
                     }
@@ -111,6 +111,9 @@ final class GridCoder {
                             throw new IOException("varint longer than 5 bytes at cell " + at);
                         }
                         b = in[pos++];
+                        if (shift == 28 && (b & 0x70) != 0) {
+                            throw new IOException("varint over 32 bits at cell " + at);
+                        }
                         value |= (b & 0x7F) << shift;
                         shift += 7;
                     }
@@ -131,7 +134,7 @@ final class GridCoder {
         return (z >>> 1) ^ -(z & 1);
     }
 
-    /** A growable byte array that writes varints. */
+    /** A growable byte array: the residual stream being written. */
     static final class ByteSink {
         byte[] bytes = new byte[1 << 16];
         int length;
@@ -145,17 +148,6 @@ final class GridCoder {
             if (length + more > bytes.length) {
                 bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
             }
-        }
-
-        void varint(int z) {
-            if (length + 5 > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
-            }
-            while ((z & ~0x7F) != 0) {
-                bytes[length++] = (byte) ((z & 0x7F) | 0x80);
-                z >>>= 7;
-            }
-            bytes[length++] = (byte) z;
         }
     }
 }

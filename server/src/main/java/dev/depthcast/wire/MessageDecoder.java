@@ -13,13 +13,14 @@ import java.io.IOException;
  */
 public final class MessageDecoder implements AutoCloseable {
 
-    private final CompactCodec compact = new CompactCodec();
+    private final V1Decoder v1 = new V1Decoder();
+    private final V2Decoder v2 = new V2Decoder();
 
     public PointCloudMessage decode(byte[] bytes) throws IOException {
         int version = version(bytes);
         return switch (version) {
-            case PointCloudCodec.VERSION -> PointCloudCodec.decode(bytes);
-            case CompactCodec.VERSION -> compact.decode(bytes);
+            case V1Encoder.VERSION -> v1.decode(bytes);
+            case V2Encoder.VERSION -> v2.decode(bytes);
             default -> throw new IOException("unsupported message version " + version);
         };
     }
@@ -42,6 +43,6 @@ public final class MessageDecoder implements AutoCloseable {
 
     @Override
     public void close() {
-        compact.close();
+        v2.close();
     }
 }

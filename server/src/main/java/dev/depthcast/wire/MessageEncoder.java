@@ -7,7 +7,8 @@ package dev.depthcast.wire;
 public final class MessageEncoder implements AutoCloseable {
 
     private final WireFormat format;
-    private final CompactCodec compact = new CompactCodec();
+    private final V1Encoder v1 = new V1Encoder();
+    private final V2Encoder v2 = new V2Encoder();
 
     public MessageEncoder(WireFormat format) {
         this.format = format;
@@ -17,13 +18,13 @@ public final class MessageEncoder implements AutoCloseable {
         return format;
     }
 
-    /** Encodes {@code m} (its {@code version} is ignored: the format decides) and stamps the encode time. */
-    public PointCloudCodec.Encoded encode(PointCloudMessage m, CompactCodec.ColourSteps colour) {
-        return format == WireFormat.V1 ? PointCloudCodec.encode(m) : compact.encode(m, colour);
+    /** Encodes {@code m} (its {@code version} is ignored: the format decides). */
+    public EncodedMessage encode(PointCloudMessage m, ColourSteps colour) {
+        return format == WireFormat.V1 ? v1.encode(m) : v2.encode(m, colour);
     }
 
     @Override
     public void close() {
-        compact.close();
+        v2.close();
     }
 }

@@ -93,7 +93,7 @@ class FailingModelTest {
             assertFalse(sink.errors.get(0).contains("CUDA"), "no exception text to the browser");
             box.offer(Frames.uniform(64, 48, 120, 128, 128));
             waitFor(() -> !sink.results.isEmpty());
-            assertEquals(168 * 126, new MessageDecoder().decode(sink.results.get(0)).count());
+            assertEquals(168 * 126, new MessageDecoder().decode(sink.results.get(0)).points().count());
             assertEquals(1.0, metrics.registry().get("depthcast.dropped").tag("reason", "model-error").counter().count());
             assertEquals(1, drops.count(Drop.MODEL_ERROR), "counted against the client too");
             // The failed batch's frame was timed as far as it went: ingest and queue count both frames.

@@ -66,21 +66,21 @@ class ResultDeliveryTest {
         }
         PointCloudMessage ma = new MessageDecoder().decode(a.results().get(0));
         PointCloudMessage mb = new MessageDecoder().decode(b.results().get(0));
-        assertEquals(5, ma.seq());
-        assertEquals(2, ma.count());
-        assertEquals(9, mb.seq());
-        assertEquals(3, mb.count());
-        assertEquals(2, ma.dropped());
-        assertEquals(0, mb.dropped());
-        assertEquals(2, ma.batch());
-        assertEquals("relief", ma.model());
-        assertEquals("cpu-onnxruntime", ma.backend());
-        assertEquals(77, ma.timestampUs());
-        assertEquals(1_700_000_000_000_000L, ma.ingestEpochUs());
+        assertEquals(5, ma.origin().seq());
+        assertEquals(2, ma.points().count());
+        assertEquals(9, mb.origin().seq());
+        assertEquals(3, mb.points().count());
+        assertEquals(2, ma.serving().dropped());
+        assertEquals(0, mb.serving().dropped());
+        assertEquals(2, ma.serving().batch());
+        assertEquals("relief", ma.serving().model());
+        assertEquals("cpu-onnxruntime", ma.serving().backend());
+        assertEquals(77, ma.origin().timestampUs());
+        assertEquals(1_700_000_000_000_000L, ma.origin().ingestEpochUs());
         assertEquals(0.25, ma.timing().ingest(), 1e-6);
         assertEquals(2.0, ma.timing().queue(), 1e-6, "taken 2 ms after ingest");
         assertEquals(20, ma.timing().inference(), 1e-6);
-        assertTrue(ma.timing().encode() > 0, "stamped by the codec");
+        assertTrue(ma.timing().encode() > 0, "the encoder's own time");
         assertEquals(2, metrics.registry().get("depthcast.stage").tag("stage", "encode").timer().count());
         assertEquals(1, metrics.registry().get("depthcast.stage").tag("stage", "inference").timer().count(),
                 "batch stages once per batch");

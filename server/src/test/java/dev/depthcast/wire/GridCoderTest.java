@@ -33,6 +33,19 @@ class GridCoderTest {
         assertArrayEquals(new int[] {5, 5, 7}, h);
     }
 
+    /** Prediction and residual add in 32-bit two's complement: a sum past the int range wraps around. */
+    @Test
+    void sumsWrapAroundModulo2To32() throws IOException {
+        int[] g = {Integer.MAX_VALUE, Integer.MIN_VALUE};
+        GridCoder.ByteSink out = new GridCoder.ByteSink();
+        GridCoder.encode(g.clone(), new byte[] {1, 1}, 2, 1, out);
+        assertArrayEquals(new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x02},
+                Arrays.copyOf(out.bytes, out.length), "MIN_VALUE - MAX_VALUE wraps to 1: zigzag 2");
+        int[] back = new int[2];
+        GridCoder.decode(back, new byte[] {1, 1}, 2, 1, out.bytes, 0, out.length);
+        assertArrayEquals(g, back);
+    }
+
     @Test
     void extremesSurviveAndTruncationIsCaught() throws IOException {
         int[] g = {Integer.MAX_VALUE / 2, Integer.MIN_VALUE / 2, 0, -1};

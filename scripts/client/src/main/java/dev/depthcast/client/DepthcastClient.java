@@ -422,7 +422,7 @@ public final class DepthcastClient implements AutoCloseable {
         long seq = -1;
         try {
             PointCloudMessage m = decoder.decode(whole);
-            seq = m.seq();
+            seq = m.origin().seq();
             onResult.accept(new Result(m, whole.length, arrived));
         } catch (IOException | RuntimeException e) {
             lastError = "undecodable result: " + e.getMessage();

@@ -75,15 +75,17 @@ class EndToEndTest {
         assertTrue(delivery.getJsonObject("ackRttMs").getDouble("last") >= 0, delivery.encode());
         assertTrue(delivery.getInteger("unacked") <= delivery.getInteger("window"), delivery.encode());
         PointCloudMessage m = results.get(results.size() - 1).message();
-        assertEquals(504, m.gridWidth());
-        assertEquals(378, m.gridHeight());
+        assertEquals(504, m.grid().width());
+        assertEquals(378, m.grid().height());
         assertEquals(2, m.version(), "schema 2 by default");
         // Stride 3 (--stride) unless the link adaptation stepped this client down (a loaded machine).
-        assertEquals(dev.depthcast.delivery.StrideLadder.from(3).stride(m.level()), m.stride());
-        int grid = ((504 + m.stride() - 1) / m.stride()) * ((378 + m.stride() - 1) / m.stride());
-        assertTrue(m.count() > grid * 0.8 && m.count() <= grid, "point count " + m.count() + " of " + grid);
-        assertEquals("cpu-onnxruntime", m.backend());
-        assertEquals("relief", m.model());
+        assertEquals(dev.depthcast.delivery.StrideLadder.from(3).stride(m.serving().level()), m.grid().stride());
+        int stride = m.grid().stride();
+        int grid = ((504 + stride - 1) / stride) * ((378 + stride - 1) / stride);
+        int count = m.points().count();
+        assertTrue(count > grid * 0.8 && count <= grid, "point count " + count + " of " + grid);
+        assertEquals("cpu-onnxruntime", m.serving().backend());
+        assertEquals("relief", m.serving().model());
         assertTrue(m.timing().inference() > 0 && m.timing().preprocess() > 0 && m.timing().unproject() > 0);
         assertTrue(m.timing().encode() > 0, "encode time is measured");
 
@@ -91,16 +93,16 @@ class EndToEndTest {
         int[] rightRgb = rgb(RIGHT);
         int leftChecked = 0;
         int rightChecked = 0;
-        for (int i = 0; i < m.count(); i++) {
-            float x = m.xyz()[i * 3];
-            float z = -m.xyz()[i * 3 + 2];
-            assertTrue(z >= m.near() - 1e-3 && z <= m.far() + 1e-3, "depth in range");
+        for (int i = 0; i < m.points().count(); i++) {
+            float x = m.points().xyz()[i * 3];
+            float z = -m.points().xyz()[i * 3 + 2];
+            assertTrue(z >= m.grid().near() - 1e-3 && z <= m.grid().far() + 1e-3, "depth in range");
             // Away from the seam (the codec blurs colour there), colours must match the side.
             if (x < -0.1f * z) {
-                assertColour(leftRgb, m.rgb(), i);
+                assertColour(leftRgb, m.points().rgb(), i);
                 leftChecked++;
             } else if (x > 0.1f * z) {
-                assertColour(rightRgb, m.rgb(), i);
+                assertColour(rightRgb, m.points().rgb(), i);
                 rightChecked++;
             }
         }
@@ -115,8 +117,8 @@ class EndToEndTest {
             awaitResults(results, 3, client);
         }
         PointCloudMessage m = results.get(results.size() - 1).message();
-        assertTrue(m.count() > 1000, "points from an odd-sized frame: " + m.count());
-        assertTrue(m.seq() >= 3);
+        assertTrue(m.points().count() > 1000, "points from an odd-sized frame: " + m.points().count());
+        assertTrue(m.origin().seq() >= 3);
     }
 
     /**
@@ -136,7 +138,7 @@ class EndToEndTest {
         DepthcastClient.Result r = results.get(results.size() - 1);
         assertTrue(r.bytes() > 320_000, "message of " + r.bytes() + " bytes");
         assertEquals(1, r.message().version());
-        assertTrue(r.message().count() > 252 * 189 * 0.8, "points " + r.message().count());
+        assertTrue(r.message().points().count() > 252 * 189 * 0.8, "points " + r.message().points().count());
     }
 
     /** A client that disappears without a word loses its session; the others are served throughout. */

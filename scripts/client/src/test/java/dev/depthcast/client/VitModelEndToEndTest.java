@@ -69,21 +69,21 @@ class VitModelEndToEndTest {
         int tagged = 0;
         for (DepthcastClient.Result r : results) {
             PointCloudMessage m = r.message();
-            assertEquals("depth-anything-v2", m.model());
-            assertEquals(350, m.gridWidth());
-            assertEquals(266, m.gridHeight());
-            assertTrue(m.count() > 0, "points");
-            if (m.tagged()) {
+            assertEquals("depth-anything-v2", m.serving().model());
+            assertEquals(350, m.grid().width());
+            assertEquals(266, m.grid().height());
+            assertTrue(m.points().count() > 0, "points");
+            if (m.origin().tagged()) {
                 tagged++;
-                long index = FrameTag.unwrap(m.tag(), newest);
-                assertTrue(index >= 0 && index <= newest, "tag " + m.tag() + " names a frame that was sent");
+                long index = FrameTag.unwrap(m.origin().tag(), newest);
+                assertTrue(index >= 0 && index <= newest, "tag " + m.origin().tag() + " names a frame that was sent");
             }
         }
         assertEquals(results.size(), tagged, "every result carries its source frame's tag");
         // Tags name distinct frames, in order: each result is matched to its own frame.
         long last = -1;
         for (DepthcastClient.Result r : results) {
-            long index = FrameTag.unwrap(r.message().tag(), newest);
+            long index = FrameTag.unwrap(r.message().origin().tag(), newest);
             assertTrue(index > last, "frame " + index + " after " + last);
             last = index;
         }

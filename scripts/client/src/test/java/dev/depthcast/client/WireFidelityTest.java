@@ -1,8 +1,9 @@
 package dev.depthcast.client;
 
-import dev.depthcast.wire.CompactCodec;
-import dev.depthcast.wire.PointCloudCodec;
 import dev.depthcast.wire.PointCloudMessage;
+import dev.depthcast.wire.V1Encoder;
+import dev.depthcast.wire.V2Decoder;
+import dev.depthcast.wire.V2Encoder;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -13,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Schema 2 against schema 1 on clouds the server really makes (relief model, ONNX Runtime): the
- * size budget of issue 8 and its fidelity bounds — xyz within max(1 mm, 0.1 % of depth) of the
+ * size budget and fidelity bounds — xyz within max(1 mm, 0.1 % of depth) of the
  * float32 points (as a 3D distance), colour PSNR ≥ 32 dB against the rgb bytes, the same count
  * and order. Content: {@link FramePainter#cameraScene()} (textured, noisy, camera-like) and the
  * load tester's moving disc; no real camera exists here (docs/protocol.md says so).
@@ -30,36 +31,37 @@ class WireFidelityTest {
         int[] sizes = new int[messages.size()];
         double minPsnr = Double.POSITIVE_INFINITY;
         double worst = 0;
-        try (CompactCodec codec = new CompactCodec()) {
+        try (V2Encoder encoder = new V2Encoder(); V2Decoder decoder = new V2Decoder()) {
             for (int f = 0; f < messages.size(); f++) {
                 PointCloudMessage m = messages.get(f);
-                byte[] bytes = codec.encode(m).bytes();
+                byte[] bytes = encoder.encode(m).bytes();
                 sizes[f] = bytes.length;
-                PointCloudMessage back = codec.decode(bytes);
-                assertEquals(m.count(), back.count(), "same point count");
+                PointCloudMessage back = decoder.decode(bytes);
+                assertEquals(m.points().count(), back.points().count(), "same point count");
                 assertEquals(2, back.version());
-                assertEquals(m.stride(), back.stride());
+                assertEquals(m.grid().stride(), back.grid().stride());
                 double squared = 0;
-                for (int p = 0; p < m.count(); p++) {
-                    double dx = m.xyz()[p * 3] - back.xyz()[p * 3];
-                    double dy = m.xyz()[p * 3 + 1] - back.xyz()[p * 3 + 1];
-                    double dz = m.xyz()[p * 3 + 2] - back.xyz()[p * 3 + 2];
-                    double depth = -m.xyz()[p * 3 + 2];
+                for (int p = 0; p < m.points().count(); p++) {
+                    double dx = m.points().xyz()[p * 3] - back.points().xyz()[p * 3];
+                    double dy = m.points().xyz()[p * 3 + 1] - back.points().xyz()[p * 3 + 1];
+                    double dz = m.points().xyz()[p * 3 + 2] - back.points().xyz()[p * 3 + 2];
+                    double depth = -m.points().xyz()[p * 3 + 2];
                     double bound = Math.max(1e-3, 1e-3 * depth);
                     worst = Math.max(worst, Math.sqrt(dx * dx + dy * dy + dz * dz) / bound);
                     for (int c = 0; c < 3; c++) {
-                        double d = (m.rgb()[p * 3 + c] & 0xFF) - (back.rgb()[p * 3 + c] & 0xFF);
+                        double d = (m.points().rgb()[p * 3 + c] & 0xFF) - (back.points().rgb()[p * 3 + c] & 0xFF);
                         squared += d * d;
                     }
                 }
-                double mse = squared / (3.0 * m.count());
+                double mse = squared / (3.0 * m.points().count());
                 minPsnr = Math.min(minPsnr, mse == 0 ? 99 : 10 * Math.log10(255.0 * 255.0 / mse));
             }
         }
         int[] sorted = sizes.clone();
         Arrays.sort(sorted);
         return new Measured(sorted[sorted.length / 2], sorted[sorted.length - 1],
-                PointCloudCodec.encode(messages.get(0)).bytes().length, minPsnr, worst, messages.get(0).count());
+                new V1Encoder().encode(messages.get(0)).bytes().length, minPsnr, worst,
+                messages.get(0).points().count());
     }
 
     static void check(String what, Measured r, int budgetBytes) {

@@ -5,10 +5,14 @@ import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.ingest.I420Frame;
-import dev.depthcast.metrics.FrameTimes;
 import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.wire.PointCloudMessage;
+import dev.depthcast.wire.PointCloudMessage.Grid;
+import dev.depthcast.wire.PointCloudMessage.Origin;
+import dev.depthcast.wire.PointCloudMessage.Points;
+import dev.depthcast.wire.PointCloudMessage.Serving;
+import dev.depthcast.wire.PointCloudMessage.Timing;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -42,10 +46,11 @@ final class WireSamples {
             for (int f = 0; f < frames; f++) {
                 I420Frame frame = frame(painter, (long) f * step, 640, 480);
                 PointCloud c = pipeline.run(List.of(new BatchItem(frame, params))).clouds().get(0);
-                out.add(new PointCloudMessage(1, f, f * 33_333L, 1_700_000_000_000_000L + f,
-                        1_700_000_000_001_000L + f, c.gridWidth(), c.gridHeight(), c.stride(), c.count(),
-                        c.xyz().clone(), c.rgb().clone(), c.intrinsics(), c.near(), c.far(),
-                        FrameTimes.of(0.1, 0.2, 3, 3, 0.8, 0), 1, 0, "relief", "cpu-onnxruntime"));
+                out.add(new PointCloudMessage(1,
+                        new Origin(f, f * 33_333L, 1_700_000_000_000_000L + f, 1_700_000_000_001_000L + f,
+                                Origin.NO_TAG),
+                        Grid.of(c), new Points(c.count(), c.xyz().clone(), c.rgb().clone()),
+                        new Timing(0.1, 0.2, 3, 3, 0.8, 0), new Serving("relief", "cpu-onnxruntime", 1, 0, 0)));
             }
         }
         return out;

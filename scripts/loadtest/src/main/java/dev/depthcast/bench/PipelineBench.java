@@ -10,10 +10,16 @@ import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.Preprocessor;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.process.Unprojector;
-import dev.depthcast.wire.CompactCodec;
-import dev.depthcast.wire.PointCloudCodec;
 import dev.depthcast.wire.PointCloudMessage;
-import dev.depthcast.metrics.FrameTimes;
+import dev.depthcast.wire.PointCloudMessage.Grid;
+import dev.depthcast.wire.PointCloudMessage.Origin;
+import dev.depthcast.wire.PointCloudMessage.Points;
+import dev.depthcast.wire.PointCloudMessage.Serving;
+import dev.depthcast.wire.PointCloudMessage.Timing;
+import dev.depthcast.wire.V1Decoder;
+import dev.depthcast.wire.V1Encoder;
+import dev.depthcast.wire.V2Decoder;
+import dev.depthcast.wire.V2Encoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -63,7 +69,10 @@ public class PipelineBench {
     private byte[] encoded;
     private byte[] encodedV2;
     private PointCloudMessage sceneMessage;
-    private final CompactCodec compact = new CompactCodec();
+    private final V1Encoder v1Encoder = new V1Encoder();
+    private final V1Decoder v1Decoder = new V1Decoder();
+    private final V2Encoder v2Encoder = new V2Encoder();
+    private final V2Decoder v2Decoder = new V2Decoder();
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -77,25 +86,28 @@ public class PipelineBench {
         gridW = maps.width();
         gridH = maps.height();
         PointCloud c = unprojector.unproject(depth, 0, gridW, gridH, frame, params);
-        message = new PointCloudMessage(PointCloudCodec.VERSION, 1, 0, 0, 0, c.gridWidth(), c.gridHeight(),
-                c.stride(), c.count(), c.xyz(), c.rgb(), c.intrinsics(), c.near(), c.far(),
-                FrameTimes.of(0, 0, 0, 0, 0, 0), 1, 0, "relief", "bench");
-        encoded = PointCloudCodec.encode(message).bytes();
+        message = benchMessage(c);
+        encoded = v1Encoder.encode(message).bytes();
         // Schema 2's size and time depend on content: a textured, noisy camera-like scene, not the flat disc.
         I420Frame scene = frame(640, 480, FramePainter.cameraScene());
         preprocessor.write(scene, tensor, 0);
         float[] sceneDepth = new SimulatedGpuModel(preset, new SimulatedCost(0, 0)).infer(tensor, 1).data().clone();
         PointCloud s = new Unprojector().unproject(sceneDepth, 0, gridW, gridH, scene, params);
-        sceneMessage = new PointCloudMessage(PointCloudCodec.VERSION, 1, 0, 0, 0, s.gridWidth(), s.gridHeight(),
-                s.stride(), s.count(), s.xyz().clone(), s.rgb().clone(), s.intrinsics(), s.near(), s.far(),
-                FrameTimes.of(0, 0, 0, 0, 0, 0), 1, 0, "relief", "bench");
-        encodedV2 = compact.encode(sceneMessage).bytes();
+        sceneMessage = benchMessage(new PointCloud(s.count(), s.xyz().clone(), s.rgb().clone(), s.gridWidth(),
+                s.gridHeight(), s.stride(), s.intrinsics(), s.near(), s.far()));
+        encodedV2 = v2Encoder.encode(sceneMessage).bytes();
+    }
+
+    static PointCloudMessage benchMessage(PointCloud c) {
+        return new PointCloudMessage(V1Encoder.VERSION, new Origin(1, 0, 0, 0, Origin.NO_TAG), Grid.of(c),
+                Points.of(c), new Timing(0, 0, 0, 0, 0, 0), new Serving("relief", "bench", 1, 0, 0));
     }
 
     /** {grid width, grid height, points, v1 bytes, scene points, scene v2 bytes} of this case (sets it up). */
     int[] describe() {
         setUp();
-        return new int[] {gridW, gridH, message.count(), encoded.length, sceneMessage.count(), encodedV2.length};
+        return new int[] {gridW, gridH, message.points().count(), encoded.length, sceneMessage.points().count(),
+                encodedV2.length};
     }
 
     /** 640x480 → the preset's input (378x504 for "21k", 756x1008 for "85k"). */
@@ -112,25 +124,25 @@ public class PipelineBench {
 
     @Benchmark
     public byte[] encode() {
-        return PointCloudCodec.encode(message).bytes();
+        return v1Encoder.encode(message).bytes();
     }
 
     /** The client side (load tester, Java client) of the same message. */
     @Benchmark
     public PointCloudMessage decode() throws Exception {
-        return PointCloudCodec.decode(encoded);
+        return v1Decoder.decode(encoded);
     }
 
     /** Schema 2 (the default wire): grid cells, quantised depth and colour, deflated. */
     @Benchmark
     public byte[] encodeV2() {
-        return compact.encode(sceneMessage).bytes();
+        return v2Encoder.encode(sceneMessage).bytes();
     }
 
     /** Schema 2 back to xyz/rgb, as the Java client and the load tester read it. */
     @Benchmark
     public PointCloudMessage decodeV2() throws Exception {
-        return compact.decode(encodedV2);
+        return v2Decoder.decode(encodedV2);
     }
 
     static I420Frame frame(int w, int h) {

@@ -70,7 +70,7 @@ final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastCl
         PointCloudMessage m = result.message();
         long newest = newestPushed.get();
         // The server read the frame tag from the source frame's pixels before any model saw them.
-        int counter = m.tag();
+        int counter = m.origin().tag();
         long frame = -1;
         double latency = Double.NaN;
         double uplink = Double.NaN;
@@ -83,14 +83,15 @@ final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastCl
                 frame = candidate;
                 latency = (decoded - captured) / 1e6;
                 stale = newest - candidate;
-                uplink = (m.ingestEpochUs() - clocks.epochMicros(captured)) / 1e3;
-                tsOffset = (m.timestampUs() * 1000 - captured) / 1e6;
+                uplink = (m.origin().ingestEpochUs() - clocks.epochMicros(captured)) / 1e3;
+                tsOffset = (m.origin().timestampUs() * 1000 - captured) / 1e6;
             }
         }
-        double server = (m.sentEpochUs() - m.ingestEpochUs()) / 1e3;
-        double downlink = (clocks.epochMicros(decoded) - m.sentEpochUs()) / 1e3;
-        Sample s = new Sample(decoded, m.seq(), frame, latency, stale, result.bytes(), m.count(), m.batch(),
-                m.dropped(), uplink, server, downlink, m.timing().queue(), m.timing().inference(), tsOffset);
+        double server = (m.origin().sentEpochUs() - m.origin().ingestEpochUs()) / 1e3;
+        double downlink = (clocks.epochMicros(decoded) - m.origin().sentEpochUs()) / 1e3;
+        Sample s = new Sample(decoded, m.origin().seq(), frame, latency, stale, result.bytes(), m.points().count(),
+                m.serving().batch(), m.serving().dropped(), uplink, server, downlink, m.timing().queue(),
+                m.timing().inference(), tsOffset);
         synchronized (samples) {
             samples.add(s);
         }
