@@ -2,7 +2,7 @@
 // log-quantised depth and YCbCr colour, each plane predicted (median edge detector) and
 // raw-deflated. This module turns the decoded msgpack map into schema 1's arrays (xyz float32,
 // rgb uint8), so the rest of the page does not care which schema arrived. Pure: no DOM, runs
-// under Node for the golden-message tests. Mirrors server/…/wire/CompactCodec.java.
+// under Node for the golden-message tests. Mirrors server/…/wire/V2Decoder.java.
 import { inflateSync } from 'fflate';
 
 export const COMPACT_VERSION = 2;
@@ -66,7 +66,12 @@ export function decodeGrid(g, present, width, height, bytes, from, what) {
           if (pos >= end) throw new Error(`schema 2: '${what}' ends early at cell ${at}`);
           const byte = bytes[pos++];
           value += (byte & 0x7f) * 2 ** shift; // no 32-bit overflow in JS numbers
-          if (byte < 0x80) break;
+          if (byte < 0x80) {
+            // A fifth byte carries only bits 28..31: anything above 0x0f is not a 32-bit value.
+            if (shift === 28 && byte > 0x0f)
+              throw new Error(`schema 2: '${what}' has a varint over 32 bits at cell ${at}`);
+            break;
+          }
           shift += 7;
           if (shift > 28) throw new Error(`schema 2: '${what}' has a varint over 5 bytes at cell ${at}`);
         }

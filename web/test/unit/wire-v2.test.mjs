@@ -16,25 +16,26 @@ function fnv1a(bytes) {
   return h;
 }
 
-test('the small golden message decodes to the points the Java decoder gives', () => {
-  const got = decodeCloud(golden('small.v2.msgpack'));
-  const want = decodeCloud(golden('small.v1.msgpack'));
-  const source = decodeCloud(golden('small.source.v1.msgpack'));
-  assert.equal(got.v, 2);
-  assert.deepEqual(got.warnings, []);
-  assert.equal(got.level, 1);
-  assert.equal(got.n, want.n);
-  assert.equal(got.n, source.n);
-  assert.deepEqual(Array.from(got.rgb), Array.from(want.rgb), 'colours bit-exact');
-  for (let i = 0; i < got.n * 3; i++) {
-    assert.ok(Math.abs(got.xyz[i] - want.xyz[i]) <= 1e-6 * Math.max(1, Math.abs(want.xyz[i])), `xyz[${i}]`);
-    const depth = -source.xyz[Math.floor(i / 3) * 3 + 2];
-    assert.ok(Math.abs(got.xyz[i] - source.xyz[i]) <= Math.max(1e-3, 1e-3 * depth), `xyz[${i}] vs schema 1`);
-  }
-  assert.equal(got.seq, 7);
-  assert.equal(got.model, 'relief');
-  assert.ok(got.decodeMs >= 0);
-});
+for (const name of ['small', 'small.chroma2'])
+  test(`the ${name} golden message decodes to the points the Java decoder gives`, () => {
+    const got = decodeCloud(golden(`${name}.v2.msgpack`));
+    const want = decodeCloud(golden(`${name}.v1.msgpack`));
+    const source = decodeCloud(golden(`${name}.source.v1.msgpack`));
+    assert.equal(got.v, 2);
+    assert.deepEqual(got.warnings, []);
+    assert.equal(got.level, 1);
+    assert.equal(got.n, want.n);
+    assert.equal(got.n, source.n);
+    assert.deepEqual(Array.from(got.rgb), Array.from(want.rgb), 'colours bit-exact');
+    for (let i = 0; i < got.n * 3; i++) {
+      assert.ok(Math.abs(got.xyz[i] - want.xyz[i]) <= 1e-6 * Math.max(1, Math.abs(want.xyz[i])), `xyz[${i}]`);
+      const depth = -source.xyz[Math.floor(i / 3) * 3 + 2];
+      assert.ok(Math.abs(got.xyz[i] - source.xyz[i]) <= Math.max(1e-3, 1e-3 * depth), `xyz[${i}] vs schema 1`);
+    }
+    assert.equal(got.seq, 7);
+    assert.equal(got.model, 'relief');
+    assert.ok(got.decodeMs >= 0);
+  });
 
 test('the scene golden message (20k points, relief model) decodes to its summary', () => {
   const bytes = golden('scene.v2.msgpack');
