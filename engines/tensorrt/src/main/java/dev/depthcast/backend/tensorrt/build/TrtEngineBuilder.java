@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  * {@code nvonnxparser}, {@code IBuilderConfig}); what {@code scripts/build-engine.sh} runs and what
  * the server runs on first start when it has a model but no engine. Never executed, because no
  * machine this project ran on had TensorRT: it compiles; every decision it takes is made by the
- * pure classes beside it ({@link BuildRequest},
- * {@link BuildProgress}, {@link CalibrationBatches}), which are tested.
+ * pure classes beside it ({@link BuildRequest}, {@link BuildProgress}, {@link CalibrationBatches}),
+ * which are tested.
  *
  * <p>The engine is what the kernels expect: one input and one output, both FP16 and linear NCHW
  * (the trtexec recipe's {@code --inputIOFormats=fp16:chw --outputIOFormats=fp16:chw}), one
