@@ -98,8 +98,8 @@ public final class LoadTest implements Callable<Integer> {
     String name;
 
     @Option(names = "--record", paramLabel = "DIR",
-            description = "also write each session's results stream to DIR as a .dcrec recording (docs/recording.md; "
-                    + "the page's Open replays it): depthcast-DATE-TIME-clientN.dcrec")
+            description = "also write each session's results stream to DIR as a .dcrec recording "
+                    + "(docs/recording.md), which the page's Open replays")
     Path record;
 
     @Option(names = "--quiet", description = "no progress line")
@@ -125,7 +125,8 @@ public final class LoadTest implements Callable<Integer> {
             try {
                 Files.createDirectories(record);
             } catch (IOException e) {
-                System.err.println("loadtest: --record: cannot create " + record + ": " + e.getMessage());
+                System.err.println("loadtest: --record: cannot create " + record + " ("
+                        + e.getClass().getSimpleName() + ")");
                 return 2;
             }
         }
