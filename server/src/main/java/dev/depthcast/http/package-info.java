@@ -4,7 +4,8 @@
  * no request headers in time; {@code AccessControl} checks the Host, the Origin, the bearer token
  * and that a POST is JSON; {@code BodyDeadline} answers 408 to a body that trickles in;
  * {@code AddressLimits} caps the sessions one address may hold and open a minute;
- * {@code WebSocketHandshake} refuses an upgrade whose key RFC 6455 does not allow;
+ * {@code WebSocketHandshake} refuses an upgrade whose key RFC 6455 does not allow, and
+ * {@code WebSocketMessageLimit} closes a results socket with 1009 when a client message is too big;
  * {@code SecurityHeaders} sets the CSP and friends on every response; {@code ServerFaults} numbers
  * and rate-limits the log of our own 5xx. {@code TlsSetup} checks the certificate and key as a pair
  * before the server starts, and {@code TlsReload} swaps in a renewed pair without a restart.
