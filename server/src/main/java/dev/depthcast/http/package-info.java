@@ -1,5 +1,5 @@
 /**
- * The HTTP front's defences (docs/security.md), in the order a request meets them:
+ * The HTTP front's defences (docs/security.md):
  * {@code ConnectionGuard} caps open connections (in all and per address) and closes one that sends
  * no request headers in time; {@code AccessControl} checks the Host, the Origin, the bearer token
  * and that a POST is JSON; {@code BodyDeadline} answers 408 to a body that trickles in;
