@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shaped-link measurements (issue 8): one browser client (headless Chromium, a 30 fps synthetic
+# Shaped-link measurements (docs/networks.md): one browser client (headless Chromium, a 30 fps synthetic
 # camera clip) in the client namespace, the server in the server namespace, the downlink (router →
 # client) shaped with tbf (scripts/net-topology.sh). Prints, per link: results/s, ingest →
 # page-arrival latency p50/p95 and the median message size, over a fixed window.
@@ -12,7 +12,7 @@
 #   --runs N           repeat each scenario N times and report medians (default 1)
 #   --clip FILE.y4m    camera clip (default: scripts/make-clip.py's 642x362 @ 30 fps, made once)
 #   --server-args "…"  extra server flags (e.g. "--wire v1")
-#   --assert           also enforce issue 8's pass thresholds on the medians over --runs:
+#   --assert           also enforce the pass thresholds of docs/networks.md on the medians over --runs:
 #                      20mbit >= 27 results/s and p95 <= 120 ms; 8mbit >= 20 results/s, p95 <= 180
 #                      ms; 50to8 p95 back under 200 ms within 3 s of the drop (the p95 of all results
 #                      from 3 s after the drop to the end); and in every run no reconnect after

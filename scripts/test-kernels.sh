@@ -5,10 +5,12 @@
 #      It also compiles kernels/test/device_golden.cu, the runner scripts/device-check.sh runs on a GPU;
 #   2. builds kernels/test/host_parity.cpp with g++ -Wall -Wextra -Werror - the same
 #      kernels/depthcast_math.cuh the kernels compile - and runs it over the golden vectors in
-#      kernels/golden, which the Java CPU path reproduces too (GoldenVectorsTest).
+#      kernels/golden, which the Java CPU path reproduces too (GoldenVectorsTest);
+#   3. on a machine without an NVIDIA driver or GPU: that --run refuses there in one line.
 # Fails on any error. About 15 s on a 2-core machine.
 #   --run   on a machine with a GPU and nvcc (no JDK or TensorRT needed): then also run the real
 #           kernels there over the golden vectors and a realistic batch (scripts/device-check.sh).
+#           Without an NVIDIA driver and GPU it stops at once with one line saying so (exit 3).
 # Without nvcc, step 1 is skipped with a loud message (the host test still runs) unless
 # DEPTHCAST_REQUIRE_NVCC=1, which CI should set so that a missing toolkit cannot pass silently.
 set -euo pipefail
@@ -21,6 +23,29 @@ case "${1:-}" in
   "") ;;
   *) echo "test-kernels: unknown argument '$1' (the only one is --run)" >&2; exit 2 ;;
 esac
+
+# What the device runner needs: the driver's library (it links -lcuda) and a GPU it can open.
+# Prints what is missing, or nothing.
+missing_gpu() {
+  local what=()
+  if ! ldconfig -p 2>/dev/null | grep -q 'libcuda\.so\.1 ' \
+      && ! ls /usr/lib/x86_64-linux-gnu/libcuda.so.1 /usr/lib64/libcuda.so.1 /usr/local/nvidia/lib64/libcuda.so.1 \
+          /usr/lib/wsl/lib/libcuda.so.1 >/dev/null 2>&1; then
+    what+=("no libcuda.so.1 in ldconfig -p")
+  fi
+  if ! ls /dev/nvidia[0-9]* /dev/dxg >/dev/null 2>&1 && ! nvidia-smi -L 2>/dev/null | grep -q '^GPU '; then
+    what+=("no /dev/nvidia* and nvidia-smi lists no GPU")
+  fi
+  local IFS=';'
+  echo "${what[*]}"
+}
+if [ "$RUN" = 1 ]; then
+  gap="$(missing_gpu)"
+  if [ -n "$gap" ]; then
+    echo "test-kernels: no NVIDIA driver/GPU here (${gap//;/; }): --run needs an NVIDIA GPU, its driver and nvcc (without --run it checks what needs none of them)" >&2
+    exit 3
+  fi
+fi
 mkdir -p "$BUILD"
 
 echo "== nvcc: kernels"
@@ -48,4 +73,17 @@ CXX="${CXX:-g++}"
 if [ "$RUN" = 1 ]; then
   echo "== GPU: the kernels on the device (scripts/device-check.sh)"
   "$ROOT/scripts/device-check.sh"
+elif [ -n "$(missing_gpu)" ]; then
+  # A machine without a GPU is where --run must refuse in one line, not fail at the linker.
+  echo "== no GPU here: --run refuses in one line"
+  set +e
+  err="$("$ROOT/scripts/test-kernels.sh" --run 2>&1 >/dev/null)"
+  rc=$?
+  set -e
+  if [ "$rc" = 0 ] || [ "$(printf '%s\n' "$err" | wc -l)" != 1 ] || ! grep -q 'no NVIDIA driver/GPU' <<<"$err"; then
+    echo "test-kernels: --run without a GPU should exit non-zero with one line naming the missing driver/GPU; got exit $rc and:" >&2
+    printf '%s\n' "$err" >&2
+    exit 1
+  fi
+  echo "ok: $err"
 fi

@@ -35,7 +35,7 @@ SCENARIOS = [
     ("sim133", ["--simulate-inference-ms", "133+0"], [1, 4], 30, "640x480"),
 ]
 
-# Device scaling (issue 12, docs/scaling.md): N simulated devices, each 100 + 10 ms a batch of at
+# Device scaling (docs/scaling.md): N simulated devices, each 100 + 10 ms a batch of at
 # most 4 (28.6 results/s a device at batch 4), small frames and a small model input so that the
 # host (WebRTC decode, pre/post-processing, encode) is not what saturates first on 2 cores.
 DEVICE_FLAGS = ["--simulate-inference-ms", "100+10", "--max-batch", "4", "--input-size", "96x128",

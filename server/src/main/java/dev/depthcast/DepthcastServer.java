@@ -14,6 +14,7 @@ import dev.depthcast.http.SecurityConfig;
 import dev.depthcast.http.SecurityHeaders;
 import dev.depthcast.http.TlsReload;
 import dev.depthcast.http.TlsSetup;
+import dev.depthcast.http.WebSocketMessageLimit;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.backend.PipelineFault;
 import dev.depthcast.schedule.BatchCostCalibration;
@@ -138,7 +139,6 @@ public final class DepthcastServer implements AutoCloseable {
                     .requestHandler(adminRouter).listen().await(30, TimeUnit.SECONDS);
         }
         mountPage(router);
-        // Results-socket clients only send small JSON pings: refuse anything bigger than 4 KiB.
         // No cleartext HTTP/2 (h2c): with it Vert.x waits for a client's first bytes before it even
         // creates the connection, so the connection cap and header deadline never see one that sends
         // nothing. Browsers never use h2c; HTTP/2 stays available over TLS (ALPN).
@@ -151,7 +151,10 @@ public final class DepthcastServer implements AutoCloseable {
         // Vert.x compresses on the event loop: under load, deflating ~300 kB schema-1 messages held
         // an event loop for seconds. Measured in issue 8; the results stay msgpack either way.
         options.setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
-        options.setMaxWebSocketFrameSize(4096).setMaxWebSocketMessageSize(4096)
+        // Results-socket clients send only small JSON pings: WebSocketMessageLimit closes a socket whose
+        // message is bigger with 1009; Vert.x's own limits sit above it so that the close frame is sent.
+        options.setMaxWebSocketFrameSize(WebSocketMessageLimit.MAX_FRAME_BYTES)
+                .setMaxWebSocketMessageSize(WebSocketMessageLimit.MAX_FRAME_BYTES)
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setIdleTimeout((int) security.idleTimeout().toMillis());
         this.http = vertx.createHttpServer(options).connectionHandler(guard::onConnection)
                 .requestHandler(guard.wrap(router)).listen().await(30, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.depthcast.delivery;
 
+import dev.depthcast.http.WebSocketMessageLimit;
 import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.metrics.PipelineMetrics.Drop;
@@ -72,7 +73,8 @@ public final class WebSocketResultSink implements ResultSink {
         if (previous != null && previous != ws) {
             previous.close((short) 4000, "replaced by a newer connection");
         }
-        ws.textMessageHandler(text -> onText(ws, text));
+        // Not textMessageHandler: past Vert.x's message limit the client would get no close frame.
+        WebSocketMessageLimit.install(ws, text -> onText(ws, text));
         replyPending = false;
         ws.closeHandler(v -> {
             if (socket == ws) {

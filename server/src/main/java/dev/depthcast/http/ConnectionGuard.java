@@ -109,8 +109,8 @@ public final class ConnectionGuard {
         if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
             // A connection upgraded to a WebSocket (the results socket) is handed to a new Vert.x
             // connection object, and this one's closeHandler never runs: without this, every
-            // closed results socket stayed counted, and after --max-connections-per-ip of them its
-            // address got only 503s (found by scripts/soak.sh; UpgradedConnectionsTest). The
+            // closed results socket would stay counted, and after --max-connections-per-ip of them
+            // its address would get only 503s (scripts/soak.sh; UpgradedConnectionsTest). The
             // socket's own close (Netty's channel, behind Vert.x's internal ConnectionBase) is
             // what frees the slot, upgraded or not.
             base.channel().closeFuture().addListener(f -> release.run());

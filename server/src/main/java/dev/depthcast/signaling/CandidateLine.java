@@ -10,8 +10,9 @@ import java.util.Map;
  * [raddr <addr>] [rport <port>] *(<extension-name> <value>)} — host, srflx, prflx, relay; UDP or TCP
  * (with {@code tcptype}); IPv4, IPv6 or an mDNS {@code .local} name.
  *
- * <p>The seed system's lesson 4: a browser's candidate JSON is not the server library's candidate
- * object. We parse it ourselves so malformed input gets a precise 400 instead of a native failure.
+ * <p>A browser's candidate JSON is not the server library's candidate object, and the native
+ * library fails on malformed input in ways a client must never reach (an exception with internals,
+ * or worse). We parse it ourselves so malformed input gets a precise 400 instead.
  */
 record CandidateLine(String foundation, int component, String transport, long priority, String address,
                             int port, String type, String relatedAddress, int relatedPort,

@@ -6,6 +6,7 @@ import dev.depthcast.webrtc.NegotiationException;
 import dev.depthcast.webrtc.PeerSession;
 import dev.depthcast.http.AddressLimits;
 import dev.depthcast.http.ServerFaults;
+import dev.depthcast.http.WebSocketHandshake;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -233,6 +234,11 @@ public final class SignalingApi {
     private void openResults(RoutingContext ctx) {
         Session session = session(ctx);
         if (session == null) {
+            return;
+        }
+        String refusal = WebSocketHandshake.refusal(ctx.request());
+        if (refusal != null) {
+            error(ctx, 400, refusal);
             return;
         }
         ctx.request().toWebSocket().onSuccess(ws -> session.sink().attach(ws))

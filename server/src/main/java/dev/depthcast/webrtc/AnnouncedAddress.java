@@ -9,8 +9,9 @@ import java.util.stream.Collectors;
  * (the candidate's port is kept). Relay and reflexive candidates already carry addresses others
  * can reach and stay as they are; so do host candidates of the other family (IPv6 is rarely NATed).
  *
- * <p>The seed's lesson 4 on the server's side: candidates are lines we parse, not opaque strings.
- * Input here is libwebrtc's own output, {@code candidate:F C TRANSPORT PRIO ADDRESS PORT typ TYPE ...}.
+ * <p>Candidates are lines we parse, not opaque strings: rewriting one as text we do not understand
+ * would hand browsers a candidate nobody checked. Input here is libwebrtc's own output,
+ * {@code candidate:F C TRANSPORT PRIO ADDRESS PORT typ TYPE ...}.
  */
 public final class AnnouncedAddress {
 

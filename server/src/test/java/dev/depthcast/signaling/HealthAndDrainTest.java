@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** /health/live, /health/ready (full, draining), POST /api/admin/drain and the 4001 close (issue 12). */
+/** /health/live, /health/ready (full, draining), POST /api/admin/drain and the 4001 close (docs/scaling.md). */
 class HealthAndDrainTest {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();

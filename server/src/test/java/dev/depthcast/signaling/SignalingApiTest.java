@@ -148,9 +148,9 @@ class SignalingApiTest {
         assertError(post("/api/sessions", "{\"sdp\":\"" + "x".repeat(70_000) + "\"}"), 413, "bytes");
     }
 
-    /** The attacks of issue 9: each was a 500 with Java or native internals in the body, or a JVM crash. */
+    /** Attacks that can reach Java or native internals (a 500 that shows them, or a JVM crash) get a short 400. */
     @Test
-    void issue9AttacksAreShort400s() throws Exception {
+    void knownAttacksGetShort400s() throws Exception {
         String sdp = browserLikeOffer();
         String fmtp = sdp.lines().filter(l -> l.startsWith("a=fmtp:")).findFirst().orElseThrow();
         for (String payload : new String[] {"a=fmtp:%p.%p.%p.%p", "a=fmtp:%n%n%n%n", "a=rtpmap:96 VP8/x",

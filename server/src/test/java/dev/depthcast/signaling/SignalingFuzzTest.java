@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Seeded fuzzing of the signaling API with real Chromium offers and candidates as the seed corpus
- * (issue 9: one unauthenticated POST with {@code a=fmtp:%n} killed the JVM). For every case:
+ * (one unauthenticated POST with {@code a=fmtp:%n} can kill the JVM where the offer reaches the
+ * native library unchecked). For every case:
  * never a 5xx, never a body that shows Java or native internals, and the server keeps serving
  * (checked every 250 cases and at the end). A JVM crash ends the test run itself.
  *

@@ -76,8 +76,15 @@ public final class DepthcastClient implements AutoCloseable {
         }
     }
 
-    /** A received result: the decoded message, its size, and when it arrived (System.nanoTime). */
-    public record Result(PointCloudMessage message, int bytes, long arrivedNanos) {
+    /**
+     * A received result: the decoded message, its bytes exactly as they came off the socket (for a
+     * recording), and when it arrived (System.nanoTime).
+     */
+    public record Result(PointCloudMessage message, byte[] raw, long arrivedNanos) {
+        /** The message's size on the wire. */
+        public int bytes() {
+            return raw.length;
+        }
     }
 
     /**
@@ -423,7 +430,7 @@ public final class DepthcastClient implements AutoCloseable {
         try {
             PointCloudMessage m = decoder.decode(whole);
             seq = m.origin().seq();
-            onResult.accept(new Result(m, whole.length, arrived));
+            onResult.accept(new Result(m, whole, arrived));
         } catch (IOException | RuntimeException e) {
             lastError = "undecodable result: " + e.getMessage();
         } finally {

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * What one load client saw: when each frame was pushed (its capture timestamp), and for each
  * result the matched source frame and the times that follow from it. Fed by
- * {@link DepthcastClient}'s push listener (pacer thread) and result callback (socket thread).
+ * {@link DepthcastClient}'s push listener (pacer thread) and result callback (socket thread), which
+ * also hands each result's bytes to the session's recording under {@code --record}.
  */
 final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastClient.PushListener {
 
@@ -41,6 +42,8 @@ final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastCl
 
     final int id;
     private final Clocks clocks;
+    /** The session's results stream as a .dcrec file (--record), or null. */
+    final ResultsRecording recording;
     private final AtomicLongArray captureNanos = new AtomicLongArray(1 << 16);
     private final AtomicLong newestPushed = new AtomicLong(-1);
     private final List<Long> pushes = new ArrayList<>();
@@ -50,9 +53,10 @@ final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastCl
     volatile long connectedNanos;
     volatile String failure;
 
-    ClientProbe(int id, Clocks clocks) {
+    ClientProbe(int id, Clocks clocks, ResultsRecording recording) {
         this.id = id;
         this.clocks = clocks;
+        this.recording = recording;
     }
 
     @Override
@@ -67,6 +71,9 @@ final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastCl
     @Override
     public void accept(DepthcastClient.Result result) {
         long decoded = System.nanoTime();
+        if (recording != null) {
+            recording.add(result.raw(), result.arrivedNanos());
+        }
         PointCloudMessage m = result.message();
         long newest = newestPushed.get();
         // The server read the frame tag from the source frame's pixels before any model saw them.

@@ -14,8 +14,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -96,6 +100,11 @@ public final class LoadRun {
     private final Settings s;
     private final PrintStream log;
     private final boolean progress;
+    /** Where each session's results stream is recorded (--record), or null. */
+    private final Path recordDir;
+    private final String recordStamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    private final java.util.Map<Integer, Integer> sessionsOfClient = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<ResultsRecording> recordings = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     // Replaced per index when a churning client reconnects (its churn thread), read by the main loop.
     private final List<ClientProbe> probes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -108,10 +117,11 @@ public final class LoadRun {
     private final List<JsonObject> serverTimeline = new ArrayList<>();
     private long startNanos;
 
-    private LoadRun(Settings settings, PrintStream log, boolean progress) {
+    private LoadRun(Settings settings, PrintStream log, boolean progress, Path recordDir) {
         this.s = settings;
         this.log = log;
         this.progress = progress;
+        this.recordDir = recordDir;
     }
 
     /**
@@ -120,7 +130,55 @@ public final class LoadRun {
      */
     public static JsonObject run(Settings settings, PrintStream log, boolean progress)
             throws LoadTestException, InterruptedException {
-        return new LoadRun(settings, log, progress).run();
+        return run(settings, log, progress, null);
+    }
+
+    /**
+     * As {@link #run(Settings, PrintStream, boolean)}, and with {@code recordDir} not null each
+     * session's results stream is written there as a {@code .dcrec} recording (docs/recording.md):
+     * {@code depthcast-DATE-TIME-clientN.dcrec}, {@code …-clientN-K.dcrec} for a churning client's
+     * K-th session.
+     */
+    public static JsonObject run(Settings settings, PrintStream log, boolean progress, Path recordDir)
+            throws LoadTestException, InterruptedException {
+        return new LoadRun(settings, log, progress, recordDir).run();
+    }
+
+    /** A probe for client {@code index}'s next session, recording its results stream under --record. */
+    private ClientProbe probe(int index, ClientProbe.Clocks clocks) {
+        if (recordDir == null) {
+            return new ClientProbe(index, clocks, null);
+        }
+        int session = sessionsOfClient.merge(index, 1, Integer::sum);
+        String name = "depthcast-" + recordStamp + "-client" + index + (session > 1 ? "-" + session : "")
+                + ResultsRecording.EXTENSION;
+        try {
+            ResultsRecording recording = new ResultsRecording(recordDir.resolve(name), s.url(), Clock.systemUTC());
+            recordings.add(recording);
+            return new ClientProbe(index, clocks, recording);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("--record: cannot write in " + recordDir, e);
+        }
+    }
+
+    /** Closes the recordings (after their clients) and returns the files written. */
+    private JsonArray closeRecordings() {
+        JsonArray written = new JsonArray();
+        for (ResultsRecording r : recordings) {
+            try {
+                r.close();
+                if (r.frames() > 0) {
+                    written.add(r.file().toString());
+                }
+            } catch (IOException e) {
+                log.println("loadtest: " + e.getMessage());
+            }
+        }
+        if (recordDir != null) {
+            log.printf("loadtest: %d results stream(s) recorded in %s (.dcrec, docs/recording.md)%n", written.size(),
+                    recordDir);
+        }
+        return written;
     }
 
     private JsonObject run() throws LoadTestException, InterruptedException {
@@ -147,10 +205,11 @@ public final class LoadRun {
         double processCpu;
         double machineCpu;
         JsonObject after;
+        JsonArray recorded = new JsonArray();
         try {
             long rampStep = s.clients() > 1 ? s.ramp().toNanos() / s.clients() : 0;
             for (int i = 0; i < s.clients(); i++) {
-                ClientProbe probe = new ClientProbe(i, clocks);
+                ClientProbe probe = probe(i, clocks);
                 probes.add(probe);
                 long startAt = startNanos + i * rampStep;
                 Thread t = new Thread(() -> connect(engine, probe, startAt), "loadtest-connect-" + i);
@@ -250,11 +309,15 @@ public final class LoadRun {
                 }
             }
             engine.close();
+            recorded = closeRecordings(); // also after a failed run: what was received is kept
         }
         JsonObject report = Reports.build(s, info, after, probes, startNanos, windowStart, windowEnd,
                 serverTimeline);
         Reports.addSenderStats(report, senderAtStart, senderAtEnd, (windowEnd - windowStart) / 1e9);
         report.put("startedAt", startedAt);
+        if (recordDir != null) {
+            report.put("recordings", recorded);
+        }
         if (!s.churn().isZero()) {
             report.put("churn", new JsonObject().put("vanished", vanished.get()).put("reconnected", reconnected.get())
                     .put("reconnectFailures", reconnectFailures.get())
@@ -320,7 +383,7 @@ public final class LoadRun {
                     return;
                 }
                 ClientProbe old = probes.get(index);
-                ClientProbe fresh = new ClientProbe(index, clocks);
+                ClientProbe fresh = probe(index, clocks);
                 probes.set(index, fresh);
                 if (old.client != null) {
                     old.client.vanish();

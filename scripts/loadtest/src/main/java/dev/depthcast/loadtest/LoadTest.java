@@ -44,6 +44,7 @@ import java.util.concurrent.Callable;
                 "", "Examples:",
                 "  scripts/loadtest.sh --url http://127.0.0.1:8080 --clients 4 --fps 30 --duration 20s",
                 "  scripts/loadtest.sh --clients 8 --ramp 8s --size 320x240 --out /tmp/lt",
+                "  scripts/loadtest.sh --clients 1 --duration 10s --record recordings/",
                 "  DEPTHCAST_TOKEN=$(head -1 tokens.txt) scripts/loadtest.sh --clients 4 --churn 30s --duration 5m"})
 public final class LoadTest implements Callable<Integer> {
 
@@ -96,6 +97,11 @@ public final class LoadTest implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "report file name without extension (default: loadtest-DATE-TIME)")
     String name;
 
+    @Option(names = "--record", paramLabel = "DIR",
+            description = "also write each session's results stream to DIR as a .dcrec recording "
+                    + "(docs/recording.md), which the page's Open replays")
+    Path record;
+
     @Option(names = "--quiet", description = "no progress line")
     boolean quiet;
 
@@ -115,9 +121,18 @@ public final class LoadTest implements Callable<Integer> {
             System.err.println("loadtest: " + e.getMessage());
             return 2;
         }
+        if (record != null) {
+            try {
+                Files.createDirectories(record);
+            } catch (IOException e) {
+                System.err.println("loadtest: --record: cannot create " + record + " ("
+                        + e.getClass().getSimpleName() + ")");
+                return 2;
+            }
+        }
         JsonObject report;
         try {
-            report = LoadRun.run(settings, System.err, !quiet && System.console() != null);
+            report = LoadRun.run(settings, System.err, !quiet && System.console() != null, record);
         } catch (LoadTestException e) {
             System.err.println();
             System.err.println("loadtest: " + e.getMessage());

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 12's acceptance run, loopback only: {@code scripts/cluster.sh} starts 3 nodes (real
+ * Scale-out with a drain (docs/scaling.md), loopback only: {@code scripts/cluster.sh} starts 3 nodes (real
  * processes) behind Debian's HAProxy; 9 webrtc-java viewers connect through HAProxy; one node gets
  * SIGTERM. Every viewer of that node must be told to reconnect (close 4001) and stream again from
  * another node within 5 s; no viewer of the other nodes may notice; the drained node must end

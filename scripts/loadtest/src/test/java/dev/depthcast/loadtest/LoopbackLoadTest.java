@@ -6,12 +6,18 @@ import dev.depthcast.config.SimulatedCost;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.msgpack.core.MessagePack;
+import org.msgpack.value.Value;
+import org.msgpack.value.ValueFactory;
 
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -91,7 +97,7 @@ class LoopbackLoadTest {
      * stops at once with exit code 7 and a sentence that names --token.
      */
     @Test
-    void aTokenServerNeedsTheTokenAndChurningClientsComeBack() throws Exception {
+    void aTokenServerNeedsTheTokenAndChurningClientsComeBack(@TempDir Path recordings) throws Exception {
         String token = "loadtest-token-test-0123456789ab";
         ServerConfig config = ServerConfig.builder().simulated(SimulatedCost.parse("20+2"))
                 .maxBatch(8).maxWait(Duration.ofMillis(4)).maxClients(16).build();
@@ -107,13 +113,31 @@ class LoopbackLoadTest {
             assertEquals(LoadTestException.UNAUTHORIZED, wrong.exitCode());
             assertTrue(wrong.getMessage().contains("refused the token"), wrong.getMessage());
 
-            JsonObject r = LoadRun.run(s.withToken(token).withChurn(Duration.ofSeconds(5)), System.out, false);
+            JsonObject r = LoadRun.run(s.withToken(token).withChurn(Duration.ofSeconds(5)), System.out, false, recordings);
             System.out.print(Reports.table(r));
             JsonObject churn = r.getJsonObject("churn");
             assertTrue(churn.getInteger("vanished") >= 2, "each client vanished at least once: " + churn);
             assertEquals(churn.getInteger("vanished"), churn.getInteger("reconnected"), "and came back: " + churn);
             for (Object c : r.getJsonArray("clients")) {
                 assertTrue(((JsonObject) c).getInteger("results") > 0, "results after reconnecting: " + c);
+            }
+            // --record: every session's stream, churned ones included, as a recording that reads back.
+            JsonArray files = r.getJsonArray("recordings");
+            assertTrue(files.size() >= 2, "a recording per session: " + files);
+            for (Object f : files) {
+                List<Map<String, Value>> objects = ResultsRecordingTest.read(Path.of((String) f));
+                Map<String, Value> header = objects.get(0);
+                assertEquals(objects.size() - 1, header.get("frames").asIntegerValue().asInt(), f + ": frames");
+                assertEquals(2, header.get("protocol").asIntegerValue().asInt(), f + ": the default wire");
+                assertEquals("simulated", header.get("backend").asStringValue().asString());
+                long previous = -1;
+                for (Map<String, Value> frame : objects.subList(1, objects.size())) {
+                    long seq = MessagePack.newDefaultUnpacker(frame.get("msg").asBinaryValue().asByteArray())
+                            .unpackValue().asMapValue().map().get(ValueFactory.newString("seq")).asIntegerValue()
+                            .toLong();
+                    assertTrue(seq > previous, f + ": results in the order they came, seq " + seq);
+                    previous = seq;
+                }
             }
         }
     }

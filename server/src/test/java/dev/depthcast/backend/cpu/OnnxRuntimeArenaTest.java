@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * ONNX Runtime's CPU arena keeps the memory of the largest batch it ran; an idle release gives it
- * back (issue 9: the soak's "after" RSS). Measured on this process's RSS with the embedded model.
+ * back, or a server that once served a burst would hold that memory for good (the soak's "after"
+ * RSS checks it). Measured on this process's RSS with the embedded model.
  */
 class OnnxRuntimeArenaTest {
 

@@ -23,9 +23,12 @@ import java.util.Map;
 
 /**
  * The one class that calls JCuda (driver API, org.jcuda:jcuda 12.6.0). Everything else of the
- * CUDA pipeline is plain Java over the handles it returns. NEVER RUN ON A GPU: it compiles and is
- * loaded only behind the probe (dev.depthcast.backend.tensorrt.GpuProbe); on a machine without a
- * driver, loading JCudaDriver throws UnsatisfiedLinkError.
+ * CUDA pipeline is plain Java over the handles it returns. Checked on a GPU (an H200) by the
+ * device tests that scripts/device-check.sh runs: {@code GoldenOnDeviceTest} (the kernels through
+ * this class over the golden vectors) and {@code PipelineOnDeviceTest} (the whole pipeline with a
+ * stand-in in place of TensorRT). Loaded only behind the probe
+ * (dev.depthcast.backend.tensorrt.GpuProbe): on a machine without a driver, loading JCudaDriver
+ * throws UnsatisfiedLinkError.
  *
  * <ul>
  *   <li>Context: the device's <em>primary</em> context ({@code cuDevicePrimaryCtxRetain}), the one

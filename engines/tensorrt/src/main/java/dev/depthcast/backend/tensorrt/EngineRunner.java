@@ -10,8 +10,9 @@ import org.bytedeco.javacpp.indexer.HalfIndexer;
 
 /**
  * Runs a serialized engine on preprocessed NCHW batches and returns its raw depth (no kernels, no
- * unprojection): what the INT8 accuracy gate compares against the reference. NEVER RUN ON A GPU:
- * compiled; the comparison it feeds ({@code DepthAgreement}) is tested.
+ * unprojection): what the INT8 accuracy gate compares against the reference. Never executed,
+ * because no machine this project ran on had TensorRT: compiled; the comparison it feeds
+ * ({@code DepthAgreement}) is tested.
  */
 public final class EngineRunner implements AutoCloseable {
 

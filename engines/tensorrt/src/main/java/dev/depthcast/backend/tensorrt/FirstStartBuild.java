@@ -17,7 +17,8 @@ import java.nio.file.StandardCopyOption;
  * {@code --backend tensorrt} with a model and no engine for it: builds the FP16 engine into the
  * cache path {@link EngineChoice} chose, with the builder's progress on stderr, then the server
  * opens it as any other. The timing cache sits beside the cached engines, so a rebuild for another
- * max batch takes seconds. NEVER RUN ON A GPU: compiled; the choice is tested ({@code EngineChoiceTest}).
+ * max batch takes seconds. Never executed, because no machine this project ran on had TensorRT:
+ * compiled; the choice is tested ({@code EngineChoiceTest}).
  */
 final class FirstStartBuild {
 

@@ -15,8 +15,9 @@ import java.nio.charset.StandardCharsets;
  * the CUDA runtime and TensorRT through JavaCPP. Loaded only when the driver's device nodes exist
  * ({@link GpuProbe}); every stage catches Throwable, because without a usable driver these
  * libraries throw UnsatisfiedLinkError once and NoClassDefFoundError ever after — which is why the
- * probe runs once per JVM. NEVER RUN ON A GPU HOST in this project; on these machines it is never
- * reached (no /dev/nvidiactl).
+ * probe runs once per JVM. On a machine without the driver's device nodes it is never reached (no
+ * /dev/nvidiactl). Its JCuda stage is what the device tests probe through on a GPU host; its
+ * TensorRT stages have never executed, because no machine this project ran on had TensorRT.
  */
 final class NativeProbe {
 

@@ -35,10 +35,14 @@ import java.util.List;
 
 /**
  * The GPU pipeline: JCuda kernels around a TensorRT engine, all on one compute stream, with a
- * second stream for uploads. NEVER RUN ON A GPU — it compiles, its pure-Java parts
- * ({@link BatchLayout}, {@link BufferPlan}, {@link DoubleBuffering}, {@link LaunchGeometry},
- * {@link SlotTable}, {@link EngineBindings}) are unit-tested, its kernels' math is checked by the
- * host parity test; this class itself is reached only when {@link GpuProbe} finds a device.
+ * second stream for uploads. Checked on a GPU (an H200) with TensorRT replaced by a stand-in
+ * model of known answer ({@code PipelineOnDeviceTest}, which scripts/device-check.sh runs: bitwise
+ * equal to the CPU path); with a real engine ({@link TrtEngine}) it has never run, because no
+ * machine it ran on had TensorRT. On the CPU: the class against a recording fake device
+ * ({@code TensorRtPipelineTest}), its pure-Java parts ({@link BatchLayout}, {@link BufferPlan},
+ * {@link DoubleBuffering}, {@link LaunchGeometry}, {@link SlotTable}, {@link EngineBindings}) by
+ * unit tests, its kernels' math by the host parity test. It is reached only when {@link GpuProbe}
+ * finds a device.
  *
  * <p>Per batch ({@link #submit}): stage the frames into set k%2's pinned buffer (the only host
  * copy), upload them on the upload stream (after the previous user of that set released it),

@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * The one class that calls TensorRT (JavaCPP presets, org.bytedeco:tensorrt 10.15-1.5.13).
- * NEVER RUN ON A GPU: compiled, and loaded only behind the probe. Deserializes an engine, reads
+ * Never executed, because no machine this project ran on had TensorRT: compiled, and loaded only
+ * behind the probe. Deserializes an engine, reads
  * its I/O metadata for {@link EngineBindings}, binds device buffers allocated by JCuda (raw
  * addresses, no host trip) and enqueues on JCuda's stream (raw CUstream handle) with
  * {@code enqueueV3}.

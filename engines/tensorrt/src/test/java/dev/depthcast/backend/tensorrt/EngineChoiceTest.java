@@ -9,7 +9,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Which engine the server opens and when it builds one (issue 10: ONNX to TensorRT in one command). */
+/** Which engine the server opens and when it builds one (ONNX to TensorRT in one command: engines/README.md). */
 class EngineChoiceTest {
 
     static final Preset DA2 = Preset.DEPTH_ANYTHING_V2;

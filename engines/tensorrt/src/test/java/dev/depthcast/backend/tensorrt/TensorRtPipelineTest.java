@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The CUDA pipeline's orchestration up to the device boundary, on a recording fake device: what
  * is allocated when, what each stream does in which order, which events gate what, what the
  * uploaded bytes are, the kernels' arguments (checked against the .cu signatures). The device
- * side itself (kernels, TensorRT) never ran: see kernels/README.md.
+ * side is checked on a GPU by {@code PipelineOnDeviceTest} (TensorRT replaced by a stand-in);
+ * TensorRT itself never ran: see kernels/README.md.
  */
 class TensorRtPipelineTest {
 
@@ -250,7 +251,7 @@ class TensorRtPipelineTest {
         assertEquals(1, gpu.ops.stream().filter(o -> o.kind().equals("CURRENT")).count());
     }
 
-    // ---- issue 13: what a desk check found before the first GPU run ---------------------------
+    // ---- the device's failure modes, checked here so that a GPU run is not the first to meet them ----
 
     @Test
     void theWarmUpBatchRunsAtMaxBatchBeforeAnyClientAndAFailureThereReleasesEverything() {

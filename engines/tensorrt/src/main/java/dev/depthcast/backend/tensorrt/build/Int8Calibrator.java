@@ -18,8 +18,8 @@ import java.nio.file.Path;
  * TensorRT's entropy calibrator (its methods are virtual in the bytedeco preset, so TensorRT calls
  * back into Java): hands {@link CalibrationBatches} to the GPU one batch at a time, converted to
  * the network input's type (FP16: the engine's input binding), and reads and writes the
- * calibration cache so a rebuild skips calibration. NEVER RUN ON A GPU: compiled only; the batching
- * it delegates to is tested.
+ * calibration cache so a rebuild skips calibration. Never executed, because no machine this
+ * project ran on had TensorRT: compiled only; the batching it delegates to is tested.
  */
 public final class Int8Calibrator extends IInt8EntropyCalibrator2 {
 

@@ -28,9 +28,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * ONNX to a serialized TensorRT engine, in Java (bytedeco TensorRT 10.15: {@code IBuilder},
  * {@code nvonnxparser}, {@code IBuilderConfig}); what {@code scripts/build-engine.sh} runs and what
- * the server runs on first start when it has a model but no engine. NEVER RUN ON A GPU: it
- * compiles; every decision it takes is made by the pure classes beside it ({@link BuildRequest},
- * {@link BuildProgress}, {@link CalibrationBatches}), which are tested.
+ * the server runs on first start when it has a model but no engine. Never executed, because no
+ * machine this project ran on had TensorRT: it compiles; every decision it takes is made by the
+ * pure classes beside it ({@link BuildRequest}, {@link BuildProgress}, {@link CalibrationBatches}),
+ * which are tested.
  *
  * <p>The engine is what the kernels expect: one input and one output, both FP16 and linear NCHW
  * (the trtexec recipe's {@code --inputIOFormats=fp16:chw --outputIOFormats=fp16:chw}), one

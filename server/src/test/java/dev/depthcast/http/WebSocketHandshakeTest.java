@@ -1,0 +1,37 @@
+package dev.depthcast.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** The Sec-WebSocket-Key rule of RFC 6455 §4.1/§4.2.1: one header, the base64 of 16 bytes. */
+class WebSocketHandshakeTest {
+
+    @Test
+    void theRfcsExampleKeyIsUsable() {
+        assertNull(WebSocketHandshake.keyRefusal(List.of("dGhlIHNhbXBsZSBub25jZQ==")));
+    }
+
+    @Test
+    void aKeyWithoutItsPaddingIsRefused() {
+        assertNotNull(WebSocketHandshake.keyRefusal(List.of("dGhlIHNhbXBsZSBub25jZQ")));
+    }
+
+    @Test
+    void aKeyOutsideTheBase64AlphabetIsRefused() {
+        assertNotNull(WebSocketHandshake.keyRefusal(List.of("dGhlIHNhbXBsZSBub25jZQ!=")));
+    }
+
+    @Test
+    void twoKeysAreRefusedEvenWhenBothAreUsable() {
+        assertNotNull(WebSocketHandshake.keyRefusal(List.of("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZQ==")));
+    }
+
+    @Test
+    void noKeyIsRefused() {
+        assertNotNull(WebSocketHandshake.keyRefusal(List.of()));
+    }
+}
