@@ -159,7 +159,7 @@ public final class DepthcastServer implements AutoCloseable {
         this.http = vertx.createHttpServer(options).connectionHandler(guard::onConnection)
                 .requestHandler(guard.wrap(router)).listen().await(30, TimeUnit.SECONDS);
         this.tlsReload = config.tlsCert() == null ? null
-                : new TlsReload(vertx, http, options.getSslOptions(), config.tlsCert(), config.tlsKey());
+                : TlsReload.start(vertx, http, options.getSslOptions(), config.tlsCert(), config.tlsKey());
     }
 
     /** The certificate reloader (SIGHUP, file changes: docs/security.md), or null without TLS. */

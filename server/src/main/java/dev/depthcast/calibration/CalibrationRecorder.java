@@ -56,11 +56,15 @@ public final class CalibrationRecorder implements AutoCloseable {
         this.settings = settings;
         this.nanos = nanos;
         Files.createDirectories(settings.dir());
-        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16), r -> {
-            Thread t = new Thread(r, "depthcast-calibration-writer");
-            t.setDaemon(true);
-            return t;
-        }, (r, pool) -> skipped.incrementAndGet());
+        // The pool makes its one thread at the first kept frame, not here.
+        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16),
+                CalibrationRecorder::writerThread, (r, pool) -> skipped.incrementAndGet());
+    }
+
+    private static Thread writerThread(Runnable task) {
+        Thread t = new Thread(task, "depthcast-calibration-writer");
+        t.setDaemon(true);
+        return t;
     }
 
     /** A decoded frame of {@code client}; keeps it when it is time and room is left. Never blocks. */

@@ -46,18 +46,14 @@ public final class TlsReload implements AutoCloseable {
     private final ServerSSLOptions base;
     private final Path cert;
     private final Path key;
-    private final long timer;
+    private long timer = -1;
     private volatile List<Object> tried;   // the files' stamp last checked (loaded or refused)
     private volatile List<Object> lastSeen; // the stamp at the previous poll
     private volatile boolean polling;
     private volatile Outcome last;
     private final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
 
-    /**
-     * @param base the SSL options the server started with (protocols, suites, ALPN); a reload
-     *             replaces only the key and certificate
-     */
-    public TlsReload(Vertx vertx, HttpServer server, ServerSSLOptions base, Path cert, Path key) {
+    private TlsReload(Vertx vertx, HttpServer server, ServerSSLOptions base, Path cert, Path key) {
         this.vertx = vertx;
         this.server = server;
         this.base = base.copy();
@@ -65,9 +61,20 @@ public final class TlsReload implements AutoCloseable {
         this.key = key;
         this.tried = stamp();
         this.lastSeen = tried;
-        this.timer = vertx.setPeriodic(POLL_MS, id -> poll());
-        ACTIVE.add(this);
+    }
+
+    /**
+     * Watches the pair from now on: polls the files and, where the JVM allows, reloads on SIGHUP.
+     *
+     * @param base the SSL options the server started with (protocols, suites, ALPN); a reload
+     *             replaces only the key and certificate
+     */
+    public static TlsReload start(Vertx vertx, HttpServer server, ServerSSLOptions base, Path cert, Path key) {
+        TlsReload reload = new TlsReload(vertx, server, base, cert, key);
+        reload.timer = vertx.setPeriodic(POLL_MS, id -> reload.poll());
+        ACTIVE.add(reload);
         installSighup();
+        return reload;
     }
 
     /** Whether SIGHUP reloads (false where the JVM does not let it be handled, e.g. under -Xrs). */
