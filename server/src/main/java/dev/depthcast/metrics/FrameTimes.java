@@ -38,16 +38,6 @@ public final class FrameTimes {
         return new FrameTimes(endNanos, WallClock.epochMicros(), (endNanos - startNanos) / 1e6);
     }
 
-    /** The six stage times as a message carried them (a decoded message; no clock readings). */
-    public static FrameTimes of(double ingest, double queue, double preprocess, double inference, double unproject,
-                                double encode) {
-        FrameTimes t = new FrameTimes(0, 0, ingest);
-        t.queueMs = queue;
-        t.batchStages(preprocess, inference, unproject);
-        t.encodeMs = encode;
-        return t;
-    }
-
     /** The executor took the frame out of its mailbox at {@code nanos}: the queue wait ends. */
     public void taken(long nanos) {
         queueMs = (nanos - ingestNanos) / 1e6;

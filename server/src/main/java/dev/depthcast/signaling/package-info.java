@@ -1,6 +1,7 @@
 /**
  * The HTTP API of docs/protocol.md: sessions (offer/answer, trickle ICE both ways, admission),
- * the results WebSocket upgrade, stats. {@code SessionRegistry} opens and closes a session's parts
- * and reaps vanished browsers. Threads: Vert.x event loops; WebRTC calls on worker threads.
+ * the results WebSocket upgrade, stats. {@code SessionFactory} assembles a session's parts (placement,
+ * link, results socket, mailbox, peer connection); {@code SessionRegistry} admits, looks up, reaps
+ * vanished browsers and closes. Threads: Vert.x event loops; WebRTC calls on worker threads.
  */
 package dev.depthcast.signaling;

@@ -176,7 +176,7 @@ public final class Soak implements Callable<Integer> {
         }
         // Time for what the server gives back once idle, by itself: G1's periodic collection (30 s
         // idle, scripts/serve.sh) returns committed heap, and the inference executor lets the
-        // model give back its arena 30 s after its last batch (InferenceExecutor.IDLE_RELEASE).
+        // model give back its arena 30 s after its last batch (InferenceExecutor.DEFAULT_IDLE_RELEASE).
         Thread.sleep(Math.max(35_000, 3 * sampleEvery.toMillis()));
         phase = "end";
         Thread.sleep(3 * sampleEvery.toMillis() + 500);
