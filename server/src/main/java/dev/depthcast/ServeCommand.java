@@ -396,7 +396,7 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--auth-file " + authFile + " has no token in it");
             }
         }
-        if (tokens.isEmpty() && !noAuth && !DepthcastServer.isLoopback(host)) {
+        if (tokens.isEmpty() && !noAuth && !HttpFront.isLoopback(host)) {
             throw new IllegalArgumentException("--host " + host + " is reachable from other machines: give "
                     + "--auth-file FILE (or --auth-token), or --no-auth to serve without a token (docs/security.md)");
         }
