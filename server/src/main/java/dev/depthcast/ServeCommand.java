@@ -2,6 +2,7 @@ package dev.depthcast;
 
 import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.config.Backend;
+import dev.depthcast.config.ConfigException;
 import dev.depthcast.config.DeviceSelection;
 import dev.depthcast.config.IceConfig;
 import dev.depthcast.config.IceServerUrl;
@@ -9,8 +10,8 @@ import dev.depthcast.config.PortRange;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.config.TurnCredentials;
-import dev.depthcast.model.BuiltInPreset;
 import dev.depthcast.http.SecurityConfig;
+import dev.depthcast.model.BuiltInPreset;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.wire.WireFormat;
@@ -53,10 +54,11 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, description = "address to listen on (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    @Option(names = "--port", defaultValue = "" + ServerConfig.DEFAULT_PORT,
+            description = "port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
 
     @Option(names = "--model", paramLabel = "FILE.onnx",
@@ -72,7 +74,7 @@ public final class ServeCommand implements Callable<Integer> {
             description = "model input size, e.g. 518x518 (default: the preset's, 378x504 or 256x256)")
     String inputSize;
 
-    @Option(names = "--backend", defaultValue = "auto",
+    @Option(names = "--backend", defaultValue = ServerConfig.DEFAULT_BACKEND,
             description = "auto (TensorRT if a GPU and engine are usable, else CPU), cpu, tensorrt, simulated "
                     + "(default: ${DEFAULT-VALUE})")
     String backend;
@@ -80,50 +82,54 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--engine", paramLabel = "FILE.engine", description = "TensorRT engine (see engines/README.md)")
     Path engine;
 
-    @Option(names = "--max-batch", defaultValue = "8", description = "most frames per inference (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-batch", defaultValue = "" + ServerConfig.DEFAULT_MAX_BATCH,
+            description = "most frames per inference (default: ${DEFAULT-VALUE})")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "4",
+    @Option(names = "--max-wait-ms", defaultValue = "" + ServerConfig.DEFAULT_MAX_WAIT_MS,
             description = "longest a ready frame waits for others to fill its batch (default: ${DEFAULT-VALUE})")
     long maxWaitMs;
 
-    @Option(names = "--latency-budget-ms", defaultValue = "150",
+    @Option(names = "--latency-budget-ms", defaultValue = "" + ServerConfig.DEFAULT_LATENCY_BUDGET_MS,
             description = "a frame's time from arrival to its cloud that batching may not exceed; batch sizes are "
                     + "chosen from their measured cost within it (default: ${DEFAULT-VALUE})")
     long latencyBudgetMs;
 
-    @Option(names = "--max-clients", defaultValue = "16",
+    @Option(names = "--max-clients", defaultValue = "" + ServerConfig.DEFAULT_MAX_CLIENTS,
             description = "sessions admitted at once; the next gets 503 (default: ${DEFAULT-VALUE})")
     int maxClients;
 
-    @Option(names = "--stride", defaultValue = "3",
+    @Option(names = "--stride", defaultValue = "" + UnprojectParams.DEFAULT_STRIDE,
             description = "sampling step on the depth grid: 3 gives ~21k points at 378x504 (default: ${DEFAULT-VALUE})")
     int stride;
 
-    @Option(names = "--fov", defaultValue = "60", description = "camera horizontal field of view, degrees (default: ${DEFAULT-VALUE})")
+    @Option(names = "--fov", defaultValue = "" + UnprojectParams.DEFAULT_HFOV_DEGREES,
+            description = "camera horizontal field of view, degrees (default: ${DEFAULT-VALUE})")
     float fov;
 
-    @Option(names = "--near", defaultValue = "0.4", description = "metres the nearest thing maps to (default: ${DEFAULT-VALUE})")
+    @Option(names = "--near", defaultValue = "" + UnprojectParams.DEFAULT_NEAR,
+            description = "metres the nearest thing maps to (default: ${DEFAULT-VALUE})")
     float near;
 
-    @Option(names = "--far", defaultValue = "4", description = "metres the farthest thing maps to (default: ${DEFAULT-VALUE})")
+    @Option(names = "--far", defaultValue = "" + UnprojectParams.DEFAULT_FAR,
+            description = "metres the farthest thing maps to (default: ${DEFAULT-VALUE})")
     float far;
 
-    @Option(names = "--edge", defaultValue = "0.1",
+    @Option(names = "--edge", defaultValue = "" + UnprojectParams.DEFAULT_EDGE,
             description = "drop points whose depth jumps more than this fraction to a neighbour; 0 keeps all (default: ${DEFAULT-VALUE})")
     float edge;
 
-    @Option(names = "--wire", defaultValue = "v2",
+    @Option(names = "--wire", defaultValue = ServerConfig.DEFAULT_WIRE,
             description = "point-cloud schema: v2 (compact, ~1.3 B a point) or v1 (raw float32 xyz + rgb, 15 B a point; "
                     + "kept for one release) (default: ${DEFAULT-VALUE})")
     String wire;
 
-    @Option(names = "--send-buffer-kb", defaultValue = "128",
+    @Option(names = "--send-buffer-kb", defaultValue = "" + ServerConfig.DEFAULT_SEND_BUFFER_KB,
             description = "socket send buffer (SO_SNDBUF) of the server's connections, KiB: caps what the kernel holds "
                     + "for a slow client; 0 leaves the OS's auto-tuning (default: ${DEFAULT-VALUE})")
     int sendBufferKb;
 
-    @Option(names = "--web-root", paramLabel = "DIR", defaultValue = "web/dist",
+    @Option(names = "--web-root", paramLabel = "DIR", defaultValue = ServerConfig.DEFAULT_WEB_ROOT,
             description = "the built page (default: ${DEFAULT-VALUE})")
     Path webRoot;
 
@@ -172,19 +178,22 @@ public final class ServeCommand implements Callable<Integer> {
                     + "second), for scripts/build-engine.sh --calib-images DIR")
     Path recordCalibration;
 
-    @Option(names = "--record-frames", defaultValue = "500",
+    @Option(names = "--record-frames", defaultValue = "" + DEFAULT_RECORD_FRAMES,
             description = "how many calibration frames to keep in all (default: ${DEFAULT-VALUE})")
     int recordFrames;
 
-    @Option(names = "--devices", paramLabel = "all|N|I,J", defaultValue = "1",
+    @Option(names = "--devices", paramLabel = "all|N|I,J", defaultValue = ServerConfig.DEFAULT_DEVICES,
             description = "one inference executor per device: all, the first N, or ordinals 0,2 (simulated: N "
                     + "simulated devices; default: ${DEFAULT-VALUE}, device 0)")
     String devices;
 
-    @Option(names = "--drain-seconds", defaultValue = "10",
+    @Option(names = "--drain-seconds", defaultValue = "" + ServerConfig.DEFAULT_DRAIN_SECONDS,
             description = "on SIGTERM or POST /api/admin/drain: stop admitting, serve the clients this long, then "
                     + "close them with 4001 so they reconnect elsewhere (default: ${DEFAULT-VALUE})")
     int drainSeconds;
+
+    /** {@code --record-frames}: calibration frames kept in all, enough for an INT8 calibration set. */
+    static final int DEFAULT_RECORD_FRAMES = 500;
 
     /** Exit status after a GPU fault (EX_SOFTWARE, sysexits.h). */
     static final int EXIT_GPU_FAULT = 70;
@@ -208,31 +217,31 @@ public final class ServeCommand implements Callable<Integer> {
                     + "https://cam.example.org (repeatable; default: the server's own origin)")
     List<String> allowedOrigins = new ArrayList<>();
 
-    @Option(names = "--admin-port", defaultValue = "-1",
+    @Option(names = "--admin-port", defaultValue = "" + SecurityConfig.DEFAULT_ADMIN_PORT,
             description = "serve /metrics and /api/stats on 127.0.0.1:PORT only, not on --port (default: off)")
     int adminPort;
 
-    @Option(names = "--max-sessions-per-ip", defaultValue = "8",
+    @Option(names = "--max-sessions-per-ip", defaultValue = "" + SecurityConfig.DEFAULT_MAX_SESSIONS_PER_IP,
             description = "sessions one address may hold at once (default: ${DEFAULT-VALUE})")
     int maxSessionsPerIp;
 
-    @Option(names = "--sessions-per-minute", defaultValue = "30",
+    @Option(names = "--sessions-per-minute", defaultValue = "" + SecurityConfig.DEFAULT_SESSIONS_PER_MINUTE,
             description = "new sessions one address may create a minute (default: ${DEFAULT-VALUE})")
     int sessionsPerMinute;
 
-    @Option(names = "--max-connections", defaultValue = "1024",
+    @Option(names = "--max-connections", defaultValue = "" + SecurityConfig.DEFAULT_MAX_CONNECTIONS,
             description = "open connections in all, kept under half of ulimit -n (default: ${DEFAULT-VALUE})")
     int maxConnections;
 
-    @Option(names = "--max-connections-per-ip", defaultValue = "64",
+    @Option(names = "--max-connections-per-ip", defaultValue = "" + SecurityConfig.DEFAULT_MAX_CONNECTIONS_PER_IP,
             description = "open connections from one address (default: ${DEFAULT-VALUE})")
     int maxConnectionsPerIp;
 
-    @Option(names = "--idle-timeout-s", defaultValue = "60",
+    @Option(names = "--idle-timeout-s", defaultValue = "" + SecurityConfig.DEFAULT_IDLE_TIMEOUT_S,
             description = "close a connection silent both ways this long (default: ${DEFAULT-VALUE})")
     int idleTimeoutS;
 
-    @Option(names = "--request-timeout-s", defaultValue = "10",
+    @Option(names = "--request-timeout-s", defaultValue = "" + SecurityConfig.DEFAULT_REQUEST_TIMEOUT_S,
             description = "a request's headers, and then its body, must each arrive within this (default: ${DEFAULT-VALUE})")
     int requestTimeoutS;
 
@@ -329,22 +338,11 @@ public final class ServeCommand implements Callable<Integer> {
                 && spec.commandLine().getParseResult().hasMatchedOption("--web-root");
     }
 
+    /** The config the flags describe; {@link StartupErrors#check} has checked the flags' forms and combinations. */
     ServerConfig toConfig() {
-        Preset p;
-        if (preset == null) {
-            if (model != null) {
-                throw new IllegalArgumentException("--model needs --preset (depth-anything-v2 or midas-small) so "
-                        + "the server knows its input size, normalisation and output");
-            }
-            p = Preset.RELIEF;
-        } else {
-            p = BuiltInPreset.parse(preset).preset();
-        }
+        Preset p = preset == null ? Preset.RELIEF : BuiltInPreset.parse(preset).preset();
         if (inputSize != null) {
             String[] hw = inputSize.toLowerCase().split("x");
-            if (hw.length != 2 || !hw[0].trim().matches("[1-9][0-9]{0,4}") || !hw[1].trim().matches("[1-9][0-9]{0,4}")) {
-                throw new StartupErrors.BadInput("--input-size " + inputSize + " is not HxW: pass height x width in pixels, e.g. 378x504");
-            }
             p = p.withInputSize(Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim()));
         }
         ServerConfig.Builder config = ServerConfig.builder().host(host).port(port).model(model).preset(p)
@@ -369,9 +367,6 @@ public final class ServeCommand implements Callable<Integer> {
     private IceConfig iceConfig() {
         List<IceServerUrl> urls = iceServers.stream().map(IceServerUrl::parse).toList();
         TurnCredentials turn = null;
-        if (turnSecret != null && turnUser != null) {
-            throw new IllegalArgumentException("give either --turn-secret or --turn-user/--turn-pass, not both");
-        }
         if (turnSecret != null) {
             turn = TurnCredentials.restSecret(turnSecret);
         } else if (turnUser != null || turnPass != null) {
@@ -380,11 +375,12 @@ public final class ServeCommand implements Callable<Integer> {
         return new IceConfig(urls, turn, icePortRange == null ? null : PortRange.parse(icePortRange), announcedIp);
     }
 
-    SecurityConfig toSecurityConfig() throws IOException {
+    /** {@code --auth-token}s and the tokens of {@code --auth-file}, one a line (# comments). */
+    List<String> authTokens() throws IOException {
         List<String> tokens = new ArrayList<>(authTokens);
         if (authFile != null) {
             if (!Files.isReadable(authFile)) {
-                throw new IllegalArgumentException("--auth-file " + authFile + ": no such readable file");
+                throw new ConfigException("--auth-file " + authFile + ": no such readable file");
             }
             for (String line : Files.readAllLines(authFile)) {
                 String t = line.strip();
@@ -393,19 +389,17 @@ public final class ServeCommand implements Callable<Integer> {
                 }
             }
             if (tokens.isEmpty()) {
-                throw new IllegalArgumentException("--auth-file " + authFile + " has no token in it");
+                throw new ConfigException("--auth-file " + authFile + " has no token in it");
             }
         }
-        if (tokens.isEmpty() && !noAuth && !HttpFront.isLoopback(host)) {
-            throw new IllegalArgumentException("--host " + host + " is reachable from other machines: give "
-                    + "--auth-file FILE (or --auth-token), or --no-auth to serve without a token (docs/security.md)");
-        }
+        return tokens;
+    }
+
+    SecurityConfig toSecurityConfig() throws IOException {
         Duration request = Duration.ofSeconds(requestTimeoutS);
-        return SecurityConfig.defaults().withAuthTokens(tokens).withAllowedOrigins(allowedOrigins)
-                .withAdminPort(adminPort).withSessionLimits(maxSessionsPerIp, sessionsPerMinute)
-                .withConnectionLimits(maxConnections, maxConnectionsPerIp, Duration.ofSeconds(idleTimeoutS), request,
-                        request)
-                .withSourceMaps(serveSourceMaps);
+        return SecurityConfig.builder().authTokens(authTokens()).allowedOrigins(allowedOrigins).adminPort(adminPort)
+                .sessionLimits(maxSessionsPerIp, sessionsPerMinute).connectionLimits(maxConnections, maxConnectionsPerIp)
+                .timeouts(Duration.ofSeconds(idleTimeoutS), request, request).serveSourceMaps(serveSourceMaps).build();
     }
 
     public static void main(String[] args) {
@@ -422,7 +416,7 @@ public final class ServeCommand implements Callable<Integer> {
     /**
      * The command with depthcast's error handling: a bad flag or value, a bad file, a port in use,
      * any start-up failure: one line "depthcast: WHAT: what to do" on stderr and exit status 2
-     * (1 for failures that are not the input's), never a stack trace unless --debug.
+     * (1 for failures that are not the input's; {@link StartupErrors}), never a stack trace unless --debug.
      */
     static CommandLine commandLine(ServeCommand command) {
         CommandLine cli = new CommandLine(command);
@@ -437,11 +431,12 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("depthcast: " + StartupErrors.describe(e, command));
+            StartupErrors.Failure failure = StartupErrors.classify(e, command);
+            commandLine.getErr().println("depthcast: " + failure.line());
             if (command.debug) {
                 e.printStackTrace(commandLine.getErr());
             }
-            return StartupErrors.exitCode(e);
+            return failure.exitCode();
         });
         return cli;
     }
