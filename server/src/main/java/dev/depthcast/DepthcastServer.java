@@ -105,7 +105,7 @@ public final class DepthcastServer implements AutoCloseable {
             try {
                 TlsSetup.checkPair(probe, config.tlsCert(), config.tlsKey());
             } finally {
-                probe.close();
+                probe.close().await(5, TimeUnit.SECONDS);
             }
         }
         List<DepthPipeline> pipelines = pipelineSource.open(config);

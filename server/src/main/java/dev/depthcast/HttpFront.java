@@ -77,7 +77,7 @@ final class HttpFront implements AutoCloseable {
 
     /** Builds the routers, binds the admin port (if any), then the public port. */
     static HttpFront listen(Vertx vertx, ServerConfig config, SecurityConfig security, SessionRegistry sessions,
-                            PipelineMetrics metrics, ServerStats stats, Node node) {
+                            PipelineMetrics metrics, ServerStats stats, Node node) throws Exception {
         HttpServerOptions options = options(config, security);
         if (config.tlsCert() != null) {
             TlsSetup.apply(vertx, options, config.tlsCert(), config.tlsKey());
@@ -117,7 +117,7 @@ final class HttpFront implements AutoCloseable {
         try {
             http = bind(vertx.createHttpServer(options).connectionHandler(guard::onConnection)
                     .requestHandler(guard.wrap(router)), config.host(), config.port(), "--port");
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) {
             if (admin != null) {
                 closeQuietly(admin);
             }
@@ -148,13 +148,13 @@ final class HttpFront implements AutoCloseable {
     }
 
     /** Listens, or throws a {@link StartupException} saying why {@code host:port} cannot be bound. */
-    private static HttpServer bind(HttpServer server, String host, int port, String flag) {
+    private static HttpServer bind(HttpServer server, String host, int port, String flag) throws Exception {
         try {
             return server.listen().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             BindException bind = bindException(e);
             if (bind == null) {
-                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                throw e;
             }
             throw new StartupException(cannotBind(host, port, flag, bind), e);
         }

@@ -83,36 +83,8 @@ public final class ServerConfig {
         this.devices = Objects.requireNonNull(b.devices, "devices");
         this.drainTime = Objects.requireNonNull(b.drainTime, "drainTime");
         this.ice = Objects.requireNonNull(b.ice, "ice");
-        if (drainTime.isNegative()) {
-            throw new ConfigException("--drain-seconds must be >= 0");
-        }
         this.wire = Objects.requireNonNull(b.wire, "wire");
         this.sendBufferBytes = b.sendBufferBytes;
-        if (sendBufferBytes < 0) {
-            throw new ConfigException("--send-buffer-kb must be >= 0 (0: the OS default)");
-        }
-        if (maxBatch < 1 || maxBatch > 64) {
-            throw new ConfigException("--max-batch must be 1..64, got " + maxBatch);
-        }
-        if (maxWait.isNegative()) {
-            throw new ConfigException("--max-wait-ms must be >= 0");
-        }
-        if (latencyBudget.isNegative() || latencyBudget.isZero()) {
-            throw new ConfigException("--latency-budget-ms must be > 0");
-        }
-        if (maxClients < 1) {
-            throw new ConfigException("--max-clients must be >= 1");
-        }
-        if ((tlsCert == null) != (tlsKey == null)) {
-            throw new ConfigException("--tls-cert and --tls-key go together");
-        }
-        if (inferenceThreads < 1) {
-            throw new ConfigException("--threads must be >= 1");
-        }
-        if (ice.portRange() != null && ice.portRange().size() < maxClients) {
-            throw new ConfigException("--ice-port-range " + ice.portRange() + " has " + ice.portRange().size()
-                    + " ports but --max-clients is " + maxClients + ": each session needs a port of its own");
-        }
     }
 
     /** The command line's defaults, except an ephemeral port and the CPU backend (tests, embedding). */
@@ -378,7 +350,44 @@ public final class ServerConfig {
 
         /** @throws ConfigException naming the flag whose value is out of range */
         public ServerConfig build() {
+            validate();
             return new ServerConfig(this);
+        }
+
+        /** The checks of the values together, each naming its flag. */
+        private void validate() {
+            Objects.requireNonNull(ice, "ice");
+            Objects.requireNonNull(maxWait, "maxWait");
+            Objects.requireNonNull(latencyBudget, "latencyBudget");
+            Objects.requireNonNull(drainTime, "drainTime");
+            if (drainTime.isNegative()) {
+                throw new ConfigException("--drain-seconds must be >= 0");
+            }
+            if (sendBufferBytes < 0) {
+                throw new ConfigException("--send-buffer-kb must be >= 0 (0: the OS default)");
+            }
+            if (maxBatch < 1 || maxBatch > 64) {
+                throw new ConfigException("--max-batch must be 1..64, got " + maxBatch);
+            }
+            if (maxWait.isNegative()) {
+                throw new ConfigException("--max-wait-ms must be >= 0");
+            }
+            if (latencyBudget.isNegative() || latencyBudget.isZero()) {
+                throw new ConfigException("--latency-budget-ms must be > 0");
+            }
+            if (maxClients < 1) {
+                throw new ConfigException("--max-clients must be >= 1");
+            }
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new ConfigException("--tls-cert and --tls-key go together");
+            }
+            if (inferenceThreads < 1) {
+                throw new ConfigException("--threads must be >= 1");
+            }
+            if (ice.portRange() != null && ice.portRange().size() < maxClients) {
+                throw new ConfigException("--ice-port-range " + ice.portRange() + " has " + ice.portRange().size()
+                        + " ports but --max-clients is " + maxClients + ": each session needs a port of its own");
+            }
         }
     }
 }
