@@ -2,7 +2,6 @@ package dev.depthcast;
 
 import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.config.Backend;
-import dev.depthcast.config.ConfigException;
 import dev.depthcast.config.DeviceSelection;
 import dev.depthcast.config.IceConfig;
 import dev.depthcast.config.IceServerUrl;
@@ -19,7 +18,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,59 +198,14 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--debug", description = "print the stack trace of a start-up error (for reporting a bug)")
     boolean debug;
-    @Option(names = "--auth-token", paramLabel = "TOKEN",
-            description = "require this bearer token on the API and the results socket (repeatable; the page takes "
-                    + "it from its URL: /#token=TOKEN). Prefer --auth-file: a flag shows in ps")
-    List<String> authTokens = new ArrayList<>();
-
-    @Option(names = "--auth-file", paramLabel = "FILE",
-            description = "read tokens from FILE, one a line (# comments)")
-    Path authFile;
-
-    @Option(names = "--no-auth", description = "serve a non-loopback --host without a token (not recommended)")
-    boolean noAuth;
-
-    @Option(names = "--allowed-origin", paramLabel = "ORIGIN",
-            description = "browser origin allowed to create sessions and open results sockets, e.g. "
-                    + "https://cam.example.org (repeatable; default: the server's own origin)")
-    List<String> allowedOrigins = new ArrayList<>();
-
-    @Option(names = "--admin-port", defaultValue = "" + SecurityConfig.DEFAULT_ADMIN_PORT,
-            description = "serve /metrics and /api/stats on 127.0.0.1:PORT only, not on --port (default: off)")
-    int adminPort;
-
-    @Option(names = "--max-sessions-per-ip", defaultValue = "" + SecurityConfig.DEFAULT_MAX_SESSIONS_PER_IP,
-            description = "sessions one address may hold at once (default: ${DEFAULT-VALUE})")
-    int maxSessionsPerIp;
-
-    @Option(names = "--sessions-per-minute", defaultValue = "" + SecurityConfig.DEFAULT_SESSIONS_PER_MINUTE,
-            description = "new sessions one address may create a minute (default: ${DEFAULT-VALUE})")
-    int sessionsPerMinute;
-
-    @Option(names = "--max-connections", defaultValue = "" + SecurityConfig.DEFAULT_MAX_CONNECTIONS,
-            description = "open connections in all, kept under half of ulimit -n (default: ${DEFAULT-VALUE})")
-    int maxConnections;
-
-    @Option(names = "--max-connections-per-ip", defaultValue = "" + SecurityConfig.DEFAULT_MAX_CONNECTIONS_PER_IP,
-            description = "open connections from one address (default: ${DEFAULT-VALUE})")
-    int maxConnectionsPerIp;
-
-    @Option(names = "--idle-timeout-s", defaultValue = "" + SecurityConfig.DEFAULT_IDLE_TIMEOUT_S,
-            description = "close a connection silent both ways this long (default: ${DEFAULT-VALUE})")
-    int idleTimeoutS;
-
-    @Option(names = "--request-timeout-s", defaultValue = "" + SecurityConfig.DEFAULT_REQUEST_TIMEOUT_S,
-            description = "a request's headers, and then its body, must each arrive within this (default: ${DEFAULT-VALUE})")
-    int requestTimeoutS;
-
-    @Option(names = "--serve-source-maps", description = "serve the page's *.map files (default: 404)")
-    boolean serveSourceMaps;
+    @CommandLine.Mixin
+    AccessOptions access = new AccessOptions();
 
     @Override
     public Integer call() throws Exception {
         StartupErrors.check(this);
         ServerConfig config = toConfig();
-        SecurityConfig security = toSecurityConfig();
+        SecurityConfig security = access.toSecurityConfig();
         long started = System.nanoTime();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         AtomicReference<DepthcastServer> running = new AtomicReference<>();
@@ -312,7 +265,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (engine != null && !"tensorrt".equals(chosen)) {
             LOG.warn("--engine {} is unused: --backend {} chose {} (no usable GPU); serving on the CPU", engine, backend, chosen);
         }
-        if (webRootGiven() && !java.nio.file.Files.isRegularFile(webRoot.resolve("index.html"))) {
+        if (webRootGiven() && !Files.isRegularFile(webRoot.resolve("index.html"))) {
             LOG.warn("--web-root {} has no index.html: serving the API only (build the page: cd web && npm ci && npm run build)", webRoot);
         }
         // A sticky GPU error poisons the CUDA context for the life of the process: stop with
@@ -373,33 +326,6 @@ public final class ServeCommand implements Callable<Integer> {
             turn = TurnCredentials.staticUser(turnUser, turnPass);
         }
         return new IceConfig(urls, turn, icePortRange == null ? null : PortRange.parse(icePortRange), announcedIp);
-    }
-
-    /** {@code --auth-token}s and the tokens of {@code --auth-file}, one a line (# comments). */
-    List<String> authTokens() throws IOException {
-        List<String> tokens = new ArrayList<>(authTokens);
-        if (authFile != null) {
-            if (!Files.isReadable(authFile)) {
-                throw new ConfigException("--auth-file " + authFile + ": no such readable file");
-            }
-            for (String line : Files.readAllLines(authFile)) {
-                String t = line.strip();
-                if (!t.isEmpty() && !t.startsWith("#")) {
-                    tokens.add(t);
-                }
-            }
-            if (tokens.isEmpty()) {
-                throw new ConfigException("--auth-file " + authFile + " has no token in it");
-            }
-        }
-        return tokens;
-    }
-
-    SecurityConfig toSecurityConfig() throws IOException {
-        Duration request = Duration.ofSeconds(requestTimeoutS);
-        return SecurityConfig.builder().authTokens(authTokens()).allowedOrigins(allowedOrigins).adminPort(adminPort)
-                .sessionLimits(maxSessionsPerIp, sessionsPerMinute).connectionLimits(maxConnections, maxConnectionsPerIp)
-                .timeouts(Duration.ofSeconds(idleTimeoutS), request, request).serveSourceMaps(serveSourceMaps).build();
     }
 
     public static void main(String[] args) {

@@ -83,7 +83,7 @@ final class StartupErrors {
         if (c.turnSecret != null && c.turnUser != null) {
             throw new ConfigException("give either --turn-secret or --turn-user/--turn-pass, not both");
         }
-        if (c.authTokens().isEmpty() && !c.noAuth && !HttpFront.isLoopback(c.host)) {
+        if (c.access.authTokens().isEmpty() && !c.access.noAuth && !HttpFront.isLoopback(c.host)) {
             throw new ConfigException("--host " + c.host + " is reachable from other machines: give "
                     + "--auth-file FILE (or --auth-token), or --no-auth to serve without a token (docs/security.md)");
         }

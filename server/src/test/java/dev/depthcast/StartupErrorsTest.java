@@ -56,7 +56,7 @@ class StartupErrorsTest {
         ServeCommand c = command();
         assertEquals(ServerConfig.defaults().latencyBudget().toMillis(), c.latencyBudgetMs);
         assertEquals(SchedulingPolicy.DEFAULT_LATENCY_BUDGET.toMillis(), c.latencyBudgetMs);
-        assertEquals(SecurityConfig.defaults().maxConnections(), c.maxConnections);
+        assertEquals(SecurityConfig.defaults().maxConnections(), c.access.maxConnections);
         assertEquals(UnprojectParams.DEFAULT.near(), c.near);
     }
 }
