@@ -3,16 +3,11 @@ package dev.depthcast;
 import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.config.Backend;
 import dev.depthcast.config.DeviceSelection;
-import dev.depthcast.config.IceConfig;
-import dev.depthcast.config.IceServerUrl;
-import dev.depthcast.config.PortRange;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
-import dev.depthcast.config.TurnCredentials;
 import dev.depthcast.http.SecurityConfig;
 import dev.depthcast.model.BuiltInPreset;
 import dev.depthcast.model.Preset;
-import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.wire.WireFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,8 +16,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -97,25 +90,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "sessions admitted at once; the next gets 503 (default: ${DEFAULT-VALUE})")
     int maxClients;
 
-    @Option(names = "--stride", defaultValue = "" + UnprojectParams.DEFAULT_STRIDE,
-            description = "sampling step on the depth grid: 3 gives ~21k points at 378x504 (default: ${DEFAULT-VALUE})")
-    int stride;
-
-    @Option(names = "--fov", defaultValue = "" + UnprojectParams.DEFAULT_HFOV_DEGREES,
-            description = "camera horizontal field of view, degrees (default: ${DEFAULT-VALUE})")
-    float fov;
-
-    @Option(names = "--near", defaultValue = "" + UnprojectParams.DEFAULT_NEAR,
-            description = "metres the nearest thing maps to (default: ${DEFAULT-VALUE})")
-    float near;
-
-    @Option(names = "--far", defaultValue = "" + UnprojectParams.DEFAULT_FAR,
-            description = "metres the farthest thing maps to (default: ${DEFAULT-VALUE})")
-    float far;
-
-    @Option(names = "--edge", defaultValue = "" + UnprojectParams.DEFAULT_EDGE,
-            description = "drop points whose depth jumps more than this fraction to a neighbour; 0 keeps all (default: ${DEFAULT-VALUE})")
-    float edge;
+    @CommandLine.Mixin
+    GeometryOptions geometry = new GeometryOptions();
 
     @Option(names = "--wire", defaultValue = ServerConfig.DEFAULT_WIRE,
             description = "point-cloud schema: v2 (compact, ~1.3 B a point) or v1 (raw float32 xyz + rgb, 15 B a point; "
@@ -138,31 +114,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key")
     Path tlsKey;
 
-    @Option(names = "--ice-server", paramLabel = "URL",
-            description = "STUN/TURN server for the server's peer connections and the page (repeatable): "
-                    + "stun:HOST[:PORT], turn:HOST[:PORT][?transport=udp|tcp], turns:HOST[:PORT]")
-    List<String> iceServers = new ArrayList<>();
-
-    @Option(names = "--turn-secret", paramLabel = "SECRET", defaultValue = "${env:DEPTHCAST_TURN_SECRET}",
-            description = "coturn's static-auth-secret (use-auth-secret): pages get credentials that expire in 24 h; "
-                    + "or set DEPTHCAST_TURN_SECRET, which keeps it out of ps")
-    String turnSecret;
-
-    @Option(names = "--turn-user", paramLabel = "USER", description = "static TURN user (coturn user=USER:PASS), handed to pages as is")
-    String turnUser;
-
-    @Option(names = "--turn-pass", paramLabel = "PASS", defaultValue = "${env:DEPTHCAST_TURN_PASS}",
-            description = "its password (or DEPTHCAST_TURN_PASS)")
-    String turnPass;
-
-    @Option(names = "--ice-port-range", paramLabel = "MIN-MAX",
-            description = "local ports for WebRTC (UDP, and TCP for ICE-TCP), e.g. 50000-50100: a firewall opens only these")
-    String icePortRange;
-
-    @Option(names = "--announced-ip", paramLabel = "ADDR",
-            description = "public address of a 1:1 NAT in front of this host: host candidates carry it instead of the "
-                    + "private one (forward --port and --ice-port-range to this host)")
-    String announcedIp;
+    @CommandLine.Mixin
+    IceOptions ice = new IceOptions();
 
     @Option(names = "--threads", description = "CPU inference threads (default: all cores)")
     Integer threads;
@@ -301,10 +254,10 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig.Builder config = ServerConfig.builder().host(host).port(port).model(model).preset(p)
                 .backend(Backend.parse(backend)).engine(engine).maxBatch(maxBatch)
                 .maxWait(Duration.ofMillis(maxWaitMs)).latencyBudget(Duration.ofMillis(latencyBudgetMs)).maxClients(maxClients)
-                .unproject(new UnprojectParams(stride, fov, near, far, edge)).webRoot(webRoot).tls(tlsCert, tlsKey)
+                .unproject(geometry.toUnprojectParams()).webRoot(webRoot).tls(tlsCert, tlsKey)
                 .devices(DeviceSelection.parse(devices)).drainTime(Duration.ofSeconds(drainSeconds))
                 .wire(WireFormat.parse(wire)).sendBufferBytes(Math.multiplyExact(sendBufferKb, 1024));
-        config.ice(iceConfig());
+        config.ice(ice.toIceConfig());
         if (threads != null) {
             config.inferenceThreads(threads);
         }
@@ -315,17 +268,6 @@ public final class ServeCommand implements Callable<Integer> {
             config.recordCalibration(new CalibrationRecorder.Settings(recordCalibration, recordFrames, Duration.ofSeconds(1)));
         }
         return config.build();
-    }
-
-    private IceConfig iceConfig() {
-        List<IceServerUrl> urls = iceServers.stream().map(IceServerUrl::parse).toList();
-        TurnCredentials turn = null;
-        if (turnSecret != null) {
-            turn = TurnCredentials.restSecret(turnSecret);
-        } else if (turnUser != null || turnPass != null) {
-            turn = TurnCredentials.staticUser(turnUser, turnPass);
-        }
-        return new IceConfig(urls, turn, icePortRange == null ? null : PortRange.parse(icePortRange), announcedIp);
     }
 
     public static void main(String[] args) {

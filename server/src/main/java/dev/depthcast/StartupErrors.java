@@ -80,7 +80,7 @@ final class StartupErrors {
             pem(c.tlsCert, "--tls-cert", "CERTIFICATE", "a PEM certificate (a '-----BEGIN CERTIFICATE-----' block)");
             pem(c.tlsKey, "--tls-key", "PRIVATE KEY", "a PEM private key (a '-----BEGIN … PRIVATE KEY-----' block)");
         }
-        if (c.turnSecret != null && c.turnUser != null) {
+        if (c.ice.turnSecret != null && c.ice.turnUser != null) {
             throw new ConfigException("give either --turn-secret or --turn-user/--turn-pass, not both");
         }
         if (c.access.authTokens().isEmpty() && !c.access.noAuth && !HttpFront.isLoopback(c.host)) {

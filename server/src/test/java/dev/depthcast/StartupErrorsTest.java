@@ -57,6 +57,6 @@ class StartupErrorsTest {
         assertEquals(ServerConfig.defaults().latencyBudget().toMillis(), c.latencyBudgetMs);
         assertEquals(SchedulingPolicy.DEFAULT_LATENCY_BUDGET.toMillis(), c.latencyBudgetMs);
         assertEquals(SecurityConfig.defaults().maxConnections(), c.access.maxConnections);
-        assertEquals(UnprojectParams.DEFAULT.near(), c.near);
+        assertEquals(UnprojectParams.DEFAULT, c.geometry.toUnprojectParams());
     }
 }
