@@ -119,7 +119,13 @@ public final class DepthcastServer implements AutoCloseable {
             }
             Vertx vertx = Vertx.vertx();
             this.vertx = vertx;
-            running.push(() -> vertx.close().await(5, TimeUnit.SECONDS));
+            running.push(() -> {
+                try {
+                    vertx.close().await(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.warn("closing Vert.x: {}", e.toString());
+                }
+            });
             WebRtcEngine webrtc = new WebRtcEngine();
             running.push(webrtc);
             CalibrationRecorder recorder = config.recordCalibration() == null ? null
