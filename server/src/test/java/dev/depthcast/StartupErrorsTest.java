@@ -1,15 +1,16 @@
 package dev.depthcast;
 
+import dev.depthcast.config.Backend;
 import dev.depthcast.config.ConfigException;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.StartupException;
 import dev.depthcast.http.SecurityConfig;
-import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.SchedulingPolicy;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import java.net.BindException;
+import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,11 +53,25 @@ class StartupErrorsTest {
     }
 
     @Test
-    void theFlagsReadTheDefaultsTheBuildersUse() {
+    void aCommandLineWithoutFlagsGivesTheBuildersDefaultsExceptPortBackendAndPage() throws Exception {
         ServeCommand c = command();
-        assertEquals(ServerConfig.defaults().latencyBudget().toMillis(), c.latencyBudgetMs);
-        assertEquals(SchedulingPolicy.DEFAULT_LATENCY_BUDGET.toMillis(), c.latencyBudgetMs);
-        assertEquals(SecurityConfig.defaults().maxConnections(), c.access.maxConnections);
-        assertEquals(UnprojectParams.DEFAULT, c.geometry.toUnprojectParams());
+        ServerConfig cli = c.toConfig();
+        ServerConfig built = ServerConfig.defaults();
+        assertEquals(ServerConfig.DEFAULT_PORT, cli.port());
+        assertEquals(Backend.AUTO, cli.backend());
+        assertEquals(Path.of(ServerConfig.DEFAULT_WEB_ROOT), cli.webRoot());
+        assertEquals(built.host(), cli.host());
+        assertEquals(built.maxBatch(), cli.maxBatch());
+        assertEquals(built.maxWait(), cli.maxWait());
+        assertEquals(built.latencyBudget(), cli.latencyBudget());
+        assertEquals(SchedulingPolicy.DEFAULT_LATENCY_BUDGET, cli.latencyBudget());
+        assertEquals(built.maxClients(), cli.maxClients());
+        assertEquals(built.unproject(), cli.unproject());
+        assertEquals(built.devices(), cli.devices());
+        assertEquals(built.drainTime(), cli.drainTime());
+        assertEquals(built.wire(), cli.wire());
+        assertEquals(built.sendBufferBytes(), cli.sendBufferBytes());
+        assertEquals(built.ice(), cli.ice());
+        assertEquals(SecurityConfig.defaults(), c.access.toSecurityConfig());
     }
 }
