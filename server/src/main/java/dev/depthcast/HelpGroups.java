@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * {@code --help} with the options under headings (network, model, scheduling, geometry, TLS/ICE,
- * diagnostics) instead of one long list. The options stay plain fields of {@link ServeCommand};
- * only the rendering of picocli's option list changes. An option not named here is listed under
+ * diagnostics) instead of one long list. The options are fields of {@link ServeCommand} and its
+ * mixins ({@link AccessOptions}, {@link GeometryOptions}, {@link IceOptions}); only the rendering
+ * of picocli's option list changes. An option not named here is listed under
  * "other", so a new flag is never left out of the help.
  */
 final class HelpGroups {

@@ -3,27 +3,19 @@ package dev.depthcast;
 import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.config.Backend;
 import dev.depthcast.config.DeviceSelection;
-import dev.depthcast.config.IceConfig;
-import dev.depthcast.config.IceServerUrl;
-import dev.depthcast.config.PortRange;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
-import dev.depthcast.config.TurnCredentials;
-import dev.depthcast.model.BuiltInPreset;
 import dev.depthcast.http.SecurityConfig;
+import dev.depthcast.model.BuiltInPreset;
 import dev.depthcast.model.Preset;
-import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.wire.WireFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -53,10 +45,11 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, description = "address to listen on (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    @Option(names = "--port", defaultValue = "" + ServerConfig.DEFAULT_PORT,
+            description = "port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
 
     @Option(names = "--model", paramLabel = "FILE.onnx",
@@ -72,7 +65,7 @@ public final class ServeCommand implements Callable<Integer> {
             description = "model input size, e.g. 518x518 (default: the preset's, 378x504 or 256x256)")
     String inputSize;
 
-    @Option(names = "--backend", defaultValue = "auto",
+    @Option(names = "--backend", defaultValue = ServerConfig.DEFAULT_BACKEND,
             description = "auto (TensorRT if a GPU and engine are usable, else CPU), cpu, tensorrt, simulated "
                     + "(default: ${DEFAULT-VALUE})")
     String backend;
@@ -80,50 +73,37 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--engine", paramLabel = "FILE.engine", description = "TensorRT engine (see engines/README.md)")
     Path engine;
 
-    @Option(names = "--max-batch", defaultValue = "8", description = "most frames per inference (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-batch", defaultValue = "" + ServerConfig.DEFAULT_MAX_BATCH,
+            description = "most frames per inference (default: ${DEFAULT-VALUE})")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "4",
+    @Option(names = "--max-wait-ms", defaultValue = "" + ServerConfig.DEFAULT_MAX_WAIT_MS,
             description = "longest a ready frame waits for others to fill its batch (default: ${DEFAULT-VALUE})")
     long maxWaitMs;
 
-    @Option(names = "--latency-budget-ms", defaultValue = "150",
+    @Option(names = "--latency-budget-ms", defaultValue = "" + ServerConfig.DEFAULT_LATENCY_BUDGET_MS,
             description = "a frame's time from arrival to its cloud that batching may not exceed; batch sizes are "
                     + "chosen from their measured cost within it (default: ${DEFAULT-VALUE})")
     long latencyBudgetMs;
 
-    @Option(names = "--max-clients", defaultValue = "16",
+    @Option(names = "--max-clients", defaultValue = "" + ServerConfig.DEFAULT_MAX_CLIENTS,
             description = "sessions admitted at once; the next gets 503 (default: ${DEFAULT-VALUE})")
     int maxClients;
 
-    @Option(names = "--stride", defaultValue = "3",
-            description = "sampling step on the depth grid: 3 gives ~21k points at 378x504 (default: ${DEFAULT-VALUE})")
-    int stride;
+    @CommandLine.Mixin
+    GeometryOptions geometry = new GeometryOptions();
 
-    @Option(names = "--fov", defaultValue = "60", description = "camera horizontal field of view, degrees (default: ${DEFAULT-VALUE})")
-    float fov;
-
-    @Option(names = "--near", defaultValue = "0.4", description = "metres the nearest thing maps to (default: ${DEFAULT-VALUE})")
-    float near;
-
-    @Option(names = "--far", defaultValue = "4", description = "metres the farthest thing maps to (default: ${DEFAULT-VALUE})")
-    float far;
-
-    @Option(names = "--edge", defaultValue = "0.1",
-            description = "drop points whose depth jumps more than this fraction to a neighbour; 0 keeps all (default: ${DEFAULT-VALUE})")
-    float edge;
-
-    @Option(names = "--wire", defaultValue = "v2",
+    @Option(names = "--wire", defaultValue = ServerConfig.DEFAULT_WIRE,
             description = "point-cloud schema: v2 (compact, ~1.3 B a point) or v1 (raw float32 xyz + rgb, 15 B a point; "
                     + "kept for one release) (default: ${DEFAULT-VALUE})")
     String wire;
 
-    @Option(names = "--send-buffer-kb", defaultValue = "128",
+    @Option(names = "--send-buffer-kb", defaultValue = "" + ServerConfig.DEFAULT_SEND_BUFFER_KB,
             description = "socket send buffer (SO_SNDBUF) of the server's connections, KiB: caps what the kernel holds "
                     + "for a slow client; 0 leaves the OS's auto-tuning (default: ${DEFAULT-VALUE})")
     int sendBufferKb;
 
-    @Option(names = "--web-root", paramLabel = "DIR", defaultValue = "web/dist",
+    @Option(names = "--web-root", paramLabel = "DIR", defaultValue = ServerConfig.DEFAULT_WEB_ROOT,
             description = "the built page (default: ${DEFAULT-VALUE})")
     Path webRoot;
 
@@ -134,31 +114,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key")
     Path tlsKey;
 
-    @Option(names = "--ice-server", paramLabel = "URL",
-            description = "STUN/TURN server for the server's peer connections and the page (repeatable): "
-                    + "stun:HOST[:PORT], turn:HOST[:PORT][?transport=udp|tcp], turns:HOST[:PORT]")
-    List<String> iceServers = new ArrayList<>();
-
-    @Option(names = "--turn-secret", paramLabel = "SECRET", defaultValue = "${env:DEPTHCAST_TURN_SECRET}",
-            description = "coturn's static-auth-secret (use-auth-secret): pages get credentials that expire in 24 h; "
-                    + "or set DEPTHCAST_TURN_SECRET, which keeps it out of ps")
-    String turnSecret;
-
-    @Option(names = "--turn-user", paramLabel = "USER", description = "static TURN user (coturn user=USER:PASS), handed to pages as is")
-    String turnUser;
-
-    @Option(names = "--turn-pass", paramLabel = "PASS", defaultValue = "${env:DEPTHCAST_TURN_PASS}",
-            description = "its password (or DEPTHCAST_TURN_PASS)")
-    String turnPass;
-
-    @Option(names = "--ice-port-range", paramLabel = "MIN-MAX",
-            description = "local ports for WebRTC (UDP, and TCP for ICE-TCP), e.g. 50000-50100: a firewall opens only these")
-    String icePortRange;
-
-    @Option(names = "--announced-ip", paramLabel = "ADDR",
-            description = "public address of a 1:1 NAT in front of this host: host candidates carry it instead of the "
-                    + "private one (forward --port and --ice-port-range to this host)")
-    String announcedIp;
+    @CommandLine.Mixin
+    IceOptions ice = new IceOptions();
 
     @Option(names = "--threads", description = "CPU inference threads (default: all cores)")
     Integer threads;
@@ -172,78 +129,36 @@ public final class ServeCommand implements Callable<Integer> {
                     + "second), for scripts/build-engine.sh --calib-images DIR")
     Path recordCalibration;
 
-    @Option(names = "--record-frames", defaultValue = "500",
+    @Option(names = "--record-frames", defaultValue = "" + DEFAULT_RECORD_FRAMES,
             description = "how many calibration frames to keep in all (default: ${DEFAULT-VALUE})")
     int recordFrames;
 
-    @Option(names = "--devices", paramLabel = "all|N|I,J", defaultValue = "1",
+    @Option(names = "--devices", paramLabel = "all|N|I,J", defaultValue = ServerConfig.DEFAULT_DEVICES,
             description = "one inference executor per device: all, the first N, or ordinals 0,2 (simulated: N "
                     + "simulated devices; default: ${DEFAULT-VALUE}, device 0)")
     String devices;
 
-    @Option(names = "--drain-seconds", defaultValue = "10",
+    @Option(names = "--drain-seconds", defaultValue = "" + ServerConfig.DEFAULT_DRAIN_SECONDS,
             description = "on SIGTERM or POST /api/admin/drain: stop admitting, serve the clients this long, then "
                     + "close them with 4001 so they reconnect elsewhere (default: ${DEFAULT-VALUE})")
     int drainSeconds;
+
+    /** {@code --record-frames}: calibration frames kept in all, enough for an INT8 calibration set. */
+    static final int DEFAULT_RECORD_FRAMES = 500;
 
     /** Exit status after a GPU fault (EX_SOFTWARE, sysexits.h). */
     static final int EXIT_GPU_FAULT = 70;
 
     @Option(names = "--debug", description = "print the stack trace of a start-up error (for reporting a bug)")
     boolean debug;
-    @Option(names = "--auth-token", paramLabel = "TOKEN",
-            description = "require this bearer token on the API and the results socket (repeatable; the page takes "
-                    + "it from its URL: /#token=TOKEN). Prefer --auth-file: a flag shows in ps")
-    List<String> authTokens = new ArrayList<>();
-
-    @Option(names = "--auth-file", paramLabel = "FILE",
-            description = "read tokens from FILE, one a line (# comments)")
-    Path authFile;
-
-    @Option(names = "--no-auth", description = "serve a non-loopback --host without a token (not recommended)")
-    boolean noAuth;
-
-    @Option(names = "--allowed-origin", paramLabel = "ORIGIN",
-            description = "browser origin allowed to create sessions and open results sockets, e.g. "
-                    + "https://cam.example.org (repeatable; default: the server's own origin)")
-    List<String> allowedOrigins = new ArrayList<>();
-
-    @Option(names = "--admin-port", defaultValue = "-1",
-            description = "serve /metrics and /api/stats on 127.0.0.1:PORT only, not on --port (default: off)")
-    int adminPort;
-
-    @Option(names = "--max-sessions-per-ip", defaultValue = "8",
-            description = "sessions one address may hold at once (default: ${DEFAULT-VALUE})")
-    int maxSessionsPerIp;
-
-    @Option(names = "--sessions-per-minute", defaultValue = "30",
-            description = "new sessions one address may create a minute (default: ${DEFAULT-VALUE})")
-    int sessionsPerMinute;
-
-    @Option(names = "--max-connections", defaultValue = "1024",
-            description = "open connections in all, kept under half of ulimit -n (default: ${DEFAULT-VALUE})")
-    int maxConnections;
-
-    @Option(names = "--max-connections-per-ip", defaultValue = "64",
-            description = "open connections from one address (default: ${DEFAULT-VALUE})")
-    int maxConnectionsPerIp;
-
-    @Option(names = "--idle-timeout-s", defaultValue = "60",
-            description = "close a connection silent both ways this long (default: ${DEFAULT-VALUE})")
-    int idleTimeoutS;
-
-    @Option(names = "--request-timeout-s", defaultValue = "10",
-            description = "a request's headers, and then its body, must each arrive within this (default: ${DEFAULT-VALUE})")
-    int requestTimeoutS;
-
-    @Option(names = "--serve-source-maps", description = "serve the page's *.map files (default: 404)")
-    boolean serveSourceMaps;
+    @CommandLine.Mixin
+    AccessOptions access = new AccessOptions();
 
     @Override
     public Integer call() throws Exception {
         StartupErrors.check(this);
         ServerConfig config = toConfig();
-        SecurityConfig security = toSecurityConfig();
+        SecurityConfig security = access.toSecurityConfig();
         long started = System.nanoTime();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         AtomicReference<DepthcastServer> running = new AtomicReference<>();
@@ -303,7 +218,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (engine != null && !"tensorrt".equals(chosen)) {
             LOG.warn("--engine {} is unused: --backend {} chose {} (no usable GPU); serving on the CPU", engine, backend, chosen);
         }
-        if (webRootGiven() && !java.nio.file.Files.isRegularFile(webRoot.resolve("index.html"))) {
+        if (webRootGiven() && !Files.isRegularFile(webRoot.resolve("index.html"))) {
             LOG.warn("--web-root {} has no index.html: serving the API only (build the page: cd web && npm ci && npm run build)", webRoot);
         }
         // A sticky GPU error poisons the CUDA context for the life of the process: stop with
@@ -329,31 +244,20 @@ public final class ServeCommand implements Callable<Integer> {
                 && spec.commandLine().getParseResult().hasMatchedOption("--web-root");
     }
 
+    /** The config the flags describe; {@link StartupErrors#check} has checked the flags' forms and combinations. */
     ServerConfig toConfig() {
-        Preset p;
-        if (preset == null) {
-            if (model != null) {
-                throw new IllegalArgumentException("--model needs --preset (depth-anything-v2 or midas-small) so "
-                        + "the server knows its input size, normalisation and output");
-            }
-            p = Preset.RELIEF;
-        } else {
-            p = BuiltInPreset.parse(preset).preset();
-        }
+        Preset p = preset == null ? Preset.RELIEF : BuiltInPreset.parse(preset).preset();
         if (inputSize != null) {
             String[] hw = inputSize.toLowerCase().split("x");
-            if (hw.length != 2 || !hw[0].trim().matches("[1-9][0-9]{0,4}") || !hw[1].trim().matches("[1-9][0-9]{0,4}")) {
-                throw new StartupErrors.BadInput("--input-size " + inputSize + " is not HxW: pass height x width in pixels, e.g. 378x504");
-            }
             p = p.withInputSize(Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim()));
         }
         ServerConfig.Builder config = ServerConfig.builder().host(host).port(port).model(model).preset(p)
                 .backend(Backend.parse(backend)).engine(engine).maxBatch(maxBatch)
                 .maxWait(Duration.ofMillis(maxWaitMs)).latencyBudget(Duration.ofMillis(latencyBudgetMs)).maxClients(maxClients)
-                .unproject(new UnprojectParams(stride, fov, near, far, edge)).webRoot(webRoot).tls(tlsCert, tlsKey)
+                .unproject(geometry.toUnprojectParams()).webRoot(webRoot).tls(tlsCert, tlsKey)
                 .devices(DeviceSelection.parse(devices)).drainTime(Duration.ofSeconds(drainSeconds))
                 .wire(WireFormat.parse(wire)).sendBufferBytes(Math.multiplyExact(sendBufferKb, 1024));
-        config.ice(iceConfig());
+        config.ice(ice.toIceConfig());
         if (threads != null) {
             config.inferenceThreads(threads);
         }
@@ -364,48 +268,6 @@ public final class ServeCommand implements Callable<Integer> {
             config.recordCalibration(new CalibrationRecorder.Settings(recordCalibration, recordFrames, Duration.ofSeconds(1)));
         }
         return config.build();
-    }
-
-    private IceConfig iceConfig() {
-        List<IceServerUrl> urls = iceServers.stream().map(IceServerUrl::parse).toList();
-        TurnCredentials turn = null;
-        if (turnSecret != null && turnUser != null) {
-            throw new IllegalArgumentException("give either --turn-secret or --turn-user/--turn-pass, not both");
-        }
-        if (turnSecret != null) {
-            turn = TurnCredentials.restSecret(turnSecret);
-        } else if (turnUser != null || turnPass != null) {
-            turn = TurnCredentials.staticUser(turnUser, turnPass);
-        }
-        return new IceConfig(urls, turn, icePortRange == null ? null : PortRange.parse(icePortRange), announcedIp);
-    }
-
-    SecurityConfig toSecurityConfig() throws IOException {
-        List<String> tokens = new ArrayList<>(authTokens);
-        if (authFile != null) {
-            if (!Files.isReadable(authFile)) {
-                throw new IllegalArgumentException("--auth-file " + authFile + ": no such readable file");
-            }
-            for (String line : Files.readAllLines(authFile)) {
-                String t = line.strip();
-                if (!t.isEmpty() && !t.startsWith("#")) {
-                    tokens.add(t);
-                }
-            }
-            if (tokens.isEmpty()) {
-                throw new IllegalArgumentException("--auth-file " + authFile + " has no token in it");
-            }
-        }
-        if (tokens.isEmpty() && !noAuth && !DepthcastServer.isLoopback(host)) {
-            throw new IllegalArgumentException("--host " + host + " is reachable from other machines: give "
-                    + "--auth-file FILE (or --auth-token), or --no-auth to serve without a token (docs/security.md)");
-        }
-        Duration request = Duration.ofSeconds(requestTimeoutS);
-        return SecurityConfig.defaults().withAuthTokens(tokens).withAllowedOrigins(allowedOrigins)
-                .withAdminPort(adminPort).withSessionLimits(maxSessionsPerIp, sessionsPerMinute)
-                .withConnectionLimits(maxConnections, maxConnectionsPerIp, Duration.ofSeconds(idleTimeoutS), request,
-                        request)
-                .withSourceMaps(serveSourceMaps);
     }
 
     public static void main(String[] args) {
@@ -422,7 +284,7 @@ public final class ServeCommand implements Callable<Integer> {
     /**
      * The command with depthcast's error handling: a bad flag or value, a bad file, a port in use,
      * any start-up failure: one line "depthcast: WHAT: what to do" on stderr and exit status 2
-     * (1 for failures that are not the input's), never a stack trace unless --debug.
+     * (1 for failures that are not the input's; {@link StartupErrors}), never a stack trace unless --debug.
      */
     static CommandLine commandLine(ServeCommand command) {
         CommandLine cli = new CommandLine(command);
@@ -437,11 +299,12 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("depthcast: " + StartupErrors.describe(e, command));
+            StartupErrors.Failure failure = StartupErrors.classify(e, command);
+            commandLine.getErr().println("depthcast: " + failure.line());
             if (command.debug) {
                 e.printStackTrace(commandLine.getErr());
             }
-            return StartupErrors.exitCode(e);
+            return failure.exitCode();
         });
         return cli;
     }

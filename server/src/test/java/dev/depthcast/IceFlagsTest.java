@@ -5,6 +5,7 @@ import dev.depthcast.config.PortRange;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 
@@ -16,14 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The ICE flags of {@code scripts/serve.sh} as the command line gives them. */
 class IceFlagsTest {
 
-    static IceConfig parse(String... args) {
+    /** The ICE part of the config the command line gives, after the same checks as a start. */
+    static IceConfig parse(String... args) throws IOException {
         ServeCommand cmd = new ServeCommand();
         new CommandLine(cmd).parseArgs(args);
+        StartupErrors.check(cmd);
         return cmd.toConfig().ice();
     }
 
     @Test
-    void everyFlagReachesTheConfig() {
+    void everyFlagReachesTheConfig() throws IOException {
         IceConfig ice = parse("--ice-server", "stun:stun.example.com", "--ice-server", "turn:203.0.113.10?transport=tcp",
                 "--turn-user", "alice", "--turn-pass", "pw", "--ice-port-range", "50000-50100",
                 "--announced-ip", "203.0.113.10");
@@ -35,7 +38,7 @@ class IceFlagsTest {
     }
 
     @Test
-    void withoutFlagsThereAreNoIceServersAndAnyPort() {
+    void withoutFlagsThereAreNoIceServersAndAnyPort() throws IOException {
         IceConfig ice = parse();
         assertEquals(List.of(), ice.servers());
         assertNull(ice.portRange());

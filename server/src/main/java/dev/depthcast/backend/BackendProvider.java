@@ -1,7 +1,6 @@
 package dev.depthcast.backend;
 
 import dev.depthcast.config.Backend;
-import dev.depthcast.config.ServerConfig;
 
 import java.util.Optional;
 
@@ -19,15 +18,15 @@ public interface BackendProvider {
 
     /**
      * {@code --backend auto}: the pipeline when this machine can run it, else empty after one log
-     * line saying why (the server then serves on the CPU). Opens device {@code config.device()}.
+     * line saying why (the server then serves on the CPU). Opens device {@code spec.device()}.
      */
-    Optional<DepthPipeline> openIfUsable(ServerConfig config);
+    Optional<DepthPipeline> openIfUsable(PipelineSpec spec);
 
     /**
-     * {@code --backend NAME}: the pipeline on device {@code config.device()}, or an exception whose
+     * {@code --backend NAME}: the pipeline on device {@code spec.device()}, or an exception whose
      * message is the reason. The server calls it once per device of {@code --devices}.
      */
-    DepthPipeline open(ServerConfig config) throws Exception;
+    DepthPipeline open(PipelineSpec spec) throws Exception;
 
     /** How many devices this machine has for this backend ({@code --devices all}); 0 when none is usable. */
     default int deviceCount() {

@@ -1,11 +1,14 @@
 package dev.depthcast.backend;
 
+import ai.onnxruntime.OrtException;
 import dev.depthcast.backend.cpu.OnnxRuntimeModel;
 import dev.depthcast.backend.simulated.SimulatedGpuModel;
 import dev.depthcast.config.Backend;
+import dev.depthcast.config.ConfigException;
 import dev.depthcast.config.DeviceSelection;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
+import dev.depthcast.config.StartupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,8 +38,7 @@ public final class Backends {
     }
 
     /**
-     * One pipeline per device of {@code --devices}, in ordinal order; each opened from the config
-     * with its {@link ServerConfig#device()} set. If one fails to open, those already open are
+     * One pipeline per device of {@code --devices}, in ordinal order. If one fails to open, those already open are
      * closed and the failure goes up: a box with a broken GPU should say so at start, not serve
      * on fewer devices than it was told to.
      */
@@ -47,7 +50,7 @@ public final class Backends {
         List<Integer> ordinals = switch (config.backend()) {
             case SIMULATED -> {
                 if (devices.all()) {
-                    throw new IllegalArgumentException("--devices all: simulated devices have no count of their own; "
+                    throw new ConfigException("--devices all: simulated devices have no count of their own; "
                             + "give one, e.g. --devices 4");
                 }
                 yield devices.ordinals();
@@ -64,12 +67,12 @@ public final class Backends {
         List<DepthPipeline> open = new ArrayList<>();
         try {
             for (int ordinal : ordinals) {
-                ServerConfig one = config.toBuilder().device(ordinal).build();
                 if (config.backend() == Backend.AUTO && !open.isEmpty() && !open.get(0).backendName().equals("tensorrt")) {
                     break; // auto fell back to the CPU on the first device: one CPU executor is all there is
                 }
                 // auto: the first device decides GPU or CPU; the others must then open on the GPU too.
-                open.add(config.backend() == Backend.AUTO && !open.isEmpty() ? tensorRt(one) : open(one));
+                open.add(config.backend() == Backend.AUTO && !open.isEmpty() ? tensorRt(config, ordinal)
+                        : open(config, ordinal));
             }
         } catch (Exception | Error e) {
             open.forEach(DepthPipeline::close);
@@ -85,29 +88,49 @@ public final class Backends {
     private static DepthPipeline cpuOnce(ServerConfig config) throws Exception {
         if (!config.devices().isSingleFirst()) {
             if (config.backend() == Backend.CPU) {
-                throw new IllegalArgumentException("--devices " + config.devices() + " with --backend cpu: the CPU backend "
+                throw new ConfigException("--devices " + config.devices() + " with --backend cpu: the CPU backend "
                         + "runs one executor (ONNX Runtime already uses every core); drop --devices, or use "
                         + "--backend tensorrt or simulated");
             }
             LOG.warn("--devices {}: no GPU backend on the classpath, so one CPU executor", config.devices());
         }
-        return config.backend() == Backend.CPU ? cpu(config) : auto(config);
+        return config.backend() == Backend.CPU ? cpu(config) : auto(config, 0);
     }
 
-    /** One pipeline on device {@code config.device()}. */
+    /** One pipeline on device 0. */
     public static DepthPipeline open(ServerConfig config) throws Exception {
+        return open(config, 0);
+    }
+
+    /** One pipeline on device {@code device}. */
+    static DepthPipeline open(ServerConfig config, int device) throws Exception {
         return switch (config.backend()) {
             case CPU -> cpu(config);
-            case AUTO -> auto(config);
-            case TENSORRT -> tensorRt(config);
+            case AUTO -> auto(config, device);
+            case TENSORRT -> tensorRt(config, device);
             case SIMULATED -> simulated(config);
         };
     }
 
-    static DepthPipeline cpu(ServerConfig config) throws Exception {
-        OnnxRuntimeModel model = new OnnxRuntimeModel(modelBytes(config), modelName(config), config.preset(),
-                config.inferenceThreads());
+    static DepthPipeline cpu(ServerConfig config) {
+        OnnxRuntimeModel model;
+        try {
+            model = new OnnxRuntimeModel(modelBytes(config.model()), modelName(config), config.preset(),
+                    config.inferenceThreads());
+        } catch (OrtException e) {
+            throw new StartupException((config.model() != null ? "--model " + config.model() : "the embedded model")
+                    + " could not be loaded by ONNX Runtime (" + firstLine(e.getMessage()).replaceFirst("^Error code - ", "")
+                    + "): check it is an ONNX depth model exported with opset 17 or older (README: Models)", e);
+        }
         return new HostPipeline(config.preset(), model, config.maxBatch());
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no message";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
     }
 
     /** What {@code --backend tensorrt} says when the module is not on the classpath. */
@@ -115,21 +138,26 @@ public final class Backends {
             + "(mvn -pl engines/tensorrt -am package) and start with scripts/serve.sh, which adds "
             + "engines/tensorrt/target/depthcast-tensorrt.jar when a GPU driver is present";
 
-    static DepthPipeline auto(ServerConfig config) throws Exception {
+    static DepthPipeline auto(ServerConfig config, int device) throws Exception {
         Optional<BackendProvider> gpu = provider(Backend.TENSORRT);
         if (gpu.isEmpty()) {
             LOG.info("no GPU backend on the classpath (engines/tensorrt not added): using the CPU backend");
             return cpu(config);
         }
         // The provider probes the device once per JVM; on any miss it logs one line why.
-        Optional<DepthPipeline> p = gpu.get().openIfUsable(config);
+        Optional<DepthPipeline> p = gpu.get().openIfUsable(PipelineSpec.of(config, device));
         return p.isPresent() ? p.get() : cpu(config);
     }
 
-    static DepthPipeline tensorRt(ServerConfig config) throws Exception {
-        BackendProvider gpu = provider(Backend.TENSORRT)
-                .orElseThrow(() -> new IllegalStateException("--backend tensorrt: " + NO_GPU_MODULE));
-        return gpu.open(config);
+    static DepthPipeline tensorRt(ServerConfig config, int device) throws Exception {
+        BackendProvider gpu = provider(Backend.TENSORRT).orElseThrow(() -> tensorRtUnusable(NO_GPU_MODULE, null));
+        return gpu.open(PipelineSpec.of(config, device));
+    }
+
+    /** {@code --backend tensorrt} on a machine that cannot run it: the reason, and what to pass instead. */
+    public static StartupException tensorRtUnusable(String reason, Throwable cause) {
+        return new StartupException("--backend tensorrt: " + reason
+                + ": on this machine pass --backend auto (falls back to the CPU) or cpu", cause);
     }
 
     /** The provider of {@code backend} on the classpath, if any. */
@@ -170,13 +198,14 @@ public final class Backends {
         return config.model() == null ? "relief.onnx (embedded)" : String.valueOf(config.model().getFileName());
     }
 
-    public static byte[] modelBytes(ServerConfig config) {
+    /** The bytes of {@code model}, or of the embedded relief model when it is null. */
+    public static byte[] modelBytes(Path model) {
         try {
-            if (config.model() != null) {
-                if (!Files.isReadable(config.model())) {
-                    throw new IllegalArgumentException("model file not readable: " + config.model());
+            if (model != null) {
+                if (!Files.isReadable(model)) {
+                    throw new ConfigException("model file not readable: " + model);
                 }
-                return Files.readAllBytes(config.model());
+                return Files.readAllBytes(model);
             }
             try (InputStream in = Backends.class.getResourceAsStream(EMBEDDED_MODEL)) {
                 if (in == null) {

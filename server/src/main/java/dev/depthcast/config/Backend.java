@@ -25,6 +25,6 @@ public enum Backend {
                 return b;
             }
         }
-        throw new IllegalArgumentException("unknown backend '" + text + "'; use auto, cpu, tensorrt or simulated");
+        throw new ConfigException("unknown backend '" + text + "'; use auto, cpu, tensorrt or simulated");
     }
 }

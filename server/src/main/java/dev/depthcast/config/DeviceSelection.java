@@ -14,8 +14,14 @@ import java.util.stream.IntStream;
  */
 public final class DeviceSelection {
 
-    /** Without {@code --devices}: device 0 only, as before there was a flag. */
-    public static final DeviceSelection FIRST = new DeviceSelection(false, List.of(0), "1");
+    /** How {@code --devices} spells {@link #FIRST}. */
+    public static final String FIRST_TEXT = "1";
+
+    /**
+     * Without {@code --devices}: device 0 only. One executor is what every machine can run, and a
+     * single device other than 0 is chosen with {@code CUDA_VISIBLE_DEVICES}, as containers do.
+     */
+    public static final DeviceSelection FIRST = new DeviceSelection(false, List.of(0), FIRST_TEXT);
 
     private static final int MOST = 64;
 
@@ -39,7 +45,7 @@ public final class DeviceSelection {
             if (!t.contains(",")) {
                 int n = Integer.parseInt(t);
                 if (n < 1 || n > MOST) {
-                    throw new IllegalArgumentException("--devices " + text + ": a count must be 1.." + MOST);
+                    throw new ConfigException("--devices " + text + ": a count must be 1.." + MOST);
                 }
                 return new DeviceSelection(false, IntStream.range(0, n).boxed().toList(), t);
             }
@@ -48,16 +54,16 @@ public final class DeviceSelection {
             for (String part : t.split(",", -1)) {
                 int o = Integer.parseInt(part.trim());
                 if (o < 0 || o >= MOST) {
-                    throw new IllegalArgumentException("--devices " + text + ": ordinals are 0.." + (MOST - 1));
+                    throw new ConfigException("--devices " + text + ": ordinals are 0.." + (MOST - 1));
                 }
                 if (!set.add(o)) {
-                    throw new IllegalArgumentException("--devices " + text + ": device " + o + " is listed twice");
+                    throw new ConfigException("--devices " + text + ": device " + o + " is listed twice");
                 }
                 list.add(o);
             }
             return new DeviceSelection(false, List.copyOf(list), t);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--devices " + text + " is not all, a count (2) or a list of "
+            throw new ConfigException("--devices " + text + " is not all, a count (2) or a list of "
                     + "device ordinals (0,1)");
         }
     }
@@ -74,18 +80,18 @@ public final class DeviceSelection {
     /**
      * The ordinals to open on a machine with {@code available} devices.
      *
-     * @throws IllegalArgumentException when an ordinal is not there, naming how many there are
+     * @throws ConfigException when an ordinal is not there, naming how many there are
      */
     public List<Integer> resolve(int available) {
         if (all) {
             if (available < 1) {
-                throw new IllegalArgumentException("--devices all: the backend found no device");
+                throw new ConfigException("--devices all: the backend found no device");
             }
             return IntStream.range(0, available).boxed().toList();
         }
         for (int o : ordinals) {
             if (o >= available) {
-                throw new IllegalArgumentException("--devices " + text + ": there is no device " + o + " ("
+                throw new ConfigException("--devices " + text + ": there is no device " + o + " ("
                         + available + " found: ordinals 0.." + (available - 1) + ")");
             }
         }

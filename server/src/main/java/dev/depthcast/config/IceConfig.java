@@ -24,16 +24,16 @@ public record IceConfig(List<IceServerUrl> servers, TurnCredentials turn, PortRa
     public record Server(List<String> urls, String username, String credential) {
     }
 
-    /** @throws IllegalArgumentException naming the flag when the values do not fit together */
+    /** @throws ConfigException naming the flag when the values do not fit together */
     public IceConfig {
         servers = List.copyOf(servers);
         boolean anyTurn = servers.stream().anyMatch(IceServerUrl::isTurn);
         if (anyTurn && turn == null) {
-            throw new IllegalArgumentException("a turn:/turns: --ice-server needs credentials: --turn-secret "
+            throw new ConfigException("a turn:/turns: --ice-server needs credentials: --turn-secret "
                     + "(coturn's use-auth-secret) or --turn-user and --turn-pass");
         }
         if (!anyTurn && turn != null) {
-            throw new IllegalArgumentException("--turn-secret/--turn-user are for a TURN server: add --ice-server turn:HOST:PORT");
+            throw new ConfigException("--turn-secret/--turn-user are for a TURN server: add --ice-server turn:HOST:PORT");
         }
         if (announcedIp != null) {
             announcedIp = canonicalAddress(announcedIp);
@@ -78,7 +78,7 @@ public record IceConfig(List<IceServerUrl> servers, TurnCredentials turn, PortRa
                 // falls through to the error below
             }
         }
-        throw new IllegalArgumentException("--announced-ip '" + text + "' must be an IPv4 or IPv6 address "
+        throw new ConfigException("--announced-ip '" + text + "' must be an IPv4 or IPv6 address "
                 + "(the public address the NAT maps this server to), not a host name");
     }
 }

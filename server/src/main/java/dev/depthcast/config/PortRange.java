@@ -9,7 +9,7 @@ public record PortRange(int min, int max) {
 
     public PortRange {
         if (min < 1 || max > 65535 || min > max) {
-            throw new IllegalArgumentException("--ice-port-range " + min + "-" + max
+            throw new ConfigException("--ice-port-range " + min + "-" + max
                     + " must be MIN-MAX with 1 <= MIN <= MAX <= 65535");
         }
     }
@@ -18,12 +18,12 @@ public record PortRange(int min, int max) {
     public static PortRange parse(String text) {
         String[] parts = text == null ? new String[0] : text.trim().split("-");
         if (parts.length != 2) {
-            throw new IllegalArgumentException("--ice-port-range must be MIN-MAX, e.g. 50000-50100; got '" + text + "'");
+            throw new ConfigException("--ice-port-range must be MIN-MAX, e.g. 50000-50100; got '" + text + "'");
         }
         try {
             return new PortRange(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--ice-port-range must be MIN-MAX, e.g. 50000-50100; got '" + text + "'");
+            throw new ConfigException("--ice-port-range must be MIN-MAX, e.g. 50000-50100; got '" + text + "'");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.depthcast.config;
 import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.UnprojectParams;
+import dev.depthcast.schedule.SchedulingPolicy;
 import dev.depthcast.wire.WireFormat;
 
 import java.nio.file.Path;
@@ -13,9 +14,30 @@ import java.util.Objects;
  * Everything the server is started with, built from the command line by {@code ServeCommand} or
  * by a test: {@code ServerConfig.builder().port(0).backend(Backend.CPU).build()}, or
  * {@code config.toBuilder().maxBatch(1).build()} for a variant. Immutable; {@link Builder#build()}
- * checks the values together.
+ * checks the values together and throws a {@link ConfigException} naming the flag.
+ *
+ * <p>Each default is a {@code DEFAULT_*} constant here, read both by the builder and by the command
+ * line's annotations (which need compile-time constants: numbers, or the text a flag takes).
  */
 public final class ServerConfig {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The command line's port; the builder's default is 0, an ephemeral port (tests, embedding). */
+    public static final int DEFAULT_PORT = 8080;
+    /** The command line's backend; the builder's default is {@link Backend#CPU}, which needs no probe. */
+    public static final String DEFAULT_BACKEND = "auto";
+    public static final int DEFAULT_MAX_BATCH = 8;
+    public static final long DEFAULT_MAX_WAIT_MS = 4;
+    public static final long DEFAULT_LATENCY_BUDGET_MS = SchedulingPolicy.DEFAULT_LATENCY_BUDGET_MS;
+    public static final int DEFAULT_MAX_CLIENTS = 16;
+    /** The command line's page; the builder's default is none (the API only). */
+    public static final String DEFAULT_WEB_ROOT = "web/dist";
+    /** {@code --wire}: schema 2. */
+    public static final String DEFAULT_WIRE = "v2";
+    public static final int DEFAULT_SEND_BUFFER_KB = 128;
+    public static final int DEFAULT_DRAIN_SECONDS = 10;
+    /** {@code --devices}: device 0 only. */
+    public static final String DEFAULT_DEVICES = DeviceSelection.FIRST_TEXT;
 
     private final String host;
     private final int port;
@@ -35,7 +57,6 @@ public final class ServerConfig {
     private final SimulatedCost simulatedCost;
     private final CalibrationRecorder.Settings recordCalibration;
     private final DeviceSelection devices;
-    private final int device;
     private final Duration drainTime;
     private final IceConfig ice;
     private final WireFormat wire;
@@ -60,42 +81,10 @@ public final class ServerConfig {
         this.simulatedCost = b.simulatedCost;
         this.recordCalibration = b.recordCalibration;
         this.devices = Objects.requireNonNull(b.devices, "devices");
-        this.device = b.device;
         this.drainTime = Objects.requireNonNull(b.drainTime, "drainTime");
         this.ice = Objects.requireNonNull(b.ice, "ice");
-        if (device < 0) {
-            throw new IllegalArgumentException("device ordinal must be >= 0, got " + device);
-        }
-        if (drainTime.isNegative()) {
-            throw new IllegalArgumentException("--drain-seconds must be >= 0");
-        }
         this.wire = Objects.requireNonNull(b.wire, "wire");
         this.sendBufferBytes = b.sendBufferBytes;
-        if (sendBufferBytes < 0) {
-            throw new IllegalArgumentException("--send-buffer-kb must be >= 0 (0: the OS default)");
-        }
-        if (maxBatch < 1 || maxBatch > 64) {
-            throw new IllegalArgumentException("--max-batch must be 1..64, got " + maxBatch);
-        }
-        if (maxWait.isNegative()) {
-            throw new IllegalArgumentException("--max-wait-ms must be >= 0");
-        }
-        if (latencyBudget.isNegative() || latencyBudget.isZero()) {
-            throw new IllegalArgumentException("--latency-budget-ms must be > 0");
-        }
-        if (maxClients < 1) {
-            throw new IllegalArgumentException("--max-clients must be >= 1");
-        }
-        if ((tlsCert == null) != (tlsKey == null)) {
-            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
-        }
-        if (inferenceThreads < 1) {
-            throw new IllegalArgumentException("--threads must be >= 1");
-        }
-        if (ice.portRange() != null && ice.portRange().size() < maxClients) {
-            throw new IllegalArgumentException("--ice-port-range " + ice.portRange() + " has " + ice.portRange().size()
-                    + " ports but --max-clients is " + maxClients + ": each session needs a port of its own");
-        }
     }
 
     /** The command line's defaults, except an ephemeral port and the CPU backend (tests, embedding). */
@@ -114,7 +103,7 @@ public final class ServerConfig {
                 .maxBatch(maxBatch).maxWait(maxWait).latencyBudget(latencyBudget).maxClients(maxClients)
                 .unproject(unproject).webRoot(webRoot).tls(tlsCert, tlsKey).inferenceThreads(inferenceThreads)
                 .simulatedCost(simulatedCost).recordCalibration(recordCalibration)
-                .devices(devices).device(device).drainTime(drainTime).ice(ice)
+                .devices(devices).drainTime(drainTime).ice(ice)
                 .wire(wire).sendBufferBytes(sendBufferBytes);
     }
 
@@ -196,14 +185,6 @@ public final class ServerConfig {
         return devices;
     }
 
-    /**
-     * The device ordinal a backend opens its pipeline on: the server opens one pipeline per device
-     * of {@link #devices()}, each from a copy of this config with its ordinal here (0 by default).
-     */
-    public int device() {
-        return device;
-    }
-
     /** {@code --drain-seconds}: how long a draining node keeps serving its clients before it closes them. */
     public Duration drainTime() {
         return drainTime;
@@ -226,16 +207,16 @@ public final class ServerConfig {
 
     /** Collects the values; every one has a default (see {@link ServerConfig#builder()}). */
     public static final class Builder {
-        private String host = "127.0.0.1";
+        private String host = DEFAULT_HOST;
         private int port;
         private Path model;
         private Preset preset = Preset.RELIEF;
         private Backend backend = Backend.CPU;
         private Path engine;
-        private int maxBatch = 8;
-        private Duration maxWait = Duration.ofMillis(4);
-        private Duration latencyBudget = Duration.ofMillis(150);
-        private int maxClients = 16;
+        private int maxBatch = DEFAULT_MAX_BATCH;
+        private Duration maxWait = Duration.ofMillis(DEFAULT_MAX_WAIT_MS);
+        private Duration latencyBudget = Duration.ofMillis(DEFAULT_LATENCY_BUDGET_MS);
+        private int maxClients = DEFAULT_MAX_CLIENTS;
         private UnprojectParams unproject = UnprojectParams.DEFAULT;
         private Path webRoot;
         private Path tlsCert;
@@ -244,11 +225,10 @@ public final class ServerConfig {
         private SimulatedCost simulatedCost;
         private CalibrationRecorder.Settings recordCalibration;
         private DeviceSelection devices = DeviceSelection.FIRST;
-        private int device;
-        private Duration drainTime = Duration.ofSeconds(10);
+        private Duration drainTime = Duration.ofSeconds(DEFAULT_DRAIN_SECONDS);
         private IceConfig ice = IceConfig.NONE;
-        private WireFormat wire = WireFormat.V2;
-        private int sendBufferBytes = 128 * 1024;
+        private WireFormat wire = WireFormat.parse(DEFAULT_WIRE);
+        private int sendBufferBytes = DEFAULT_SEND_BUFFER_KB * 1024;
 
         private Builder() {
         }
@@ -348,12 +328,6 @@ public final class ServerConfig {
             return this;
         }
 
-        /** The ordinal of the one device a pipeline is opened on (see {@link ServerConfig#device()}). */
-        public Builder device(int value) {
-            device = value;
-            return this;
-        }
-
         public Builder drainTime(Duration value) {
             drainTime = value;
             return this;
@@ -374,9 +348,46 @@ public final class ServerConfig {
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the flag whose value is out of range */
+        /** @throws ConfigException naming the flag whose value is out of range */
         public ServerConfig build() {
+            validate();
             return new ServerConfig(this);
+        }
+
+        /** The checks of the values together, each naming its flag. */
+        private void validate() {
+            Objects.requireNonNull(ice, "ice");
+            Objects.requireNonNull(maxWait, "maxWait");
+            Objects.requireNonNull(latencyBudget, "latencyBudget");
+            Objects.requireNonNull(drainTime, "drainTime");
+            if (drainTime.isNegative()) {
+                throw new ConfigException("--drain-seconds must be >= 0");
+            }
+            if (sendBufferBytes < 0) {
+                throw new ConfigException("--send-buffer-kb must be >= 0 (0: the OS default)");
+            }
+            if (maxBatch < 1 || maxBatch > 64) {
+                throw new ConfigException("--max-batch must be 1..64, got " + maxBatch);
+            }
+            if (maxWait.isNegative()) {
+                throw new ConfigException("--max-wait-ms must be >= 0");
+            }
+            if (latencyBudget.isNegative() || latencyBudget.isZero()) {
+                throw new ConfigException("--latency-budget-ms must be > 0");
+            }
+            if (maxClients < 1) {
+                throw new ConfigException("--max-clients must be >= 1");
+            }
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new ConfigException("--tls-cert and --tls-key go together");
+            }
+            if (inferenceThreads < 1) {
+                throw new ConfigException("--threads must be >= 1");
+            }
+            if (ice.portRange() != null && ice.portRange().size() < maxClients) {
+                throw new ConfigException("--ice-port-range " + ice.portRange() + " has " + ice.portRange().size()
+                        + " ports but --max-clients is " + maxClients + ": each session needs a port of its own");
+            }
         }
     }
 }

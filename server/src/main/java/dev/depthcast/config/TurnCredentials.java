@@ -40,7 +40,7 @@ public final class TurnCredentials {
     /** coturn's REST scheme with this shared secret ({@code --turn-secret}). */
     public static TurnCredentials restSecret(String secret) {
         if (secret == null || secret.isEmpty()) {
-            throw new IllegalArgumentException("--turn-secret must not be empty");
+            throw new ConfigException("--turn-secret must not be empty");
         }
         return new TurnCredentials(secret, null, null);
     }
@@ -48,10 +48,10 @@ public final class TurnCredentials {
     /** One static long-term user ({@code --turn-user/--turn-pass}). */
     public static TurnCredentials staticUser(String user, String pass) {
         if (user == null || user.isEmpty() || pass == null || pass.isEmpty()) {
-            throw new IllegalArgumentException("--turn-user and --turn-pass go together, neither empty");
+            throw new ConfigException("--turn-user and --turn-pass go together, neither empty");
         }
         if (user.indexOf(':') >= 0) {
-            throw new IllegalArgumentException("--turn-user must not contain ':' (TURN splits user:password on it)");
+            throw new ConfigException("--turn-user must not contain ':' (TURN splits user:password on it)");
         }
         return new TurnCredentials(null, user, pass);
     }

@@ -1,5 +1,7 @@
 package dev.depthcast.http;
 
+import dev.depthcast.config.ConfigException;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -27,18 +29,29 @@ public record SecurityConfig(List<String> authTokens, List<String> allowedOrigin
                              int maxConnectionsPerIp, Duration idleTimeout, Duration headerTimeout,
                              Duration bodyTimeout, boolean serveSourceMaps) {
 
+    /** {@code --admin-port}: none, /metrics and /api/stats stay on the public port. */
+    public static final int DEFAULT_ADMIN_PORT = -1;
+    public static final int DEFAULT_MAX_SESSIONS_PER_IP = 8;
+    public static final int DEFAULT_SESSIONS_PER_MINUTE = 30;
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
+    public static final int DEFAULT_IDLE_TIMEOUT_S = 60;
+    /** {@code --request-timeout-s}: for a request's headers, and then for its body. */
+    public static final int DEFAULT_REQUEST_TIMEOUT_S = 10;
+
+    /** @throws ConfigException naming the flag whose value is wrong */
     public SecurityConfig {
         authTokens = List.copyOf(authTokens);
         allowedOrigins = List.copyOf(allowedOrigins);
         for (String token : authTokens) {
             if (token.length() < 16 || !token.matches("[A-Za-z0-9._~+/=-]+")) {
-                throw new IllegalArgumentException("an auth token must be at least 16 characters of letters, digits "
+                throw new ConfigException("an auth token must be at least 16 characters of letters, digits "
                         + "and . _ ~ + / = - (e.g. openssl rand -base64 24)");
             }
         }
         for (String origin : allowedOrigins) {
             if (!origin.equals("*") && !origin.matches("https?://[A-Za-z0-9.\\[\\]:-]+")) {
-                throw new IllegalArgumentException("--allowed-origin must be scheme://host[:port] with no path, got '"
+                throw new ConfigException("--allowed-origin must be scheme://host[:port] with no path, got '"
                         + origin + "'");
             }
         }
@@ -47,14 +60,35 @@ public record SecurityConfig(List<String> authTokens, List<String> allowedOrigin
         positive(maxConnections, "--max-connections");
         positive(maxConnectionsPerIp, "--max-connections-per-ip");
         if (adminPort < -1 || adminPort > 65535) {
-            throw new IllegalArgumentException("--admin-port must be 0..65535");
+            throw new ConfigException("--admin-port must be 0..65535");
         }
     }
 
     /** The defaults of docs/security.md: no token, own origin only, limits for a small public server. */
     public static SecurityConfig defaults() {
-        return new SecurityConfig(List.of(), List.of(), -1, 8, 30, 1024, 64, Duration.ofSeconds(60),
-                Duration.ofSeconds(10), Duration.ofSeconds(10), false);
+        return builder().build();
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values, to change a few. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.authTokens = authTokens;
+        b.allowedOrigins = allowedOrigins;
+        b.adminPort = adminPort;
+        b.maxSessionsPerIp = maxSessionsPerIp;
+        b.sessionsPerMinutePerIp = sessionsPerMinutePerIp;
+        b.maxConnections = maxConnections;
+        b.maxConnectionsPerIp = maxConnectionsPerIp;
+        b.idleTimeout = idleTimeout;
+        b.headerTimeout = headerTimeout;
+        b.bodyTimeout = bodyTimeout;
+        b.serveSourceMaps = serveSourceMaps;
+        return b;
     }
 
     public boolean authRequired() {
@@ -62,38 +96,95 @@ public record SecurityConfig(List<String> authTokens, List<String> allowedOrigin
     }
 
     public SecurityConfig withAuthTokens(List<String> tokens) {
-        return new SecurityConfig(tokens, allowedOrigins, adminPort, maxSessionsPerIp, sessionsPerMinutePerIp,
-                maxConnections, maxConnectionsPerIp, idleTimeout, headerTimeout, bodyTimeout, serveSourceMaps);
+        return toBuilder().authTokens(tokens).build();
     }
 
     public SecurityConfig withAllowedOrigins(List<String> origins) {
-        return new SecurityConfig(authTokens, origins, adminPort, maxSessionsPerIp, sessionsPerMinutePerIp,
-                maxConnections, maxConnectionsPerIp, idleTimeout, headerTimeout, bodyTimeout, serveSourceMaps);
+        return toBuilder().allowedOrigins(origins).build();
     }
 
     public SecurityConfig withAdminPort(int port) {
-        return new SecurityConfig(authTokens, allowedOrigins, port, maxSessionsPerIp, sessionsPerMinutePerIp,
-                maxConnections, maxConnectionsPerIp, idleTimeout, headerTimeout, bodyTimeout, serveSourceMaps);
+        return toBuilder().adminPort(port).build();
     }
 
     public SecurityConfig withSessionLimits(int perIp, int perMinute) {
-        return new SecurityConfig(authTokens, allowedOrigins, adminPort, perIp, perMinute,
-                maxConnections, maxConnectionsPerIp, idleTimeout, headerTimeout, bodyTimeout, serveSourceMaps);
+        return toBuilder().sessionLimits(perIp, perMinute).build();
     }
 
     public SecurityConfig withConnectionLimits(int total, int perIp, Duration idle, Duration header, Duration body) {
-        return new SecurityConfig(authTokens, allowedOrigins, adminPort, maxSessionsPerIp, sessionsPerMinutePerIp,
-                total, perIp, idle, header, body, serveSourceMaps);
+        return toBuilder().connectionLimits(total, perIp).timeouts(idle, header, body).build();
     }
 
     public SecurityConfig withSourceMaps(boolean serve) {
-        return new SecurityConfig(authTokens, allowedOrigins, adminPort, maxSessionsPerIp, sessionsPerMinutePerIp,
-                maxConnections, maxConnectionsPerIp, idleTimeout, headerTimeout, bodyTimeout, serve);
+        return toBuilder().serveSourceMaps(serve).build();
+    }
+
+    /** Collects the values, each starting at its {@code DEFAULT_*}; {@link #build()} checks them. */
+    public static final class Builder {
+        private List<String> authTokens = List.of();
+        private List<String> allowedOrigins = List.of();
+        private int adminPort = DEFAULT_ADMIN_PORT;
+        private int maxSessionsPerIp = DEFAULT_MAX_SESSIONS_PER_IP;
+        private int sessionsPerMinutePerIp = DEFAULT_SESSIONS_PER_MINUTE;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
+        private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_S);
+        private Duration headerTimeout = Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_S);
+        private Duration bodyTimeout = Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_S);
+        private boolean serveSourceMaps;
+
+        private Builder() {
+        }
+
+        public Builder authTokens(List<String> value) {
+            authTokens = value;
+            return this;
+        }
+
+        public Builder allowedOrigins(List<String> value) {
+            allowedOrigins = value;
+            return this;
+        }
+
+        public Builder adminPort(int value) {
+            adminPort = value;
+            return this;
+        }
+
+        public Builder sessionLimits(int perIp, int perMinute) {
+            maxSessionsPerIp = perIp;
+            sessionsPerMinutePerIp = perMinute;
+            return this;
+        }
+
+        public Builder connectionLimits(int total, int perIp) {
+            maxConnections = total;
+            maxConnectionsPerIp = perIp;
+            return this;
+        }
+
+        public Builder timeouts(Duration idle, Duration header, Duration body) {
+            idleTimeout = idle;
+            headerTimeout = header;
+            bodyTimeout = body;
+            return this;
+        }
+
+        public Builder serveSourceMaps(boolean value) {
+            serveSourceMaps = value;
+            return this;
+        }
+
+        /** @throws ConfigException naming the flag whose value is wrong */
+        public SecurityConfig build() {
+            return new SecurityConfig(authTokens, allowedOrigins, adminPort, maxSessionsPerIp, sessionsPerMinutePerIp,
+                    maxConnections, maxConnectionsPerIp, idleTimeout, headerTimeout, bodyTimeout, serveSourceMaps);
+        }
     }
 
     private static void positive(int value, String flag) {
         if (value < 1) {
-            throw new IllegalArgumentException(flag + " must be >= 1");
+            throw new ConfigException(flag + " must be >= 1");
         }
     }
 }

@@ -18,7 +18,8 @@ import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 
 /**
- * Every pipeline stage timed separately (the seed's lesson 1), in one Micrometer registry that
+ * Every pipeline stage timed separately (a slow frame then names its stage, where one end-to-end
+ * time would only say that something was slow), in one Micrometer registry that
  * {@code GET /metrics} exposes to Prometheus and {@code GET /api/stats} summarises for the page.
  */
 public final class PipelineMetrics {

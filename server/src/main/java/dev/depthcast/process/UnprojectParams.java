@@ -11,7 +11,15 @@ package dev.depthcast.process;
  */
 public record UnprojectParams(int stride, float hfovDegrees, float near, float far, float edge) {
 
-    public static final UnprojectParams DEFAULT = new UnprojectParams(3, 60f, 0.4f, 4f, 0.1f);
+    // The defaults, as compile-time constants: the command line's annotations read them too.
+    public static final int DEFAULT_STRIDE = 3;
+    public static final int DEFAULT_HFOV_DEGREES = 60;
+    public static final float DEFAULT_NEAR = 0.4f;
+    public static final int DEFAULT_FAR = 4;
+    public static final float DEFAULT_EDGE = 0.1f;
+
+    public static final UnprojectParams DEFAULT = new UnprojectParams(DEFAULT_STRIDE, DEFAULT_HFOV_DEGREES, DEFAULT_NEAR,
+            DEFAULT_FAR, DEFAULT_EDGE);
 
     public UnprojectParams {
         if (stride < 1 || stride > 64) {

@@ -2,6 +2,7 @@ package dev.depthcast.backend;
 
 import dev.depthcast.config.Backend;
 import dev.depthcast.config.ServerConfig;
+import dev.depthcast.config.StartupException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ServiceLoader;
@@ -31,9 +32,11 @@ class BackendsWithoutTheGpuModuleTest {
         try (DepthPipeline p = Backends.open(ServerConfig.builder().backend(Backend.AUTO).build())) {
             assertEquals("cpu-onnxruntime", p.backendName());
         }
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        StartupException e = assertThrows(StartupException.class,
                 () -> Backends.open(ServerConfig.builder().backend(Backend.TENSORRT).build()));
-        assertEquals("--backend tensorrt: " + Backends.NO_GPU_MODULE, e.getMessage());
+        assertEquals("--backend tensorrt: " + Backends.NO_GPU_MODULE + ": on this machine pass --backend auto (falls back "
+                + "to the CPU) or cpu", e.getMessage());
+        assertEquals(2, e.exitCode());
         assertTrue(e.getMessage().contains("mvn -pl engines/tensorrt -am package"));
     }
 }

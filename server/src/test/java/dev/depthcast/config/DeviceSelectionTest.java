@@ -48,17 +48,14 @@ class DeviceSelectionTest {
     }
 
     @Test
-    void theConfigCarriesDevicesAndOneOrdinalAndKeepsThemThroughToBuilder() {
-        ServerConfig c = ServerConfig.builder().devices(DeviceSelection.parse("0,2")).device(2)
+    void theConfigCarriesTheDevicesAndKeepsThemThroughToBuilder() {
+        ServerConfig c = ServerConfig.builder().devices(DeviceSelection.parse("0,2"))
                 .ice(new IceConfig(java.util.List.of(), null, PortRange.parse("50000-50099"), null))
                 .drainTime(java.time.Duration.ofSeconds(3)).build();
         ServerConfig d = c.toBuilder().maxBatch(2).build();
         assertEquals(DeviceSelection.parse("0,2"), d.devices());
-        assertEquals(2, d.device());
         assertEquals(new PortRange(50000, 50099), d.ice().portRange());
         assertEquals(java.time.Duration.ofSeconds(3), d.drainTime());
-        assertEquals(0, ServerConfig.defaults().device());
         assertEquals(DeviceSelection.FIRST, ServerConfig.defaults().devices());
-        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().device(-1).build());
     }
 }

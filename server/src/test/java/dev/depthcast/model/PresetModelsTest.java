@@ -152,7 +152,7 @@ class PresetModelsTest {
     @Test
     void embeddedReliefIsBrightnessAsInverseDepth() throws Exception {
         ServerConfig config = ServerConfig.defaults();
-        try (OnnxRuntimeModel m = new OnnxRuntimeModel(Backends.modelBytes(config), "relief", Preset.RELIEF, 2)) {
+        try (OnnxRuntimeModel m = new OnnxRuntimeModel(Backends.modelBytes(config.model()), "relief", Preset.RELIEF, 2)) {
             Preprocessor pre = new Preprocessor(Preset.RELIEF);
             float[] t = new float[pre.tensorLength(2)];
             pre.write(Frames.uniform(640, 480, 60, 128, 128), t, 0);
@@ -168,7 +168,7 @@ class PresetModelsTest {
     void missingModelFileIsAClearError() {
         ServerConfig config = ServerConfig.builder().model(java.nio.file.Path.of("/nonexistent/model.onnx"))
                 .preset(Preset.DEPTH_ANYTHING_V2).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.modelBytes(config));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.modelBytes(config.model()));
         assertTrue(e.getMessage().contains("/nonexistent/model.onnx"));
     }
 }

@@ -1,11 +1,10 @@
 package dev.depthcast.backend.tensorrt;
 
-import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.tensorrt.build.BuildProgress;
 import dev.depthcast.backend.tensorrt.build.BuildRequest;
 import dev.depthcast.backend.tensorrt.build.OnnxFacts;
 import dev.depthcast.backend.tensorrt.build.TrtEngineBuilder;
-import dev.depthcast.config.ServerConfig;
+import dev.depthcast.backend.PipelineSpec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,14 +26,14 @@ final class FirstStartBuild {
     private FirstStartBuild() {
     }
 
-    static void build(ServerConfig config, Path engine, ProbeFacts facts) {
+    static void build(PipelineSpec config, Path engine, ProbeFacts facts) {
         try {
             Files.createDirectories(engine.getParent());
             Path onnx = config.model();
             Path temp = null;
             if (onnx == null) { // the embedded relief model: the parser reads a file
                 temp = Files.createTempFile("depthcast-model", ".onnx");
-                Files.write(temp, Backends.modelBytes(config));
+                Files.write(temp, config.modelBytes());
                 onnx = temp;
             }
             try {

@@ -3,9 +3,9 @@ package dev.depthcast.backend.tensorrt;
 import dev.depthcast.backend.BackendProvider;
 import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.DepthPipeline;
+import dev.depthcast.backend.PipelineSpec;
 import dev.depthcast.config.Backend;
 import dev.depthcast.backend.cuda.KernelImage;
-import dev.depthcast.config.ServerConfig;
 import dev.depthcast.model.Preset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +38,13 @@ public final class TensorRtBackend implements BackendProvider {
     }
 
     @Override
-    public Optional<DepthPipeline> openIfUsable(ServerConfig config) {
-        return Optional.ofNullable(openOrNull(config));
+    public Optional<DepthPipeline> openIfUsable(PipelineSpec spec) {
+        return Optional.ofNullable(openOrNull(spec));
     }
 
     /** engines/PRESET_HxW_fp16.engine unless --engine says otherwise (what scripts/build-engine.sh writes). */
-    public static Path enginePath(ServerConfig config) {
-        return config.engine() != null ? config.engine() : EngineChoice.ENGINES.resolve(defaultEngineName(config.preset()));
+    public static Path enginePath(PipelineSpec spec) {
+        return spec.engine() != null ? spec.engine() : EngineChoice.ENGINES.resolve(defaultEngineName(spec.preset()));
     }
 
     public static String defaultEngineName(Preset p) {
@@ -55,9 +55,9 @@ public final class TensorRtBackend implements BackendProvider {
         static final Optional<KernelImage> IMAGE = KernelImage.fromClasspath();
     }
 
-    /** The decision for this machine and config under {@code --backend auto} (the probe itself is cached). */
-    public static BackendDecision decide(ServerConfig config) {
-        return decide(config, false).decision();
+    /** The decision for this machine and pipeline under {@code --backend auto} (the probe itself is cached). */
+    public static BackendDecision decide(PipelineSpec spec) {
+        return decide(spec, false).decision();
     }
 
     /** A decision and the engine it is about. */
@@ -69,22 +69,22 @@ public final class TensorRtBackend implements BackendProvider {
      * tensorrt} with no engine for this model yet, builds one first (FP16, minutes, once: it is
      * cached by model, GPU and TensorRT version).
      */
-    static Decided decide(ServerConfig config, boolean explicitTensorRt) {
+    static Decided decide(PipelineSpec spec, boolean explicitTensorRt) {
         ProbeFacts facts = GpuProbe.system();
         Optional<KernelImage> kernels = facts.driverNodes() && facts.deviceCount() > 0 ? Kernels.IMAGE : Optional.empty();
         BackendDecision device = BackendDecision.deviceProblem(facts, kernels);
         if (device != null) {
-            return new Decided(device, enginePath(config));
+            return new Decided(device, enginePath(spec));
         }
-        String modelSha = modelSha256(config);
-        EngineChoice choice = EngineChoice.choose(config.engine(), explicitTensorRt, config.preset(), config.maxBatch(),
+        String modelSha = modelSha256(spec);
+        EngineChoice choice = EngineChoice.choose(spec.engine(), explicitTensorRt, spec.preset(), spec.maxBatch(),
                 modelSha, facts.ccMajor() + "." + facts.ccMinor(), facts.tensorRtVersion(), Files::isRegularFile,
                 TensorRtBackend::manifestSha);
         if (choice.build()) {
-            FirstStartBuild.build(config, choice.path(), facts);
+            FirstStartBuild.build(spec, choice.path(), facts);
         }
         return new Decided(BackendDecision.decide(facts, kernels, BackendDecision.EngineFacts.of(choice.path()),
-                config.preset(), config.maxBatch(), modelSha), choice.path());
+                spec.preset(), spec.maxBatch(), modelSha), choice.path());
     }
 
     private static String manifestSha(Path engine) {
@@ -97,18 +97,18 @@ public final class TensorRtBackend implements BackendProvider {
     }
 
     /** SHA-256 of the model the server runs (the --model file or the embedded relief model). */
-    static String modelSha256(ServerConfig config) {
+    static String modelSha256(PipelineSpec spec) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Backends.modelBytes(config)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(spec.modelBytes()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** {@code --backend auto}: the TensorRT pipeline, or null (after one log line saying why) for the CPU. */
-    public static DepthPipeline openOrNull(ServerConfig config) {
-        Decided d = decide(config, false);
-        return openOrNull(d.decision(), () -> openGpu(config, d.engine()));
+    public static DepthPipeline openOrNull(PipelineSpec spec) {
+        Decided d = decide(spec, false);
+        return openOrNull(d.decision(), () -> openGpu(spec, d.engine()));
     }
 
     /**
@@ -140,18 +140,18 @@ public final class TensorRtBackend implements BackendProvider {
 
     /** {@code --backend tensorrt}: the TensorRT pipeline, or an exception with the reason. */
     @Override
-    public DepthPipeline open(ServerConfig config) throws Exception {
-        Decided d = decide(config, true);
+    public DepthPipeline open(PipelineSpec spec) throws Exception {
+        Decided d = decide(spec, true);
         if (!d.decision().gpu()) {
-            throw new IllegalStateException("--backend tensorrt: " + d.decision().reason());
+            throw Backends.tensorRtUnusable(d.decision().reason(), null);
         }
-        DepthPipeline p = openGpu(config, d.engine());
+        DepthPipeline p = openGpu(spec, d.engine());
         LOG.info("{}: using the tensorrt backend", d.decision().reason());
         return p;
     }
 
-    private static DepthPipeline openGpu(ServerConfig config, Path engine) throws Exception {
-        return TensorRtPipeline.open(config.preset(), config.maxBatch(), engine, Kernels.IMAGE.orElseThrow(),
-                config.device());
+    private static DepthPipeline openGpu(PipelineSpec spec, Path engine) throws Exception {
+        return TensorRtPipeline.open(spec.preset(), spec.maxBatch(), engine, Kernels.IMAGE.orElseThrow(),
+                spec.device());
     }
 }

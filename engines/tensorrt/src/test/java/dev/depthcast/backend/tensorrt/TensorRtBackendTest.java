@@ -2,8 +2,10 @@ package dev.depthcast.backend.tensorrt;
 
 import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.DepthPipeline;
+import dev.depthcast.backend.PipelineSpec;
 import dev.depthcast.config.Backend;
 import dev.depthcast.config.ServerConfig;
+import dev.depthcast.config.StartupException;
 import dev.depthcast.model.Preset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
@@ -37,7 +39,7 @@ class TensorRtBackendTest {
     @Test
     void autoFallsBackToTheCpuWithTheReason() throws Exception {
         ServerConfig config = ServerConfig.builder().backend(Backend.AUTO).build();
-        assertEquals(new BackendDecision(false, NO_DRIVER), TensorRtBackend.decide(config));
+        assertEquals(new BackendDecision(false, NO_DRIVER), TensorRtBackend.decide(PipelineSpec.of(config, 0)));
         try (DepthPipeline p = Backends.open(config)) {
             assertEquals("cpu-onnxruntime", p.backendName());
         }
@@ -46,14 +48,15 @@ class TensorRtBackendTest {
     @Test
     void tensorrtFailsFastWithTheSameMessage() {
         ServerConfig config = ServerConfig.builder().backend(Backend.TENSORRT).build();
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.open(config));
-        assertEquals("--backend tensorrt: " + NO_DRIVER, e.getMessage());
+        StartupException e = assertThrows(StartupException.class, () -> Backends.open(config));
+        assertEquals("--backend tensorrt: " + NO_DRIVER + ": on this machine pass --backend auto (falls back to the CPU) "
+                + "or cpu", e.getMessage());
     }
 
     @Test
     void defaultEnginePathIsWhatBuildEngineWrites() {
         assertEquals(Path.of("engines", "depth-anything-v2_378x504_fp16.engine"),
-                TensorRtBackend.enginePath(ServerConfig.builder().preset(Preset.DEPTH_ANYTHING_V2).build()));
+                TensorRtBackend.enginePath(PipelineSpec.of(ServerConfig.builder().preset(Preset.DEPTH_ANYTHING_V2).build(), 0)));
         assertEquals("relief_378x504_fp16.engine", TensorRtBackend.defaultEngineName(Preset.RELIEF));
     }
 

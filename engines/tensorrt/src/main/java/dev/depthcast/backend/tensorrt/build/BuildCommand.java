@@ -178,7 +178,7 @@ public final class BuildCommand implements Callable<Integer> {
         Path temp = null;
         if (model == null) {
             temp = Files.createTempFile("depthcast-relief", ".onnx");
-            Files.write(temp, Backends.modelBytes(dev.depthcast.config.ServerConfig.defaults()));
+            Files.write(temp, Backends.modelBytes(null));
             model = temp;
             r = new BuildRequest(model, r.preset(), r.precision(), r.minBatch(), r.optBatch(), r.maxBatch(),
                     r.workspaceBytes(), r.timingCache(), r.quantizedModel());
