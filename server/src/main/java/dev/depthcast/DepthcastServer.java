@@ -1,8 +1,9 @@
 package dev.depthcast;
 
 import dev.depthcast.backend.Backends;
-import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.backend.DepthPipeline;
+import dev.depthcast.backend.PipelineFault;
+import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.http.ConnectionGuard;
@@ -10,7 +11,6 @@ import dev.depthcast.http.SecurityConfig;
 import dev.depthcast.http.TlsReload;
 import dev.depthcast.http.TlsSetup;
 import dev.depthcast.metrics.PipelineMetrics;
-import dev.depthcast.backend.PipelineFault;
 import dev.depthcast.schedule.BatchCostCalibration;
 import dev.depthcast.schedule.BatchCosts;
 import dev.depthcast.schedule.ExecutorPool;
@@ -20,9 +20,6 @@ import dev.depthcast.signaling.SessionRegistry;
 import dev.depthcast.webrtc.IceSetup;
 import dev.depthcast.webrtc.WebRtcEngine;
 import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -31,6 +28,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server: the data path (WebRTC in → mailboxes → inference executors → delivery → WebSockets
@@ -59,6 +58,7 @@ public final class DepthcastServer implements AutoCloseable {
 
     /** What start() has started, newest first: stop() closes it in that order. */
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
+
     private boolean started;
     // Set by start(); kept after stop() so that counts and ports can still be read.
     private Vertx vertx;
@@ -129,7 +129,8 @@ public final class DepthcastServer implements AutoCloseable {
             });
             WebRtcEngine webrtc = new WebRtcEngine();
             running.push(webrtc);
-            CalibrationRecorder recorder = config.recordCalibration() == null ? null
+            CalibrationRecorder recorder = config.recordCalibration() == null
+                    ? null
                     : new CalibrationRecorder(config.recordCalibration(), System::nanoTime);
             if (recorder != null) {
                 running.push(recorder);
@@ -138,12 +139,23 @@ public final class DepthcastServer implements AutoCloseable {
             devices = DeviceAssembly.open(config, metrics, pipelines, policy, costs);
             running.push(devices);
             ExecutorPool executors = devices.executors();
-            SessionFactory sessionFactory = SessionFactory.builder().setVertx(vertx).setWebRtc(webrtc)
-                    .setIce(new IceSetup(config.ice())).setExecutors(executors).setMetrics(metrics)
-                    .setUnproject(config.unproject()).optFrameTap(recorder == null ? (id, frame) -> { } : recorder::offer)
+            SessionFactory sessionFactory = SessionFactory.builder()
+                    .setVertx(vertx)
+                    .setWebRtc(webrtc)
+                    .setIce(new IceSetup(config.ice()))
+                    .setExecutors(executors)
+                    .setMetrics(metrics)
+                    .setUnproject(config.unproject())
+                    .optFrameTap(recorder == null ? (id, frame) -> {} : recorder::offer)
                     .build();
-            SessionRegistry sessions = SessionRegistry.builder().setVertx(vertx).setSessionFactory(sessionFactory)
-                    .setExecutors(executors).setMetrics(metrics).setMaxClients(config.maxClients()).build().start();
+            SessionRegistry sessions = SessionRegistry.builder()
+                    .setVertx(vertx)
+                    .setSessionFactory(sessionFactory)
+                    .setExecutors(executors)
+                    .setMetrics(metrics)
+                    .setMaxClients(config.maxClients())
+                    .build()
+                    .start();
             this.sessions = sessions;
             running.push(sessions);
             executors.fault().thenAccept(f -> sessions.failAll("the GPU failed; the server is restarting"));
@@ -173,14 +185,25 @@ public final class DepthcastServer implements AutoCloseable {
             throw e;
         }
         DepthPipeline pipeline = pipelines.get(0);
-        LOG.info("depthcast on {}://{}:{}/ — backend {} on {} device(s) {}, model {} ({}), max batch {}, max wait {} ms, "
-                        + "latency budget {} ms", config.tlsCert() == null ? "http" : "https", config.host(),
-                port(), pipeline.backendName(), pipelines.size(), devices.executors().devices().stream()
-                        .map(ExecutorPool.Device::ordinal).toList(),
-                Backends.modelName(config), pipeline.preset().name(), config.maxBatch(), config.maxWait().toMillis(),
+        LOG.info(
+                "depthcast on {}://{}:{}/ — backend {} on {} device(s) {}, model {} ({}), max batch {}, max wait {} ms, "
+                        + "latency budget {} ms",
+                config.tlsCert() == null ? "http" : "https",
+                config.host(),
+                port(),
+                pipeline.backendName(),
+                pipelines.size(),
+                devices.executors().devices().stream()
+                        .map(ExecutorPool.Device::ordinal)
+                        .toList(),
+                Backends.modelName(config),
+                pipeline.preset().name(),
+                config.maxBatch(),
+                config.maxWait().toMillis(),
                 config.latencyBudget().toMillis());
-        LOG.info("access: {}; origins {}; /metrics and /api/stats {}", security.authRequired()
-                        ? security.authTokens().size() + " token(s) required" : "no token",
+        LOG.info(
+                "access: {}; origins {}; /metrics and /api/stats {}",
+                security.authRequired() ? security.authTokens().size() + " token(s) required" : "no token",
                 security.allowedOrigins().isEmpty() ? "same-origin only" : security.allowedOrigins(),
                 front.adminPort() < 0 ? "on this port" : "on 127.0.0.1:" + front.adminPort());
     }
@@ -253,8 +276,11 @@ public final class DepthcastServer implements AutoCloseable {
         sessions.stopAdmitting("this server is draining (shutting down): try again, another server will take you");
         long started = System.nanoTime();
         long deadline = started + config.drainTime().toNanos();
-        LOG.info("draining: not ready, admitting no session; {} session(s) served for up to {} s, then told to "
-                + "reconnect elsewhere (close {})", sessions.count(), config.drainTime().toSeconds(),
+        LOG.info(
+                "draining: not ready, admitting no session; {} session(s) served for up to {} s, then told to "
+                        + "reconnect elsewhere (close {})",
+                sessions.count(),
+                config.drainTime().toSeconds(),
                 WebSocketResultSink.CLOSE_DRAINING);
         // A chain of one-shot timers, not a periodic one: Vert.x 5 can run a periodic timer's first
         // tick (delay 0) before it has stored the timer's future, and cancelling it from there threw
@@ -269,8 +295,11 @@ public final class DepthcastServer implements AutoCloseable {
             int left = sessions.count();
             if (left == 0 || System.nanoTime() >= deadline) {
                 sessions.closeAll(WebSocketResultSink.CLOSE_DRAINING, DRAIN_REASON);
-                LOG.info("drained in {} ms: {} session(s) closed with {}", (System.nanoTime() - started) / 1_000_000,
-                        left, WebSocketResultSink.CLOSE_DRAINING);
+                LOG.info(
+                        "drained in {} ms: {} session(s) closed with {}",
+                        (System.nanoTime() - started) / 1_000_000,
+                        left,
+                        WebSocketResultSink.CLOSE_DRAINING);
                 done.complete(null);
             } else {
                 vertx.setTimer(100, tick -> checkDrained(started, deadline, done));

@@ -8,7 +8,6 @@ import dev.depthcast.schedule.BatchCosts;
 import dev.depthcast.schedule.ExecutorPool;
 import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -36,8 +35,12 @@ final class DeviceAssembly implements AutoCloseable {
      *
      * @param costs the batch costs measured on each pipeline's device, in the same order
      */
-    static DeviceAssembly open(ServerConfig config, PipelineMetrics metrics, List<DepthPipeline> pipelines,
-                               SchedulingPolicy policy, List<BatchCosts> costs) {
+    static DeviceAssembly open(
+            ServerConfig config,
+            PipelineMetrics metrics,
+            List<DepthPipeline> pipelines,
+            SchedulingPolicy policy,
+            List<BatchCosts> costs) {
         List<ResultDelivery> deliveries = new ArrayList<>();
         List<ExecutorPool.Device> devices = new ArrayList<>();
         int handedOver = 0;
@@ -46,17 +49,31 @@ final class DeviceAssembly implements AutoCloseable {
             for (int i = 0; i < pipelines.size(); i++) {
                 DepthPipeline pipeline = pipelines.get(i);
                 int ordinal = ordinals.get(i);
-                ResultDelivery delivery = ResultDelivery.builder().setMetrics(metrics).setModel(pipeline.preset().name())
-                        .setBackend(pipeline.backendName()).optDevice(ordinal).setFormat(config.wire()).build().start();
+                ResultDelivery delivery = ResultDelivery.builder()
+                        .setMetrics(metrics)
+                        .setModel(pipeline.preset().name())
+                        .setBackend(pipeline.backendName())
+                        .optDevice(ordinal)
+                        .setFormat(config.wire())
+                        .build()
+                        .start();
                 deliveries.add(delivery);
-                devices.add(new ExecutorPool.Device(ordinal, InferenceExecutor.builder().setPipeline(pipeline)
-                        .setPolicy(policy).optCosts(costs.get(i)).setDelivery(delivery).optDevice(ordinal).build()
-                        .start()));
+                devices.add(new ExecutorPool.Device(
+                        ordinal,
+                        InferenceExecutor.builder()
+                                .setPipeline(pipeline)
+                                .setPolicy(policy)
+                                .optCosts(costs.get(i))
+                                .setDelivery(delivery)
+                                .optDevice(ordinal)
+                                .build()
+                                .start()));
                 handedOver = i + 1;
             }
             ExecutorPool executors = new ExecutorPool(devices);
             for (ExecutorPool.Device d : devices) {
-                metrics.device(d.ordinal(), () -> d.executor().busy().fraction(System.nanoTime()), d.executor()::clients);
+                metrics.device(
+                        d.ordinal(), () -> d.executor().busy().fraction(System.nanoTime()), d.executor()::clients);
             }
             return new DeviceAssembly(List.copyOf(deliveries), executors);
         } catch (RuntimeException | Error e) {
@@ -70,10 +87,14 @@ final class DeviceAssembly implements AutoCloseable {
     /** The ordinals {@code --devices} resolved to (one pipeline each, in order; CPU: just 0). */
     static List<Integer> deviceOrdinals(ServerConfig config, int opened) {
         if (opened == 1) {
-            return List.of(config.devices().all() || config.devices().ordinals().size() != 1 ? 0
-                    : config.devices().ordinals().get(0));
+            return List.of(
+                    config.devices().all() || config.devices().ordinals().size() != 1
+                            ? 0
+                            : config.devices().ordinals().get(0));
         }
-        return config.devices().all() ? IntStream.range(0, opened).boxed().toList() : config.devices().ordinals();
+        return config.devices().all()
+                ? IntStream.range(0, opened).boxed().toList()
+                : config.devices().ordinals();
     }
 
     ExecutorPool executors() {

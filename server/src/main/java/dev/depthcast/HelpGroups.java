@@ -1,13 +1,12 @@
 package dev.depthcast;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Help;
-import picocli.CommandLine.Model.OptionSpec;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code --help} with the options under headings (network, model, scheduling, geometry, TLS/ICE,
@@ -21,29 +20,66 @@ final class HelpGroups {
     static final Map<String, List<String>> GROUPS = new LinkedHashMap<>();
 
     static {
-        GROUPS.put("Network", List.of("--host", "--port", "--max-clients", "--web-root", "--drain-seconds", "--wire",
-                "--send-buffer-kb"));
+        GROUPS.put(
+                "Network",
+                List.of(
+                        "--host",
+                        "--port",
+                        "--max-clients",
+                        "--web-root",
+                        "--drain-seconds",
+                        "--wire",
+                        "--send-buffer-kb"));
         GROUPS.put("Model", List.of("--model", "--preset", "--input-size", "--backend", "--engine", "--threads"));
         GROUPS.put("Scheduling", List.of("--max-batch", "--max-wait-ms", "--latency-budget-ms", "--devices"));
         GROUPS.put("Geometry (point cloud)", List.of("--stride", "--fov", "--near", "--far", "--edge"));
-        GROUPS.put("TLS / ICE", List.of("--tls-cert", "--tls-key", "--ice-server", "--turn-secret", "--turn-user",
-                "--turn-pass", "--ice-port-range", "--announced-ip"));
-        GROUPS.put("Access and limits (docs/security.md)", List.of("--auth-token", "--auth-file", "--no-auth",
-                "--allowed-origin", "--admin-port", "--max-sessions-per-ip", "--sessions-per-minute", "--max-connections",
-                "--max-connections-per-ip", "--idle-timeout-s", "--request-timeout-s", "--serve-source-maps"));
-        GROUPS.put("Diagnostics", List.of("--simulate-inference-ms", "--record-calibration", "--record-frames", "--debug",
-                "--help", "--version"));
+        GROUPS.put(
+                "TLS / ICE",
+                List.of(
+                        "--tls-cert",
+                        "--tls-key",
+                        "--ice-server",
+                        "--turn-secret",
+                        "--turn-user",
+                        "--turn-pass",
+                        "--ice-port-range",
+                        "--announced-ip"));
+        GROUPS.put(
+                "Access and limits (docs/security.md)",
+                List.of(
+                        "--auth-token",
+                        "--auth-file",
+                        "--no-auth",
+                        "--allowed-origin",
+                        "--admin-port",
+                        "--max-sessions-per-ip",
+                        "--sessions-per-minute",
+                        "--max-connections",
+                        "--max-connections-per-ip",
+                        "--idle-timeout-s",
+                        "--request-timeout-s",
+                        "--serve-source-maps"));
+        GROUPS.put(
+                "Diagnostics",
+                List.of(
+                        "--simulate-inference-ms",
+                        "--record-calibration",
+                        "--record-frames",
+                        "--debug",
+                        "--help",
+                        "--version"));
     }
 
-    private HelpGroups() {
-    }
+    private HelpGroups() {}
 
     static void install(CommandLine cli) {
         cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING, help -> "");
         cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, HelpGroups::render);
         // A one-line synopsis: the grouped list below says every option.
-        cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS,
-                help -> "scripts/serve.sh [OPTIONS]   (or: java -jar depthcast-server.jar [OPTIONS])\n");
+        cli.getHelpSectionMap()
+                .put(
+                        CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS,
+                        help -> "scripts/serve.sh [OPTIONS]   (or: java -jar depthcast-server.jar [OPTIONS])\n");
     }
 
     static String render(Help help) {

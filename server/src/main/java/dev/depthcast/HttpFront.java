@@ -10,8 +10,8 @@ import dev.depthcast.http.ConnectionGuard;
 import dev.depthcast.http.SecurityConfig;
 import dev.depthcast.http.SecurityHeaders;
 import dev.depthcast.http.TlsReload;
-import dev.depthcast.http.WebSocketMessageLimit;
 import dev.depthcast.http.TlsSetup;
+import dev.depthcast.http.WebSocketMessageLimit;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.signaling.SessionRegistry;
 import dev.depthcast.signaling.SignalingApi;
@@ -23,9 +23,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -38,6 +35,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's HTTP side: the public server (page, signaling API, results sockets, health and
@@ -74,8 +73,15 @@ final class HttpFront implements AutoCloseable {
     }
 
     /** Builds the routers, binds the admin port (if any), then the public port. */
-    static HttpFront listen(Vertx vertx, ServerConfig config, SecurityConfig security, SessionRegistry sessions,
-                            PipelineMetrics metrics, ServerStats stats, Node node) throws Exception {
+    static HttpFront listen(
+            Vertx vertx,
+            ServerConfig config,
+            SecurityConfig security,
+            SessionRegistry sessions,
+            PipelineMetrics metrics,
+            ServerStats stats,
+            Node node)
+            throws Exception {
         HttpServerOptions options = options(config, security);
         if (config.tlsCert() != null) {
             TlsSetup.apply(vertx, options, config.tlsCert(), config.tlsKey());
@@ -93,8 +99,15 @@ final class HttpFront implements AutoCloseable {
         router.route("/api/*").handler(access::checkApi);
         router.route("/metrics").handler(access::checkApi);
         router.post("/api/*").handler(new BodyDeadline(vertx, security.bodyTimeout()));
-        SignalingApi api = new SignalingApi(vertx, sessions, metrics, stats::info, new AddressLimits(
-                security.maxSessionsPerIp(), security.sessionsPerMinutePerIp(), id -> sessions.get(id).isPresent()),
+        SignalingApi api = new SignalingApi(
+                vertx,
+                sessions,
+                metrics,
+                stats::info,
+                new AddressLimits(
+                        security.maxSessionsPerIp(),
+                        security.sessionsPerMinutePerIp(),
+                        id -> sessions.get(id).isPresent()),
                 config.ice());
         api.mount(router);
         HttpServer admin = null;
@@ -107,27 +120,39 @@ final class HttpFront implements AutoCloseable {
             adminRouter.route("/api/admin/*").handler(access::checkApi);
             adminRouter.post("/api/admin/drain").handler(ctx -> drainRequest(ctx, node, sessions, config));
             api.mountAdmin(adminRouter);
-            admin = bind(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(security.adminPort()))
-                    .requestHandler(adminRouter), "127.0.0.1", security.adminPort(), "--admin-port");
+            admin = bind(
+                    vertx.createHttpServer(
+                                    new HttpServerOptions().setHost("127.0.0.1").setPort(security.adminPort()))
+                            .requestHandler(adminRouter),
+                    "127.0.0.1",
+                    security.adminPort(),
+                    "--admin-port");
         }
         mountPage(router, config.webRoot());
         HttpServer http;
         try {
-            http = bind(vertx.createHttpServer(options).connectionHandler(guard::onConnection)
-                    .requestHandler(guard.wrap(router)), config.host(), config.port(), "--port");
+            http = bind(
+                    vertx.createHttpServer(options)
+                            .connectionHandler(guard::onConnection)
+                            .requestHandler(guard.wrap(router)),
+                    config.host(),
+                    config.port(),
+                    "--port");
         } catch (Exception | Error e) {
             if (admin != null) {
                 closeQuietly(admin);
             }
             throw e;
         }
-        TlsReload reload = tls ? TlsReload.start(vertx, http, options.getSslOptions(), config.tlsCert(), config.tlsKey()) : null;
+        TlsReload reload =
+                tls ? TlsReload.start(vertx, http, options.getSslOptions(), config.tlsCert(), config.tlsKey()) : null;
         return new HttpFront(http, admin, guard, reload);
     }
 
     /** The public server's options: address, socket and WebSocket limits, timeouts. */
     static HttpServerOptions options(ServerConfig config, SecurityConfig security) {
-        HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port());
+        HttpServerOptions options =
+                new HttpServerOptions().setHost(config.host()).setPort(config.port());
         // No cleartext HTTP/2 (h2c): with it Vert.x waits for a client's first bytes before it even
         // creates the connection, so the connection cap and header deadline never see one that sends
         // nothing. Browsers never use h2c; HTTP/2 stays available over TLS (ALPN).
@@ -144,7 +169,8 @@ final class HttpFront implements AutoCloseable {
         // message is bigger with 1009; Vert.x's own limits sit above it so that the close frame is sent.
         options.setMaxWebSocketFrameSize(WebSocketMessageLimit.MAX_FRAME_BYTES)
                 .setMaxWebSocketMessageSize(WebSocketMessageLimit.MAX_FRAME_BYTES)
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setIdleTimeout((int) security.idleTimeout().toMillis());
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setIdleTimeout((int) security.idleTimeout().toMillis());
         return options;
     }
 
@@ -181,8 +207,8 @@ final class HttpFront implements AutoCloseable {
                     + "of this machine's addresses";
         }
         if (accepts(host, port)) {
-            return "port " + port + " on " + host + " is in use (another depthcast, or another program): "
-                    + "pass " + flag + " N for another port (" + flag + " 0 picks a free one), or stop the other server";
+            return "port " + port + " on " + host + " is in use (another depthcast, or another program): " + "pass "
+                    + flag + " N for another port (" + flag + " 0 picks a free one), or stop the other server";
         }
         if (port > 0 && port < 1024) {
             return "port " + port + " needs privileges to listen on: pass " + flag + " 1024 or above"
@@ -231,7 +257,9 @@ final class HttpFront implements AutoCloseable {
      */
     private static void ready(RoutingContext ctx, Node node, SessionRegistry sessions) {
         String reason = node.faulted() ? "faulted" : node.draining() ? "draining" : sessions.full() ? "full" : null;
-        JsonObject body = new JsonObject().put("ready", reason == null).put("sessions", sessions.count())
+        JsonObject body = new JsonObject()
+                .put("ready", reason == null)
+                .put("sessions", sessions.count())
                 .put("maxClients", sessions.maxClients());
         if (reason != null) {
             body.put("reason", reason);
@@ -240,34 +268,52 @@ final class HttpFront implements AutoCloseable {
     }
 
     private static void health(RoutingContext ctx, boolean ok, JsonObject body) {
-        ctx.response().setStatusCode(ok ? 200 : 503).putHeader("content-type", "application/json")
-                .putHeader("cache-control", "no-store").end(body.encode());
+        ctx.response()
+                .setStatusCode(ok ? 200 : 503)
+                .putHeader("content-type", "application/json")
+                .putHeader("cache-control", "no-store")
+                .end(body.encode());
     }
 
     /** POST /api/admin/drain[?wait=true]: 202 at once, or (wait) 200 when the last session is closed. */
     private static void drainRequest(RoutingContext ctx, Node node, SessionRegistry sessions, ServerConfig config) {
-        boolean wait = "true".equals(ctx.request().getParam("wait")) || "1".equals(ctx.request().getParam("wait"));
+        boolean wait = "true".equals(ctx.request().getParam("wait"))
+                || "1".equals(ctx.request().getParam("wait"));
         int sessionsNow = sessions.count();
         CompletableFuture<Void> done = node.drain();
-        JsonObject body = new JsonObject().put("draining", true).put("sessions", sessionsNow)
-                .put("drainSeconds", config.drainTime().toSeconds()).put("closeCode", WebSocketResultSink.CLOSE_DRAINING);
+        JsonObject body = new JsonObject()
+                .put("draining", true)
+                .put("sessions", sessionsNow)
+                .put("drainSeconds", config.drainTime().toSeconds())
+                .put("closeCode", WebSocketResultSink.CLOSE_DRAINING);
         if (!wait) {
-            ctx.response().setStatusCode(202).putHeader("content-type", "application/json").end(body.encode());
+            ctx.response()
+                    .setStatusCode(202)
+                    .putHeader("content-type", "application/json")
+                    .end(body.encode());
             return;
         }
-        done.whenComplete((v, e) -> ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
+        done.whenComplete((v, e) -> ctx.response()
+                .setStatusCode(200)
+                .putHeader("content-type", "application/json")
                 .end(body.put("drained", true).encode()));
     }
 
     /** The built page under {@code root}, or a 503 at / that says how to build it. */
     private static void mountPage(Router router, Path root) {
         if (root != null && Files.isRegularFile(root.resolve("index.html"))) {
-            router.route("/*").handler(StaticHandler.create(FileSystemAccess.ROOT, root.toAbsolutePath().toString())
-                    .setCachingEnabled(false));
+            router.route("/*")
+                    .handler(StaticHandler.create(
+                                    FileSystemAccess.ROOT, root.toAbsolutePath().toString())
+                            .setCachingEnabled(false));
         } else {
-            router.get("/").handler(ctx -> ctx.response().setStatusCode(503).putHeader("content-type", "text/plain")
-                    .end("The page is not built. Run scripts/serve.sh (it builds web/) or: cd web && npm ci && npm run build\n"
-                            + "The API is up: see docs/protocol.md.\n"));
+            router.get("/")
+                    .handler(ctx -> ctx.response()
+                            .setStatusCode(503)
+                            .putHeader("content-type", "text/plain")
+                            .end(
+                                    "The page is not built. Run scripts/serve.sh (it builds web/) or: cd web && npm ci && npm run build\n"
+                                            + "The API is up: see docs/protocol.md.\n"));
         }
     }
 

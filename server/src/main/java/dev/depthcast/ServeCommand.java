@@ -9,10 +9,6 @@ import dev.depthcast.http.SecurityConfig;
 import dev.depthcast.model.BuiltInPreset;
 import dev.depthcast.model.Preset;
 import dev.depthcast.wire.WireFormat;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,22 +18,34 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code depthcast serve}: the command line of scripts/serve.sh. */
-@Command(name = "depthcast", mixinStandardHelpOptions = true, version = "depthcast 0.1.0",
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Live webcam video in over WebRTC, batched monocular depth, live 3D point clouds out.",
-                "Open http://HOST:PORT/ in a browser. Without --model it runs the embedded relief demo model",
-                "(brightness as depth: a pipeline demo, not a learned depth estimator)."},
-        footer = {"", "Examples:",
-                "  scripts/serve.sh",
-                "  scripts/serve.sh --model depth_anything_v2_vits.onnx --preset depth-anything-v2",
-                "  scripts/serve.sh --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem --auth-file tokens.txt",
-                "                                    # camera off localhost needs https; see docs/security.md",
-                "  scripts/serve.sh --simulate-inference-ms 20+2   # GPU-like batch cost, for load tests",
-                "  scripts/serve.sh --host 0.0.0.0 --auth-file tokens.txt --announced-ip 203.0.113.10 \\",
-                "      --ice-port-range 50000-50100 --ice-server 'turn:203.0.113.10:3478?transport=tcp' --turn-secret S",
-                "                                    # cloud host behind a 1:1 NAT; see docs/networks.md"})
+@Command(
+        name = "depthcast",
+        mixinStandardHelpOptions = true,
+        version = "depthcast 0.1.0",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Live webcam video in over WebRTC, batched monocular depth, live 3D point clouds out.",
+            "Open http://HOST:PORT/ in a browser. Without --model it runs the embedded relief demo model",
+            "(brightness as depth: a pipeline demo, not a learned depth estimator)."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  scripts/serve.sh",
+            "  scripts/serve.sh --model depth_anything_v2_vits.onnx --preset depth-anything-v2",
+            "  scripts/serve.sh --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem --auth-file tokens.txt",
+            "                                    # camera off localhost needs https; see docs/security.md",
+            "  scripts/serve.sh --simulate-inference-ms 20+2   # GPU-like batch cost, for load tests",
+            "  scripts/serve.sh --host 0.0.0.0 --auth-file tokens.txt --announced-ip 203.0.113.10 \\",
+            "      --ice-port-range 50000-50100 --ice-server 'turn:203.0.113.10:3478?transport=tcp' --turn-secret S",
+            "                                    # cloud host behind a 1:1 NAT; see docs/networks.md"
+        })
 public final class ServeCommand implements Callable<Integer> {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
@@ -45,27 +53,40 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, description = "address to listen on (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--host",
+            defaultValue = ServerConfig.DEFAULT_HOST,
+            description = "address to listen on (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", defaultValue = "" + ServerConfig.DEFAULT_PORT,
+    @Option(
+            names = "--port",
+            defaultValue = "" + ServerConfig.DEFAULT_PORT,
             description = "port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
 
-    @Option(names = "--model", paramLabel = "FILE.onnx",
+    @Option(
+            names = "--model",
+            paramLabel = "FILE.onnx",
             description = "ONNX depth model (Depth Anything V2, MiDaS v2.1 small); default: the embedded relief model")
     Path model;
 
-    @Option(names = "--preset", paramLabel = "NAME",
+    @Option(
+            names = "--preset",
+            paramLabel = "NAME",
             description = "pre/post-processing of the model: relief, depth-anything-v2, midas-small "
                     + "(default: relief without --model; required with --model)")
     String preset;
 
-    @Option(names = "--input-size", paramLabel = "HxW",
+    @Option(
+            names = "--input-size",
+            paramLabel = "HxW",
             description = "model input size, e.g. 518x518 (default: the preset's, 378x504 or 256x256)")
     String inputSize;
 
-    @Option(names = "--backend", defaultValue = ServerConfig.DEFAULT_BACKEND,
+    @Option(
+            names = "--backend",
+            defaultValue = ServerConfig.DEFAULT_BACKEND,
             description = "auto (TensorRT if a GPU and engine are usable, else CPU), cpu, tensorrt, simulated "
                     + "(default: ${DEFAULT-VALUE})")
     String backend;
@@ -73,42 +94,62 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--engine", paramLabel = "FILE.engine", description = "TensorRT engine (see engines/README.md)")
     Path engine;
 
-    @Option(names = "--max-batch", defaultValue = "" + ServerConfig.DEFAULT_MAX_BATCH,
+    @Option(
+            names = "--max-batch",
+            defaultValue = "" + ServerConfig.DEFAULT_MAX_BATCH,
             description = "most frames per inference (default: ${DEFAULT-VALUE})")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "" + ServerConfig.DEFAULT_MAX_WAIT_MS,
+    @Option(
+            names = "--max-wait-ms",
+            defaultValue = "" + ServerConfig.DEFAULT_MAX_WAIT_MS,
             description = "longest a ready frame waits for others to fill its batch (default: ${DEFAULT-VALUE})")
     long maxWaitMs;
 
-    @Option(names = "--latency-budget-ms", defaultValue = "" + ServerConfig.DEFAULT_LATENCY_BUDGET_MS,
+    @Option(
+            names = "--latency-budget-ms",
+            defaultValue = "" + ServerConfig.DEFAULT_LATENCY_BUDGET_MS,
             description = "a frame's time from arrival to its cloud that batching may not exceed; batch sizes are "
                     + "chosen from their measured cost within it (default: ${DEFAULT-VALUE})")
     long latencyBudgetMs;
 
-    @Option(names = "--max-clients", defaultValue = "" + ServerConfig.DEFAULT_MAX_CLIENTS,
+    @Option(
+            names = "--max-clients",
+            defaultValue = "" + ServerConfig.DEFAULT_MAX_CLIENTS,
             description = "sessions admitted at once; the next gets 503 (default: ${DEFAULT-VALUE})")
     int maxClients;
 
     @CommandLine.Mixin
     GeometryOptions geometry = new GeometryOptions();
 
-    @Option(names = "--wire", defaultValue = ServerConfig.DEFAULT_WIRE,
-            description = "point-cloud schema: v2 (compact, ~1.3 B a point) or v1 (raw float32 xyz + rgb, 15 B a point; "
-                    + "kept for one release) (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--wire",
+            defaultValue = ServerConfig.DEFAULT_WIRE,
+            description =
+                    "point-cloud schema: v2 (compact, ~1.3 B a point) or v1 (raw float32 xyz + rgb, 15 B a point; "
+                            + "kept for one release) (default: ${DEFAULT-VALUE})")
     String wire;
 
-    @Option(names = "--send-buffer-kb", defaultValue = "" + ServerConfig.DEFAULT_SEND_BUFFER_KB,
+    @Option(
+            names = "--send-buffer-kb",
+            defaultValue = "" + ServerConfig.DEFAULT_SEND_BUFFER_KB,
             description = "socket send buffer (SO_SNDBUF) of the server's connections, KiB: caps what the kernel holds "
                     + "for a slow client; 0 leaves the OS's auto-tuning (default: ${DEFAULT-VALUE})")
     int sendBufferKb;
 
-    @Option(names = "--web-root", paramLabel = "DIR", defaultValue = ServerConfig.DEFAULT_WEB_ROOT,
+    @Option(
+            names = "--web-root",
+            paramLabel = "DIR",
+            defaultValue = ServerConfig.DEFAULT_WEB_ROOT,
             description = "the built page (default: ${DEFAULT-VALUE})")
     Path webRoot;
 
-    @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate (browsers give the camera only on https off localhost); "
-            + "it and the key are read again on SIGHUP or when either file changes (a bad new pair keeps the old one)")
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "PEM",
+            description =
+                    "TLS certificate (browsers give the camera only on https off localhost); "
+                            + "it and the key are read again on SIGHUP or when either file changes (a bad new pair keeps the old one)")
     Path tlsCert;
 
     @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key")
@@ -120,25 +161,36 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "CPU inference threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--simulate-inference-ms", paramLabel = "FIXED+PER_ITEM",
+    @Option(
+            names = "--simulate-inference-ms",
+            paramLabel = "FIXED+PER_ITEM",
             description = "simulated backend with a GPU-like batch cost, e.g. 20+2 (implies --backend simulated)")
     String simulate;
 
-    @Option(names = "--record-calibration", paramLabel = "DIR",
+    @Option(
+            names = "--record-calibration",
+            paramLabel = "DIR",
             description = "keep frames of live sessions for INT8 calibration in DIR (y4m clips, one frame a client a "
                     + "second), for scripts/build-engine.sh --calib-images DIR")
     Path recordCalibration;
 
-    @Option(names = "--record-frames", defaultValue = "" + DEFAULT_RECORD_FRAMES,
+    @Option(
+            names = "--record-frames",
+            defaultValue = "" + DEFAULT_RECORD_FRAMES,
             description = "how many calibration frames to keep in all (default: ${DEFAULT-VALUE})")
     int recordFrames;
 
-    @Option(names = "--devices", paramLabel = "all|N|I,J", defaultValue = ServerConfig.DEFAULT_DEVICES,
+    @Option(
+            names = "--devices",
+            paramLabel = "all|N|I,J",
+            defaultValue = ServerConfig.DEFAULT_DEVICES,
             description = "one inference executor per device: all, the first N, or ordinals 0,2 (simulated: N "
                     + "simulated devices; default: ${DEFAULT-VALUE}, device 0)")
     String devices;
 
-    @Option(names = "--drain-seconds", defaultValue = "" + ServerConfig.DEFAULT_DRAIN_SECONDS,
+    @Option(
+            names = "--drain-seconds",
+            defaultValue = "" + ServerConfig.DEFAULT_DRAIN_SECONDS,
             description = "on SIGTERM or POST /api/admin/drain: stop admitting, serve the clients this long, then "
                     + "close them with 4001 so they reconnect elsewhere (default: ${DEFAULT-VALUE})")
     int drainSeconds;
@@ -151,6 +203,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--debug", description = "print the stack trace of a start-up error (for reporting a bug)")
     boolean debug;
+
     @CommandLine.Mixin
     AccessOptions access = new AccessOptions();
 
@@ -165,40 +218,50 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch startDone = new CountDownLatch(1);
         // Registered before the server starts: a signal that arrives while it starts (or right
         // after its start line) still ends in a clean stop, never in "Shutdown in progress".
-        Thread hook = new Thread(() -> {
-            DepthcastServer s = null;
-            try {
-                startDone.await(60, TimeUnit.SECONDS);
-                s = running.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            // SIGTERM (Kubernetes, systemd, scripts/cluster.sh) and Ctrl-C drain first: not ready,
-            // no new session, the clients served for --drain-seconds (or until they leave), then
-            // told to reconnect elsewhere (close 4001). With no client it is immediate.
-            int open = s == null ? 0 : s.sessionCount();
-            if (open > 0) {
-                System.err.printf(java.util.Locale.ROOT, "depthcast: stopping (signal received): draining %d session(s) "
-                        + "for up to %d s (--drain-seconds)…%n", open, drainSeconds);
-            } else {
-                System.err.println("depthcast: stopping (signal received): closing sessions, executor, WebRTC, HTTP…");
-            }
-            if (s != null) {
-                try {
-                    s.drain().get(drainSeconds + 5L, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    System.err.println("depthcast: drain did not finish (" + e + "); closing anyway");
-                }
-                s.close();
-            }
-            System.err.printf(java.util.Locale.ROOT, "depthcast: stopped cleanly after %.0f s%n", (System.nanoTime() - started) / 1e9);
-            System.err.flush();
-            exit.complete(0);
-            // Everything is closed: end the process here. Letting the JVM run its own teardown lets
-            // libwebrtc's native threads try to attach to a dying VM, which prints
-            // "VM attach current thread failed" on every exit.
-            Runtime.getRuntime().halt(0);
-        }, "depthcast-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    DepthcastServer s = null;
+                    try {
+                        startDone.await(60, TimeUnit.SECONDS);
+                        s = running.get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    // SIGTERM (Kubernetes, systemd, scripts/cluster.sh) and Ctrl-C drain first: not ready,
+                    // no new session, the clients served for --drain-seconds (or until they leave), then
+                    // told to reconnect elsewhere (close 4001). With no client it is immediate.
+                    int open = s == null ? 0 : s.sessionCount();
+                    if (open > 0) {
+                        System.err.printf(
+                                java.util.Locale.ROOT,
+                                "depthcast: stopping (signal received): draining %d session(s) "
+                                        + "for up to %d s (--drain-seconds)…%n",
+                                open,
+                                drainSeconds);
+                    } else {
+                        System.err.println(
+                                "depthcast: stopping (signal received): closing sessions, executor, WebRTC, HTTP…");
+                    }
+                    if (s != null) {
+                        try {
+                            s.drain().get(drainSeconds + 5L, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            System.err.println("depthcast: drain did not finish (" + e + "); closing anyway");
+                        }
+                        s.close();
+                    }
+                    System.err.printf(
+                            java.util.Locale.ROOT,
+                            "depthcast: stopped cleanly after %.0f s%n",
+                            (System.nanoTime() - started) / 1e9);
+                    System.err.flush();
+                    exit.complete(0);
+                    // Everything is closed: end the process here. Letting the JVM run its own teardown lets
+                    // libwebrtc's native threads try to attach to a dying VM, which prints
+                    // "VM attach current thread failed" on every exit.
+                    Runtime.getRuntime().halt(0);
+                },
+                "depthcast-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         DepthcastServer server;
         try {
@@ -216,10 +279,16 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Object chosen = server.info().get("backend");
         if (engine != null && !"tensorrt".equals(chosen)) {
-            LOG.warn("--engine {} is unused: --backend {} chose {} (no usable GPU); serving on the CPU", engine, backend, chosen);
+            LOG.warn(
+                    "--engine {} is unused: --backend {} chose {} (no usable GPU); serving on the CPU",
+                    engine,
+                    backend,
+                    chosen);
         }
         if (webRootGiven() && !Files.isRegularFile(webRoot.resolve("index.html"))) {
-            LOG.warn("--web-root {} has no index.html: serving the API only (build the page: cd web && npm ci && npm run build)", webRoot);
+            LOG.warn(
+                    "--web-root {} has no index.html: serving the API only (build the page: cd web && npm ci && npm run build)",
+                    webRoot);
         }
         // A sticky GPU error poisons the CUDA context for the life of the process: stop with
         // EXIT_GPU_FAULT so a supervisor restarts it (the new process's warm-up batch then decides
@@ -240,7 +309,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private boolean webRootGiven() {
-        return spec != null && spec.commandLine().getParseResult() != null
+        return spec != null
+                && spec.commandLine().getParseResult() != null
                 && spec.commandLine().getParseResult().hasMatchedOption("--web-root");
     }
 
@@ -251,12 +321,24 @@ public final class ServeCommand implements Callable<Integer> {
             String[] hw = inputSize.toLowerCase().split("x");
             p = p.withInputSize(Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim()));
         }
-        ServerConfig.Builder config = ServerConfig.builder().host(host).port(port).model(model).preset(p)
-                .backend(Backend.parse(backend)).engine(engine).maxBatch(maxBatch)
-                .maxWait(Duration.ofMillis(maxWaitMs)).latencyBudget(Duration.ofMillis(latencyBudgetMs)).maxClients(maxClients)
-                .unproject(geometry.toUnprojectParams()).webRoot(webRoot).tls(tlsCert, tlsKey)
-                .devices(DeviceSelection.parse(devices)).drainTime(Duration.ofSeconds(drainSeconds))
-                .wire(WireFormat.parse(wire)).sendBufferBytes(Math.multiplyExact(sendBufferKb, 1024));
+        ServerConfig.Builder config = ServerConfig.builder()
+                .host(host)
+                .port(port)
+                .model(model)
+                .preset(p)
+                .backend(Backend.parse(backend))
+                .engine(engine)
+                .maxBatch(maxBatch)
+                .maxWait(Duration.ofMillis(maxWaitMs))
+                .latencyBudget(Duration.ofMillis(latencyBudgetMs))
+                .maxClients(maxClients)
+                .unproject(geometry.toUnprojectParams())
+                .webRoot(webRoot)
+                .tls(tlsCert, tlsKey)
+                .devices(DeviceSelection.parse(devices))
+                .drainTime(Duration.ofSeconds(drainSeconds))
+                .wire(WireFormat.parse(wire))
+                .sendBufferBytes(Math.multiplyExact(sendBufferKb, 1024));
         config.ice(ice.toIceConfig());
         if (threads != null) {
             config.inferenceThreads(threads);
@@ -265,7 +347,8 @@ public final class ServeCommand implements Callable<Integer> {
             config.simulated(SimulatedCost.parse(simulate));
         }
         if (recordCalibration != null) {
-            config.recordCalibration(new CalibrationRecorder.Settings(recordCalibration, recordFrames, Duration.ofSeconds(1)));
+            config.recordCalibration(
+                    new CalibrationRecorder.Settings(recordCalibration, recordFrames, Duration.ofSeconds(1)));
         }
         return config.build();
     }
@@ -292,7 +375,8 @@ public final class ServeCommand implements Callable<Integer> {
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             String msg = StartupErrors.firstLine(ex.getMessage());
-            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            if (ex instanceof CommandLine.UnmatchedArgumentException u
+                    && !u.getSuggestions().isEmpty()) {
                 msg += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
             }
             c.getErr().println("depthcast: " + msg + "; --help lists every flag");

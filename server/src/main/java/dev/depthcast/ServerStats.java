@@ -6,7 +6,6 @@ import dev.depthcast.config.ServerConfig;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.schedule.BatchCosts;
 import dev.depthcast.schedule.ExecutorPool;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +60,8 @@ final class ServerStats {
         m.put("maxBatch", config.maxBatch());
         m.put("maxWaitMs", config.maxWait().toMillis());
         m.put("latencyBudgetMs", config.latencyBudget().toMillis());
-        BatchCosts.Snapshot costs = executors.devices().get(0).executor().costs(); // device 0: the others are alike or listed in devices
+        BatchCosts.Snapshot costs =
+                executors.devices().get(0).executor().costs(); // device 0: the others are alike or listed in devices
         List<Object> costMs = new ArrayList<>();
         List<Boolean> measured = new ArrayList<>();
         for (int i = 0; i < costs.costMs().length; i++) {
@@ -77,8 +77,14 @@ final class ServerStats {
         m.put("fov", config.unproject().hfovDegrees());
         m.put("devices", deviceInfo());
         m.put("draining", draining.getAsBoolean());
-        m.put("iceServers", config.ice().servers().stream().map(Object::toString).toList());
-        m.put("icePortRange", config.ice().portRange() == null ? null : config.ice().portRange().toString());
+        m.put(
+                "iceServers",
+                config.ice().servers().stream().map(Object::toString).toList());
+        m.put(
+                "icePortRange",
+                config.ice().portRange() == null
+                        ? null
+                        : config.ice().portRange().toString());
         m.put("announcedIp", config.ice().announcedIp());
         return m;
     }

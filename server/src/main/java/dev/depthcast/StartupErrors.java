@@ -2,7 +2,6 @@ package dev.depthcast;
 
 import dev.depthcast.config.ConfigException;
 import dev.depthcast.config.StartupException;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,11 +23,9 @@ final class StartupErrors {
     static final int EXIT_FAILURE = 1;
 
     /** What the command prints for a failure, and its exit status. */
-    record Failure(String line, int exitCode) {
-    }
+    record Failure(String line, int exitCode) {}
 
-    private StartupErrors() {
-    }
+    private StartupErrors() {}
 
     /** Checks what can be checked before opening anything: files, address, port, flag combinations. */
     static void check(ServeCommand c) throws IOException {
@@ -46,7 +43,10 @@ final class StartupErrors {
                     + "relief demo runs (brightness as depth, its own preset); pass --model, or leave --preset out");
         }
         if (c.model != null) {
-            readable(c.model, "--model", "the path of an ONNX depth model, or leave --model out for the embedded relief demo");
+            readable(
+                    c.model,
+                    "--model",
+                    "the path of an ONNX depth model, or leave --model out for the embedded relief demo");
             if (!looksLikeOnnx(c.model)) {
                 throw new ConfigException("--model " + c.model + " is not an ONNX model (an ONNX file is a protobuf "
                         + "ModelProto): export the model to .onnx first (README: Models)");
@@ -58,24 +58,32 @@ final class StartupErrors {
         }
         if (c.inputSize != null) {
             String[] hw = c.inputSize.toLowerCase().split("x");
-            if (hw.length != 2 || !hw[0].trim().matches("[1-9][0-9]{0,4}") || !hw[1].trim().matches("[1-9][0-9]{0,4}")) {
-                throw new ConfigException("--input-size " + c.inputSize + " is not HxW: pass height x width in pixels, e.g. 378x504");
+            if (hw.length != 2
+                    || !hw[0].trim().matches("[1-9][0-9]{0,4}")
+                    || !hw[1].trim().matches("[1-9][0-9]{0,4}")) {
+                throw new ConfigException(
+                        "--input-size " + c.inputSize + " is not HxW: pass height x width in pixels, e.g. 378x504");
             }
         }
         if (c.engine != null) {
             readable(c.engine, "--engine", "the path of a TensorRT engine built by scripts/build-engine.sh");
             if (c.backend.equals("cpu") || simulated) {
-                throw new ConfigException("--engine " + c.engine + " is unused with --backend "
-                        + (simulated ? "simulated" : c.backend) + ": pass --backend tensorrt (or auto), or leave --engine out");
+                throw new ConfigException(
+                        "--engine " + c.engine + " is unused with --backend " + (simulated ? "simulated" : c.backend)
+                                + ": pass --backend tensorrt (or auto), or leave --engine out");
             }
         }
         if (c.tlsCert != null || c.tlsKey != null) {
             if (c.tlsCert == null || c.tlsKey == null) {
                 throw new ConfigException((c.tlsCert == null ? "--tls-key" : "--tls-cert") + " needs "
-                        + (c.tlsCert == null ? "--tls-cert" : "--tls-key") + " too: pass both PEM files (certificate and its private key)");
+                        + (c.tlsCert == null ? "--tls-cert" : "--tls-key")
+                        + " too: pass both PEM files (certificate and its private key)");
             }
-            readable(c.tlsCert, "--tls-cert", "a PEM certificate (e.g. openssl req -x509 -newkey rsa:2048 -nodes "
-                    + "-keyout key.pem -out cert.pem -subj /CN=localhost)");
+            readable(
+                    c.tlsCert,
+                    "--tls-cert",
+                    "a PEM certificate (e.g. openssl req -x509 -newkey rsa:2048 -nodes "
+                            + "-keyout key.pem -out cert.pem -subj /CN=localhost)");
             readable(c.tlsKey, "--tls-key", "the PEM private key of --tls-cert");
             pem(c.tlsCert, "--tls-cert", "CERTIFICATE", "a PEM certificate (a '-----BEGIN CERTIFICATE-----' block)");
             pem(c.tlsKey, "--tls-key", "PRIVATE KEY", "a PEM private key (a '-----BEGIN … PRIVATE KEY-----' block)");
@@ -110,8 +118,10 @@ final class StartupErrors {
         if (e instanceof IllegalStateException) {
             return new Failure(firstLine(e.getMessage()), EXIT_FAILURE);
         }
-        return new Failure("could not start: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage())
-                + " (run with --debug for the stack trace)", EXIT_FAILURE);
+        return new Failure(
+                "could not start: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage())
+                        + " (run with --debug for the stack trace)",
+                EXIT_FAILURE);
     }
 
     private static String hostDoesNotResolve(String host) {
@@ -135,7 +145,8 @@ final class StartupErrors {
             throw new ConfigException(flag + " " + p + " is a directory; give " + what);
         }
         if (!Files.isReadable(p)) {
-            throw new ConfigException(flag + " " + p + " is not readable by this user; fix its permissions, or give " + what);
+            throw new ConfigException(
+                    flag + " " + p + " is not readable by this user; fix its permissions, or give " + what);
         }
     }
 
@@ -146,9 +157,10 @@ final class StartupErrors {
     static boolean looksLikeOnnx(Path p) {
         try (var in = Files.newInputStream(p)) {
             int b = in.read();
-            // tag = field << 3 | wire type: 1 ir_version/varint (0x08), 2..8 strings/messages (0x12..0x42), 14 (0x72), 20 (0xa2 0x01)
-            return b == 0x08 || b == 0x12 || b == 0x1a || b == 0x22 || b == 0x2a || b == 0x32 || b == 0x3a
-                    || b == 0x42 || b == 0x72 || b == 0xa2;
+            // tag = field << 3 | wire type: 1 ir_version/varint (0x08), 2..8 strings/messages (0x12..0x42), 14 (0x72),
+            // 20 (0xa2 0x01)
+            return b == 0x08 || b == 0x12 || b == 0x1a || b == 0x22 || b == 0x2a || b == 0x32 || b == 0x3a || b == 0x42
+                    || b == 0x72 || b == 0xa2;
         } catch (IOException e) {
             throw new ConfigException("--model " + p + " could not be read (" + e.getMessage() + ")");
         }

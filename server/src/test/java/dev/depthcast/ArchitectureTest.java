@@ -1,9 +1,10 @@
 package dev.depthcast;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.reflect.Constructor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,10 +13,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Rules every server class keeps, checked on the code itself:
@@ -33,13 +31,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ArchitectureTest {
 
-    static final Path CLASSES = Path.of(DepthcastServer.class.getProtectionDomain().getCodeSource().getLocation()
+    static final Path CLASSES = Path.of(DepthcastServer.class
+            .getProtectionDomain()
+            .getCodeSource()
+            .getLocation()
             .getPath());
     static final Path SOURCES = Path.of(System.getProperty("basedir", "."), "src", "main", "java");
 
     /** Calls that start a thread or a timer. */
-    static final Pattern STARTS = Pattern.compile(
-            "\\.\\s*start\\s*\\(\\s*\\)|\\bnew\\s+Thread\\s*\\(|\\bExecutors\\s*\\.\\s*new\\w*\\s*\\("
+    static final Pattern STARTS =
+            Pattern.compile("\\.\\s*start\\s*\\(\\s*\\)|\\bnew\\s+Thread\\s*\\(|\\bExecutors\\s*\\.\\s*new\\w*\\s*\\("
                     + "|\\bVertx\\s*\\.\\s*vertx\\s*\\(|\\.\\s*setPeriodic\\s*\\(");
 
     @Test
@@ -49,7 +50,9 @@ class ArchitectureTest {
         assertTrue(names.size() > 50, "found the compiled classes in " + CLASSES + ": " + names.size());
         for (String name : names) {
             Class<?> c = Class.forName(name, false, getClass().getClassLoader());
-            long count = Arrays.stream(c.getDeclaredConstructors()).filter(k -> !k.isSynthetic()).count();
+            long count = Arrays.stream(c.getDeclaredConstructors())
+                    .filter(k -> !k.isSynthetic())
+                    .count();
             if (count > 2) {
                 offenders.add(c.getName() + " (" + count + ")");
             }
@@ -104,7 +107,9 @@ class ArchitectureTest {
                 }
                 """);
         List<Body> bodies = constructorBodies(code);
-        assertEquals(List.of("Pump", "Inner", "Range"), bodies.stream().map(Body::className).toList());
+        assertEquals(
+                List.of("Pump", "Inner", "Range"),
+                bodies.stream().map(Body::className).toList());
         assertTrue(STARTS.matcher(bodies.get(0).text()).find(), "new Thread( in Pump()");
         assertTrue(STARTS.matcher(bodies.get(1).text()).find(), ".start() in Inner()");
         assertFalse(STARTS.matcher(bodies.get(2).text()).find(), "Range's compact constructor starts nothing");
@@ -115,7 +120,9 @@ class ArchitectureTest {
     static List<String> compiledClasses() throws IOException {
         try (Stream<Path> files = Files.walk(CLASSES)) {
             return files.filter(f -> f.toString().endsWith(".class"))
-                    .map(f -> CLASSES.relativize(f).toString().replace(f.getFileSystem().getSeparator(), ".")
+                    .map(f -> CLASSES.relativize(f)
+                            .toString()
+                            .replace(f.getFileSystem().getSeparator(), ".")
                             .replaceAll("\\.class$", ""))
                     .filter(n -> n.startsWith("dev.depthcast.") && !n.endsWith("package-info"))
                     .sorted()
@@ -123,8 +130,7 @@ class ArchitectureTest {
         }
     }
 
-    record Body(String className, String text) {
-    }
+    record Body(String className, String text) {}
 
     /**
      * The bodies of the constructors declared in {@code code} (comments and literals already
@@ -143,8 +149,10 @@ class ArchitectureTest {
             Matcher m = Pattern.compile("(?<![\\w.$])" + type + "\\s*(\\(|\\{)").matcher(code);
             while (m.find()) {
                 String before = code.substring(0, m.start()).stripTrailing();
-                if (before.matches("(?s).*\\b(new|class|record|enum|interface)$") || before.endsWith(".")
-                        || before.endsWith("<") || before.endsWith(",")) {
+                if (before.matches("(?s).*\\b(new|class|record|enum|interface)$")
+                        || before.endsWith(".")
+                        || before.endsWith("<")
+                        || before.endsWith(",")) {
                     continue;
                 }
                 int open;
@@ -212,7 +220,9 @@ class ArchitectureTest {
             } else if (src.startsWith("\"\"\"", i)) {
                 int end = src.indexOf("\"\"\"", i + 3);
                 end = end < 0 ? src.length() : end + 3;
-                out.append("\"\"").append(src.substring(i + 2, end - 1).replaceAll("[^\\n]", " ")).append('"');
+                out.append("\"\"")
+                        .append(src.substring(i + 2, end - 1).replaceAll("[^\\n]", " "))
+                        .append('"');
                 i = end;
             } else if (c == '"' || c == '\'') {
                 int j = i + 1;

@@ -1,15 +1,14 @@
 package dev.depthcast;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every package of the server has a {@code package-info.java} saying what it does and which threads
@@ -24,9 +23,12 @@ class PackageNotesTest {
         assertTrue(Files.isDirectory(SOURCES.resolve("dev/depthcast")), "run from the server module");
         List<String> missing;
         try (Stream<Path> dirs = Files.walk(SOURCES)) {
-            missing = dirs.filter(Files::isDirectory).filter(PackageNotesTest::holdsClasses)
+            missing = dirs.filter(Files::isDirectory)
+                    .filter(PackageNotesTest::holdsClasses)
                     .filter(d -> !Files.exists(d.resolve("package-info.java")))
-                    .map(d -> SOURCES.relativize(d).toString().replace('/', '.')).sorted().toList();
+                    .map(d -> SOURCES.relativize(d).toString().replace('/', '.'))
+                    .sorted()
+                    .toList();
         }
         assertEquals(List.of(), missing, "packages without a package-info.java");
     }

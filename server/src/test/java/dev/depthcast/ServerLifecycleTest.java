@@ -1,16 +1,18 @@
 package dev.depthcast;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.BatchItem;
 import dev.depthcast.backend.BatchResult;
-import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.config.StartupException;
 import dev.depthcast.http.SecurityConfig;
 import dev.depthcast.model.Preset;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,10 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** start() and stop(): a start that fails part-way, and a stop, leave nothing of the server behind. */
 class ServerLifecycleTest {
@@ -32,7 +31,8 @@ class ServerLifecycleTest {
         final AtomicInteger closes = new AtomicInteger();
 
         CountingPipeline() throws Exception {
-            real = Backends.open(ServerConfig.builder().simulated(new SimulatedCost(0, 0)).build());
+            real = Backends.open(
+                    ServerConfig.builder().simulated(new SimulatedCost(0, 0)).build());
         }
 
         @Override
@@ -68,14 +68,16 @@ class ServerLifecycleTest {
         CountingPipeline pipeline = new CountingPipeline();
         int adminPort = freePort();
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            ServerConfig config = ServerConfig.builder().port(taken.getLocalPort()).build();
+            ServerConfig config =
+                    ServerConfig.builder().port(taken.getLocalPort()).build();
             // The admin port binds first: the failure at the public port must unbind it again.
             SecurityConfig security = SecurityConfig.defaults().withAdminPort(adminPort);
             DepthcastServer server = new DepthcastServer(config, security, c -> List.of(pipeline));
 
             StartupException e = assertThrows(StartupException.class, server::start);
 
-            assertTrue(e.getMessage().startsWith("port " + taken.getLocalPort() + " on 127.0.0.1 is in use"),
+            assertTrue(
+                    e.getMessage().startsWith("port " + taken.getLocalPort() + " on 127.0.0.1 is in use"),
                     e.getMessage());
             assertEquals(2, e.exitCode());
         }
@@ -89,8 +91,8 @@ class ServerLifecycleTest {
         Set<Long> before = serverThreads();
         CountingPipeline pipeline = new CountingPipeline();
         int adminPort = freePort();
-        DepthcastServer server = new DepthcastServer(ServerConfig.defaults(),
-                SecurityConfig.defaults().withAdminPort(adminPort), c -> List.of(pipeline));
+        DepthcastServer server = new DepthcastServer(
+                ServerConfig.defaults(), SecurityConfig.defaults().withAdminPort(adminPort), c -> List.of(pipeline));
         server.start();
         int port = server.port();
         assertTrue(serverThreads().size() > before.size(), "the started server runs threads of its own");
@@ -106,8 +108,8 @@ class ServerLifecycleTest {
 
     @Test
     void aServerStartsOnlyOnce() throws Exception {
-        DepthcastServer server = new DepthcastServer(ServerConfig.defaults(), SecurityConfig.defaults(),
-                c -> List.of(new CountingPipeline()));
+        DepthcastServer server = new DepthcastServer(
+                ServerConfig.defaults(), SecurityConfig.defaults(), c -> List.of(new CountingPipeline()));
         server.start();
         try {
             assertThrows(IllegalStateException.class, server::start);
@@ -118,12 +120,17 @@ class ServerLifecycleTest {
 
     /** The live threads the server's parts name: executors, delivery, Vert.x. */
     private static Set<Long> serverThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).filter(ServerLifecycleTest::isServers)
-                .map(Thread::getId).collect(Collectors.toSet());
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .filter(ServerLifecycleTest::isServers)
+                .map(Thread::getId)
+                .collect(Collectors.toSet());
     }
 
     private static boolean isServers(Thread t) {
-        return t.getName().startsWith("depthcast-") || t.getName().startsWith("vert.x-") || t.getName().startsWith("vertx-");
+        return t.getName().startsWith("depthcast-")
+                || t.getName().startsWith("vert.x-")
+                || t.getName().startsWith("vertx-");
     }
 
     /** Threads end a little after the close that stopped them returns: wait for them, up to 5 s. */
@@ -131,8 +138,12 @@ class ServerLifecycleTest {
         long deadline = System.nanoTime() + 5_000_000_000L;
         Set<String> left;
         do {
-            left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).filter(ServerLifecycleTest::isServers)
-                    .filter(t -> !before.contains(t.getId())).map(Thread::getName).collect(Collectors.toSet());
+            left = Thread.getAllStackTraces().keySet().stream()
+                    .filter(Thread::isAlive)
+                    .filter(ServerLifecycleTest::isServers)
+                    .filter(t -> !before.contains(t.getId()))
+                    .map(Thread::getName)
+                    .collect(Collectors.toSet());
             if (left.isEmpty()) {
                 return;
             }

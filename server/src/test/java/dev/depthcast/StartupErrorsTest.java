@@ -1,20 +1,19 @@
 package dev.depthcast;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.config.Backend;
 import dev.depthcast.config.ConfigException;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.StartupException;
 import dev.depthcast.http.SecurityConfig;
 import dev.depthcast.schedule.SchedulingPolicy;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
 import java.net.BindException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** Failures map to one line and an exit status by their type, wherever in the chain of causes they are. */
 class StartupErrorsTest {
@@ -48,7 +47,8 @@ class StartupErrorsTest {
 
     @Test
     void aBindFailureOnAnAddressThisMachineDoesNotHaveNamesTheHost() {
-        String line = HttpFront.cannotBind("192.0.2.1", 8080, "--port", new BindException("Cannot assign requested address"));
+        String line =
+                HttpFront.cannotBind("192.0.2.1", 8080, "--port", new BindException("Cannot assign requested address"));
         assertTrue(line.startsWith("--host 192.0.2.1 is not an address of this machine"), line);
     }
 

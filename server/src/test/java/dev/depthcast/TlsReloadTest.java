@@ -1,13 +1,15 @@
 package dev.depthcast;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthcast.config.ServerConfig;
 import dev.depthcast.http.TlsReload;
 import dev.depthcast.http.TlsSetup;
-import dev.depthcast.config.ServerConfig;
 import io.vertx.core.net.SelfSignedCertificate;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.net.ssl.SSLSocket;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +17,9 @@ import java.nio.file.StandardCopyOption;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Certificate renewal without a restart: the server starts with pair A; the files become pair B
@@ -39,7 +38,8 @@ class TlsReloadTest {
         String fpA = fingerprint(a.certificatePath());
         String fpB = fingerprint(b.certificatePath());
         assertNotEquals(fpA, fpB);
-        ServerConfig config = ServerConfig.builder().tls(cert, key).inferenceThreads(1).build();
+        ServerConfig config =
+                ServerConfig.builder().tls(cert, key).inferenceThreads(1).build();
         try (DepthcastServer server = DepthcastServer.start(config)) {
             TlsReload reload = server.tlsReload();
             assertNotNull(reload);
@@ -50,8 +50,11 @@ class TlsReloadTest {
             install(b.certificatePath(), b.privateKeyPath(), cert, key);
             assertEquals(fpB, servedWithin(server.port(), fpB, 30), "new connections get the new certificate");
             TlsReload.Outcome done = reload.last();
-            assertTrue(done.reloaded() && done.message().contains(fpB)
-                    && done.message().contains("the certificate files changed"), done.message());
+            assertTrue(
+                    done.reloaded()
+                            && done.message().contains(fpB)
+                            && done.message().contains("the certificate files changed"),
+                    done.message());
 
             // A key that is not the certificate's: refused in one line, B keeps serving, not retried.
             int before = reload.attempts();
@@ -62,8 +65,10 @@ class TlsReloadTest {
             }
             TlsReload.Outcome refused = reload.last();
             assertFalse(refused.reloaded(), refused.message());
-            assertTrue(refused.message().contains("does not belong to --tls-cert")
-                    && refused.message().contains("still serving the previous certificate"), refused.message());
+            assertTrue(
+                    refused.message().contains("does not belong to --tls-cert")
+                            && refused.message().contains("still serving the previous certificate"),
+                    refused.message());
             assertEquals(1, refused.message().lines().count());
             assertEquals(fpB, served(server.port()));
             int afterRefusal = reload.attempts();
@@ -78,7 +83,10 @@ class TlsReloadTest {
 
             // The explicit reload also refuses a bad pair the same way.
             Files.writeString(key, "not a key");
-            TlsReload.Outcome garbage = reload.reload("test").toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            TlsReload.Outcome garbage = reload.reload("test")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(20, TimeUnit.SECONDS);
             assertFalse(garbage.reloaded());
             assertTrue(garbage.message().contains("not a PEM certificate and private key"), garbage.message());
             assertEquals(fpA, served(server.port()));
@@ -100,7 +108,8 @@ class TlsReloadTest {
 
     static String fingerprint(String pemPath) throws Exception {
         try (InputStream in = Files.newInputStream(Path.of(pemPath))) {
-            return TlsSetup.fingerprint((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
+            return TlsSetup.fingerprint(
+                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
     }
 

@@ -1,14 +1,11 @@
 package dev.depthcast;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.config.ServerConfig;
 import io.vertx.core.net.SelfSignedCertificate;
-import org.junit.jupiter.api.Test;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -17,10 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.Test;
 
 /**
  * --tls-cert/--tls-key serve the API over https (browsers give the camera only on https off localhost):
@@ -31,29 +30,46 @@ class TlsTest {
     @Test
     void servesHttpsWithPemFiles() throws Exception {
         SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-        ServerConfig config = ServerConfig.builder().tls(Path.of(cert.certificatePath()),
-                Path.of(cert.privateKeyPath())).inferenceThreads(1).build();
+        ServerConfig config = ServerConfig.builder()
+                .tls(Path.of(cert.certificatePath()), Path.of(cert.privateKeyPath()))
+                .inferenceThreads(1)
+                .build();
         try (DepthcastServer server = DepthcastServer.start(config)) {
             HttpClient client = HttpClient.newBuilder().sslContext(trustAll()).build();
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-                    URI.create("https://localhost:" + server.port() + "/api/stats")).build(),
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/api/stats"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
             assertTrue(r.body().contains("cpu-onnxruntime"));
             assertEquals(HttpClient.Version.HTTP_2, r.version(), "ALPN offers h2");
-            assertTrue(r.headers().firstValue("strict-transport-security").orElse("").contains("max-age="), "HSTS on TLS");
+            assertTrue(
+                    r.headers()
+                            .firstValue("strict-transport-security")
+                            .orElse("")
+                            .contains("max-age="),
+                    "HSTS on TLS");
 
             // Only TLS 1.2+ with forward-secret AEAD suites: a client offering anything else gets no handshake.
             assertEquals("TLSv1.3", handshake(server.port(), new String[] {"TLSv1.3"}, null));
-            assertEquals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", handshake(server.port(), new String[] {"TLSv1.2"},
-                    new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}));
-            for (String weak : new String[] {"TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-                    "TLS_RSA_WITH_AES_128_CBC_SHA"}) {
-                assertThrows(SSLException.class, () -> handshake(server.port(), new String[] {"TLSv1.2"},
-                        new String[] {weak}), weak);
+            assertEquals(
+                    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                    handshake(server.port(), new String[] {"TLSv1.2"}, new String[] {
+                        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+                    }));
+            for (String weak : new String[] {
+                "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA"
+            }) {
+                assertThrows(
+                        SSLException.class,
+                        () -> handshake(server.port(), new String[] {"TLSv1.2"}, new String[] {weak}),
+                        weak);
             }
-            assertThrows(SSLException.class, () -> handshake(server.port(), new String[] {"TLSv1.1"},
-                    new String[] {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"}));
+            assertThrows(
+                    SSLException.class,
+                    () -> handshake(
+                            server.port(), new String[] {"TLSv1.1"}, new String[] {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"
+                            }));
         } finally {
             cert.delete();
         }
@@ -69,7 +85,9 @@ class TlsTest {
                 s.setEnabledCipherSuites(suites);
             }
             s.startHandshake();
-            return suites == null ? s.getSession().getProtocol() : s.getSession().getCipherSuite();
+            return suites == null
+                    ? s.getSession().getProtocol()
+                    : s.getSession().getCipherSuite();
         }
     }
 
@@ -79,18 +97,36 @@ class TlsTest {
         SelfSignedCertificate b = SelfSignedCertificate.create("localhost");
         try {
             StringWriter err = new StringWriter();
-            int code = ServeCommand.run(new PrintWriter(err), "--port", "0", "--backend", "cpu",
-                    "--tls-cert", a.certificatePath(), "--tls-key", b.privateKeyPath());
+            int code = ServeCommand.run(
+                    new PrintWriter(err),
+                    "--port",
+                    "0",
+                    "--backend",
+                    "cpu",
+                    "--tls-cert",
+                    a.certificatePath(),
+                    "--tls-key",
+                    b.privateKeyPath());
             assertEquals(2, code);
             assertEquals(1, err.toString().strip().lines().count(), err.toString());
             assertTrue(err.toString().contains("does not belong to --tls-cert"), err.toString());
 
             err = new StringWriter();
-            code = ServeCommand.run(new PrintWriter(err), "--port", "0", "--backend", "cpu",
-                    "--tls-cert", "/nonexistent/cert.pem", "--tls-key", b.privateKeyPath());
+            code = ServeCommand.run(
+                    new PrintWriter(err),
+                    "--port",
+                    "0",
+                    "--backend",
+                    "cpu",
+                    "--tls-cert",
+                    "/nonexistent/cert.pem",
+                    "--tls-key",
+                    b.privateKeyPath());
             assertEquals(2, code);
             assertEquals(1, err.toString().strip().lines().count(), err.toString());
-            assertTrue(err.toString().startsWith("depthcast: --tls-cert /nonexistent/cert.pem: no such file"), err.toString());
+            assertTrue(
+                    err.toString().startsWith("depthcast: --tls-cert /nonexistent/cert.pem: no such file"),
+                    err.toString());
         } finally {
             a.delete();
             b.delete();
@@ -110,12 +146,10 @@ class TlsTest {
     static SSLContext trustAll() throws Exception {
         TrustManager tm = new X509TrustManager() {
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String type) {
-            }
+            public void checkClientTrusted(X509Certificate[] chain, String type) {}
 
             @Override
-            public void checkServerTrusted(X509Certificate[] chain, String type) {
-            }
+            public void checkServerTrusted(X509Certificate[] chain, String type) {}
 
             @Override
             public X509Certificate[] getAcceptedIssuers() {

@@ -1,7 +1,6 @@
 package dev.depthcast.backend;
 
 import dev.depthcast.config.Backend;
-
 import java.util.Optional;
 
 /**

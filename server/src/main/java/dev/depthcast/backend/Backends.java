@@ -9,9 +9,6 @@ import dev.depthcast.config.DeviceSelection;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.config.StartupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Chooses and opens the pipeline for {@code --backend}: {@code cpu} (ONNX Runtime), {@code tensorrt}
@@ -34,8 +33,7 @@ public final class Backends {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
     public static final String EMBEDDED_MODEL = "/models/relief.onnx";
 
-    private Backends() {
-    }
+    private Backends() {}
 
     /**
      * One pipeline per device of {@code --devices}, in ordinal order. If one fails to open, those already open are
@@ -44,7 +42,9 @@ public final class Backends {
      */
     public static List<DepthPipeline> openAll(ServerConfig config) throws Exception {
         DeviceSelection devices = config.devices();
-        if (config.backend() == Backend.CPU || (config.backend() == Backend.AUTO && provider(Backend.TENSORRT).isEmpty())) {
+        if (config.backend() == Backend.CPU
+                || (config.backend() == Backend.AUTO
+                        && provider(Backend.TENSORRT).isEmpty())) {
             return List.of(cpuOnce(config));
         }
         List<Integer> ordinals = switch (config.backend()) {
@@ -59,7 +59,9 @@ public final class Backends {
                 if (!devices.all()) {
                     yield devices.ordinals();
                 }
-                int found = provider(Backend.TENSORRT).map(BackendProvider::deviceCount).orElse(0);
+                int found = provider(Backend.TENSORRT)
+                        .map(BackendProvider::deviceCount)
+                        .orElse(0);
                 // auto on a machine without a usable GPU: device 0 decides, and that is the CPU.
                 yield found == 0 && config.backend() == Backend.AUTO ? List.of(0) : devices.resolve(found);
             }
@@ -67,12 +69,16 @@ public final class Backends {
         List<DepthPipeline> open = new ArrayList<>();
         try {
             for (int ordinal : ordinals) {
-                if (config.backend() == Backend.AUTO && !open.isEmpty() && !open.get(0).backendName().equals("tensorrt")) {
+                if (config.backend() == Backend.AUTO
+                        && !open.isEmpty()
+                        && !open.get(0).backendName().equals("tensorrt")) {
                     break; // auto fell back to the CPU on the first device: one CPU executor is all there is
                 }
                 // auto: the first device decides GPU or CPU; the others must then open on the GPU too.
-                open.add(config.backend() == Backend.AUTO && !open.isEmpty() ? tensorRt(config, ordinal)
-                        : open(config, ordinal));
+                open.add(
+                        config.backend() == Backend.AUTO && !open.isEmpty()
+                                ? tensorRt(config, ordinal)
+                                : open(config, ordinal));
             }
         } catch (Exception | Error e) {
             open.forEach(DepthPipeline::close);
@@ -115,12 +121,15 @@ public final class Backends {
     static DepthPipeline cpu(ServerConfig config) {
         OnnxRuntimeModel model;
         try {
-            model = new OnnxRuntimeModel(modelBytes(config.model()), modelName(config), config.preset(),
-                    config.inferenceThreads());
+            model = new OnnxRuntimeModel(
+                    modelBytes(config.model()), modelName(config), config.preset(), config.inferenceThreads());
         } catch (OrtException e) {
-            throw new StartupException((config.model() != null ? "--model " + config.model() : "the embedded model")
-                    + " could not be loaded by ONNX Runtime (" + firstLine(e.getMessage()).replaceFirst("^Error code - ", "")
-                    + "): check it is an ONNX depth model exported with opset 17 or older (README: Models)", e);
+            throw new StartupException(
+                    (config.model() != null ? "--model " + config.model() : "the embedded model")
+                            + " could not be loaded by ONNX Runtime ("
+                            + firstLine(e.getMessage()).replaceFirst("^Error code - ", "")
+                            + "): check it is an ONNX depth model exported with opset 17 or older (README: Models)",
+                    e);
         }
         return new HostPipeline(config.preset(), model, config.maxBatch());
     }
@@ -156,8 +165,10 @@ public final class Backends {
 
     /** {@code --backend tensorrt} on a machine that cannot run it: the reason, and what to pass instead. */
     public static StartupException tensorRtUnusable(String reason, Throwable cause) {
-        return new StartupException("--backend tensorrt: " + reason
-                + ": on this machine pass --backend auto (falls back to the CPU) or cpu", cause);
+        return new StartupException(
+                "--backend tensorrt: " + reason
+                        + ": on this machine pass --backend auto (falls back to the CPU) or cpu",
+                cause);
     }
 
     /** The provider of {@code backend} on the classpath, if any. */
@@ -175,11 +186,12 @@ public final class Backends {
         SimulatedCost cost = config.simulatedCost();
         if (cost == null) {
             cost = SimulatedGpuModel.DEFAULT_COST;
-            LOG.info("simulated backend without --simulate-inference-ms: using {}+{} ms per batch",
-                    cost.fixedMs(), cost.perItemMs());
+            LOG.info(
+                    "simulated backend without --simulate-inference-ms: using {}+{} ms per batch",
+                    cost.fixedMs(),
+                    cost.perItemMs());
         }
-        return new HostPipeline(config.preset(),
-                new SimulatedGpuModel(config.preset(), cost), config.maxBatch());
+        return new HostPipeline(config.preset(), new SimulatedGpuModel(config.preset(), cost), config.maxBatch());
     }
 
     /** What produces the depth, for logs and /api/stats. */
@@ -195,7 +207,9 @@ public final class Backends {
         if (config.backend() == Backend.SIMULATED) {
             return "none (simulated)";
         }
-        return config.model() == null ? "relief.onnx (embedded)" : String.valueOf(config.model().getFileName());
+        return config.model() == null
+                ? "relief.onnx (embedded)"
+                : String.valueOf(config.model().getFileName());
     }
 
     /** The bytes of {@code model}, or of the embedded relief model when it is null. */

@@ -1,7 +1,6 @@
 package dev.depthcast.backend;
 
 import dev.depthcast.model.Preset;
-
 import java.util.List;
 
 /**
@@ -53,8 +52,7 @@ public interface DepthPipeline extends AutoCloseable {
      * that past batches grew and that nothing needs now. By default there is none (the CUDA
      * pipeline's buffers are sized once, for its max batch).
      */
-    default void releaseIdleMemory() throws Exception {
-    }
+    default void releaseIdleMemory() throws Exception {}
 
     @Override
     void close();

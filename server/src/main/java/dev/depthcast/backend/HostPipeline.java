@@ -4,7 +4,6 @@ import dev.depthcast.model.Preset;
 import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.Preprocessor;
 import dev.depthcast.process.Unprojector;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -63,8 +62,13 @@ public final class HostPipeline implements DepthPipeline {
         ModelRuntime.DepthMaps maps = runtime.infer(input, n);
         long t2 = System.nanoTime();
         PointCloud[] clouds = new PointCloud[n];
-        slots(n).forEach(b -> clouds[b] = unprojectors[b].unproject(maps.data(), maps.offset(b), maps.width(),
-                maps.height(), items.get(b).frame(), items.get(b).params()));
+        slots(n).forEach(b -> clouds[b] = unprojectors[b].unproject(
+                maps.data(),
+                maps.offset(b),
+                maps.width(),
+                maps.height(),
+                items.get(b).frame(),
+                items.get(b).params()));
         long t3 = System.nanoTime();
         return new BatchResult(Arrays.asList(clouds), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
     }

@@ -19,8 +19,7 @@ public interface ModelRuntime extends AutoCloseable {
      * No batch has run for a while: give back memory held for past batches (the next batch may be
      * slower for it). Called on the executor's thread, like {@link #infer}.
      */
-    default void releaseIdleMemory() throws Exception {
-    }
+    default void releaseIdleMemory() throws Exception {}
 
     @Override
     void close();

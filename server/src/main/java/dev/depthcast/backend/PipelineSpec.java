@@ -2,7 +2,6 @@ package dev.depthcast.backend;
 
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.model.Preset;
-
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -1,9 +1,6 @@
 package dev.depthcast.calibration;
 
 import dev.depthcast.ingest.I420Frame;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,6 +15,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code serve.sh --record-calibration DIR}: keeps frames of live sessions for INT8 calibration,
@@ -57,8 +56,14 @@ public final class CalibrationRecorder implements AutoCloseable {
         this.nanos = nanos;
         Files.createDirectories(settings.dir());
         // The pool makes its one thread at the first kept frame, not here.
-        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16),
-                CalibrationRecorder::writerThread, (r, pool) -> skipped.incrementAndGet());
+        this.writer = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(16),
+                CalibrationRecorder::writerThread,
+                (r, pool) -> skipped.incrementAndGet());
     }
 
     private static Thread writerThread(Runnable task) {
@@ -90,15 +95,20 @@ public final class CalibrationRecorder implements AutoCloseable {
         try {
             OutputStream out = clips.get(key);
             if (out == null) {
-                out = new BufferedOutputStream(Files.newOutputStream(settings.dir().resolve(key + ".y4m")));
+                out = new BufferedOutputStream(
+                        Files.newOutputStream(settings.dir().resolve(key + ".y4m")));
                 Y4m.writeHeader(out, frame.width(), frame.height(), 30);
                 clips.put(key, out);
             }
             Y4m.writeFrame(out, frame);
             if (n == settings.frames()) {
                 flushAll();
-                LOG.info("calibration: {} frames recorded in {}: build an INT8 engine with scripts/build-engine.sh "
-                        + "--precision int8 --calib-images {}", n, settings.dir(), settings.dir());
+                LOG.info(
+                        "calibration: {} frames recorded in {}: build an INT8 engine with scripts/build-engine.sh "
+                                + "--precision int8 --calib-images {}",
+                        n,
+                        settings.dir(),
+                        settings.dir());
             }
         } catch (IOException e) {
             skipped.incrementAndGet();

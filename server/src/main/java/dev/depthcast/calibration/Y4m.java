@@ -1,7 +1,6 @@
 package dev.depthcast.calibration;
 
 import dev.depthcast.ingest.I420Frame;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,12 +23,12 @@ public final class Y4m {
 
     private static final String MAGIC = "YUV4MPEG2";
     /** The colour tags of 8-bit 4:2:0 (they differ only in chroma siting, which does not matter here). */
-    private static final java.util.Set<String> EIGHT_BIT_420 = java.util.Set.of("420", "420jpeg", "420mpeg2", "420paldv");
+    private static final java.util.Set<String> EIGHT_BIT_420 =
+            java.util.Set.of("420", "420jpeg", "420mpeg2", "420paldv");
     /** Generous: a header line of a real clip is ~50 bytes. */
     private static final int MAX_LINE = 1024;
 
-    private Y4m() {
-    }
+    private Y4m() {}
 
     /** Writes a clip header for frames of one size at {@code fps}. */
     public static void writeHeader(OutputStream out, int width, int height, int fps) throws IOException {
@@ -53,7 +52,8 @@ public final class Y4m {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
             writeHeader(out, frames.get(0).width(), frames.get(0).height(), fps);
             for (I420Frame f : frames) {
-                if (f.width() != frames.get(0).width() || f.height() != frames.get(0).height()) {
+                if (f.width() != frames.get(0).width()
+                        || f.height() != frames.get(0).height()) {
                     throw new IllegalArgumentException("a y4m clip has one frame size");
                 }
                 writeFrame(out, f);

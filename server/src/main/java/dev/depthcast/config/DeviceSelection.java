@@ -63,8 +63,8 @@ public final class DeviceSelection {
             }
             return new DeviceSelection(false, List.copyOf(list), t);
         } catch (NumberFormatException e) {
-            throw new ConfigException("--devices " + text + " is not all, a count (2) or a list of "
-                    + "device ordinals (0,1)");
+            throw new ConfigException(
+                    "--devices " + text + " is not all, a count (2) or a list of " + "device ordinals (0,1)");
         }
     }
 
@@ -91,8 +91,8 @@ public final class DeviceSelection {
         }
         for (int o : ordinals) {
             if (o >= available) {
-                throw new ConfigException("--devices " + text + ": there is no device " + o + " ("
-                        + available + " found: ordinals 0.." + (available - 1) + ")");
+                throw new ConfigException("--devices " + text + ": there is no device " + o + " (" + available
+                        + " found: ordinals 0.." + (available - 1) + ")");
             }
         }
         return ordinals;

@@ -18,11 +18,11 @@ public record IceConfig(List<IceServerUrl> servers, TurnCredentials turn, PortRa
 
     public static final IceConfig NONE = new IceConfig(List.of(), null, null, null);
 
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
 
     /** One entry of an RTCConfiguration's {@code iceServers}: URLs that share credentials (null for STUN). */
-    public record Server(List<String> urls, String username, String credential) {
-    }
+    public record Server(List<String> urls, String username, String credential) {}
 
     /** @throws ConfigException naming the flag when the values do not fit together */
     public IceConfig {
@@ -33,7 +33,8 @@ public record IceConfig(List<IceServerUrl> servers, TurnCredentials turn, PortRa
                     + "(coturn's use-auth-secret) or --turn-user and --turn-pass");
         }
         if (!anyTurn && turn != null) {
-            throw new ConfigException("--turn-secret/--turn-user are for a TURN server: add --ice-server turn:HOST:PORT");
+            throw new ConfigException(
+                    "--turn-secret/--turn-user are for a TURN server: add --ice-server turn:HOST:PORT");
         }
         if (announcedIp != null) {
             announcedIp = canonicalAddress(announcedIp);

@@ -9,8 +9,8 @@ public record PortRange(int min, int max) {
 
     public PortRange {
         if (min < 1 || max > 65535 || min > max) {
-            throw new ConfigException("--ice-port-range " + min + "-" + max
-                    + " must be MIN-MAX with 1 <= MIN <= MAX <= 65535");
+            throw new ConfigException(
+                    "--ice-port-range " + min + "-" + max + " must be MIN-MAX with 1 <= MIN <= MAX <= 65535");
         }
     }
 

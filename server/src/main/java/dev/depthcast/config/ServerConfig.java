@@ -5,7 +5,6 @@ import dev.depthcast.model.Preset;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.SchedulingPolicy;
 import dev.depthcast.wire.WireFormat;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -26,6 +25,7 @@ public final class ServerConfig {
     public static final int DEFAULT_PORT = 8080;
     /** The command line's backend; the builder's default is {@link Backend#CPU}, which needs no probe. */
     public static final String DEFAULT_BACKEND = "auto";
+
     public static final int DEFAULT_MAX_BATCH = 8;
     public static final long DEFAULT_MAX_WAIT_MS = 4;
     public static final long DEFAULT_LATENCY_BUDGET_MS = SchedulingPolicy.DEFAULT_LATENCY_BUDGET_MS;
@@ -34,6 +34,7 @@ public final class ServerConfig {
     public static final String DEFAULT_WEB_ROOT = "web/dist";
     /** {@code --wire}: schema 2. */
     public static final String DEFAULT_WIRE = "v2";
+
     public static final int DEFAULT_SEND_BUFFER_KB = 128;
     public static final int DEFAULT_DRAIN_SECONDS = 10;
     /** {@code --devices}: device 0 only. */
@@ -99,12 +100,28 @@ public final class ServerConfig {
 
     /** A builder holding this config's values, to change a few. */
     public Builder toBuilder() {
-        return new Builder().host(host).port(port).model(model).preset(preset).backend(backend).engine(engine)
-                .maxBatch(maxBatch).maxWait(maxWait).latencyBudget(latencyBudget).maxClients(maxClients)
-                .unproject(unproject).webRoot(webRoot).tls(tlsCert, tlsKey).inferenceThreads(inferenceThreads)
-                .simulatedCost(simulatedCost).recordCalibration(recordCalibration)
-                .devices(devices).drainTime(drainTime).ice(ice)
-                .wire(wire).sendBufferBytes(sendBufferBytes);
+        return new Builder()
+                .host(host)
+                .port(port)
+                .model(model)
+                .preset(preset)
+                .backend(backend)
+                .engine(engine)
+                .maxBatch(maxBatch)
+                .maxWait(maxWait)
+                .latencyBudget(latencyBudget)
+                .maxClients(maxClients)
+                .unproject(unproject)
+                .webRoot(webRoot)
+                .tls(tlsCert, tlsKey)
+                .inferenceThreads(inferenceThreads)
+                .simulatedCost(simulatedCost)
+                .recordCalibration(recordCalibration)
+                .devices(devices)
+                .drainTime(drainTime)
+                .ice(ice)
+                .wire(wire)
+                .sendBufferBytes(sendBufferBytes);
     }
 
     public String host() {
@@ -230,8 +247,7 @@ public final class ServerConfig {
         private WireFormat wire = WireFormat.parse(DEFAULT_WIRE);
         private int sendBufferBytes = DEFAULT_SEND_BUFFER_KB * 1024;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder recordCalibration(CalibrationRecorder.Settings value) {
             recordCalibration = value;
@@ -385,8 +401,9 @@ public final class ServerConfig {
                 throw new ConfigException("--threads must be >= 1");
             }
             if (ice.portRange() != null && ice.portRange().size() < maxClients) {
-                throw new ConfigException("--ice-port-range " + ice.portRange() + " has " + ice.portRange().size()
-                        + " ports but --max-clients is " + maxClients + ": each session needs a port of its own");
+                throw new ConfigException("--ice-port-range " + ice.portRange() + " has "
+                        + ice.portRange().size() + " ports but --max-clients is " + maxClients
+                        + ": each session needs a port of its own");
             }
         }
     }

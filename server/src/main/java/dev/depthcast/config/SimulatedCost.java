@@ -16,8 +16,7 @@ public record SimulatedCost(double fixedMs, double perItemMs) {
         } catch (NumberFormatException e) {
             // fall through to the message below
         }
-        throw new ConfigException("simulated cost must be FIXED+PER_ITEM in ms, e.g. 20+2; got '"
-                + text + "'");
+        throw new ConfigException("simulated cost must be FIXED+PER_ITEM in ms, e.g. 20+2; got '" + text + "'");
     }
 
     public double costMs(int batch) {

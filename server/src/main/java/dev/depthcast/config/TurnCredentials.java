@@ -1,13 +1,13 @@
 package dev.depthcast.config;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * How the server and its pages authenticate to TURN: either coturn's time-limited "TURN REST API"
@@ -24,8 +24,7 @@ public final class TurnCredentials {
     public static final Duration REST_LIFETIME = Duration.ofHours(24);
 
     /** A username/password pair for one client. */
-    public record Credential(String username, String password) {
-    }
+    public record Credential(String username, String password) {}
 
     private final String secret;
     private final String user;

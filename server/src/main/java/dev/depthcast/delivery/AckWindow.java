@@ -16,12 +16,10 @@ import java.util.ArrayDeque;
 final class AckWindow {
 
     /** A result on its way: its frame number, size, level and when it was written. */
-    record Sent(long seq, int bytes, int level, long sentNanos) {
-    }
+    record Sent(long seq, int bytes, int level, long sentNanos) {}
 
     /** A result the client acknowledged, and how long that took. */
-    record Acked(Sent sent, long rttNanos) {
-    }
+    record Acked(Sent sent, long rttNanos) {}
 
     private final int size;
     private final long timeoutNanos;

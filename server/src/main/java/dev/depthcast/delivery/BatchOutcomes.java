@@ -2,7 +2,6 @@ package dev.depthcast.delivery;
 
 import dev.depthcast.backend.BatchResult;
 import dev.depthcast.ingest.I420Frame;
-
 import java.util.List;
 
 /**

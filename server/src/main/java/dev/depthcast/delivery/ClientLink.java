@@ -2,7 +2,6 @@ package dev.depthcast.delivery;
 
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.process.UnprojectParams;
-
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +19,7 @@ public final class ClientLink implements AutoCloseable {
     public static final int WINDOW = 2;
     /** An ack this late frees the result's place anyway (a client that stopped acking). */
     static final long ACK_TIMEOUT_NANOS = 2_000_000_000L;
+
     static final long RATE_WINDOW_NANOS = 2_000_000_000L;
 
     private final AckWindow window;

@@ -30,10 +30,12 @@ final class LinkAdapter {
      * then each result waits for the one before it, and latency grows before anything is superseded.
      */
     static final double DOWN_TRANSFER = 1.0;
+
     static final int MIN_RESULTS = 5;
     static final long UP_WINDOW = 2 * SECOND;
     /** Up only while (almost) nothing is superseded: a stray one (a hiccup of the machine or the network) is allowed. */
     static final double UP_SUPERSEDED = 0.05;
+
     static final long UP_HOLD_MIN = 3 * SECOND;
     static final long UP_HOLD_MAX = 48 * SECOND;
     static final long FAILED_UP = 10 * SECOND;
@@ -46,9 +48,11 @@ final class LinkAdapter {
     private final ArrayDeque<Long> superseded = new ArrayDeque<>();
     /** {time, rtt, bytes, level} of each acknowledged result, the last 10 s. */
     private final ArrayDeque<long[]> acks = new ArrayDeque<>();
+
     private final double[] meanBytes;
     /** The RTTs {@link #transferNanos} sorts, kept between calls: it runs for nearly every result. */
     private long[] rttScratch = new long[0];
+
     private volatile int level;
     private long lastChange;
     private long lastUp;
@@ -118,14 +122,19 @@ final class LinkAdapter {
         }
         int made = count(produced, now - DOWN_WINDOW);
         int lost = count(superseded, now - DOWN_WINDOW);
-        if (level < ladder.levels() - 1 && now - lastChange >= DOWN_HOLD && made >= MIN_RESULTS
-                && (lost >= DOWN_SUPERSEDED * made || transferNanos(now - DOWN_WINDOW) > DOWN_TRANSFER * DOWN_WINDOW / made)) {
+        if (level < ladder.levels() - 1
+                && now - lastChange >= DOWN_HOLD
+                && made >= MIN_RESULTS
+                && (lost >= DOWN_SUPERSEDED * made
+                        || transferNanos(now - DOWN_WINDOW) > DOWN_TRANSFER * DOWN_WINDOW / made)) {
             if (now - lastUp < FAILED_UP) {
                 upHold = Math.min(upHold * 2, UP_HOLD_MAX);
             }
             change(level + 1, now);
             lastDown = now;
-        } else if (level > 0 && now - lastChange >= upHold && superseded.size() <= UP_SUPERSEDED * produced.size()
+        } else if (level > 0
+                && now - lastChange >= upHold
+                && superseded.size() <= UP_SUPERSEDED * produced.size()
                 && fitsDenser(now)) {
             change(level - 1, now);
             lastUp = now;

@@ -18,14 +18,13 @@ import dev.depthcast.wire.PointCloudMessage.Points;
 import dev.depthcast.wire.PointCloudMessage.Serving;
 import dev.depthcast.wire.PointCloudMessage.Timing;
 import dev.depthcast.wire.WireFormat;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The delivery stage: takes a finished (or failed) batch from the inference executor and, on its
@@ -56,6 +55,7 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
     private final Duration closeWait;
     /** Used on the fan-out thread only (it reuses buffers). */
     private final MessageEncoder encoder;
+
     private volatile ExecutorService fanout;
     private long failures;
     private long encodeFailures;
@@ -122,8 +122,8 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
             }
             PointCloud cloud = result.clouds().get(i);
             int level = client.link().levelOf(cloud.stride());
-            PointCloudMessage message = message(frame, cloud, frames.size(), client.drops().replacedOrSuperseded(),
-                    level);
+            PointCloudMessage message =
+                    message(frame, cloud, frames.size(), client.drops().replacedOrSuperseded(), level);
             EncodedMessage encoded;
             try {
                 encoded = encoder.encode(message, ColourSteps.DEFAULT);
@@ -144,18 +144,29 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
 
     private PointCloudMessage message(I420Frame frame, PointCloud cloud, int batch, long dropped, int level) {
         FrameTimes times = frame.times();
-        return new PointCloudMessage(encoder.format().version(),
-                new Origin(frame.seq(), frame.timestampUs(), times.ingestEpochUs(), WallClock.epochMicros(),
+        return new PointCloudMessage(
+                encoder.format().version(),
+                new Origin(
+                        frame.seq(),
+                        frame.timestampUs(),
+                        times.ingestEpochUs(),
+                        WallClock.epochMicros(),
                         FrameTag.read(frame)),
-                Grid.of(cloud), Points.of(cloud), Timing.of(times), new Serving(model, backend, batch, dropped, level));
+                Grid.of(cloud),
+                Points.of(cloud),
+                Timing.of(times),
+                new Serving(model, backend, batch, dropped, level));
     }
 
     private void reportFailure(List<Recipient> to, List<I420Frame> frames, Throwable cause) {
         failures++;
         // One line per failure would flood the log at 30 fps; log the first and then every 100th.
         if (failures == 1 || failures % 100 == 0) {
-            LOG.error("inference failed on a batch of {} ({} failures so far); the server keeps serving",
-                    frames.size(), failures, cause);
+            LOG.error(
+                    "inference failed on a batch of {} ({} failures so far); the server keeps serving",
+                    frames.size(),
+                    failures,
+                    cause);
         }
         for (int i = 0; i < to.size(); i++) {
             metrics.frameEnded(frames.get(i).times(), false);
@@ -195,8 +206,7 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
         private WireFormat format;
         private Duration closeWait = DEFAULT_CLOSE_WAIT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Where each frame's times, drops and batch sizes are reported. */
         public Builder setMetrics(PipelineMetrics metrics) {

@@ -29,7 +29,8 @@ public record StrideLadder(int[] strides) {
             if (s[n - 1] >= MAX_STRIDE) {
                 break;
             }
-            int next = s[n - 1] < 8 ? s[n - 1] + 1
+            int next = s[n - 1] < 8
+                    ? s[n - 1] + 1
                     : Math.min(MAX_STRIDE, Math.max(s[n - 1] + 1, (int) Math.round(s[n - 1] * 1.25)));
             s[n++] = next;
         }

@@ -11,10 +11,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
-
-import java.util.concurrent.atomic.AtomicLong;
-
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A client's results WebSocket, paced by what the client has really received: a result is written
@@ -26,8 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class WebSocketResultSink implements ResultSink {
 
     /** An encoded result and what its ack is matched against. */
-    private record Outgoing(byte[] bytes, long seq, int level) {
-    }
+    private record Outgoing(byte[] bytes, long seq, int level) {}
 
     private final Vertx vertx;
     private final PipelineMetrics metrics;
@@ -115,7 +112,10 @@ public final class WebSocketResultSink implements ResultSink {
             if (ws != null && !ws.isClosed() && !replyPending && now - lastErrorNanos > 1_000_000_000L) {
                 lastErrorNanos = now;
                 replyPending = true;
-                ws.writeTextMessage(new JsonObject().put("type", "error").put("message", reason).encode())
+                ws.writeTextMessage(new JsonObject()
+                                .put("type", "error")
+                                .put("message", reason)
+                                .encode())
                         .onComplete(ar -> replyPending = false);
             }
         });
@@ -225,7 +225,9 @@ public final class WebSocketResultSink implements ResultSink {
             }
             Object t = ping.getValue("t");
             // Echo a number only: the reply stays small whatever the client put in its ping.
-            reply = new JsonObject().put("type", "pong").put("t", t instanceof Number ? t : null)
+            reply = new JsonObject()
+                    .put("type", "pong")
+                    .put("t", t instanceof Number ? t : null)
                     .put("server", WallClock.epochMicros());
         } catch (RuntimeException e) {
             reply = new JsonObject().put("type", "error").put("message", "text messages must be JSON pings or acks");

@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -46,7 +45,9 @@ public final class AccessControl {
             tokenDigests.add(sha256(token));
         }
         this.anyOrigin = config.allowedOrigins().contains("*");
-        this.allowedOrigins = config.allowedOrigins().stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
+        this.allowedOrigins = config.allowedOrigins().stream()
+                .map(o -> o.toLowerCase(Locale.ROOT))
+                .toList();
         this.loopbackHostsOnly = loopbackServer && config.allowedOrigins().isEmpty();
         this.tls = tls;
     }
@@ -54,8 +55,11 @@ public final class AccessControl {
     /** On every route: the DNS-rebinding guard. */
     public void checkHost(RoutingContext ctx) {
         if (loopbackHostsOnly && !isLoopbackName(hostName(ctx.request()))) {
-            refuse(ctx, 403, "this server answers only to localhost, 127.0.0.1 or [::1] (it listens on loopback); "
-                    + "start it with --allowed-origin to serve other names");
+            refuse(
+                    ctx,
+                    403,
+                    "this server answers only to localhost, 127.0.0.1 or [::1] (it listens on loopback); "
+                            + "start it with --allowed-origin to serve other names");
             return;
         }
         ctx.next();
@@ -66,18 +70,24 @@ public final class AccessControl {
         HttpServerRequest request = ctx.request();
         if (!tokenDigests.isEmpty() && !hasValidToken(request)) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"depthcast\"");
-            refuse(ctx, 401, "this server needs a token: send 'Authorization: Bearer <token>' "
-                    + "(the page takes it from its URL: /#token=<token>)");
+            refuse(
+                    ctx,
+                    401,
+                    "this server needs a token: send 'Authorization: Bearer <token>' "
+                            + "(the page takes it from its URL: /#token=<token>)");
             return;
         }
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
-        boolean changesState = request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD
+        boolean changesState = request.method() != HttpMethod.GET
+                && request.method() != HttpMethod.HEAD
                 && request.method() != HttpMethod.OPTIONS;
         if (changesState || upgrade) {
             String origin = request.getHeader(HttpHeaders.ORIGIN);
             if (origin != null && !originAllowed(origin, request)) {
-                refuse(ctx, 403, "requests from another web site are not allowed (its origin is not in "
-                        + "--allowed-origin)");
+                refuse(
+                        ctx,
+                        403,
+                        "requests from another web site are not allowed (its origin is not in " + "--allowed-origin)");
                 return;
             }
         }
@@ -139,12 +149,16 @@ public final class AccessControl {
     }
 
     static boolean isLoopbackName(String host) {
-        return host.equals("localhost") || host.endsWith(".localhost") || host.equals("[::1]")
+        return host.equals("localhost")
+                || host.endsWith(".localhost")
+                || host.equals("[::1]")
                 || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     static void refuse(RoutingContext ctx, int status, String reason) {
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json")
                 .end(new JsonObject().put("error", reason).encode());
     }
 

@@ -80,16 +80,20 @@ public final class AddressLimits {
         synchronized (e) {
             e.sessions.removeIf(id -> !isOpen.test(id));
             if (e.sessions.size() + e.pending >= maxSessions) {
-                throw new Refused("your address already has " + maxSessions + " sessions open, the most one address "
-                        + "may (--max-sessions-per-ip); close one first", 5);
+                throw new Refused(
+                        "your address already has " + maxSessions + " sessions open, the most one address "
+                                + "may (--max-sessions-per-ip); close one first",
+                        5);
             }
             long now = nanos.getAsLong();
             e.tokens = Math.min(perMinute, e.tokens + (now - e.refilledNanos) * perMinute / 60e9);
             e.refilledNanos = now;
             if (e.tokens < 1) {
                 long wait = (long) Math.ceil((1 - e.tokens) * 60 / perMinute);
-                throw new Refused("too many new sessions from your address: at most " + perMinute
-                        + " a minute (--sessions-per-minute); retry in " + wait + " s", wait);
+                throw new Refused(
+                        "too many new sessions from your address: at most " + perMinute
+                                + " a minute (--sessions-per-minute); retry in " + wait + " s",
+                        wait);
             }
             e.tokens -= 1;
             e.pending++;

@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-
 import java.time.Duration;
 
 /**
@@ -30,8 +29,11 @@ public final class BodyDeadline implements Handler<RoutingContext> {
                 if (ctx.request().version() != HttpVersion.HTTP_2) {
                     ctx.response().putHeader("connection", "close"); // a connection header is illegal in h2
                 }
-                ctx.response().setStatusCode(408).putHeader("content-type", "application/json")
-                        .end(new JsonObject().put("error", "request body not received within " + timeoutMs + " ms")
+                ctx.response()
+                        .setStatusCode(408)
+                        .putHeader("content-type", "application/json")
+                        .end(new JsonObject()
+                                .put("error", "request body not received within " + timeoutMs + " ms")
                                 .encode())
                         .onComplete(ar -> ctx.request().connection().close());
             }

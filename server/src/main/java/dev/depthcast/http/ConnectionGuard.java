@@ -2,18 +2,17 @@ package dev.depthcast.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Connection-level limits, before any routing: a global cap on open connections (kept under the
@@ -57,8 +56,12 @@ public final class ConnectionGuard {
         // Half the descriptors stay for everything else: WebRTC sockets, model files, jars, logs.
         int ceiling = fdLimit > 0 ? (int) Math.max(16, Math.min(Integer.MAX_VALUE, fdLimit / 2)) : Integer.MAX_VALUE;
         if (config.maxConnections() > ceiling) {
-            LOG.warn("--max-connections {} lowered to {}: the process may open {} files (ulimit -n); raise that to "
-                    + "allow more", config.maxConnections(), ceiling, fdLimit);
+            LOG.warn(
+                    "--max-connections {} lowered to {}: the process may open {} files (ulimit -n); raise that to "
+                            + "allow more",
+                    config.maxConnections(),
+                    ceiling,
+                    fdLimit);
         }
         this.maxConnections = Math.min(config.maxConnections(), ceiling);
     }
@@ -81,14 +84,17 @@ public final class ConnectionGuard {
 
     /** For {@code HttpServer.connectionHandler}: counts the connection and decides whether it is over a cap. */
     public void onConnection(HttpConnection connection) {
-        String address = connection.remoteAddress() == null ? "?" : connection.remoteAddress().hostAddress();
+        String address = connection.remoteAddress() == null
+                ? "?"
+                : connection.remoteAddress().hostAddress();
         int total = open.incrementAndGet();
         int mine = perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
         String refusal = null;
         if (total > maxConnections) {
             refusal = "server busy: " + maxConnections + " connections open (--max-connections); try again later";
         } else if (mine > maxPerAddress) {
-            refusal = "too many connections from your address: at most " + maxPerAddress + " (--max-connections-per-ip)";
+            refusal =
+                    "too many connections from your address: at most " + maxPerAddress + " (--max-connections-per-ip)";
         }
         if (refusal != null) {
             refused.incrementAndGet();
@@ -137,7 +143,9 @@ public final class ConnectionGuard {
                     if (request.version() != HttpVersion.HTTP_2) {
                         request.response().putHeader("connection", "close"); // a connection header is illegal in h2
                     }
-                    request.response().setStatusCode(503).putHeader("content-type", "application/json")
+                    request.response()
+                            .setStatusCode(503)
+                            .putHeader("content-type", "application/json")
                             .putHeader("retry-after", "5")
                             .end(new JsonObject().put("error", t.refusal).encode())
                             .onComplete(ar -> request.connection().close());

@@ -1,7 +1,6 @@
 package dev.depthcast.http;
 
 import dev.depthcast.config.ConfigException;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -24,13 +23,22 @@ import java.util.List;
  * @param bodyTimeout a request's body must arrive within this of its headers
  * @param serveSourceMaps serve *.map files from the web root (off: 404)
  */
-public record SecurityConfig(List<String> authTokens, List<String> allowedOrigins, int adminPort,
-                             int maxSessionsPerIp, int sessionsPerMinutePerIp, int maxConnections,
-                             int maxConnectionsPerIp, Duration idleTimeout, Duration headerTimeout,
-                             Duration bodyTimeout, boolean serveSourceMaps) {
+public record SecurityConfig(
+        List<String> authTokens,
+        List<String> allowedOrigins,
+        int adminPort,
+        int maxSessionsPerIp,
+        int sessionsPerMinutePerIp,
+        int maxConnections,
+        int maxConnectionsPerIp,
+        Duration idleTimeout,
+        Duration headerTimeout,
+        Duration bodyTimeout,
+        boolean serveSourceMaps) {
 
     /** {@code --admin-port}: none, /metrics and /api/stats stay on the public port. */
     public static final int DEFAULT_ADMIN_PORT = -1;
+
     public static final int DEFAULT_MAX_SESSIONS_PER_IP = 8;
     public static final int DEFAULT_SESSIONS_PER_MINUTE = 30;
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
@@ -51,8 +59,8 @@ public record SecurityConfig(List<String> authTokens, List<String> allowedOrigin
         }
         for (String origin : allowedOrigins) {
             if (!origin.equals("*") && !origin.matches("https?://[A-Za-z0-9.\\[\\]:-]+")) {
-                throw new ConfigException("--allowed-origin must be scheme://host[:port] with no path, got '"
-                        + origin + "'");
+                throw new ConfigException(
+                        "--allowed-origin must be scheme://host[:port] with no path, got '" + origin + "'");
             }
         }
         positive(maxSessionsPerIp, "--max-sessions-per-ip");
@@ -112,7 +120,10 @@ public record SecurityConfig(List<String> authTokens, List<String> allowedOrigin
     }
 
     public SecurityConfig withConnectionLimits(int total, int perIp, Duration idle, Duration header, Duration body) {
-        return toBuilder().connectionLimits(total, perIp).timeouts(idle, header, body).build();
+        return toBuilder()
+                .connectionLimits(total, perIp)
+                .timeouts(idle, header, body)
+                .build();
     }
 
     public SecurityConfig withSourceMaps(boolean serve) {
@@ -133,8 +144,7 @@ public record SecurityConfig(List<String> authTokens, List<String> allowedOrigin
         private Duration bodyTimeout = Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_S);
         private boolean serveSourceMaps;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder authTokens(List<String> value) {
             authTokens = value;
@@ -177,8 +187,18 @@ public record SecurityConfig(List<String> authTokens, List<String> allowedOrigin
 
         /** @throws ConfigException naming the flag whose value is wrong */
         public SecurityConfig build() {
-            return new SecurityConfig(authTokens, allowedOrigins, adminPort, maxSessionsPerIp, sessionsPerMinutePerIp,
-                    maxConnections, maxConnectionsPerIp, idleTimeout, headerTimeout, bodyTimeout, serveSourceMaps);
+            return new SecurityConfig(
+                    authTokens,
+                    allowedOrigins,
+                    adminPort,
+                    maxSessionsPerIp,
+                    sessionsPerMinutePerIp,
+                    maxConnections,
+                    maxConnectionsPerIp,
+                    idleTimeout,
+                    headerTimeout,
+                    bodyTimeout,
+                    serveSourceMaps);
         }
     }
 

@@ -16,24 +16,25 @@ import io.vertx.ext.web.handler.XFrameHandler;
  */
 public final class SecurityHeaders {
 
-    private SecurityHeaders() {
-    }
+    private SecurityHeaders() {}
 
     public static void install(Router router, boolean tls, boolean serveSourceMaps) {
-        router.route().handler(CSPHandler.create()
-                .setDirective("default-src", "'self'")
-                .addDirective("script-src", "'self'")
-                .addDirective("style-src", "'self'")
-                .addDirective("img-src", "'self' data: blob:")
-                .addDirective("media-src", "'self' blob: mediastream:")
-                .addDirective("connect-src", "'self'")
-                .addDirective("object-src", "'none'")
-                .addDirective("base-uri", "'none'")
-                .addDirective("form-action", "'none'")
-                .addDirective("frame-ancestors", "'none'"));
+        router.route()
+                .handler(CSPHandler.create()
+                        .setDirective("default-src", "'self'")
+                        .addDirective("script-src", "'self'")
+                        .addDirective("style-src", "'self'")
+                        .addDirective("img-src", "'self' data: blob:")
+                        .addDirective("media-src", "'self' blob: mediastream:")
+                        .addDirective("connect-src", "'self'")
+                        .addDirective("object-src", "'none'")
+                        .addDirective("base-uri", "'none'")
+                        .addDirective("form-action", "'none'")
+                        .addDirective("frame-ancestors", "'none'"));
         router.route().handler(XFrameHandler.create(XFrameHandler.DENY));
         router.route().handler(ctx -> {
-            ctx.response().putHeader("X-Content-Type-Options", "nosniff")
+            ctx.response()
+                    .putHeader("X-Content-Type-Options", "nosniff")
                     .putHeader("Referrer-Policy", "no-referrer")
                     .putHeader("Cross-Origin-Opener-Policy", "same-origin")
                     .putHeader("Permissions-Policy", "camera=(self), microphone=(), geolocation=()");
@@ -44,7 +45,8 @@ public final class SecurityHeaders {
         }
         if (!serveSourceMaps) {
             // Source maps show the page's unminified source: not served unless asked (--serve-source-maps).
-            router.routeWithRegex(".*\\.map$").handler(ctx -> ctx.response().setStatusCode(404).end());
+            router.routeWithRegex(".*\\.map$")
+                    .handler(ctx -> ctx.response().setStatusCode(404).end());
         }
     }
 }

@@ -1,10 +1,9 @@
 package dev.depthcast.http;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Real server faults (the 5xx that are our bug, not the client's): each gets an incident number
@@ -32,8 +31,12 @@ public final class ServerFaults {
         long last = lastLoggedNanos.get();
         if (now - last >= intervalNanos && lastLoggedNanos.compareAndSet(last, now)) {
             long skipped = unlogged.getAndSet(0);
-            LOG.error("internal error #{}: {}{}", incident, what,
-                    skipped > 0 ? " (" + skipped + " more since the last one logged)" : "", cause);
+            LOG.error(
+                    "internal error #{}: {}{}",
+                    incident,
+                    what,
+                    skipped > 0 ? " (" + skipped + " more since the last one logged)" : "",
+                    cause);
         } else {
             unlogged.incrementAndGet();
         }

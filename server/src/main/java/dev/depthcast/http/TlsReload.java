@@ -3,11 +3,7 @@ package dev.depthcast.http;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +12,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Certificate renewal without a restart: the server's TLS certificate and key are read again when
@@ -35,11 +33,11 @@ public final class TlsReload implements AutoCloseable {
 
     /** The servers SIGHUP reloads (one per JVM in production; tests start several). */
     private static final Set<TlsReload> ACTIVE = new CopyOnWriteArraySet<>();
+
     private static volatile String sighup; // null: not tried yet; "": installed; else why not
 
     /** What a reload did. */
-    public record Outcome(boolean reloaded, String message) {
-    }
+    public record Outcome(boolean reloaded, String message) {}
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -47,7 +45,7 @@ public final class TlsReload implements AutoCloseable {
     private final Path cert;
     private final Path key;
     private long timer = -1;
-    private volatile List<Object> tried;   // the files' stamp last checked (loaded or refused)
+    private volatile List<Object> tried; // the files' stamp last checked (loaded or refused)
     private volatile List<Object> lastSeen; // the stamp at the previous poll
     private volatile boolean polling;
     private volatile Outcome last;
@@ -97,7 +95,8 @@ public final class TlsReload implements AutoCloseable {
             sighup = "";
         } catch (Throwable e) {
             sighup = e.toString();
-            LOG.info("TLS: SIGHUP cannot be handled here ({}); the certificate files are still watched", e.getMessage());
+            LOG.info(
+                    "TLS: SIGHUP cannot be handled here ({}); the certificate files are still watched", e.getMessage());
         }
     }
 
@@ -106,8 +105,8 @@ public final class TlsReload implements AutoCloseable {
             return;
         }
         polling = true;
-        vertx.executeBlocking(this::filesChanged, false).compose(changed -> changed
-                        ? reload("the certificate files changed") : Future.succeededFuture())
+        vertx.executeBlocking(this::filesChanged, false)
+                .compose(changed -> changed ? reload("the certificate files changed") : Future.succeededFuture())
                 .onComplete(r -> polling = false);
     }
 
@@ -137,21 +136,33 @@ public final class TlsReload implements AutoCloseable {
      * connections; completes with what happened (never fails).
      */
     public Future<Outcome> reload(String reason) {
-        return vertx.executeBlocking(() -> {
-            List<Object> stamp = stamp();
-            tried = stamp;
-            lastSeen = stamp;
-            return TlsSetup.checkPair(vertx, cert, key);
-        }, false).compose(pem ->
-                // force: the new options may look equal to the old ones to Vert.x, and must still be applied.
-                server.updateSSLOptions(base.copy().setKeyCertOptions(pem), true)
-                        .map(applied -> new Outcome(true, "TLS certificate reloaded (" + reason + "): "
-                                + TlsSetup.describe(vertx, pem)))
-                        .recover(e -> Future.succeededFuture(new Outcome(false, "TLS certificate not reloaded (" + reason
-                                + "): the server refused it (" + e.getMessage() + "); still serving the previous certificate"))),
-                e -> Future.succeededFuture(new Outcome(false, "TLS certificate not reloaded (" + reason + "): "
-                        + (e instanceof IllegalArgumentException ? e.getMessage() : e.toString())
-                        + "; still serving the previous certificate")))
+        return vertx.executeBlocking(
+                        () -> {
+                            List<Object> stamp = stamp();
+                            tried = stamp;
+                            lastSeen = stamp;
+                            return TlsSetup.checkPair(vertx, cert, key);
+                        },
+                        false)
+                .compose(
+                        pem ->
+                                // force: the new options may look equal to the old ones to Vert.x, and must still be
+                                // applied.
+                                server.updateSSLOptions(base.copy().setKeyCertOptions(pem), true)
+                                        .map(applied -> new Outcome(
+                                                true,
+                                                "TLS certificate reloaded (" + reason + "): "
+                                                        + TlsSetup.describe(vertx, pem)))
+                                        .recover(e -> Future.succeededFuture(new Outcome(
+                                                false,
+                                                "TLS certificate not reloaded (" + reason + "): the server refused it ("
+                                                        + e.getMessage()
+                                                        + "); still serving the previous certificate"))),
+                        e -> Future.succeededFuture(new Outcome(
+                                false,
+                                "TLS certificate not reloaded (" + reason + "): "
+                                        + (e instanceof IllegalArgumentException ? e.getMessage() : e.toString())
+                                        + "; still serving the previous certificate")))
                 .onSuccess(o -> {
                     if (o.reloaded()) {
                         LOG.info(o.message());

@@ -4,8 +4,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
-
-import javax.net.ssl.X509KeyManager;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +14,7 @@ import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.X509KeyManager;
 
 /**
  * TLS like a modern server: TLS 1.2 and 1.3 only, forward-secret AEAD suites only (ECDHE with
@@ -27,20 +26,26 @@ public final class TlsSetup {
 
     static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     static final List<String> CIPHER_SUITES = List.of(
-            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
-    private TlsSetup() {
-    }
+    private TlsSetup() {}
 
     /** Checks the pair, then sets TLS on the options. Throws IllegalArgumentException with a one-line reason. */
     public static void apply(Vertx vertx, HttpServerOptions options, Path cert, Path key) {
         PemKeyCertOptions pem = checkPair(vertx, cert, key);
-        options.setSsl(true).setKeyCertOptions(pem)
+        options.setSsl(true)
+                .setKeyCertOptions(pem)
                 .setEnabledSecureTransportProtocols(PROTOCOLS)
-                .setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+                .setUseAlpn(true)
+                .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
                 .setSslHandshakeTimeout(10);
         for (String suite : CIPHER_SUITES) {
             options.addEnabledCipherSuite(suite);
@@ -58,7 +63,8 @@ public final class TlsSetup {
         readable(key, "--tls-key");
         PemKeyCertOptions pem;
         try {
-            pem = new PemKeyCertOptions().setCertValue(io.vertx.core.buffer.Buffer.buffer(Files.readAllBytes(cert)))
+            pem = new PemKeyCertOptions()
+                    .setCertValue(io.vertx.core.buffer.Buffer.buffer(Files.readAllBytes(cert)))
                     .setKeyValue(io.vertx.core.buffer.Buffer.buffer(Files.readAllBytes(key)));
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("--tls-cert " + cert + " / --tls-key " + key + ": " + firstLine(e));
@@ -90,7 +96,8 @@ public final class TlsSetup {
                     leaf.checkValidity();
                 } catch (CertificateExpiredException | CertificateNotYetValidException e) {
                     throw new IllegalArgumentException("--tls-cert " + cert + " is not valid now: it runs from "
-                            + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant());
+                            + leaf.getNotBefore().toInstant() + " to "
+                            + leaf.getNotAfter().toInstant());
                 }
                 return pem;
             }
@@ -99,8 +106,8 @@ public final class TlsSetup {
         } catch (Exception e) {
             throw new IllegalArgumentException("--tls-cert " + cert + " / --tls-key " + key + ": " + firstLine(e));
         }
-        throw new IllegalArgumentException("--tls-cert " + cert + " / --tls-key " + key
-                + ": no certificate with a private key found");
+        throw new IllegalArgumentException(
+                "--tls-cert " + cert + " / --tls-key " + key + ": no certificate with a private key found");
     }
 
     private static boolean belongTogether(PrivateKey key, X509Certificate cert) throws Exception {
@@ -138,13 +145,14 @@ public final class TlsSetup {
     /** The certificate's subject, expiry and SHA-256 fingerprint, for the log. */
     static String describe(Vertx vertx, PemKeyCertOptions pem) {
         try {
-            X509KeyManager keys = (X509KeyManager) pem.getKeyManagerFactory(vertx).getKeyManagers()[0];
+            X509KeyManager keys =
+                    (X509KeyManager) pem.getKeyManagerFactory(vertx).getKeyManagers()[0];
             for (String type : new String[] {"RSA", "EC", "EdDSA", "Ed25519", "Ed448"}) {
                 String[] aliases = keys.getServerAliases(type, null);
                 if (aliases != null && aliases.length > 0) {
                     X509Certificate leaf = keys.getCertificateChain(aliases[0])[0];
-                    return leaf.getSubjectX500Principal().getName() + ", valid until " + leaf.getNotAfter().toInstant()
-                            + ", SHA-256 " + fingerprint(leaf);
+                    return leaf.getSubjectX500Principal().getName() + ", valid until "
+                            + leaf.getNotAfter().toInstant() + ", SHA-256 " + fingerprint(leaf);
                 }
             }
         } catch (Exception e) {

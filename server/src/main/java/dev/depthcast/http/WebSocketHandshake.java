@@ -2,7 +2,6 @@ package dev.depthcast.http;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-
 import java.util.Base64;
 import java.util.List;
 
@@ -16,11 +15,11 @@ public final class WebSocketHandshake {
 
     /** A key is the base64 of this many bytes (RFC 6455 §4.1), 24 characters with its padding. */
     static final int KEY_BYTES = 16;
+
     private static final int KEY_CHARS = 24;
     private static final String KEY_HEADER = "Sec-WebSocket-Key";
 
-    private WebSocketHandshake() {
-    }
+    private WebSocketHandshake() {}
 
     /**
      * Why {@code request} may not be upgraded, for a 400, or null when its key is usable. HTTP/2
@@ -36,7 +35,8 @@ public final class WebSocketHandshake {
     /** The check on the request's {@code Sec-WebSocket-Key} values, in the order they came. */
     static String keyRefusal(List<String> keys) {
         if (keys.size() != 1) {
-            return keys.isEmpty() ? "a WebSocket handshake needs a Sec-WebSocket-Key header (RFC 6455 4.1)"
+            return keys.isEmpty()
+                    ? "a WebSocket handshake needs a Sec-WebSocket-Key header (RFC 6455 4.1)"
                     : "a WebSocket handshake has one Sec-WebSocket-Key header, this one has " + keys.size();
         }
         String key = keys.get(0).strip();

@@ -4,7 +4,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
@@ -36,6 +35,7 @@ public final class WebSocketMessageLimit implements Handler<WebSocketFrame> {
     private final Consumer<String> onText;
     /** The text message being assembled; null while a binary message arrives. */
     private Buffer text;
+
     private int messageBytes;
     private boolean closed;
 

@@ -31,6 +31,7 @@ public final class FrameTag {
     public static final int STRIP_PERCENT = 12;
     /** Luma of the whole strip: flat, so depth models that read brightness see no edges there. */
     public static final int LUMA = 128;
+
     public static final int U_ONE = 200;
     public static final int U_ZERO = 56;
     public static final int V_NEUTRAL = 128;
@@ -43,10 +44,10 @@ public final class FrameTag {
 
     /** Smallest frame that can carry a tag. */
     public static final int MIN_WIDTH = COLUMNS * 4;
+
     public static final int MIN_HEIGHT = 32;
 
-    private FrameTag() {
-    }
+    private FrameTag() {}
 
     /** Luma rows the strip covers in a frame {@code height} tall (a multiple of 4: whole chroma rows per code row). */
     public static int stripRows(int height) {
@@ -90,8 +91,8 @@ public final class FrameTag {
      * Paints the tag of frame {@code index} over the top {@link #stripRows} rows of an I420 picture
      * (the reference writer; the rest of the picture is the caller's).
      */
-    public static void paint(long index, int w, int h, ByteBuffer y, int strideY, ByteBuffer u, int strideU,
-                             ByteBuffer v, int strideV) {
+    public static void paint(
+            long index, int w, int h, ByteBuffer y, int strideY, ByteBuffer u, int strideU, ByteBuffer v, int strideV) {
         if (!fits(w, h)) {
             throw new IllegalArgumentException("frames of " + w + "x" + h + " are too small to carry a frame tag"
                     + " (need at least " + MIN_WIDTH + "x" + MIN_HEIGHT + ")");

@@ -1,7 +1,6 @@
 package dev.depthcast.ingest;
 
 import dev.depthcast.metrics.FrameTimes;
-
 import java.util.Objects;
 
 /**
@@ -11,8 +10,8 @@ import java.util.Objects;
  * @param timestampUs the frame's WebRTC timestamp, µs (as the receiver delivered it)
  * @param times its stage times, stamped along its walk (ingest set at the copy)
  */
-public record I420Frame(int width, int height, byte[] y, byte[] u, byte[] v, long seq, long timestampUs,
-                        FrameTimes times) {
+public record I420Frame(
+        int width, int height, byte[] y, byte[] u, byte[] v, long seq, long timestampUs, FrameTimes times) {
 
     public I420Frame {
         if (width < 2 || height < 2) {
@@ -22,15 +21,25 @@ public record I420Frame(int width, int height, byte[] y, byte[] u, byte[] v, lon
         Objects.requireNonNull(u);
         Objects.requireNonNull(v);
         Objects.requireNonNull(times);
-        if (y.length < lumaSize(width, height) || u.length < chromaSize(width, height)
+        if (y.length < lumaSize(width, height)
+                || u.length < chromaSize(width, height)
                 || v.length < chromaSize(width, height)) {
             throw new IllegalArgumentException("plane sizes do not match " + width + "x" + height);
         }
     }
 
     /** A frame copied in at {@code ingestNanos} (see {@link FrameTimes#FrameTimes(long, long, double)}). */
-    public I420Frame(int width, int height, byte[] y, byte[] u, byte[] v, long seq, long timestampUs,
-                     long ingestNanos, long ingestEpochUs, double ingestMs) {
+    public I420Frame(
+            int width,
+            int height,
+            byte[] y,
+            byte[] u,
+            byte[] v,
+            long seq,
+            long timestampUs,
+            long ingestNanos,
+            long ingestEpochUs,
+            double ingestMs) {
         this(width, height, y, u, v, seq, timestampUs, new FrameTimes(ingestNanos, ingestEpochUs, ingestMs));
     }
 

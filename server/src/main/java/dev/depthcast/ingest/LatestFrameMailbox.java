@@ -1,8 +1,8 @@
 package dev.depthcast.ingest;
 
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * One slot per client: the newest frame replaces an unprocessed older one, which is reported as
@@ -35,7 +35,7 @@ public final class LatestFrameMailbox {
 
     /** A mailbox whose drops are not counted and whose frames are not tapped. */
     public LatestFrameMailbox(Runnable onFrame) {
-        this(onFrame, () -> { }, frame -> { });
+        this(onFrame, () -> {}, frame -> {});
     }
 
     public void offer(I420Frame frame) {

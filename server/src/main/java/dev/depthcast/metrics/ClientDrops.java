@@ -1,7 +1,6 @@
 package dev.depthcast.metrics;
 
 import dev.depthcast.metrics.PipelineMetrics.Drop;
-
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**

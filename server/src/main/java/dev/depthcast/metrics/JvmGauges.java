@@ -6,9 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -18,6 +15,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 
 /**
  * The process's memory, threads and descriptors on {@code /metrics}, so that a soak run
@@ -36,8 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class JvmGauges {
 
-    private JvmGauges() {
-    }
+    private JvmGauges() {}
 
     static void bind(MeterRegistry registry) {
         new JvmMemoryMetrics().bindTo(registry);
@@ -52,26 +50,33 @@ final class JvmGauges {
         }
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof NotificationEmitter emitter) {
-                emitter.addNotificationListener((n, handback) -> {
-                    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-                        return;
-                    }
-                    GarbageCollectionNotificationInfo info =
-                            GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-                    long sum = 0;
-                    for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-                        if (heapPools.contains(e.getKey())) {
-                            sum += e.getValue().getUsed();
-                        }
-                    }
-                    afterGc.set(sum);
-                }, null, null);
+                emitter.addNotificationListener(
+                        (n, handback) -> {
+                            if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                                    n.getType())) {
+                                return;
+                            }
+                            GarbageCollectionNotificationInfo info =
+                                    GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                            long sum = 0;
+                            for (Map.Entry<String, MemoryUsage> e :
+                                    info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                                if (heapPools.contains(e.getKey())) {
+                                    sum += e.getValue().getUsed();
+                                }
+                            }
+                            afterGc.set(sum);
+                        },
+                        null,
+                        null);
             }
         }
-        Gauge.builder("depthcast.jvm.heap.after.gc", afterGc, AtomicLong::get).baseUnit("bytes")
+        Gauge.builder("depthcast.jvm.heap.after.gc", afterGc, AtomicLong::get)
+                .baseUnit("bytes")
                 .description("heap in use after the latest garbage collection (-1 before the first)")
                 .register(registry);
-        Gauge.builder("depthcast.netty.direct.used", JvmGauges::nettyDirect).baseUnit("bytes")
+        Gauge.builder("depthcast.netty.direct.used", JvmGauges::nettyDirect)
+                .baseUnit("bytes")
                 .description("direct memory Netty counts itself (-1: Netty uses JDK direct buffers, counted in "
                         + "jvm_buffer_memory_used_bytes{id=\"direct\"})")
                 .register(registry);

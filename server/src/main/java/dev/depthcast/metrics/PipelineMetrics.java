@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -26,7 +25,13 @@ public final class PipelineMetrics {
 
     /** The stages of a frame's trip, in order. */
     public enum Stage {
-        INGEST, QUEUE, PREPROCESS, INFERENCE, UNPROJECT, ENCODE, SEND;
+        INGEST,
+        QUEUE,
+        PREPROCESS,
+        INFERENCE,
+        UNPROJECT,
+        ENCODE,
+        SEND;
 
         public String label() {
             return name().toLowerCase();
@@ -59,25 +64,37 @@ public final class PipelineMetrics {
 
     public PipelineMetrics() {
         for (Stage s : Stage.values()) {
-            stages.put(s, Timer.builder("depthcast.stage")
-                    .description("time a frame spends in one pipeline stage")
-                    .tag("stage", s.label())
-                    .publishPercentiles(0.5, 0.95, 0.99)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1).dividedBy(100))
-                    .maximumExpectedValue(Duration.ofSeconds(5))
-                    .distributionStatisticExpiry(Duration.ofSeconds(30))
-                    .register(registry));
+            stages.put(
+                    s,
+                    Timer.builder("depthcast.stage")
+                            .description("time a frame spends in one pipeline stage")
+                            .tag("stage", s.label())
+                            .publishPercentiles(0.5, 0.95, 0.99)
+                            .publishPercentileHistogram()
+                            .minimumExpectedValue(Duration.ofMillis(1).dividedBy(100))
+                            .maximumExpectedValue(Duration.ofSeconds(5))
+                            .distributionStatisticExpiry(Duration.ofSeconds(30))
+                            .register(registry));
         }
         for (Drop d : Drop.values()) {
-            drops.put(d, Counter.builder("depthcast.dropped").description("frames or results not delivered")
-                    .tag("reason", d.label()).register(registry));
+            drops.put(
+                    d,
+                    Counter.builder("depthcast.dropped")
+                            .description("frames or results not delivered")
+                            .tag("reason", d.label())
+                            .register(registry));
         }
-        batchSize = DistributionSummary.builder("depthcast.batch.size").description("frames per inference batch")
-                .publishPercentiles(0.5).serviceLevelObjectives(1, 2, 4, 8, 16, 32)
-                .distributionStatisticExpiry(Duration.ofSeconds(30)).register(registry);
-        framesOut = Counter.builder("depthcast.results").description("point clouds sent").register(registry);
-        Gauge.builder("depthcast.sessions", this, m -> m.sessions()).description("open sessions")
+        batchSize = DistributionSummary.builder("depthcast.batch.size")
+                .description("frames per inference batch")
+                .publishPercentiles(0.5)
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32)
+                .distributionStatisticExpiry(Duration.ofSeconds(30))
+                .register(registry);
+        framesOut = Counter.builder("depthcast.results")
+                .description("point clouds sent")
+                .register(registry);
+        Gauge.builder("depthcast.sessions", this, m -> m.sessions())
+                .description("open sessions")
                 .register(registry);
         JvmGauges.bind(registry);
     }
@@ -122,18 +139,26 @@ public final class PipelineMetrics {
     public void device(int device, DoubleSupplier busy, IntSupplier clients) {
         String tag = Integer.toString(device);
         Gauge.builder("depthcast.device.busy.ratio", busy, DoubleSupplier::getAsDouble)
-                .description("fraction of the last 2 s the device spent running batches").tag("device", tag)
+                .description("fraction of the last 2 s the device spent running batches")
+                .tag("device", tag)
                 .register(registry);
         Gauge.builder("depthcast.device.clients", clients, IntSupplier::getAsInt)
-                .description("sessions placed on the device").tag("device", tag).register(registry);
+                .description("sessions placed on the device")
+                .tag("device", tag)
+                .register(registry);
         deviceBatchSize(device);
     }
 
     private DistributionSummary deviceBatchSize(int device) {
-        return deviceBatchSize.computeIfAbsent(device, d -> DistributionSummary.builder("depthcast.device.batch.size")
-                .description("frames per inference batch on one device").tag("device", Integer.toString(d))
-                .publishPercentiles(0.5).serviceLevelObjectives(1, 2, 4, 8, 16, 32)
-                .distributionStatisticExpiry(Duration.ofSeconds(30)).register(registry));
+        return deviceBatchSize.computeIfAbsent(
+                device,
+                d -> DistributionSummary.builder("depthcast.device.batch.size")
+                        .description("frames per inference batch on one device")
+                        .tag("device", Integer.toString(d))
+                        .publishPercentiles(0.5)
+                        .serviceLevelObjectives(1, 2, 4, 8, 16, 32)
+                        .distributionStatisticExpiry(Duration.ofSeconds(30))
+                        .register(registry));
     }
 
     /** Mean frames per batch on a device over the last ~30 s (0 before its first batch). */
@@ -169,16 +194,24 @@ public final class PipelineMetrics {
         private final Gauge level;
 
         private ClientMeters(String label, IntSupplier levelNow) {
-            results = Counter.builder("depthcast.client.delivered").description("results the client acknowledged")
-                    .tag("session", label).register(registry);
-            bytes = Counter.builder("depthcast.client.delivered.bytes").baseUnit("bytes")
-                    .description("bytes of results the client acknowledged").tag("session", label).register(registry);
+            results = Counter.builder("depthcast.client.delivered")
+                    .description("results the client acknowledged")
+                    .tag("session", label)
+                    .register(registry);
+            bytes = Counter.builder("depthcast.client.delivered.bytes")
+                    .baseUnit("bytes")
+                    .description("bytes of results the client acknowledged")
+                    .tag("session", label)
+                    .register(registry);
             ackRtt = Timer.builder("depthcast.client.ack.rtt")
                     .description("result written to the socket -> the client's ack read")
-                    .tag("session", label).publishPercentiles(0.5, 0.95)
-                    .distributionStatisticExpiry(Duration.ofSeconds(30)).register(registry);
+                    .tag("session", label)
+                    .publishPercentiles(0.5, 0.95)
+                    .distributionStatisticExpiry(Duration.ofSeconds(30))
+                    .register(registry);
             level = Gauge.builder("depthcast.client.level", levelNow, s -> s.getAsInt())
-                    .description("link-adaptation level: 0 = --stride, higher = coarser").tag("session", label)
+                    .description("link-adaptation level: 0 = --stride, higher = coarser")
+                    .tag("session", label)
                     .register(registry);
         }
 

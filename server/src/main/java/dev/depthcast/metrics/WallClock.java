@@ -5,8 +5,7 @@ import java.time.Instant;
 /** The wall clock in Unix-epoch microseconds, the unit of every timestamp on the wire. */
 public final class WallClock {
 
-    private WallClock() {
-    }
+    private WallClock() {}
 
     public static long epochMicros() {
         Instant now = Instant.now();

@@ -9,24 +9,49 @@ import java.util.Locale;
  *
  * @param multipleOf input sides must be multiples of this (ViT patch size), 1 if free
  */
-public record Preset(String name, int inputHeight, int inputWidth, float[] mean, float[] std,
-                     boolean bgr, int multipleOf, String description) {
+public record Preset(
+        String name,
+        int inputHeight,
+        int inputWidth,
+        float[] mean,
+        float[] std,
+        boolean bgr,
+        int multipleOf,
+        String description) {
 
     private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
     private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
     /** The embedded default: smoothed brightness as an inverse-depth proxy. Not a learned model. */
-    public static final Preset RELIEF = new Preset("relief", 378, 504,
-            new float[] {0, 0, 0}, new float[] {1, 1, 1}, false, 1,
+    public static final Preset RELIEF = new Preset(
+            "relief",
+            378,
+            504,
+            new float[] {0, 0, 0},
+            new float[] {1, 1, 1},
+            false,
+            1,
             "embedded relief demo: inverse depth from smoothed brightness (not a learned depth model)");
 
-    public static final Preset DEPTH_ANYTHING_V2 = new Preset("depth-anything-v2", 378, 504,
-            IMAGENET_MEAN, IMAGENET_STD, false, 14,
+    public static final Preset DEPTH_ANYTHING_V2 = new Preset(
+            "depth-anything-v2",
+            378,
+            504,
+            IMAGENET_MEAN,
+            IMAGENET_STD,
+            false,
+            14,
             "Depth Anything V2 (ViT-S/B/L), relative inverse depth");
 
     // MiDaS v2.1 small (EfficientNet-Lite3 encoder) halves its input five times: sides must be multiples of 32.
-    public static final Preset MIDAS_SMALL = new Preset("midas-small", 256, 256,
-            IMAGENET_MEAN, IMAGENET_STD, false, 32,
+    public static final Preset MIDAS_SMALL = new Preset(
+            "midas-small",
+            256,
+            256,
+            IMAGENET_MEAN,
+            IMAGENET_STD,
+            false,
+            32,
             "MiDaS v2.1 small, relative inverse depth");
 
     /** The built-in presets at their default sizes ({@link BuiltInPreset} names them). */
@@ -37,9 +62,13 @@ public record Preset(String name, int inputHeight, int inputWidth, float[] mean,
             throw new IllegalArgumentException("mean and std need 3 channels");
         }
         if (inputHeight % multipleOf != 0 || inputWidth % multipleOf != 0) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
                     "--input-size %dx%d does not fit preset %s: its sides must be multiples of %d (HxW), e.g. %dx%d",
-                    inputHeight, inputWidth, name, multipleOf,
+                    inputHeight,
+                    inputWidth,
+                    name,
+                    multipleOf,
                     Math.max(multipleOf, Math.round((float) inputHeight / multipleOf) * multipleOf),
                     Math.max(multipleOf, Math.round((float) inputWidth / multipleOf) * multipleOf)));
         }

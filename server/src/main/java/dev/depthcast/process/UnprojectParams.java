@@ -18,8 +18,8 @@ public record UnprojectParams(int stride, float hfovDegrees, float near, float f
     public static final int DEFAULT_FAR = 4;
     public static final float DEFAULT_EDGE = 0.1f;
 
-    public static final UnprojectParams DEFAULT = new UnprojectParams(DEFAULT_STRIDE, DEFAULT_HFOV_DEGREES, DEFAULT_NEAR,
-            DEFAULT_FAR, DEFAULT_EDGE);
+    public static final UnprojectParams DEFAULT =
+            new UnprojectParams(DEFAULT_STRIDE, DEFAULT_HFOV_DEGREES, DEFAULT_NEAR, DEFAULT_FAR, DEFAULT_EDGE);
 
     public UnprojectParams {
         if (stride < 1 || stride > 64) {

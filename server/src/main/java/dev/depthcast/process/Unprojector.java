@@ -14,8 +14,7 @@ public final class Unprojector {
     /**
      * @param depth model output, relative inverse depth, {@code gridW*gridH} values from {@code offset}
      */
-    public PointCloud unproject(float[] depth, int offset, int gridW, int gridH, I420Frame frame,
-                                UnprojectParams p) {
+    public PointCloud unproject(float[] depth, int offset, int gridW, int gridH, I420Frame frame, UnprojectParams p) {
         int stride = p.stride();
         int sw = p.samples(gridW);
         int sh = p.samples(gridH);
@@ -68,8 +67,7 @@ public final class Unprojector {
         if (edge <= 0f) {
             return false;
         }
-        return (i + 1 < sw && jump(d, z[j * sw + i + 1], edge))
-                || (j + 1 < sh && jump(d, z[(j + 1) * sw + i], edge));
+        return (i + 1 < sw && jump(d, z[j * sw + i + 1], edge)) || (j + 1 < sh && jump(d, z[(j + 1) * sw + i], edge));
     }
 
     /** A neighbour that is itself invalid is no edge. */

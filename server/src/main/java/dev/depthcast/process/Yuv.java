@@ -12,8 +12,7 @@ public final class Yuv {
     static final float KGV = 0.812968f;
     static final float KBU = 2.017232f;
 
-    private Yuv() {
-    }
+    private Yuv() {}
 
     public static float red(int y, int u, int v) {
         return clamp(KY * (y - 16) + KRV * (v - 128));

@@ -5,14 +5,13 @@ import dev.depthcast.backend.BatchResult;
 import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.process.UnprojectParams;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Measures the backend's cost curve before serving: batches of 1, 2, 3 … synthetic frames, each
@@ -30,6 +29,7 @@ public final class BatchCostCalibration {
 
     /** Start-up time the calibration may take (it finishes the size it is measuring). */
     public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(5);
+
     static final int MAX_RUNS = 5;
     /**
      * A size is run until this much time was spent on it: cheap batches get several runs (less
@@ -37,15 +37,18 @@ public final class BatchCostCalibration {
      */
     static final double SETTLE_MS = 60;
 
-    private BatchCostCalibration() {
-    }
+    private BatchCostCalibration() {}
 
     /** Measures on the real clock and logs the curve and the batch size it implies. */
     public static BatchCosts measure(DepthPipeline pipeline, SchedulingPolicy policy, Duration budget) {
         long t0 = System.nanoTime();
         BatchCosts costs = measure(pipeline, policy.maxBatch(), budget, System::nanoTime);
-        LOG.info("batch costs on {} measured in {} ms: {}; {}", pipeline.backendName(),
-                (System.nanoTime() - t0) / 1_000_000, costs.snapshot(), describe(costs, policy));
+        LOG.info(
+                "batch costs on {} measured in {} ms: {}; {}",
+                pipeline.backendName(),
+                (System.nanoTime() - t0) / 1_000_000,
+                costs.snapshot(),
+                describe(costs, policy));
         return costs;
     }
 
@@ -81,7 +84,8 @@ public final class BatchCostCalibration {
                 }
             }
         } catch (Exception e) {
-            LOG.warn("measuring batch costs stopped on a failed batch ({}); the executor learns them while serving",
+            LOG.warn(
+                    "measuring batch costs stopped on a failed batch ({}); the executor learns them while serving",
                     e.toString());
         }
         return costs;
@@ -94,10 +98,15 @@ public final class BatchCostCalibration {
         }
         int preferred = new BatchPlanner(policy, costs).size(policy.maxBatch(), new double[policy.maxBatch() + 1]);
         double one = costs.estimateMs(1);
-        String gain = policy.maxBatch() < 2 ? "" : String.format(Locale.ROOT, " (a batch of 2 costs %.2fx one)",
-                costs.estimateMs(2) / one);
-        return String.format(Locale.ROOT, "preferred batch %d within the %d ms latency budget%s", preferred,
-                policy.latencyBudget().toMillis(), gain);
+        String gain = policy.maxBatch() < 2
+                ? ""
+                : String.format(Locale.ROOT, " (a batch of 2 costs %.2fx one)", costs.estimateMs(2) / one);
+        return String.format(
+                Locale.ROOT,
+                "preferred batch %d within the %d ms latency budget%s",
+                preferred,
+                policy.latencyBudget().toMillis(),
+                gain);
     }
 
     private static double cost(BatchResult r) {
@@ -120,7 +129,8 @@ public final class BatchCostCalibration {
         java.util.Arrays.fill(v, (byte) 128);
         List<BatchItem> items = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            items.add(new BatchItem(new I420Frame(w, h, y, u, v, 0, 0, System.nanoTime(), 0, 0), UnprojectParams.DEFAULT));
+            items.add(new BatchItem(
+                    new I420Frame(w, h, y, u, v, 0, 0, System.nanoTime(), 0, 0), UnprojectParams.DEFAULT));
         }
         return items;
     }

@@ -138,7 +138,9 @@ public final class BatchCosts {
         public String toString() {
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < costMs.length; i++) {
-                b.append(i == 0 ? "" : ", ").append(i + 1).append(": ")
+                b.append(i == 0 ? "" : ", ")
+                        .append(i + 1)
+                        .append(": ")
                         .append(Double.isNaN(costMs[i]) ? "?" : String.format(java.util.Locale.ROOT, "%.1f", costMs[i]))
                         .append(measured[i] ? "" : "~");
             }

@@ -53,8 +53,8 @@ final class BatchPlanner {
 
     BatchPlanner(SchedulingPolicy policy, BatchCosts costs) {
         if (costs.maxBatch() < policy.maxBatch()) {
-            throw new IllegalArgumentException("costs for batches up to " + costs.maxBatch() + ", policy allows "
-                    + policy.maxBatch());
+            throw new IllegalArgumentException(
+                    "costs for batches up to " + costs.maxBatch() + ", policy allows " + policy.maxBatch());
         }
         this.maxBatch = policy.maxBatch();
         this.maxWaitNanos = policy.maxWait().toNanos();
@@ -187,8 +187,9 @@ final class BatchPlanner {
             return n;
         }
         boolean due = !costs.measured(pick)
-                || nowNanos - lastProbeNanos >= probeIntervalNanos && batchesSinceProbe > PROBE_EVERY_BATCHES
-                && nowNanos - costs.lastMeasuredNanos(pick) >= probeIntervalNanos;
+                || nowNanos - lastProbeNanos >= probeIntervalNanos
+                        && batchesSinceProbe > PROBE_EVERY_BATCHES
+                        && nowNanos - costs.lastMeasuredNanos(pick) >= probeIntervalNanos;
         if (!due) {
             return n;
         }

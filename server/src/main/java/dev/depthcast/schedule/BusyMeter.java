@@ -12,6 +12,7 @@ public final class BusyMeter {
     static final int BUCKETS = 8;
     /** One more slot than the window has buckets: a window not aligned to buckets touches 9. */
     private static final int SLOTS = BUCKETS + 1;
+
     static final int BUCKET_MS = 250;
     static final long BUCKET_NANOS = BUCKET_MS * 1_000_000L;
     /** The window {@link #fraction} looks back over: 2 s, ~60 frames of a 30 fps camera. */

@@ -2,7 +2,6 @@ package dev.depthcast.schedule;
 
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.ingest.LatestFrameMailbox;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -7,14 +7,13 @@ import dev.depthcast.backend.PipelineFault;
 import dev.depthcast.delivery.BatchOutcomes;
 import dev.depthcast.delivery.Recipient;
 import dev.depthcast.ingest.I420Frame;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The executor's loop, one {@link #step} at a time: scan the clients and plan ({@link ClientScan}),
@@ -54,9 +53,8 @@ final class ExecutorLoop {
     }
 
     /** A started batch: whose frames it holds, and the pipeline's handle to collect it. */
-    private record Started(List<Recipient> recipients, List<I420Frame> frames, DepthPipeline.InFlight work,
-                           long startNanos) {
-    }
+    private record Started(
+            List<Recipient> recipients, List<I420Frame> frames, DepthPipeline.InFlight work, long startNanos) {}
 
     private final DepthPipeline pipeline;
     private final BatchOutcomes outcomes;
@@ -72,6 +70,7 @@ final class ExecutorLoop {
     private Started inFlight;
     /** When the last batch was started; and whether the pipeline was told it is idle since. */
     private long lastBatchNanos;
+
     private boolean idleReleased = true;
     private volatile boolean running = true;
 
@@ -81,9 +80,16 @@ final class ExecutorLoop {
      * @param busy where each batch's device time is counted
      * @param idleReleaseNanos how long without a batch before the pipeline may give back memory
      */
-    ExecutorLoop(DepthPipeline pipeline, SchedulingPolicy policy, BatchCosts costs, BatchOutcomes outcomes,
-                 Iterable<ClientSlot> clients, BusyMeter busy, long idleReleaseNanos, LongSupplier clock,
-                 Waiter waiter) {
+    ExecutorLoop(
+            DepthPipeline pipeline,
+            SchedulingPolicy policy,
+            BatchCosts costs,
+            BatchOutcomes outcomes,
+            Iterable<ClientSlot> clients,
+            BusyMeter busy,
+            long idleReleaseNanos,
+            LongSupplier clock,
+            Waiter waiter) {
         this.pipeline = pipeline;
         this.outcomes = outcomes;
         this.clients = clients;
@@ -234,7 +240,9 @@ final class ExecutorLoop {
         }
         // What the batch cost the backend (its stages; on an overlapping device, its own device
         // time, not the wait behind the batch before it): the planner's next choices follow it.
-        costs.record(batch.frames().size(), result.preprocessMs() + result.inferenceMs() + result.unprojectMs(),
+        costs.record(
+                batch.frames().size(),
+                result.preprocessMs() + result.inferenceMs() + result.unprojectMs(),
                 clock.getAsLong());
         outcomes.deliver(batch.recipients(), batch.frames(), result);
     }
@@ -243,7 +251,8 @@ final class ExecutorLoop {
     private void faultIf(Throwable e) {
         if (e instanceof PipelineFault f && fault.complete(f)) {
             running = false;
-            LOG.error("the {} pipeline faulted and can run no further batch: {}", pipeline.backendName(), f.getMessage());
+            LOG.error(
+                    "the {} pipeline faulted and can run no further batch: {}", pipeline.backendName(), f.getMessage());
         }
     }
 }

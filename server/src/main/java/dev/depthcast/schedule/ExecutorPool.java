@@ -1,7 +1,6 @@
 package dev.depthcast.schedule;
 
 import dev.depthcast.backend.PipelineFault;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +16,12 @@ import java.util.function.LongSupplier;
 public final class ExecutorPool implements AutoCloseable {
 
     /** A device and the executor that owns it. */
-    public record Device(int ordinal, InferenceExecutor executor) {
-    }
+    public record Device(int ordinal, InferenceExecutor executor) {}
 
     /** One device's numbers, for /api/stats and /metrics. */
-    public record DeviceStats(int ordinal, double busy, int clients) {
-    }
+    public record DeviceStats(int ordinal, double busy, int clients) {}
 
-    private record Placed(int index, long atNanos) {
-    }
+    private record Placed(int index, long atNanos) {}
 
     private final List<Device> devices;
     private final LongSupplier clock;

@@ -4,14 +4,13 @@ import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.backend.PipelineFault;
 import dev.depthcast.delivery.BatchOutcomes;
 import dev.depthcast.delivery.ResultDelivery;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that owns the model: it runs the {@link ExecutorLoop} — each turn it scans the
@@ -53,8 +52,16 @@ public final class InferenceExecutor implements AutoCloseable {
         this.costs = b.costs;
         this.device = b.device;
         this.closeWait = b.closeWait;
-        this.loop = new ExecutorLoop(b.pipeline, b.policy, b.costs, b.delivery, clients.values(), busy,
-                b.idleRelease.toNanos(), System::nanoTime, ExecutorLoop.parking(this));
+        this.loop = new ExecutorLoop(
+                b.pipeline,
+                b.policy,
+                b.costs,
+                b.delivery,
+                clients.values(),
+                busy,
+                b.idleRelease.toNanos(),
+                System::nanoTime,
+                ExecutorLoop.parking(this));
     }
 
     public static Builder builder() {
@@ -133,8 +140,10 @@ public final class InferenceExecutor implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             if (t.isAlive()) {
-                LOG.warn("the inference thread did not stop within {} ms (a batch still running on the {} backend): "
-                        + "leaving the pipeline open rather than freeing buffers under it", closeWait.toMillis(),
+                LOG.warn(
+                        "the inference thread did not stop within {} ms (a batch still running on the {} backend): "
+                                + "leaving the pipeline open rather than freeing buffers under it",
+                        closeWait.toMillis(),
                         pipeline.backendName());
                 return;
             }
@@ -157,8 +166,7 @@ public final class InferenceExecutor implements AutoCloseable {
         private Duration closeWait = DEFAULT_CLOSE_WAIT;
         private Duration idleRelease = DEFAULT_IDLE_RELEASE;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The pipeline this executor owns (and closes). */
         public Builder setPipeline(DepthPipeline pipeline) {

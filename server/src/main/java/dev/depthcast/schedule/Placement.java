@@ -20,8 +20,7 @@ public final class Placement {
     /** Predicted loads this close (1 % of a device) are a tie. */
     static final double TIE = 0.01;
 
-    private Placement() {
-    }
+    private Placement() {}
 
     /**
      * One device as placement sees it.
@@ -60,7 +59,8 @@ public final class Placement {
             // Loads within TIE of each other are equal (meter noise): then fewer clients, then the lower ordinal.
             boolean better = load < bestLoad - TIE
                     || (Math.abs(load - bestLoad) <= TIE
-                        && (d.clients() < b.clients() || (d.clients() == b.clients() && d.ordinal() < b.ordinal())));
+                            && (d.clients() < b.clients()
+                                    || (d.clients() == b.clients() && d.ordinal() < b.ordinal())));
             if (better) {
                 best = i;
                 bestLoad = load;

@@ -18,11 +18,12 @@ import java.time.Duration;
  * @param probeInterval how often the planner may try a batch one larger or smaller than the one it
  *                      prefers, to keep its cost curve current there; zero never
  */
-public record SchedulingPolicy(int maxBatch, Duration maxWait, Duration activeWindow, Duration latencyBudget,
-                               Duration probeInterval) {
+public record SchedulingPolicy(
+        int maxBatch, Duration maxWait, Duration activeWindow, Duration latencyBudget, Duration probeInterval) {
 
     /** {@code --latency-budget-ms} default; see README "Choices". A number: the command line's annotation reads it. */
     public static final long DEFAULT_LATENCY_BUDGET_MS = 150;
+
     public static final Duration DEFAULT_LATENCY_BUDGET = Duration.ofMillis(DEFAULT_LATENCY_BUDGET_MS);
     public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(20);
     public static final Duration DEFAULT_ACTIVE_WINDOW = Duration.ofSeconds(1);

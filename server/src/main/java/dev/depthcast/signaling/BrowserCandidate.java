@@ -1,7 +1,6 @@
 package dev.depthcast.signaling;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -10,8 +9,8 @@ import java.util.regex.Pattern;
  * {@code sdpMLineIndex}, {@code usernameFragment} — checked, with its parsed line.
  * An empty or null {@code candidate} is the end-of-candidates marker.
  */
-record BrowserCandidate(String candidate, String sdpMid, int sdpMLineIndex, String usernameFragment,
-                               CandidateLine line) {
+record BrowserCandidate(
+        String candidate, String sdpMid, int sdpMLineIndex, String usernameFragment, CandidateLine line) {
 
     private static final Pattern MID = Pattern.compile("[A-Za-z0-9_.+-]{1,32}");
     private static final Pattern UFRAG = Pattern.compile("[A-Za-z0-9+/]{4,256}");
@@ -32,7 +31,8 @@ record BrowserCandidate(String candidate, String sdpMid, int sdpMLineIndex, Stri
             throw new IllegalArgumentException("'sdpMid' must be a media id of up to 32 letters, digits or _ . + -");
         }
         if (ufrag != null && !ufrag.isEmpty() && !UFRAG.matcher(ufrag).matches()) {
-            throw new IllegalArgumentException("'usernameFragment' must be 4-256 ICE characters (letters, digits, + /)");
+            throw new IllegalArgumentException(
+                    "'usernameFragment' must be 4-256 ICE characters (letters, digits, + /)");
         }
         if (candidate == null || candidate.isBlank()) {
             return new BrowserCandidate("", mid, index == null ? -1 : index, ufrag, null);
@@ -51,11 +51,14 @@ record BrowserCandidate(String candidate, String sdpMid, int sdpMLineIndex, Stri
      */
     public void checkAgainst(OfferSdp offer) {
         List<String> ufrags = offer.iceUfrags();
-        if (usernameFragment != null && !usernameFragment.isEmpty() && !ufrags.isEmpty()
+        if (usernameFragment != null
+                && !usernameFragment.isEmpty()
+                && !ufrags.isEmpty()
                 && !ufrags.contains(usernameFragment)) {
-            throw new IllegalArgumentException("candidate is for ICE ufrag '" + CandidateLine.abbreviate(usernameFragment)
-                    + "' but this session's offer uses " + CandidateLine.abbreviate(ufrags.toString())
-                    + " (stale candidate from an old offer?)");
+            throw new IllegalArgumentException(
+                    "candidate is for ICE ufrag '" + CandidateLine.abbreviate(usernameFragment)
+                            + "' but this session's offer uses " + CandidateLine.abbreviate(ufrags.toString())
+                            + " (stale candidate from an old offer?)");
         }
         if (isEndOfCandidates()) {
             return;

@@ -1,11 +1,11 @@
 package dev.depthcast.signaling;
 
+import static java.util.Map.entry;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import static java.util.Map.entry;
 
 /**
  * A strict check of an SDP offer, in Java, before libwebrtc sees one byte of it.
@@ -42,13 +42,23 @@ final class SdpGrammar {
     private static final String URI = "[A-Za-z0-9:/._#?&=~+,;@!$'()*\\[\\]-]{1,256}";
     /** Marks a value-less attribute (a flag such as a=sendonly). */
     private static final Pattern FLAG = Pattern.compile("");
+
     private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}");
 
     /** Attributes libwebrtc parses, with the form it expects ({@code null}: a flag, no value). */
     private static final Map<String, Pattern> KNOWN = Map.ofEntries(
-            flag("extmap-allow-mixed"), flag("bundle-only"), flag("rtcp-mux"), flag("rtcp-rsize"),
-            flag("rtcp-mux-only"), flag("ice-lite"), flag("end-of-candidates"), flag("sendonly"),
-            flag("recvonly"), flag("sendrecv"), flag("inactive"), flag("remote-net-estimate"),
+            flag("extmap-allow-mixed"),
+            flag("bundle-only"),
+            flag("rtcp-mux"),
+            flag("rtcp-rsize"),
+            flag("rtcp-mux-only"),
+            flag("ice-lite"),
+            flag("end-of-candidates"),
+            flag("sendonly"),
+            flag("recvonly"),
+            flag("sendrecv"),
+            flag("inactive"),
+            flag("remote-net-estimate"),
             form("group", "[A-Za-z0-9_-]{1,32}( " + TOKEN + ")*"),
             form("mid", "[A-Za-z0-9_.+-]{1,32}"),
             form("msid", MSID_ID + "( " + MSID_ID + ")?"),
@@ -73,7 +83,8 @@ final class SdpGrammar {
             form("rid", "[A-Za-z0-9_-]{1,32} (send|recv)( [A-Za-z0-9_=;,.-]{1,256})?"),
             form("simulcast", "(send|recv) [A-Za-z0-9_;,~-]{1,256}( (send|recv) [A-Za-z0-9_;,~-]{1,256})?"),
             form("x-google-flag", "[A-Za-z0-9_-]{1,32}"),
-            form("ptime", "[0-9]{1,6}"), form("maxptime", "[0-9]{1,6}"),
+            form("ptime", "[0-9]{1,6}"),
+            form("maxptime", "[0-9]{1,6}"),
             form("framerate", "[0-9]{1,4}(\\.[0-9]{1,4})?"),
             form("crypto", "[0-9]{1,3} [A-Za-z0-9_]{1,64} inline:[A-Za-z0-9+/=|:]{1,256}( [!-~]{1,64})*"));
 
@@ -81,21 +92,20 @@ final class SdpGrammar {
     private static final Pattern TIMING = Pattern.compile("[0-9]{1,20} [0-9]{1,20}");
     private static final Pattern CONNECTION = Pattern.compile("IN IP[46] " + ADDRESS + "(/[0-9]{1,3}){0,2}");
     private static final Pattern BANDWIDTH = Pattern.compile("[A-Za-z0-9_-]{1,16}:[0-9]{1,10}");
-    private static final Pattern MEDIA = Pattern.compile(
-            "(audio|video|text|application|message) " + PORT + "(/[0-9]{1,3})? [A-Za-z0-9/._-]{1,32}( [A-Za-z0-9._-]{1,32})+");
+    private static final Pattern MEDIA = Pattern.compile("(audio|video|text|application|message) " + PORT
+            + "(/[0-9]{1,3})? [A-Za-z0-9/._-]{1,32}( [A-Za-z0-9._-]{1,32})+");
 
     /** RFC 8866 §5 order of the session part; t and r share a rank because they alternate. */
     private static final String SESSION_ORDER = "vosiuepcbtzka";
+
     private static final String MEDIA_ORDER = "micbka";
     private static final String SESSION_REPEATABLE = "epbtra";
     private static final String MEDIA_REPEATABLE = "cba";
 
-    private SdpGrammar() {
-    }
+    private SdpGrammar() {}
 
     /** What the grammar learnt on the way, for the checks that follow it. */
-    record Outline(int mediaCount, List<String> mids) {
-    }
+    record Outline(int mediaCount, List<String> mids) {}
 
     static Outline check(String sdp) {
         if (sdp.length() > MAX_LENGTH) {
@@ -147,8 +157,10 @@ final class SdpGrammar {
             String order = media == 0 ? SESSION_ORDER : MEDIA_ORDER;
             int rank = order.indexOf(type == 'r' ? 't' : type);
             if (rank < 0) {
-                throw bad(number, "a " + type + "= line is not allowed " + (media == 0 ? "before the first m= line"
-                        : "inside a media section"));
+                throw bad(
+                        number,
+                        "a " + type + "= line is not allowed "
+                                + (media == 0 ? "before the first m= line" : "inside a media section"));
             }
             String repeatable = media == 0 ? SESSION_REPEATABLE : MEDIA_REPEATABLE;
             if (rank < lastRank || (rank == lastRank && type == lastType && repeatable.indexOf(type) < 0)) {

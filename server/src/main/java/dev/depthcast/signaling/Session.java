@@ -4,13 +4,18 @@ import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.ingest.LatestFrameMailbox;
 import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.webrtc.PeerSession;
-
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One connected browser: its peer connection in, the mailbox its frames wait in, its results
  * socket out, its drop counts, and how many remote candidates it sent (bounded per session).
  */
-record Session(String id, OfferSdp offer, PeerSession peer, LatestFrameMailbox mailbox, WebSocketResultSink sink,
-               ClientDrops drops, long createdNanos, AtomicInteger remoteCandidates) {
-}
+record Session(
+        String id,
+        OfferSdp offer,
+        PeerSession peer,
+        LatestFrameMailbox mailbox,
+        WebSocketResultSink sink,
+        ClientDrops drops,
+        long createdNanos,
+        AtomicInteger remoteCandidates) {}

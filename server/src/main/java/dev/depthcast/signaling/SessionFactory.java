@@ -18,7 +18,6 @@ import dev.depthcast.webrtc.PeerSession;
 import dev.depthcast.webrtc.WebRtcEngine;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import io.vertx.core.Vertx;
-
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -63,8 +62,7 @@ public final class SessionFactory {
     }
 
     /** A negotiated session and its SDP answer. */
-    record Opened(Session session, String answerSdp) {
-    }
+    record Opened(Session session, String answerSdp) {}
 
     /**
      * Places session {@code id} on a device, builds its parts, negotiates the offer and registers
@@ -74,8 +72,7 @@ public final class SessionFactory {
      * @param onState the peer connection's state changes (the registry closes vanished sessions)
      * @throws dev.depthcast.webrtc.NegotiationException when WebRTC rejects the offer
      */
-    Opened open(String id, OfferSdp offer, boolean trickle, Consumer<RTCPeerConnectionState> onState)
-            throws Exception {
+    Opened open(String id, OfferSdp offer, boolean trickle, Consumer<RTCPeerConnectionState> onState) throws Exception {
         ClientLink link = null;
         PeerSession peer = null;
         try {
@@ -83,11 +80,12 @@ public final class SessionFactory {
             ClientDrops drops = new ClientDrops(metrics);
             link = new ClientLink(StrideLadder.from(params.stride()), metrics, id.substring(0, 6));
             WebSocketResultSink sink = new WebSocketResultSink(vertx, metrics, drops, link);
-            LatestFrameMailbox mailbox = new LatestFrameMailbox(executor::wake, () -> drops.add(Drop.MAILBOX_REPLACED),
-                    frame -> frameTap.accept(id, frame));
+            LatestFrameMailbox mailbox = new LatestFrameMailbox(
+                    executor::wake, () -> drops.add(Drop.MAILBOX_REPLACED), frame -> frameTap.accept(id, frame));
             peer = new PeerSession(webrtc, ice, mailbox, onState);
             String answer = peer.answer(offer.sdp(), trickle, negotiationTimeout);
-            Session session = new Session(id, offer, peer, mailbox, sink, drops, System.nanoTime(), new AtomicInteger());
+            Session session =
+                    new Session(id, offer, peer, mailbox, sink, drops, System.nanoTime(), new AtomicInteger());
             executor.register(new ClientSlot(id, mailbox, params, new Recipient(sink, drops, link)));
             return new Opened(session, answer);
         } catch (Exception | Error e) {
@@ -114,11 +112,10 @@ public final class SessionFactory {
         private ExecutorPool executors;
         private PipelineMetrics metrics;
         private UnprojectParams params;
-        private BiConsumer<String, I420Frame> frameTap = (id, frame) -> { };
+        private BiConsumer<String, I420Frame> frameTap = (id, frame) -> {};
         private Duration negotiationTimeout = DEFAULT_NEGOTIATION_TIMEOUT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The Vert.x instance whose event loops write the results sockets. */
         public Builder setVertx(Vertx vertx) {

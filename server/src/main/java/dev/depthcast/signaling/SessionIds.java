@@ -8,8 +8,7 @@ final class SessionIds {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private SessionIds() {
-    }
+    private SessionIds() {}
 
     public static String next() {
         byte[] bytes = new byte[16];

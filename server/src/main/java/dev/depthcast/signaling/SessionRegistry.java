@@ -6,9 +6,6 @@ import dev.depthcast.schedule.ExecutorPool;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -20,6 +17,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Open sessions by id, admission control ({@code --max-clients}), and the reaper that closes
@@ -94,8 +93,7 @@ public final class SessionRegistry implements AutoCloseable {
     }
 
     /** The new session and its SDP answer. */
-    public record Created(String id, String answerSdp) {
-    }
+    public record Created(String id, String answerSdp) {}
 
     /** Negotiates on a worker thread (libwebrtc's calls block briefly); fails with ServerFullException or NegotiationException. */
     public Future<Created> create(OfferSdp offer, boolean trickle) {
@@ -109,19 +107,25 @@ public final class SessionRegistry implements AutoCloseable {
                     + " sessions in use (--max-clients " + maxClients + "); try again later"));
         }
         String id = SessionIds.next();
-        return vertx.executeBlocking(() -> {
-            SessionFactory.Opened opened;
-            try {
-                opened = factory.open(id, offer, trickle, state -> onState(id, state));
-            } catch (Exception | Error e) {
-                reserved.decrementAndGet();
-                throw e;
-            }
-            sessions.put(id, opened.session());
-            LOG.info("session {} open ({} of {}) on device {}", shortId(id), sessions.size(), maxClients,
-                    executors.deviceOf(id));
-            return new Created(id, opened.answerSdp());
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    SessionFactory.Opened opened;
+                    try {
+                        opened = factory.open(id, offer, trickle, state -> onState(id, state));
+                    } catch (Exception | Error e) {
+                        reserved.decrementAndGet();
+                        throw e;
+                    }
+                    sessions.put(id, opened.session());
+                    LOG.info(
+                            "session {} open ({} of {}) on device {}",
+                            shortId(id),
+                            sessions.size(),
+                            maxClients,
+                            executors.deviceOf(id));
+                    return new Created(id, opened.answerSdp());
+                },
+                false);
     }
 
     /** The device session {@code id} runs on, or -1. */
@@ -189,23 +193,31 @@ public final class SessionRegistry implements AutoCloseable {
         executors.release(id);
         reserved.decrementAndGet();
         s.sink().close();
-        Future<Object> closing = vertx.executeBlocking(() -> {
-            s.peer().close();
-            return null;
-        }, false);
+        Future<Object> closing = vertx.executeBlocking(
+                () -> {
+                    s.peer().close();
+                    return null;
+                },
+                false);
         peerCloses.add(closing);
         closing.onComplete(r -> peerCloses.remove(closing));
-        LOG.info("session {} closed: {} ({} frames in, {} dropped in mailbox)", shortId(id), reason,
-                s.mailbox().offered(), s.drops().count(Drop.MAILBOX_REPLACED));
+        LOG.info(
+                "session {} closed: {} ({} frames in, {} dropped in mailbox)",
+                shortId(id),
+                reason,
+                s.mailbox().offered(),
+                s.drops().count(Drop.MAILBOX_REPLACED));
         return true;
     }
 
     private void onState(String id, RTCPeerConnectionState state) {
         switch (state) {
-            case FAILED, CLOSED -> vertx.runOnContext(v -> close(id, "peer connection " + state.name().toLowerCase()));
+            case FAILED, CLOSED ->
+                vertx.runOnContext(
+                        v -> close(id, "peer connection " + state.name().toLowerCase()));
             case DISCONNECTED -> disconnectedSince.putIfAbsent(id, System.nanoTime());
             case CONNECTED -> disconnectedSince.remove(id);
-            default -> { }
+            default -> {}
         }
     }
 
@@ -243,10 +255,12 @@ public final class SessionRegistry implements AutoCloseable {
         long deadline = System.nanoTime() + peerCloseWait.toNanos();
         for (Future<Object> closing : List.copyOf(peerCloses)) {
             try {
-                closing.toCompletionStage().toCompletableFuture()
+                closing.toCompletionStage()
+                        .toCompletableFuture()
                         .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                LOG.warn("{} peer connection(s) still closing after {} s", peerCloses.size(), peerCloseWait.toSeconds());
+                LOG.warn(
+                        "{} peer connection(s) still closing after {} s", peerCloses.size(), peerCloseWait.toSeconds());
                 break;
             } catch (ExecutionException e) {
                 // logged where it failed; the others still get their wait
@@ -273,8 +287,7 @@ public final class SessionRegistry implements AutoCloseable {
         private Duration connectDeadline = DEFAULT_CONNECT_DEADLINE;
         private Duration reapInterval = DEFAULT_REAP_INTERVAL;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The Vert.x instance whose workers negotiate and whose timer reaps. */
         public Builder setVertx(Vertx vertx) {

@@ -1,12 +1,12 @@
 package dev.depthcast.signaling;
 
 import dev.depthcast.config.IceConfig;
-import dev.depthcast.metrics.PipelineMetrics;
-import dev.depthcast.webrtc.NegotiationException;
-import dev.depthcast.webrtc.PeerSession;
 import dev.depthcast.http.AddressLimits;
 import dev.depthcast.http.ServerFaults;
 import dev.depthcast.http.WebSocketHandshake;
+import dev.depthcast.metrics.PipelineMetrics;
+import dev.depthcast.webrtc.NegotiationException;
+import dev.depthcast.webrtc.PeerSession;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -16,15 +16,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API of docs/protocol.md. Each handler does one job and never blocks its event loop:
@@ -46,8 +45,13 @@ public final class SignalingApi {
     private final AddressLimits limits;
     private final IceConfig ice;
 
-    public SignalingApi(Vertx vertx, SessionRegistry sessions, PipelineMetrics metrics,
-                        Supplier<Map<String, Object>> serverInfo, AddressLimits limits, IceConfig ice) {
+    public SignalingApi(
+            Vertx vertx,
+            SessionRegistry sessions,
+            PipelineMetrics metrics,
+            Supplier<Map<String, Object>> serverInfo,
+            AddressLimits limits,
+            IceConfig ice) {
         this.vertx = vertx;
         this.sessions = sessions;
         this.metrics = metrics;
@@ -70,8 +74,10 @@ public final class SignalingApi {
     /** GET /api/stats and GET /metrics: on the public router, or on the admin port's (--admin-port). */
     public void mountAdmin(Router router) {
         router.get("/api/stats").handler(this::stats);
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        router.get("/metrics")
+                .handler(ctx -> ctx.response()
+                        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                        .end(metrics.scrape()));
         router.route().failureHandler(this::failure);
     }
 
@@ -88,7 +94,8 @@ public final class SignalingApi {
             }
             servers.add(entry);
         }
-        ctx.response().putHeader("content-type", "application/json")
+        ctx.response()
+                .putHeader("content-type", "application/json")
                 // Credentials: never cached by the browser or anything between.
                 .putHeader("cache-control", "no-store")
                 .end(new JsonObject().put("iceServers", servers).encode());
@@ -137,17 +144,25 @@ public final class SignalingApi {
             if (ar.succeeded()) {
                 // Location names the session: a load balancer in front (scripts/cluster.sh's HAProxy)
                 // learns from it which node owns the id, and sends the session's later calls there.
-                ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
+                ctx.response()
+                        .setStatusCode(201)
+                        .putHeader("content-type", "application/json")
                         .putHeader("location", "/api/sessions/" + ar.result().id())
-                        .end(new JsonObject().put("id", ar.result().id()).put("type", "answer")
-                                .put("sdp", ar.result().answerSdp()).encode());
+                        .end(new JsonObject()
+                                .put("id", ar.result().id())
+                                .put("type", "answer")
+                                .put("sdp", ar.result().answerSdp())
+                                .encode());
             } else if (ar.cause() instanceof ServerFullException full) {
                 error(ctx, 503, full.getMessage());
             } else if (ar.cause() instanceof NegotiationException bad) {
                 // libwebrtc's own words stay in the log: they quote native parser state.
                 LOG.debug("WebRTC refused an offer: {}", bad.getMessage());
-                error(ctx, 400, "WebRTC could not use this offer (it passed the SDP checks but libwebrtc refused "
-                        + "it: does it offer a video codec the server receives — VP8, VP9, H264, AV1?)");
+                error(
+                        ctx,
+                        400,
+                        "WebRTC could not use this offer (it passed the SDP checks but libwebrtc refused "
+                                + "it: does it offer a video codec the server receives — VP8, VP9, H264, AV1?)");
             } else {
                 fault(ctx, "creating a session", ar.cause());
             }
@@ -170,8 +185,8 @@ public final class SignalingApi {
                     throw new IllegalArgumentException("'candidates' must be an array of candidate objects");
                 }
                 if (list.size() > MAX_CANDIDATES_PER_REQUEST) {
-                    throw new IllegalArgumentException("at most " + MAX_CANDIDATES_PER_REQUEST
-                            + " candidates a request, got " + list.size());
+                    throw new IllegalArgumentException(
+                            "at most " + MAX_CANDIDATES_PER_REQUEST + " candidates a request, got " + list.size());
                 }
                 for (int i = 0; i < list.size(); i++) {
                     parsed.add(BrowserCandidate.fromJson(list.getValue(i)));
@@ -188,25 +203,31 @@ public final class SignalingApi {
         }
         long real = parsed.stream().filter(c -> !c.isEndOfCandidates()).count();
         if (session.remoteCandidates().addAndGet((int) real) > MAX_CANDIDATES_PER_SESSION) {
-            error(ctx, 429, "this session has already sent " + MAX_CANDIDATES_PER_SESSION
-                    + " candidates, the most a session may");
+            error(
+                    ctx,
+                    429,
+                    "this session has already sent " + MAX_CANDIDATES_PER_SESSION
+                            + " candidates, the most a session may");
             return;
         }
-        vertx.executeBlocking(() -> {
-            for (BrowserCandidate c : parsed) {
-                if (!c.isEndOfCandidates()) {
-                    session.peer().addRemoteCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex());
-                }
-            }
-            return null;
-        }, false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                ctx.response().setStatusCode(204).end();
-            } else {
-                LOG.debug("WebRTC refused a candidate: {}", ar.cause().toString());
-                error(ctx, 400, "WebRTC could not use this candidate");
-            }
-        });
+        vertx.executeBlocking(
+                        () -> {
+                            for (BrowserCandidate c : parsed) {
+                                if (!c.isEndOfCandidates()) {
+                                    session.peer().addRemoteCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex());
+                                }
+                            }
+                            return null;
+                        },
+                        false)
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        ctx.response().setStatusCode(204).end();
+                    } else {
+                        LOG.debug("WebRTC refused a candidate: {}", ar.cause().toString());
+                        error(ctx, 400, "WebRTC could not use this candidate");
+                    }
+                });
     }
 
     private void listCandidates(RoutingContext ctx) {
@@ -216,11 +237,17 @@ public final class SignalingApi {
         }
         JsonArray list = new JsonArray();
         for (PeerSession.LocalCandidate c : session.peer().localCandidates()) {
-            list.add(new JsonObject().put("candidate", c.candidate()).put("sdpMid", c.sdpMid())
+            list.add(new JsonObject()
+                    .put("candidate", c.candidate())
+                    .put("sdpMid", c.sdpMid())
                     .put("sdpMLineIndex", c.sdpMLineIndex()));
         }
-        ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
-                .put("candidates", list).put("complete", session.peer().gatheringComplete()).encode());
+        ctx.response()
+                .putHeader("content-type", "application/json")
+                .end(new JsonObject()
+                        .put("candidates", list)
+                        .put("complete", session.peer().gatheringComplete())
+                        .encode());
     }
 
     private void deleteSession(RoutingContext ctx) {
@@ -241,7 +268,9 @@ public final class SignalingApi {
             error(ctx, 400, refusal);
             return;
         }
-        ctx.request().toWebSocket().onSuccess(ws -> session.sink().attach(ws))
+        ctx.request()
+                .toWebSocket()
+                .onSuccess(ws -> session.sink().attach(ws))
                 .onFailure(e -> LOG.debug("results WebSocket upgrade failed: {}", e.getMessage()));
     }
 
@@ -250,7 +279,8 @@ public final class SignalingApi {
         out.put("metrics", new JsonObject(metrics.summary()));
         JsonArray list = new JsonArray();
         for (Session s : sessions.all()) {
-            list.add(new JsonObject().put("id", SessionRegistry.shortId(s.id()))
+            list.add(new JsonObject()
+                    .put("id", SessionRegistry.shortId(s.id()))
                     .put("state", s.peer().state().name().toLowerCase())
                     .put("framesIn", s.mailbox().offered())
                     .put("droppedInMailbox", s.drops().count(PipelineMetrics.Drop.MAILBOX_REPLACED))
@@ -322,7 +352,9 @@ public final class SignalingApi {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json")
                 .end(new JsonObject().put("error", message).encode());
     }
 }

@@ -44,7 +44,8 @@ public final class AnnouncedAddress {
 
     /** Every {@code a=candidate:} line of an SDP, rewritten; other lines untouched. Keeps CRLF line ends. */
     public String sdp(String sdp) {
-        return sdp.lines().map(l -> l.startsWith("a=candidate:") ? candidate(l) : l)
+        return sdp.lines()
+                .map(l -> l.startsWith("a=candidate:") ? candidate(l) : l)
                 .collect(Collectors.joining("\r\n", "", sdp.endsWith("\n") ? "\r\n" : ""));
     }
 }

@@ -4,7 +4,6 @@ import dev.depthcast.config.IceConfig;
 import dev.onvoid.webrtc.PortAllocatorConfig;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceServer;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +42,8 @@ public final class IceSetup {
         }
         rtc.iceServers = servers;
         if (config.portRange() != null) {
-            rtc.portAllocatorConfig = new PortAllocatorConfig(config.portRange().min(), config.portRange().max(), 0);
+            rtc.portAllocatorConfig = new PortAllocatorConfig(
+                    config.portRange().min(), config.portRange().max(), 0);
         }
         return rtc;
     }

@@ -6,7 +6,6 @@ import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
-
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -16,8 +15,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Negotiation {
 
-    private Negotiation() {
-    }
+    private Negotiation() {}
 
     public static CompletableFuture<RTCSessionDescription> createOffer(RTCPeerConnection pc) {
         CompletableFuture<RTCSessionDescription> f = new CompletableFuture<>();

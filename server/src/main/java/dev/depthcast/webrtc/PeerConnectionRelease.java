@@ -6,13 +6,12 @@ import com.sun.jna.Pointer;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.internal.NativeObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Closes a peer connection and gives back the native reference that webrtc-java 0.14 keeps.
@@ -41,8 +40,7 @@ final class PeerConnectionRelease {
     private static final Field HANDLE = handleField();
     private static final boolean ENABLED = check();
 
-    private PeerConnectionRelease() {
-    }
+    private PeerConnectionRelease() {}
 
     /** Whether {@link #close} releases the reference (this webrtc-java, this platform). */
     static boolean enabled() {

@@ -11,7 +11,6 @@ import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.video.VideoTrack;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,8 +29,7 @@ import java.util.function.Consumer;
 public final class PeerSession implements AutoCloseable {
 
     /** A server candidate in the browser's JSON shape. */
-    public record LocalCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
-    }
+    public record LocalCandidate(String candidate, String sdpMid, int sdpMLineIndex) {}
 
     private final RTCPeerConnection pc;
     private final IceSetup ice;
@@ -43,8 +41,8 @@ public final class PeerSession implements AutoCloseable {
     private volatile VideoTrack track;
     private volatile FrameCopier sink;
 
-    public PeerSession(WebRtcEngine engine, IceSetup ice, LatestFrameMailbox mailbox,
-                       Consumer<RTCPeerConnectionState> onState) {
+    public PeerSession(
+            WebRtcEngine engine, IceSetup ice, LatestFrameMailbox mailbox, Consumer<RTCPeerConnectionState> onState) {
         this.ice = ice;
         this.mailbox = mailbox;
         this.onState = onState;
@@ -80,7 +78,8 @@ public final class PeerSession implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException e) {
-                throw new NegotiationException("ICE gathering failed: " + e.getCause().getMessage());
+                throw new NegotiationException(
+                        "ICE gathering failed: " + e.getCause().getMessage());
             }
             return ice.sdpRewrite().apply(pc.getLocalDescription().sdp);
         }
@@ -136,8 +135,8 @@ public final class PeerSession implements AutoCloseable {
         @Override
         public void onIceCandidate(RTCIceCandidate candidate) {
             synchronized (PeerSession.this) {
-                localCandidates.add(new LocalCandidate(ice.candidateRewrite().apply(candidate.sdp), candidate.sdpMid,
-                        candidate.sdpMLineIndex));
+                localCandidates.add(new LocalCandidate(
+                        ice.candidateRewrite().apply(candidate.sdp), candidate.sdpMid, candidate.sdpMLineIndex));
             }
         }
 

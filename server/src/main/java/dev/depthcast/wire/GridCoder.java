@@ -12,8 +12,7 @@ import java.io.IOException;
  */
 final class GridCoder {
 
-    private GridCoder() {
-    }
+    private GridCoder() {}
 
     /** Median edge detector over the grid as decoded so far; 0 for the first cell. */
     static int predict(int[] g, int at, int x, int y, int width) {
@@ -77,8 +76,7 @@ final class GridCoder {
     }
 
     /** Rebuilds {@code g} from the residuals in {@code in}; returns the bytes read. */
-    static int decode(int[] g, byte[] present, int width, int height, byte[] in, int from, int end)
-            throws IOException {
+    static int decode(int[] g, byte[] present, int width, int height, byte[] in, int from, int end) throws IOException {
         int pos = from;
         for (int y = 0, at = 0; y < height; y++) {
             for (int x = 0; x < width; x++, at++) {

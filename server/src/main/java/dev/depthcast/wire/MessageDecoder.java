@@ -1,10 +1,9 @@
 package dev.depthcast.wire;
 
+import java.io.IOException;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageUnpacker;
-
-import java.io.IOException;
 
 /**
  * Reads a point-cloud message of either schema (by its {@code v}) into the points schema 1 has.

@@ -6,11 +6,10 @@ import dev.depthcast.wire.PointCloudMessage.Origin;
 import dev.depthcast.wire.PointCloudMessage.Points;
 import dev.depthcast.wire.PointCloudMessage.Serving;
 import dev.depthcast.wire.PointCloudMessage.Timing;
-import org.msgpack.core.MessagePacker;
-import org.msgpack.core.MessageUnpacker;
-
 import java.io.IOException;
 import java.util.function.DoubleSupplier;
+import org.msgpack.core.MessagePacker;
+import org.msgpack.core.MessageUnpacker;
 
 /**
  * The keys both schemas share (docs/protocol.md), written and read in one place. A message is one
@@ -24,6 +23,7 @@ final class MessageHeader {
 
     /** Keys in the head and the tail, without the optional {@code tag}. */
     private static final int SHARED_KEYS = 16;
+
     private static final String[] INTRINSICS = {"fx", "fy", "cx", "cy", "fov"};
     private static final String[] TIMING = {"ingest", "queue", "preprocess", "inference", "unproject", "encode"};
 
@@ -75,7 +75,10 @@ final class MessageHeader {
         p.packString("cx").packFloat(k.cx());
         p.packString("cy").packFloat(k.cy());
         p.packString("fov").packFloat(k.hfovDegrees());
-        p.packString("range").packArrayHeader(2).packFloat(m.grid().near()).packFloat(m.grid().far());
+        p.packString("range")
+                .packArrayHeader(2)
+                .packFloat(m.grid().near())
+                .packFloat(m.grid().far());
         Serving s = m.serving();
         p.packString("batch").packInt(s.batch());
         p.packString("dropped").packLong(s.dropped());
@@ -155,9 +158,16 @@ final class MessageHeader {
 
     /** The message read, with {@code points} and the schema's {@code level}. */
     PointCloudMessage message(Points points, int level) {
-        return new PointCloudMessage(version, new Origin(seq, ts, ingest, sent, tag),
-                new Grid(width, height, stride, new Intrinsics(intrinsics[0], intrinsics[1], intrinsics[2],
-                        intrinsics[3], intrinsics[4]), range[0], range[1]),
+        return new PointCloudMessage(
+                version,
+                new Origin(seq, ts, ingest, sent, tag),
+                new Grid(
+                        width,
+                        height,
+                        stride,
+                        new Intrinsics(intrinsics[0], intrinsics[1], intrinsics[2], intrinsics[3], intrinsics[4]),
+                        range[0],
+                        range[1]),
                 points,
                 new Timing(timing[0], timing[1], timing[2], timing[3], timing[4], timing[5]),
                 new Serving(model, backend, batch, dropped, level));

@@ -16,8 +16,7 @@ import dev.depthcast.process.PointCloud;
  * @param timing the frame's stage times, as the message carries them
  * @param serving what served the frame to this client
  */
-public record PointCloudMessage(int version, Origin origin, Grid grid, Points points, Timing timing,
-                                Serving serving) {
+public record PointCloudMessage(int version, Origin origin, Grid grid, Points points, Timing timing, Serving serving) {
 
     /**
      * The source frame: its sequence number and timestamp (from the client's video), the wall clock
@@ -42,7 +41,12 @@ public record PointCloudMessage(int version, Origin origin, Grid grid, Points po
 
         /** The grid {@code cloud} was unprojected on. */
         public static Grid of(PointCloud cloud) {
-            return new Grid(cloud.gridWidth(), cloud.gridHeight(), cloud.stride(), cloud.intrinsics(), cloud.near(),
+            return new Grid(
+                    cloud.gridWidth(),
+                    cloud.gridHeight(),
+                    cloud.stride(),
+                    cloud.intrinsics(),
+                    cloud.near(),
                     cloud.far());
         }
     }
@@ -64,12 +68,17 @@ public record PointCloudMessage(int version, Origin origin, Grid grid, Points po
      * {@code encode}, the time it measured encoding this very message; a decoded message holds what
      * its sender measured.
      */
-    public record Timing(double ingest, double queue, double preprocess, double inference, double unproject,
-                         double encode) {
+    public record Timing(
+            double ingest, double queue, double preprocess, double inference, double unproject, double encode) {
 
         /** The stage times stamped into {@code times} so far. */
         public static Timing of(FrameTimes times) {
-            return new Timing(times.ingest(), times.queue(), times.preprocess(), times.inference(), times.unproject(),
+            return new Timing(
+                    times.ingest(),
+                    times.queue(),
+                    times.preprocess(),
+                    times.inference(),
+                    times.unproject(),
                     times.encode());
         }
     }
@@ -79,6 +88,5 @@ public record PointCloudMessage(int version, Origin origin, Grid grid, Points po
      * client's drops so far and its link-adaptation level (0 = the densest, {@code --stride};
      * schema 1 carries none: 0).
      */
-    public record Serving(String model, String backend, int batch, long dropped, int level) {
-    }
+    public record Serving(String model, String backend, int batch, long dropped, int level) {}
 }

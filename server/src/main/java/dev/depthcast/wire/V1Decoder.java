@@ -1,13 +1,12 @@
 package dev.depthcast.wire;
 
 import dev.depthcast.wire.PointCloudMessage.Points;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessagePackException;
-import org.msgpack.core.MessageUnpacker;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageUnpacker;
 
 /** Reads schema 1 (see {@link V1Encoder}). Stateless: any thread may use it. */
 public final class V1Decoder {
@@ -31,15 +30,18 @@ public final class V1Decoder {
                     case "xyz" -> {
                         byte[] raw = MessageHeader.readBinary(u, bytes.length);
                         xyz = new float[raw.length / Float.BYTES];
-                        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(xyz);
+                        ByteBuffer.wrap(raw)
+                                .order(ByteOrder.LITTLE_ENDIAN)
+                                .asFloatBuffer()
+                                .get(xyz);
                     }
                     case "rgb" -> rgb = MessageHeader.readBinary(u, bytes.length);
                     default -> u.skipValue();
                 }
             }
             if (header.version() != V1Encoder.VERSION) {
-                throw new IOException("unsupported message version " + header.version() + " (expected "
-                        + V1Encoder.VERSION + ")");
+                throw new IOException(
+                        "unsupported message version " + header.version() + " (expected " + V1Encoder.VERSION + ")");
             }
             int n = header.count();
             if (n < 0 || xyz == null || rgb == null || xyz.length != n * 3 || rgb.length != n * 3) {

@@ -1,12 +1,11 @@
 package dev.depthcast.wire;
 
-import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.function.LongSupplier;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
 
 /**
  * Writes schema 1 ({@code --wire v1}, kept for one release): xyz and rgb as raw little-endian

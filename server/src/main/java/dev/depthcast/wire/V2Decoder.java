@@ -1,14 +1,13 @@
 package dev.depthcast.wire;
 
 import dev.depthcast.wire.PointCloudMessage.Points;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessagePackException;
-import org.msgpack.core.MessageUnpacker;
-
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageUnpacker;
 
 /**
  * Reads schema 2 (see {@link V2Encoder}) into points as schema 1 has them (xyz metres, rgb bytes),
@@ -98,17 +97,27 @@ public final class V2Decoder implements AutoCloseable {
     private static CellGrid checkedGrid(Fields f) throws IOException {
         MessageHeader h = f.header;
         if (h.version() != V2Encoder.VERSION) {
-            throw new IOException("unsupported message version " + h.version() + " (expected " + V2Encoder.VERSION
-                    + ")");
+            throw new IOException(
+                    "unsupported message version " + h.version() + " (expected " + V2Encoder.VERSION + ")");
         }
-        if (f.cells == null || f.zq == null || f.depth == null || f.luma == null || f.chroma == null
-                || f.lumaStep < 1 || f.chromaStep < 1 || f.chromaBlock < 1 || f.chromaBlock > 2) {
+        if (f.cells == null
+                || f.zq == null
+                || f.depth == null
+                || f.luma == null
+                || f.chroma == null
+                || f.lumaStep < 1
+                || f.chromaStep < 1
+                || f.chromaBlock < 1
+                || f.chromaBlock > 2) {
             throw new IOException("schema-2 message lacks cells, zq, depth, cq, luma or chroma");
         }
-        if (h.stride() < 1 || h.width() < 1 || h.height() < 1 || (long) h.width() * h.height() > MAX_GRID_PIXELS
+        if (h.stride() < 1
+                || h.width() < 1
+                || h.height() < 1
+                || (long) h.width() * h.height() > MAX_GRID_PIXELS
                 || h.count() < 0) {
-            throw new IOException("bad grid " + h.width() + "x" + h.height() + " stride " + h.stride() + " n "
-                    + h.count());
+            throw new IOException(
+                    "bad grid " + h.width() + "x" + h.height() + " stride " + h.stride() + " n " + h.count());
         }
         return CellGrid.of(h.width(), h.height(), h.stride(), f.chromaBlock);
     }

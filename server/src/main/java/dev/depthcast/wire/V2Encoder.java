@@ -2,13 +2,12 @@ package dev.depthcast.wire;
 
 import dev.depthcast.process.Intrinsics;
 import dev.depthcast.wire.GridCoder.ByteSink;
-import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
-
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
 import java.util.zip.Deflater;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
 
 /**
  * Writes schema 2 of docs/protocol.md: the same points as schema 1, in ~1.3 B a point instead of 15.
@@ -96,7 +95,10 @@ public final class V2Encoder implements AutoCloseable {
             GridCoder.encode(depthQ, present, cells.columns(), cells.rows(), residuals);
             pk.packString("depth");
             writeDeflated(pk, residuals.bytes, residuals.length);
-            pk.packString("cq").packArrayHeader(3).packInt(colour.luma()).packInt(colour.chroma())
+            pk.packString("cq")
+                    .packArrayHeader(3)
+                    .packInt(colour.luma())
+                    .packInt(colour.chroma())
                     .packInt(colour.chromaBlock());
             residuals.reset();
             GridCoder.encode(lumaQ, present, cells.columns(), cells.rows(), residuals);

@@ -1,5 +1,9 @@
 package dev.depthcast.backend;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.delivery.Recipient;
 import dev.depthcast.delivery.ResultDelivery;
 import dev.depthcast.delivery.ResultSink;
@@ -15,16 +19,11 @@ import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
 import dev.depthcast.wire.MessageDecoder;
 import dev.depthcast.wire.WireFormat;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * A model that fails on a batch costs that batch only: its clients get a short reason (the cause
@@ -56,8 +55,7 @@ class FailingModelTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     static final class Collector implements ResultSink {
@@ -80,10 +78,19 @@ class FailingModelTest {
         PipelineMetrics metrics = new PipelineMetrics();
         FlakyRuntime runtime = new FlakyRuntime();
         ClientDrops drops = new ClientDrops(metrics);
-        try (ResultDelivery delivery = ResultDelivery.builder().setMetrics(metrics).setModel("relief")
-                     .setBackend("flaky").setFormat(WireFormat.V2).build().start();
-             InferenceExecutor executor = InferenceExecutor.builder().setPipeline(new HostPipeline(Preset.RELIEF, runtime, 4))
-                     .setPolicy(new SchedulingPolicy(4, Duration.ZERO)).setDelivery(delivery).build().start()) {
+        try (ResultDelivery delivery = ResultDelivery.builder()
+                        .setMetrics(metrics)
+                        .setModel("relief")
+                        .setBackend("flaky")
+                        .setFormat(WireFormat.V2)
+                        .build()
+                        .start();
+                InferenceExecutor executor = InferenceExecutor.builder()
+                        .setPipeline(new HostPipeline(Preset.RELIEF, runtime, 4))
+                        .setPolicy(new SchedulingPolicy(4, Duration.ZERO))
+                        .setDelivery(delivery)
+                        .build()
+                        .start()) {
             Collector sink = new Collector();
             LatestFrameMailbox box = new LatestFrameMailbox(executor::wake);
             executor.register(new ClientSlot("a", box, UnprojectParams.DEFAULT, new Recipient(sink, drops)));
@@ -93,12 +100,32 @@ class FailingModelTest {
             assertFalse(sink.errors.get(0).contains("CUDA"), "no exception text to the browser");
             box.offer(Frames.uniform(64, 48, 120, 128, 128));
             waitFor(() -> !sink.results.isEmpty());
-            assertEquals(168 * 126, new MessageDecoder().decode(sink.results.get(0)).points().count());
-            assertEquals(1.0, metrics.registry().get("depthcast.dropped").tag("reason", "model-error").counter().count());
+            assertEquals(
+                    168 * 126,
+                    new MessageDecoder().decode(sink.results.get(0)).points().count());
+            assertEquals(
+                    1.0,
+                    metrics.registry()
+                            .get("depthcast.dropped")
+                            .tag("reason", "model-error")
+                            .counter()
+                            .count());
             assertEquals(1, drops.count(Drop.MODEL_ERROR), "counted against the client too");
             // The failed batch's frame was timed as far as it went: ingest and queue count both frames.
-            assertEquals(2, metrics.registry().get("depthcast.stage").tag("stage", "queue").timer().count());
-            assertEquals(1, metrics.registry().get("depthcast.stage").tag("stage", "encode").timer().count());
+            assertEquals(
+                    2,
+                    metrics.registry()
+                            .get("depthcast.stage")
+                            .tag("stage", "queue")
+                            .timer()
+                            .count());
+            assertEquals(
+                    1,
+                    metrics.registry()
+                            .get("depthcast.stage")
+                            .tag("stage", "encode")
+                            .timer()
+                            .count());
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.depthcast.backend;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.delivery.Recipient;
 import dev.depthcast.delivery.ResultDelivery;
 import dev.depthcast.ingest.LatestFrameMailbox;
@@ -13,15 +16,11 @@ import dev.depthcast.schedule.ClientSlot;
 import dev.depthcast.schedule.InferenceExecutor;
 import dev.depthcast.schedule.SchedulingPolicy;
 import dev.depthcast.wire.WireFormat;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * With a pipeline that overlaps batches (the GPU's), the executor queues batch k+1 before it
@@ -63,8 +62,16 @@ class OverlappedPipelineTest {
                 events.add("finish " + k);
                 List<PointCloud> clouds = new ArrayList<>();
                 for (BatchItem item : items) {
-                    clouds.add(new PointCloud(0, new float[0], new byte[0], 4, 4, 1,
-                            dev.depthcast.process.Intrinsics.of(4, 4, 4, 4, 60), 0.4f, 4f));
+                    clouds.add(new PointCloud(
+                            0,
+                            new float[0],
+                            new byte[0],
+                            4,
+                            4,
+                            1,
+                            dev.depthcast.process.Intrinsics.of(4, 4, 4, 4, 60),
+                            0.4f,
+                            4f));
                 }
                 return new BatchResult(clouds, 0.1, 1, 0.1);
             };
@@ -76,8 +83,7 @@ class OverlappedPipelineTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
@@ -85,13 +91,22 @@ class OverlappedPipelineTest {
         RecordingPipeline pipeline = new RecordingPipeline();
         FailingModelTest.Collector sink = new FailingModelTest.Collector();
         PipelineMetrics metrics = new PipelineMetrics();
-        try (ResultDelivery delivery = ResultDelivery.builder().setMetrics(metrics).setModel("relief")
-                     .setBackend("recording").setFormat(WireFormat.V2).build().start();
-             InferenceExecutor executor = InferenceExecutor.builder().setPipeline(pipeline)
-                     .setPolicy(new SchedulingPolicy(4, Duration.ZERO)).setDelivery(delivery).build().start()) {
+        try (ResultDelivery delivery = ResultDelivery.builder()
+                        .setMetrics(metrics)
+                        .setModel("relief")
+                        .setBackend("recording")
+                        .setFormat(WireFormat.V2)
+                        .build()
+                        .start();
+                InferenceExecutor executor = InferenceExecutor.builder()
+                        .setPipeline(pipeline)
+                        .setPolicy(new SchedulingPolicy(4, Duration.ZERO))
+                        .setDelivery(delivery)
+                        .build()
+                        .start()) {
             LatestFrameMailbox box = new LatestFrameMailbox(executor::wake);
-            executor.register(new ClientSlot("a", box, UnprojectParams.DEFAULT,
-                    new Recipient(sink, new ClientDrops(metrics))));
+            executor.register(
+                    new ClientSlot("a", box, UnprojectParams.DEFAULT, new Recipient(sink, new ClientDrops(metrics))));
             // A camera faster than the 30 ms batches: a frame is always waiting when one starts.
             for (int i = 0; i < 12; i++) {
                 box.offer(Frames.uniform(8, 8, 100, 128, 128));
@@ -105,7 +120,9 @@ class OverlappedPipelineTest {
             int before = pipeline.started;
             FailingModelTest.waitFor(() -> pipeline.events.contains("finish " + before));
             FailingModelTest.waitFor(() -> sink.results.size() == pipeline.started);
-            assertEquals(pipeline.started, pipeline.events.stream().filter(e -> e.startsWith("finish")).count(),
+            assertEquals(
+                    pipeline.started,
+                    pipeline.events.stream().filter(e -> e.startsWith("finish")).count(),
                     "every started batch collected");
         }
     }

@@ -1,20 +1,19 @@
 package dev.depthcast.calibration;
 
-import dev.depthcast.ingest.I420Frame;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.depthcast.ingest.I420Frame;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class Y4mTest {
 
@@ -60,8 +59,9 @@ class Y4mTest {
         assertTrue(message("YUV4MPEG2 W4 H4\nFRAME\n" + "x".repeat(10)).contains("frame 0 is truncated"));
         assertTrue(message("YUV4MPEG2 W4 H4\nJUNK\n").contains("does not start with FRAME"));
         assertTrue(message("YUV4MPEG2 " + "W4 ".repeat(400)).contains("longer than"));
-        assertThrows(IllegalArgumentException.class, () -> Y4m.write(dir.resolve("x.y4m"),
-                List.of(frame(4, 4, 0), frame(6, 4, 0)), 30));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Y4m.write(dir.resolve("x.y4m"), List.of(frame(4, 4, 0), frame(6, 4, 0)), 30));
     }
 
     private String message(String content) throws IOException {

@@ -1,13 +1,12 @@
 package dev.depthcast.config;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class DeviceSelectionTest {
 
@@ -28,12 +27,15 @@ class DeviceSelectionTest {
         assertTrue(all.all());
         assertEquals(List.of(0, 1, 2), all.resolve(3));
         assertThrows(IllegalStateException.class, all::ordinals);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> all.resolve(0)).getMessage().contains("no device"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> all.resolve(0))
+                .getMessage()
+                .contains("no device"));
     }
 
     @Test
     void anOrdinalTheMachineLacksIsRefusedWithWhatItHas() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> DeviceSelection.parse("0,3").resolve(2));
         assertTrue(e.getMessage().contains("no device 3") && e.getMessage().contains("2 found"), e.getMessage());
         assertEquals(List.of(0, 1), DeviceSelection.parse("0,1").resolve(2));
@@ -42,16 +44,19 @@ class DeviceSelectionTest {
     @Test
     void badValuesNameTheFlagAndTheForms() {
         for (String bad : new String[] {"", "two", "0", "-1", "65", "1,1", "1,,2", "0,64"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeviceSelection.parse(bad), bad);
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> DeviceSelection.parse(bad), bad);
             assertTrue(e.getMessage().startsWith("--devices"), e.getMessage());
         }
     }
 
     @Test
     void theConfigCarriesTheDevicesAndKeepsThemThroughToBuilder() {
-        ServerConfig c = ServerConfig.builder().devices(DeviceSelection.parse("0,2"))
+        ServerConfig c = ServerConfig.builder()
+                .devices(DeviceSelection.parse("0,2"))
                 .ice(new IceConfig(java.util.List.of(), null, PortRange.parse("50000-50099"), null))
-                .drainTime(java.time.Duration.ofSeconds(3)).build();
+                .drainTime(java.time.Duration.ofSeconds(3))
+                .build();
         ServerConfig d = c.toBuilder().maxBatch(2).build();
         assertEquals(DeviceSelection.parse("0,2"), d.devices());
         assertEquals(new PortRange(50000, 50099), d.ice().portRange());

@@ -1,26 +1,35 @@
 package dev.depthcast.config;
 
-import dev.depthcast.model.BuiltInPreset;
-import dev.depthcast.model.Preset;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.time.Duration;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.depthcast.model.BuiltInPreset;
+import dev.depthcast.model.Preset;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
 class ServerConfigTest {
 
     @Test
     void toBuilderKeepsEveryValueAndChangesOnlyWhatIsSet() {
-        ServerConfig a = ServerConfig.builder().host("0.0.0.0").port(9000).model(Path.of("m.onnx"))
-                .preset(Preset.MIDAS_SMALL).backend(Backend.TENSORRT).engine(Path.of("e.engine")).maxBatch(3)
-                .maxWait(Duration.ofMillis(7)).maxClients(5).webRoot(Path.of("web"))
-                .tls(Path.of("c.pem"), Path.of("k.pem")).inferenceThreads(2).build();
+        ServerConfig a = ServerConfig.builder()
+                .host("0.0.0.0")
+                .port(9000)
+                .model(Path.of("m.onnx"))
+                .preset(Preset.MIDAS_SMALL)
+                .backend(Backend.TENSORRT)
+                .engine(Path.of("e.engine"))
+                .maxBatch(3)
+                .maxWait(Duration.ofMillis(7))
+                .maxClients(5)
+                .webRoot(Path.of("web"))
+                .tls(Path.of("c.pem"), Path.of("k.pem"))
+                .inferenceThreads(2)
+                .build();
         ServerConfig b = a.toBuilder().maxBatch(4).build();
         assertEquals(4, b.maxBatch());
         assertEquals(3, a.maxBatch(), "the original is unchanged");
@@ -51,33 +60,53 @@ class ServerConfigTest {
 
     @Test
     void simulatedSetsTheBackendAndItsCost() {
-        ServerConfig c = ServerConfig.builder().simulated(SimulatedCost.parse("20+2")).build();
+        ServerConfig c =
+                ServerConfig.builder().simulated(SimulatedCost.parse("20+2")).build();
         assertEquals(Backend.SIMULATED, c.backend());
         assertEquals(24.0, c.simulatedCost().costMs(2), 1e-9);
     }
 
     @Test
     void badValuesNameTheFlag() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().maxBatch(0).build())
-                .getMessage().contains("--max-batch"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().maxClients(0).build())
-                .getMessage().contains("--max-clients"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ServerConfig.builder().maxWait(Duration.ofMillis(-1)).build()).getMessage().contains("--max-wait-ms"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ServerConfig.builder().tls(Path.of("c.pem"), null).build()).getMessage().contains("--tls-key"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> ServerConfig.builder().maxBatch(0).build())
+                .getMessage()
+                .contains("--max-batch"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> ServerConfig.builder().maxClients(0).build())
+                .getMessage()
+                .contains("--max-clients"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> ServerConfig.builder()
+                                .maxWait(Duration.ofMillis(-1))
+                                .build())
+                .getMessage()
+                .contains("--max-wait-ms"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> ServerConfig.builder().tls(Path.of("c.pem"), null).build())
+                .getMessage()
+                .contains("--tls-key"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SimulatedCost.parse("20"))
-                .getMessage().contains("FIXED+PER_ITEM"));
+                .getMessage()
+                .contains("FIXED+PER_ITEM"));
     }
 
     @Test
     void closedSetsParseTheirCommandLineNamesAndRefuseOthers() {
         assertEquals(Backend.TENSORRT, Backend.parse("TensorRT"));
         assertEquals("simulated", Backend.SIMULATED.label());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Backend.parse("gpu")).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Backend.parse("gpu"))
+                .getMessage()
                 .contains("use auto, cpu, tensorrt or simulated"));
-        assertSame(Preset.DEPTH_ANYTHING_V2, BuiltInPreset.parse("depth-anything-v2").preset());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> BuiltInPreset.parse("dpt")).getMessage()
+        assertSame(
+                Preset.DEPTH_ANYTHING_V2,
+                BuiltInPreset.parse("depth-anything-v2").preset());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BuiltInPreset.parse("dpt"))
+                .getMessage()
                 .contains("known: relief, depth-anything-v2, midas-small"));
         for (BuiltInPreset p : BuiltInPreset.values()) {
             assertEquals(p, BuiltInPreset.parse(p.label()));

@@ -1,11 +1,11 @@
 package dev.depthcast.delivery;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** The sink's latest-wins state machine, step by step, on one thread: no socket, no sleeps. */
 class LatestWinsTest {

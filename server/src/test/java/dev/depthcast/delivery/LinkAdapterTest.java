@@ -1,10 +1,10 @@
 package dev.depthcast.delivery;
 
-import org.junit.jupiter.api.Test;
-
 import static dev.depthcast.delivery.LinkAdapter.SECOND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** The adaptation rule of docs/protocol.md on a fake clock: a 30 fps client and a link that carries what it is told. */
 class LinkAdapterTest {
@@ -19,6 +19,7 @@ class LinkAdapterTest {
         long baseRtt = 2_000_000;
         /** How long the client takes, per byte, before it acks (a busy page); it does not hold the link. */
         double ackNanosPerByte;
+
         long busyUntil;
 
         Link(double capacity) {
@@ -90,7 +91,9 @@ class LinkAdapterTest {
         assertTrue(edge.adapter.upHoldNanos() > LinkAdapter.UP_HOLD_MIN, "failed step-ups back off");
         long steps = edge.adapter.steps();
         edge.run(30);
-        assertTrue(edge.adapter.steps() - steps <= 4, "few oscillations once backed off: " + (edge.adapter.steps() - steps));
+        assertTrue(
+                edge.adapter.steps() - steps <= 4,
+                "few oscillations once backed off: " + (edge.adapter.steps() - steps));
     }
 
     @Test
@@ -105,7 +108,8 @@ class LinkAdapterTest {
         assertTrue(link.adapter.level() >= 1, "stepped down within ~1 s of the slowdown");
         link.run(10);
         int stride = link.adapter.stride();
-        assertTrue(Link.bytesAt(stride) * link.ackNanosPerByte <= FRAME + 3_000_000,
+        assertTrue(
+                Link.bytesAt(stride) * link.ackNanosPerByte <= FRAME + 3_000_000,
                 "settles where results are acknowledged within about a frame interval, at stride " + stride);
     }
 

@@ -1,5 +1,9 @@
 package dev.depthcast.delivery;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.backend.BatchResult;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.metrics.ClientDrops;
@@ -12,20 +16,20 @@ import dev.depthcast.testing.CollectingSink;
 import dev.depthcast.wire.MessageDecoder;
 import dev.depthcast.wire.PointCloudMessage;
 import dev.depthcast.wire.WireFormat;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The delivery stage on its own: message assembly, client-gone, failure notices, per-frame times. */
 class ResultDeliveryTest {
 
     static ResultDelivery delivery(PipelineMetrics metrics) {
-        return ResultDelivery.builder().setMetrics(metrics).setModel("relief").setBackend("cpu-onnxruntime")
-                .setFormat(WireFormat.V2).build().start();
+        return ResultDelivery.builder()
+                .setMetrics(metrics)
+                .setModel("relief")
+                .setBackend("cpu-onnxruntime")
+                .setFormat(WireFormat.V2)
+                .build()
+                .start();
     }
 
     /** {@code n} points on the first cells of a 4x3 grid at stride 1, 1 m away, as the unprojector places them. */
@@ -61,8 +65,10 @@ class ResultDeliveryTest {
         dropsA.add(Drop.RESULT_SUPERSEDED);
         dropsA.add(Drop.MODEL_ERROR); // not in the wire's count (docs/protocol.md)
         try (ResultDelivery delivery = delivery(metrics)) {
-            delivery.deliver(List.of(new Recipient(a, dropsA), new Recipient(b, dropsB)),
-                    List.of(stampedFrame(5), stampedFrame(9)), new BatchResult(List.of(cloud(2), cloud(3)), 1.5, 20, 0.75));
+            delivery.deliver(
+                    List.of(new Recipient(a, dropsA), new Recipient(b, dropsB)),
+                    List.of(stampedFrame(5), stampedFrame(9)),
+                    new BatchResult(List.of(cloud(2), cloud(3)), 1.5, 20, 0.75));
         }
         PointCloudMessage ma = new MessageDecoder().decode(a.results().get(0));
         PointCloudMessage mb = new MessageDecoder().decode(b.results().get(0));
@@ -81,8 +87,20 @@ class ResultDeliveryTest {
         assertEquals(2.0, ma.timing().queue(), 1e-6, "taken 2 ms after ingest");
         assertEquals(20, ma.timing().inference(), 1e-6);
         assertTrue(ma.timing().encode() > 0, "the encoder's own time");
-        assertEquals(2, metrics.registry().get("depthcast.stage").tag("stage", "encode").timer().count());
-        assertEquals(1, metrics.registry().get("depthcast.stage").tag("stage", "inference").timer().count(),
+        assertEquals(
+                2,
+                metrics.registry()
+                        .get("depthcast.stage")
+                        .tag("stage", "encode")
+                        .timer()
+                        .count());
+        assertEquals(
+                1,
+                metrics.registry()
+                        .get("depthcast.stage")
+                        .tag("stage", "inference")
+                        .timer()
+                        .count(),
                 "batch stages once per batch");
     }
 
@@ -93,14 +111,34 @@ class ResultDeliveryTest {
         sink.leave();
         ClientDrops drops = new ClientDrops(metrics);
         try (ResultDelivery delivery = delivery(metrics)) {
-            delivery.deliver(List.of(new Recipient(sink, drops)), List.of(stampedFrame(1)),
+            delivery.deliver(
+                    List.of(new Recipient(sink, drops)),
+                    List.of(stampedFrame(1)),
                     new BatchResult(List.of(cloud(1)), 1, 1, 1));
         }
         assertTrue(sink.results().isEmpty());
         assertEquals(1, drops.count(Drop.CLIENT_GONE));
-        assertEquals(1.0, metrics.registry().get("depthcast.dropped").tag("reason", "client-gone").counter().count());
-        assertEquals(1, metrics.registry().get("depthcast.stage").tag("stage", "queue").timer().count());
-        assertEquals(0, metrics.registry().get("depthcast.stage").tag("stage", "encode").timer().count());
+        assertEquals(
+                1.0,
+                metrics.registry()
+                        .get("depthcast.dropped")
+                        .tag("reason", "client-gone")
+                        .counter()
+                        .count());
+        assertEquals(
+                1,
+                metrics.registry()
+                        .get("depthcast.stage")
+                        .tag("stage", "queue")
+                        .timer()
+                        .count());
+        assertEquals(
+                0,
+                metrics.registry()
+                        .get("depthcast.stage")
+                        .tag("stage", "encode")
+                        .timer()
+                        .count());
     }
 
     @Test
@@ -111,27 +149,51 @@ class ResultDeliveryTest {
         ClientDrops dropsA = new ClientDrops(metrics);
         ClientDrops dropsB = new ClientDrops(metrics);
         try (ResultDelivery delivery = delivery(metrics)) {
-            delivery.fail(List.of(new Recipient(a, dropsA), new Recipient(b, dropsB)),
-                    List.of(stampedFrame(1), stampedFrame(2)), new IllegalStateException("CUDA error 700 at 0xdeadbeef"));
+            delivery.fail(
+                    List.of(new Recipient(a, dropsA), new Recipient(b, dropsB)),
+                    List.of(stampedFrame(1), stampedFrame(2)),
+                    new IllegalStateException("CUDA error 700 at 0xdeadbeef"));
         }
         assertEquals(List.of(ResultDelivery.MODEL_FAILED), a.errors());
         assertEquals(List.of(ResultDelivery.MODEL_FAILED), b.errors());
         assertEquals(1, dropsA.count(Drop.MODEL_ERROR));
         assertEquals(1, dropsB.count(Drop.MODEL_ERROR));
-        assertEquals(2.0, metrics.registry().get("depthcast.dropped").tag("reason", "model-error").counter().count());
-        assertEquals(2, metrics.registry().get("depthcast.stage").tag("stage", "ingest").timer().count());
+        assertEquals(
+                2.0,
+                metrics.registry()
+                        .get("depthcast.dropped")
+                        .tag("reason", "model-error")
+                        .counter()
+                        .count());
+        assertEquals(
+                2,
+                metrics.registry()
+                        .get("depthcast.stage")
+                        .tag("stage", "ingest")
+                        .timer()
+                        .count());
     }
 
     @Test
     void settingsAreCheckedWhenBuiltAndNothingIsHandedOverBeforeStart() {
-        IllegalArgumentException noFormat = assertThrows(IllegalArgumentException.class, () -> ResultDelivery.builder()
-                .setMetrics(new PipelineMetrics()).setModel("relief").setBackend("cpu-onnxruntime").build());
+        IllegalArgumentException noFormat = assertThrows(
+                IllegalArgumentException.class,
+                () -> ResultDelivery.builder()
+                        .setMetrics(new PipelineMetrics())
+                        .setModel("relief")
+                        .setBackend("cpu-onnxruntime")
+                        .build());
         assertEquals("a delivery stage needs a wire format", noFormat.getMessage());
         PipelineMetrics metrics = new PipelineMetrics();
-        try (ResultDelivery notStarted = ResultDelivery.builder().setMetrics(metrics).setModel("relief")
-                .setBackend("cpu-onnxruntime").setFormat(WireFormat.V2).build()) {
-            assertThrows(IllegalStateException.class, () -> notStarted.deliver(List.of(), List.of(),
-                    new BatchResult(List.of(), 0, 0, 0)));
+        try (ResultDelivery notStarted = ResultDelivery.builder()
+                .setMetrics(metrics)
+                .setModel("relief")
+                .setBackend("cpu-onnxruntime")
+                .setFormat(WireFormat.V2)
+                .build()) {
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> notStarted.deliver(List.of(), List.of(), new BatchResult(List.of(), 0, 0, 0)));
         }
     }
 }

@@ -1,15 +1,14 @@
 package dev.depthcast.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -25,22 +24,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Connection caps, timeouts, per-address session limits and the results socket's bounds, over loopback. */
 class LimitsTest {
 
     static DepthcastServer server;
     static URI base;
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
-        server = DepthcastServer.start(ServerConfig.defaults(), SecurityConfig.defaults()
-                .withSessionLimits(1, 100)
-                .withConnectionLimits(1000, 100, Duration.ofSeconds(30), Duration.ofMillis(1500), Duration.ofMillis(800)));
+        server = DepthcastServer.start(
+                ServerConfig.defaults(),
+                SecurityConfig.defaults()
+                        .withSessionLimits(1, 100)
+                        .withConnectionLimits(
+                                1000, 100, Duration.ofSeconds(30), Duration.ofMillis(1500), Duration.ofMillis(800)));
         base = URI.create("http://127.0.0.1:" + server.port());
     }
 
@@ -62,16 +65,20 @@ class LimitsTest {
     }
 
     static String get(Socket s) throws IOException {
-        s.getOutputStream().write(("GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream()
+                .write(("GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
         return RawHttp.readAll(s.getInputStream());
     }
 
     @Test
     void connectionCapsRefuseWithAReasonAndFreeOnClose() throws Exception {
         // A server of its own: no other test's pooled connections count against these caps.
-        try (DepthcastServer capped = DepthcastServer.start(ServerConfig.defaults(), SecurityConfig.defaults()
-                .withConnectionLimits(5, 3, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10)))) {
+        try (DepthcastServer capped = DepthcastServer.start(
+                ServerConfig.defaults(),
+                SecurityConfig.defaults()
+                        .withConnectionLimits(
+                                5, 3, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10)))) {
             int port = capped.port();
             List<Socket> held = new ArrayList<>();
             try {
@@ -81,7 +88,8 @@ class LimitsTest {
                 Socket fourth = from("127.0.0.1", port);
                 held.add(fourth);
                 String perAddress = get(fourth);
-                assertTrue(perAddress.startsWith("HTTP/1.1 503") && perAddress.contains("--max-connections-per-ip"),
+                assertTrue(
+                        perAddress.startsWith("HTTP/1.1 503") && perAddress.contains("--max-connections-per-ip"),
                         perAddress);
                 // The refused fourth is closed after its 503: 3 open; two more from another address make 5.
                 for (int i = 0; i < 50 && capped.connections().open() > 3; i++) {
@@ -119,8 +127,10 @@ class LimitsTest {
     @Test
     void aBodyThatNeverFinishesGets408() throws Exception {
         try (Socket s = from("127.0.0.5")) {
-            s.getOutputStream().write(("POST /api/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
-                    + "\r\nContent-Length: 1000\r\n\r\n{\"sdp\":\"v=0").getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream()
+                    .write(("POST /api/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                                    + "\r\nContent-Length: 1000\r\n\r\n{\"sdp\":\"v=0")
+                            .getBytes(StandardCharsets.ISO_8859_1));
             long t0 = System.nanoTime();
             String answer = RawHttp.readAll(s.getInputStream());
             assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
@@ -147,9 +157,13 @@ class LimitsTest {
         try {
             // The client offers both kinds of WebSocket compression, as browsers offer permessage-deflate.
             WebSocket ws = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
-                            .setTryUsePerMessageCompression(true).setTryUsePerFrameCompression(true))
-                    .connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-                    .setPort(server.port()).setURI("/api/sessions/" + id + "/results")).await(5, TimeUnit.SECONDS);
+                            .setTryUsePerMessageCompression(true)
+                            .setTryUsePerFrameCompression(true))
+                    .connect(new WebSocketConnectOptions()
+                            .setHost("127.0.0.1")
+                            .setPort(server.port())
+                            .setURI("/api/sessions/" + id + "/results"))
+                    .await(5, TimeUnit.SECONDS);
             // Declined: compressing results would run on an event loop (it held one for seconds under load).
             assertEquals(null, ws.headers().get("sec-websocket-extensions"), "the results socket is not compressed");
             // Never read: pings whose replies would pile up in the server if it kept answering.
@@ -184,19 +198,29 @@ class LimitsTest {
         }
         // 204, or 404 when the session already ended: its offer has no browser behind it, so its peer
         // connection fails 10-15 s in, which a loaded machine can reach before this line.
-        int deleted = HTTP.send(HttpRequest.newBuilder(base.resolve("/api/sessions/" + id)).DELETE().build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
+        int deleted = HTTP.send(
+                        HttpRequest.newBuilder(base.resolve("/api/sessions/" + id))
+                                .DELETE()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .statusCode();
         assertTrue(deleted == 204 || deleted == 404, "DELETE answered " + deleted);
         assertEquals(201, post(offer).statusCode(), "the address's slot is free again");
     }
 
     static HttpResponse<String> post(String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve("/api/sessions")).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(base.resolve("/api/sessions"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonObject stats() throws Exception {
-        return new JsonObject(HTTP.send(HttpRequest.newBuilder(base.resolve("/api/stats")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return new JsonObject(HTTP.send(
+                        HttpRequest.newBuilder(base.resolve("/api/stats")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
     }
 }

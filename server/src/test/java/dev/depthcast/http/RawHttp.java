@@ -11,8 +11,7 @@ import java.nio.charset.StandardCharsets;
 /** HTTP/1.1 over a plain socket, for what java.net.http will not send (a foreign Host, a half-sent body). */
 final class RawHttp {
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** Sends the text, reads until the server closes or the timeout; returns what came back. */
     static String exchange(int port, String request, int timeoutMs) throws IOException {

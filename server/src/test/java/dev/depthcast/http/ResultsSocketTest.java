@@ -1,12 +1,13 @@
 package dev.depthcast.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,11 +18,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The results WebSocket at the byte level (RFC 6455): the handshake refuses a key the RFC does not
@@ -40,12 +39,16 @@ class ResultsSocketTest {
             offer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
         server = DepthcastServer.start(ServerConfig.defaults(), SecurityConfig.defaults());
-        HttpResponse<String> created = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/sessions"))
-                        .header("content-type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("sdp", offer).encode()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> created = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/sessions"))
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        new JsonObject().put("sdp", offer).encode()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());
         resultsPath = "/api/sessions/" + new JsonObject(created.body()).getString("id") + "/results";
     }
@@ -99,7 +102,8 @@ class ResultsSocketTest {
 
     @Test
     void aMessageAtTheLimitIsAnswered() throws Exception {
-        String ping = new JsonObject().put("type", "ping").put("t", 1).put("pad", "").encode();
+        String ping =
+                new JsonObject().put("type", "ping").put("t", 1).put("pad", "").encode();
         String padded = ping.replace("\"pad\":\"\"", "\"pad\":\"" + "z".repeat(4096 - ping.length()) + "\"");
         assertEquals(4096, padded.length());
         try (RawWebSocket ws = RawWebSocket.open(server.port(), resultsPath, RawWebSocket.key(), 5000)) {

@@ -1,13 +1,14 @@
 package dev.depthcast.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,9 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * A connection upgraded to the results WebSocket is still counted against the connection caps
@@ -35,13 +34,20 @@ class UpgradedConnectionsTest {
         try (InputStream in = UpgradedConnectionsTest.class.getResourceAsStream("/sdp/chromium-video-only.sdp")) {
             offer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
-        try (DepthcastServer server = DepthcastServer.start(ServerConfig.defaults(), SecurityConfig.defaults()
-                .withConnectionLimits(1000, 5, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
+        try (DepthcastServer server = DepthcastServer.start(
+                ServerConfig.defaults(),
+                SecurityConfig.defaults()
+                        .withConnectionLimits(
+                                1000, 5, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
             URI base = URI.create("http://127.0.0.1:" + server.port());
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(base.resolve("/api/sessions"))
-                    .header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("sdp", offer).encode())).build(),
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<String> created = http.send(
+                    HttpRequest.newBuilder(base.resolve("/api/sessions"))
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    new JsonObject().put("sdp", offer).encode()))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(201, created.statusCode(), created.body());
             String id = new JsonObject(created.body()).getString("id");
@@ -50,8 +56,11 @@ class UpgradedConnectionsTest {
             try {
                 // More sockets, one after the other, than the address may hold connections at once.
                 for (int i = 0; i < 8; i++) {
-                    WebSocket ws = vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
-                            .setHost("127.0.0.1").setPort(server.port()).setURI("/api/sessions/" + id + "/results"))
+                    WebSocket ws = vertx.createWebSocketClient()
+                            .connect(new WebSocketConnectOptions()
+                                    .setHost("127.0.0.1")
+                                    .setPort(server.port())
+                                    .setURI("/api/sessions/" + id + "/results"))
                             .await(5, TimeUnit.SECONDS);
                     assertEquals(before + 1, server.connections().open(), "an open results socket is counted");
                     ws.close().await(5, TimeUnit.SECONDS);
@@ -64,8 +73,8 @@ class UpgradedConnectionsTest {
             } finally {
                 vertx.close();
             }
-            HttpResponse<String> stats = http.send(HttpRequest.newBuilder(base.resolve("/api/stats")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> stats = http.send(
+                    HttpRequest.newBuilder(base.resolve("/api/stats")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, stats.statusCode(), "the address is not locked out: " + stats.body());
             assertTrue(server.connections().refused() == 0, "nothing refused");
         }

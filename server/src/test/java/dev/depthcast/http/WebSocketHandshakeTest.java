@@ -1,11 +1,10 @@
 package dev.depthcast.http;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The Sec-WebSocket-Key rule of RFC 6455 §4.1/§4.2.1: one header, the base64 of 16 bytes. */
 class WebSocketHandshakeTest {

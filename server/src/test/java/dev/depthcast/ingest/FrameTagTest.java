@@ -1,16 +1,15 @@
 package dev.depthcast.ingest;
 
-import dev.depthcast.process.Frames;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
-
-import java.nio.ByteBuffer;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.depthcast.process.Frames;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The frame tag: what the reference writer paints, the server reads back — and nothing else reads as a tag. */
 class FrameTagTest {
@@ -37,8 +36,18 @@ class FrameTagTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"640,480,0", "640,480,1", "640,480,40961", "640,480,65535", "640,480,65543", "320,240,777",
-            "1280,720,31337", "321,241,4242", "160,120,99", "48,32,12345"})
+    @CsvSource({
+        "640,480,0",
+        "640,480,1",
+        "640,480,40961",
+        "640,480,65535",
+        "640,480,65543",
+        "320,240,777",
+        "1280,720,31337",
+        "321,241,4242",
+        "160,120,99",
+        "48,32,12345"
+    })
     void aPaintedIndexIsReadBack(int w, int h, long index) {
         assertEquals((int) (index & 0xFFFF), FrameTag.read(tagged(index, w, h)));
     }

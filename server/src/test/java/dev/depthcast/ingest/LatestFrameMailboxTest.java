@@ -1,13 +1,12 @@
 package dev.depthcast.ingest;
 
-import dev.depthcast.process.Frames;
-import org.junit.jupiter.api.Test;
-
-import java.util.concurrent.atomic.AtomicInteger;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.depthcast.process.Frames;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 
 class LatestFrameMailboxTest {
 
@@ -20,7 +19,7 @@ class LatestFrameMailboxTest {
     void newestWinsAndDropsAreCounted() {
         AtomicInteger wakes = new AtomicInteger();
         AtomicInteger drops = new AtomicInteger();
-        LatestFrameMailbox box = new LatestFrameMailbox(wakes::incrementAndGet, drops::incrementAndGet, frame -> { });
+        LatestFrameMailbox box = new LatestFrameMailbox(wakes::incrementAndGet, drops::incrementAndGet, frame -> {});
         I420Frame a = frame(10);
         I420Frame b = frame(20);
         I420Frame c = frame(30);
@@ -36,7 +35,7 @@ class LatestFrameMailboxTest {
 
     @Test
     void replacedFramesKeepTheirPlaceInLine() {
-        LatestFrameMailbox box = new LatestFrameMailbox(() -> { });
+        LatestFrameMailbox box = new LatestFrameMailbox(() -> {});
         box.offer(frame(10));
         box.offer(frame(20));
         assertEquals(10, box.readySinceNanos(), "ready since the first unprocessed frame");

@@ -1,19 +1,18 @@
 package dev.depthcast.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.ModelRuntime;
 import dev.depthcast.backend.cpu.OnnxRuntimeModel;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.process.Frames;
 import dev.depthcast.process.Preprocessor;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Presets against models with the signatures of the real nets (made by scripts/make-models.py):
@@ -39,7 +38,8 @@ class PresetModelsTest {
 
     @Test
     void depthAnythingSignatureRunsABatch() throws Exception {
-        try (OnnxRuntimeModel m = new OnnxRuntimeModel(model("da2-signature.onnx"), "da2", Preset.DEPTH_ANYTHING_V2, 2)) {
+        try (OnnxRuntimeModel m =
+                new OnnxRuntimeModel(model("da2-signature.onnx"), "da2", Preset.DEPTH_ANYTHING_V2, 2)) {
             assertTrue(m.signature().dynamicBatch());
             ModelRuntime.DepthMaps d = m.infer(input(Preset.DEPTH_ANYTHING_V2, 3), 3);
             assertEquals(3, d.n());
@@ -85,8 +85,8 @@ class PresetModelsTest {
         try (OnnxRuntimeModel m = new OnnxRuntimeModel(model("da2-signature.onnx"), "da2", p, 2)) {
             assertEquals(518, m.infer(input(p, 1), 1).width());
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Preset.DEPTH_ANYTHING_V2.withInputSize(500, 500));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Preset.DEPTH_ANYTHING_V2.withInputSize(500, 500));
         assertTrue(e.getMessage().contains("multiples of 14"), e.getMessage());
     }
 
@@ -108,10 +108,12 @@ class PresetModelsTest {
 
     @Test
     void wrongPresetForAModelIsRefusedWithAHint() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new OnnxRuntimeModel(model("midas-signature.onnx"), "midas.onnx", Preset.RELIEF, 1));
         assertTrue(e.getMessage().contains("--input-size 256x256"), e.getMessage());
-        IllegalArgumentException channels = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException channels = assertThrows(
+                IllegalArgumentException.class,
                 () -> new OnnxRuntimeModel(model("bad-channels.onnx"), "bad.onnx", Preset.DEPTH_ANYTHING_V2, 1));
         assertTrue(channels.getMessage().contains("N x 3 x H x W"), channels.getMessage());
     }
@@ -122,27 +124,32 @@ class PresetModelsTest {
         // and the preset at the advised size must then be accepted (it once said 504x378).
         long[] in = {1, 3, 378, 504};
         long[] out = {1, 378, 504};
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ModelSignature.check(Preset.MIDAS_SMALL.withInputSize(256, 256), "m.onnx", in, out));
         assertTrue(e.getMessage().contains("takes 378x504 (HxW)"), e.getMessage());
         assertTrue(e.getMessage().contains("pass --input-size 378x504"), e.getMessage());
-        java.util.regex.Matcher advice = java.util.regex.Pattern.compile("--input-size (\\d+)x(\\d+)").matcher(e.getMessage());
+        java.util.regex.Matcher advice =
+                java.util.regex.Pattern.compile("--input-size (\\d+)x(\\d+)").matcher(e.getMessage());
         assertTrue(advice.find());
-        Preset advised = Preset.RELIEF.withInputSize(Integer.parseInt(advice.group(1)), Integer.parseInt(advice.group(2)));
+        Preset advised =
+                Preset.RELIEF.withInputSize(Integer.parseInt(advice.group(1)), Integer.parseInt(advice.group(2)));
         assertEquals(1, ModelSignature.check(advised, "m.onnx", in, out).fixedBatch());
     }
 
     @Test
     void startupLineSaysTheSizeAndHowABatchRuns() throws Exception {
-        try (OnnxRuntimeModel m = new OnnxRuntimeModel(model("midas-signature.onnx"), "midas.onnx", Preset.MIDAS_SMALL, 1)) {
-            String line = OnnxRuntimeModel.startupLine("midas.onnx", Preset.MIDAS_SMALL, new long[] {1, 3, 256, 256},
-                    m.signature());
+        try (OnnxRuntimeModel m =
+                new OnnxRuntimeModel(model("midas-signature.onnx"), "midas.onnx", Preset.MIDAS_SMALL, 1)) {
+            String line = OnnxRuntimeModel.startupLine(
+                    "midas.onnx", Preset.MIDAS_SMALL, new long[] {1, 3, 256, 256}, m.signature());
             assertTrue(line.contains("input 256x256 (HxW, preset midas-small), fixed by the model"), line);
             assertTrue(line.contains("fixed batch 1: a batch of n runs image by image"), line);
         }
-        try (OnnxRuntimeModel m = new OnnxRuntimeModel(model("da2-signature.onnx"), "da2.onnx", Preset.DEPTH_ANYTHING_V2, 1)) {
-            String line = OnnxRuntimeModel.startupLine("da2.onnx", Preset.DEPTH_ANYTHING_V2, new long[] {-1, 3, -1, -1},
-                    m.signature());
+        try (OnnxRuntimeModel m =
+                new OnnxRuntimeModel(model("da2-signature.onnx"), "da2.onnx", Preset.DEPTH_ANYTHING_V2, 1)) {
+            String line = OnnxRuntimeModel.startupLine(
+                    "da2.onnx", Preset.DEPTH_ANYTHING_V2, new long[] {-1, 3, -1, -1}, m.signature());
             assertTrue(line.contains("input 378x504 (HxW, preset depth-anything-v2), dynamic sides"), line);
             assertTrue(line.contains("multiples of 14"), line);
             assertTrue(line.contains("dynamic batch: a batch runs in one call"), line);
@@ -152,7 +159,8 @@ class PresetModelsTest {
     @Test
     void embeddedReliefIsBrightnessAsInverseDepth() throws Exception {
         ServerConfig config = ServerConfig.defaults();
-        try (OnnxRuntimeModel m = new OnnxRuntimeModel(Backends.modelBytes(config.model()), "relief", Preset.RELIEF, 2)) {
+        try (OnnxRuntimeModel m =
+                new OnnxRuntimeModel(Backends.modelBytes(config.model()), "relief", Preset.RELIEF, 2)) {
             Preprocessor pre = new Preprocessor(Preset.RELIEF);
             float[] t = new float[pre.tensorLength(2)];
             pre.write(Frames.uniform(640, 480, 60, 128, 128), t, 0);
@@ -166,9 +174,12 @@ class PresetModelsTest {
 
     @Test
     void missingModelFileIsAClearError() {
-        ServerConfig config = ServerConfig.builder().model(java.nio.file.Path.of("/nonexistent/model.onnx"))
-                .preset(Preset.DEPTH_ANYTHING_V2).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.modelBytes(config.model()));
+        ServerConfig config = ServerConfig.builder()
+                .model(java.nio.file.Path.of("/nonexistent/model.onnx"))
+                .preset(Preset.DEPTH_ANYTHING_V2)
+                .build();
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Backends.modelBytes(config.model()));
         assertTrue(e.getMessage().contains("/nonexistent/model.onnx"));
     }
 }

@@ -1,14 +1,12 @@
 package dev.depthcast.process;
 
 import dev.depthcast.ingest.I420Frame;
-
 import java.util.function.IntBinaryOperator;
 
 /** Test frames. */
 public final class Frames {
 
-    private Frames() {
-    }
+    private Frames() {}
 
     public static I420Frame uniform(int w, int h, int y, int u, int v) {
         return of(w, h, (x, r) -> y, u, v);

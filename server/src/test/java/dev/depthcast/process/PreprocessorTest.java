@@ -1,10 +1,10 @@
 package dev.depthcast.process;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class PreprocessorTest {
 

@@ -1,12 +1,11 @@
 package dev.depthcast.process;
 
-import dev.depthcast.ingest.I420Frame;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthcast.ingest.I420Frame;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 class UnprojectorTest {
 
@@ -35,7 +34,10 @@ class UnprojectorTest {
         assertEquals(5f, r.metres(2f), 1e-5);
         assertEquals(0.5f, r.metres(6f), 1e-5);
         assertEquals(1f / (0.2f + 0.5f * 1.8f), r.metres(4f), 1e-5);
-        assertEquals(1f / (0.2f + 0.5f * 1.8f), new Unprojector.DepthRange(3f, 3f, 0.5f, 5f).metres(3f), 1e-5,
+        assertEquals(
+                1f / (0.2f + 0.5f * 1.8f),
+                new Unprojector.DepthRange(3f, 3f, 0.5f, 5f).metres(3f),
+                1e-5,
                 "flat map sits mid-range");
     }
 
@@ -45,8 +47,8 @@ class UnprojectorTest {
         for (int i = 0; i < inv.length; i++) {
             inv[i] = 1f + (i % 504) / 504f * 0.01f;
         }
-        PointCloud c = new Unprojector().unproject(inv, 0, 504, 378, Frames.uniform(640, 480, 100, 128, 128),
-                UnprojectParams.DEFAULT);
+        PointCloud c = new Unprojector()
+                .unproject(inv, 0, 504, 378, Frames.uniform(640, 480, 100, 128, 128), UnprojectParams.DEFAULT);
         assertEquals(168 * 126, c.count(), "smooth depth keeps every sample: ~21k points like the seed");
     }
 

@@ -1,17 +1,16 @@
 package dev.depthcast.schedule;
 
-import dev.depthcast.testing.FakeClock;
-import dev.depthcast.testing.FakePipeline;
-import dev.depthcast.testing.FakePipeline.Answer;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.function.IntToDoubleFunction;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthcast.testing.FakeClock;
+import dev.depthcast.testing.FakePipeline;
+import dev.depthcast.testing.FakePipeline.Answer;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.IntToDoubleFunction;
+import org.junit.jupiter.api.Test;
 
 /** The start-up measurement, on a pipeline whose batch costs are scripted and a clock that advances by them. */
 class BatchCostCalibrationTest {
@@ -22,7 +21,8 @@ class BatchCostCalibrationTest {
      * run more than once, the fastest is kept.
      */
     static FakePipeline costed(IntToDoubleFunction costMs) {
-        return new FakePipeline(n -> (long) (costMs.applyAsDouble(n) * 1e6)).on(new FakeClock())
+        return new FakePipeline(n -> (long) (costMs.applyAsDouble(n) * 1e6))
+                .on(new FakeClock())
                 .firstRunOfEachSizeSlowerBy(5);
     }
 

@@ -1,10 +1,10 @@
 package dev.depthcast.schedule;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** The learned cost curve: averaging, and what it assumes where nothing was measured. */
 class BatchCostsTest {

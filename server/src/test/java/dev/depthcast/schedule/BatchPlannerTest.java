@@ -1,14 +1,13 @@
 package dev.depthcast.schedule;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The pure batching decision, on explicit instants (ns). */
 class BatchPlannerTest {
@@ -116,7 +115,11 @@ class BatchPlannerTest {
         BatchPlanner.Decision<String> d = p.plan(ready(10 * MS, 11 * MS), 4, 11 * MS);
         assertFalse(d.runNow(), "two of four ready on a GPU-like curve: wait for the rest");
         assertEquals(14 * MS, d.deadlineNanos());
-        assertEquals(4, p.plan(ready(10 * MS, 11 * MS, 12 * MS, 13 * MS), 4, 13 * MS).batch().size());
+        assertEquals(
+                4,
+                p.plan(ready(10 * MS, 11 * MS, 12 * MS, 13 * MS), 4, 13 * MS)
+                        .batch()
+                        .size());
     }
 
     @Test
@@ -159,7 +162,9 @@ class BatchPlannerTest {
         }
         assertEquals(1, p.plan(fresh(interval - 1), 4, interval - 1).batch().size(), "not yet due");
         assertEquals(2, p.plan(fresh(interval + 20), 4, interval + 20).batch().size(), "due: 2 is re-measured");
-        assertEquals(1, p.plan(fresh(2 * interval + 30), 4, 2 * interval + 30).batch().size(),
+        assertEquals(
+                1,
+                p.plan(fresh(2 * interval + 30), 4, 2 * interval + 30).batch().size(),
                 "one probe per " + BatchPlanner.PROBE_EVERY_BATCHES + " batches, however long they take");
         // With probing off, never.
         BatchPlanner off = new BatchPlanner(policy.withProbeInterval(Duration.ZERO), costs);
@@ -169,7 +174,8 @@ class BatchPlannerTest {
         slow.record(1, 400, 0);
         BatchPlanner cpu = new BatchPlanner(policy, slow);
         assertEquals(1, cpu.plan(fresh(10), 4, 10).batch().size());
-        assertEquals(1, cpu.plan(fresh(100 * interval), 4, 100 * interval).batch().size());
+        assertEquals(
+                1, cpu.plan(fresh(100 * interval), 4, 100 * interval).batch().size());
         // A noisy measurement of one frame (a load spike) does not tip the cheapest to two …
         BatchCosts noisy = new BatchCosts(8);
         noisy.record(1, 4467, 0);
@@ -185,6 +191,9 @@ class BatchPlannerTest {
         for (int i = 0; i < BatchPlanner.PROBE_EVERY_BATCHES; i++) {
             probing.plan(fresh(20 + i), 4, 20 + i);
         }
-        assertEquals(1, probing.plan(fresh(interval + 100), 4, interval + 100).batch().size(), "the smaller neighbour");
+        assertEquals(
+                1,
+                probing.plan(fresh(interval + 100), 4, interval + 100).batch().size(),
+                "the smaller neighbour");
     }
 }

@@ -1,18 +1,17 @@
 package dev.depthcast.schedule;
 
+import static dev.depthcast.schedule.FakeClockDriver.MS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.schedule.FakeClockDriver.Batch;
 import dev.depthcast.schedule.FakeClockDriver.Client;
 import dev.depthcast.schedule.FakeClockDriver.Result;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntToLongFunction;
-
-import static dev.depthcast.schedule.FakeClockDriver.MS;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Batch sizes chosen from the learned cost curve, on the curves seen on real backends: a ViT on a
@@ -26,6 +25,7 @@ class BatchSizingOnAFakeClockTest {
 
     /** Depth Anything V2 Small's shape on this CPU at 378x504: 400 ms alone, ~2.55x for two, ~6.5x for four. */
     static final IntToLongFunction VIT_ON_CPU = n -> (long) (400 * Math.pow(n, 1.35) * MS);
+
     static final IntToLongFunction GPU_LIKE = n -> (20 + 2L * n) * MS;
 
     static SchedulingPolicy policy(int maxBatch) {
@@ -50,7 +50,9 @@ class BatchSizingOnAFakeClockTest {
 
     /** Results per second, all clients together, in [from, to). */
     static double rate(FakeClockDriver sim, long from, long to) {
-        return sim.clients.stream().mapToDouble(c -> c.resultsPerSecond(from, to)).sum();
+        return sim.clients.stream()
+                .mapToDouble(c -> c.resultsPerSecond(from, to))
+                .sum();
     }
 
     /** Median age at completion (ingest → cloud), ms, of results completed in [from, to). */
@@ -68,15 +70,17 @@ class BatchSizingOnAFakeClockTest {
     }
 
     static long batchesLargerThan(FakeClockDriver sim, int size, long from) {
-        return sim.batches.stream().filter(b -> b.start() >= from && b.size() > size).count();
+        return sim.batches.stream()
+                .filter(b -> b.start() >= from && b.size() > size)
+                .count();
     }
 
     @Test
     void aViTOnTheCpuRunsFrameByFrameAndBeatsBothFixedSettings() {
         // 4 cameras at 30 fps on a model that batching makes worse.
         long end = 120 * SECOND;
-        FakeClockDriver learned = cameras(new FakeClockDriver(policy(8), VIT_ON_CPU)
-                .from(calibrated(VIT_ON_CPU, 8, 2)), 4);
+        FakeClockDriver learned =
+                cameras(new FakeClockDriver(policy(8), VIT_ON_CPU).from(calibrated(VIT_ON_CPU, 8, 2)), 4);
         FakeClockDriver greedy = cameras(new FakeClockDriver(policy(8), VIT_ON_CPU).greedy(), 4);
         FakeClockDriver single = cameras(new FakeClockDriver(policy(1), VIT_ON_CPU), 4);
         for (FakeClockDriver sim : List.of(learned, greedy, single)) {
@@ -89,7 +93,8 @@ class BatchSizingOnAFakeClockTest {
         double aLearned = p50AgeMs(learned, 5 * SECOND, end);
         double aGreedy = p50AgeMs(greedy, 5 * SECOND, end);
         double aSingle = p50AgeMs(single, 5 * SECOND, end);
-        String table = String.format("results/s learned %.2f, greedy %.2f, max-batch-1 %.2f; p50 ms %.0f, %.0f, %.0f",
+        String table = String.format(
+                "results/s learned %.2f, greedy %.2f, max-batch-1 %.2f; p50 ms %.0f, %.0f, %.0f",
                 rLearned, rGreedy, rSingle, aLearned, aGreedy, aSingle);
         // Greedy batches of 4 cost 2.6 s: ~1.5 results/s at a 2.6 s median; one at a time: 2.5/s at ~0.4 s.
         assertTrue(rGreedy < 1.7 && aGreedy > 2500, table);
@@ -108,8 +113,7 @@ class BatchSizingOnAFakeClockTest {
     void aGpuLikeCostBatchesNearlyAllThatIsReadyAsGreedyDoes() {
         // Eight cameras on 20 + 2n: a batch of 8 costs 36 ms for 8 results, one costs 22 ms for 1.
         long end = 60 * SECOND;
-        FakeClockDriver learned = cameras(new FakeClockDriver(policy(8), GPU_LIKE)
-                .from(calibrated(GPU_LIKE, 8, 8)), 8);
+        FakeClockDriver learned = cameras(new FakeClockDriver(policy(8), GPU_LIKE).from(calibrated(GPU_LIKE, 8, 8)), 8);
         FakeClockDriver greedy = cameras(new FakeClockDriver(policy(8), GPU_LIKE).greedy(), 8);
         for (FakeClockDriver sim : List.of(learned, greedy)) {
             sim.run(end);
@@ -119,8 +123,11 @@ class BatchSizingOnAFakeClockTest {
         double rGreedy = rate(greedy, 2 * SECOND, end);
         assertTrue(rLearned >= 0.98 * rGreedy, rLearned + " vs greedy " + rGreedy);
         assertTrue(p50AgeMs(learned, 2 * SECOND, end) <= 1.05 * p50AgeMs(greedy, 2 * SECOND, end));
-        double meanSize = learned.batches.stream().filter(b -> b.start() >= 2 * SECOND).mapToInt(Batch::size)
-                .average().orElseThrow();
+        double meanSize = learned.batches.stream()
+                .filter(b -> b.start() >= 2 * SECOND)
+                .mapToInt(Batch::size)
+                .average()
+                .orElseThrow();
         assertTrue(meanSize >= 6.5, "mean batch " + meanSize);
     }
 
@@ -135,8 +142,11 @@ class BatchSizingOnAFakeClockTest {
         assertTrue(batchesLargerThan(cpu, 1, 15 * SECOND) <= 3, "probes only after the first seconds");
         assertTrue(rate(cpu, 15 * SECOND, 60 * SECOND) >= 2.3, "results/s " + rate(cpu, 15 * SECOND, 60 * SECOND));
         assertTrue(cpu.costs.measured(1), "one frame's cost learned after a greedy start");
-        double meanGpu = gpu.batches.stream().filter(b -> b.start() >= 2 * SECOND).mapToInt(Batch::size)
-                .average().orElseThrow();
+        double meanGpu = gpu.batches.stream()
+                .filter(b -> b.start() >= 2 * SECOND)
+                .mapToInt(Batch::size)
+                .average()
+                .orElseThrow();
         assertTrue(meanGpu >= 6.5, "mean GPU batch " + meanGpu);
     }
 
@@ -145,15 +155,21 @@ class BatchSizingOnAFakeClockTest {
         // The machine's load changes what a batch costs: GPU-like for 30 s, then superlinear
         // (a CPU shared with something new). The size in use is re-measured with every batch.
         FakeClockDriver[] sim = new FakeClockDriver[1];
-        IntToLongFunction changing = n -> sim[0].now() < 30 * SECOND ? GPU_LIKE.applyAsLong(n)
-                : (long) (30 * Math.pow(n, 1.5) * MS);
+        IntToLongFunction changing =
+                n -> sim[0].now() < 30 * SECOND ? GPU_LIKE.applyAsLong(n) : (long) (30 * Math.pow(n, 1.5) * MS);
         sim[0] = cameras(new FakeClockDriver(policy(8), changing).from(calibrated(GPU_LIKE, 8, 8)), 8);
         sim[0].run(60 * SECOND);
         SchedulingOnAFakeClockTest.assertPacedAndCapped(sim[0], 8);
-        double before = sim[0].batches.stream().filter(b -> b.start() > 5 * SECOND && b.start() < 30 * SECOND)
-                .mapToInt(Batch::size).average().orElseThrow();
-        double after = sim[0].batches.stream().filter(b -> b.start() > 35 * SECOND).mapToInt(Batch::size)
-                .average().orElseThrow();
+        double before = sim[0].batches.stream()
+                .filter(b -> b.start() > 5 * SECOND && b.start() < 30 * SECOND)
+                .mapToInt(Batch::size)
+                .average()
+                .orElseThrow();
+        double after = sim[0].batches.stream()
+                .filter(b -> b.start() > 35 * SECOND)
+                .mapToInt(Batch::size)
+                .average()
+                .orElseThrow();
         assertTrue(before >= 6.5, "batches before the change: " + before);
         assertTrue(after <= 1.2, "batches from 5 s after the change: " + after);
         // Frame by frame at 30 ms: ~33 results/s, where batches of 8 would give 8 / 679 ms = 12/s.
@@ -165,32 +181,40 @@ class BatchSizingOnAFakeClockTest {
         // A big model on a modest GPU: 60 + 20n ms. Batching pays (8 results in 220 ms beats 1 in
         // 80), but a batch over 4 costs more than a 150 ms budget allows.
         IntToLongFunction bigModel = n -> (60 + 20L * n) * MS;
-        FakeClockDriver tight = cameras(new FakeClockDriver(policy(8), bigModel)
-                .from(calibrated(bigModel, 8, 8)), 8);
-        FakeClockDriver loose = cameras(new FakeClockDriver(policy(8).withLatencyBudget(Duration.ofSeconds(1)),
-                bigModel).from(calibrated(bigModel, 8, 8)), 8);
+        FakeClockDriver tight = cameras(new FakeClockDriver(policy(8), bigModel).from(calibrated(bigModel, 8, 8)), 8);
+        FakeClockDriver loose = cameras(
+                new FakeClockDriver(policy(8).withLatencyBudget(Duration.ofSeconds(1)), bigModel)
+                        .from(calibrated(bigModel, 8, 8)),
+                8);
         tight.run(60 * SECOND);
         loose.run(60 * SECOND);
         // Probes aside (one size over, every 20 s), every batch fits the budget with its oldest frame's age.
-        long over = tight.batches.stream().filter(b -> b.start() > SECOND)
-                .filter(b -> (b.start() - b.oldestFrame()) + bigModel.applyAsLong(b.size()) > 150 * MS).count();
+        long over = tight.batches.stream()
+                .filter(b -> b.start() > SECOND)
+                .filter(b -> (b.start() - b.oldestFrame()) + bigModel.applyAsLong(b.size()) > 150 * MS)
+                .count();
         assertTrue(over <= 4, over + " batches over the budget");
         assertTrue(p50AgeMs(tight, SECOND, 60 * SECOND) <= 150 + 34, "p50 " + p50AgeMs(tight, SECOND, 60 * SECOND));
         // Without the budget's limit it takes the smallest size within 5% of the best rate: 7
         // (35.0 results/s of model time; 8 gives 36.4) — and more results/s than under the budget.
-        double looseMean = loose.batches.stream().filter(b -> b.start() > SECOND).mapToInt(Batch::size)
-                .average().orElseThrow();
+        double looseMean = loose.batches.stream()
+                .filter(b -> b.start() > SECOND)
+                .mapToInt(Batch::size)
+                .average()
+                .orElseThrow();
         assertTrue(looseMean >= 6.5, "mean batch with a 1 s budget " + looseMean);
-        double tightMean = tight.batches.stream().filter(b -> b.start() > SECOND).mapToInt(Batch::size)
-                .average().orElseThrow();
+        double tightMean = tight.batches.stream()
+                .filter(b -> b.start() > SECOND)
+                .mapToInt(Batch::size)
+                .average()
+                .orElseThrow();
         assertTrue(tightMean >= 2.5 && tightMean <= 4.2, "mean batch within 150 ms " + tightMean);
         assertTrue(rate(loose, SECOND, 60 * SECOND) > rate(tight, SECOND, 60 * SECOND));
     }
 
     @Test
     void oneClientOnTheCpuNeverWaitsAndIsServedAtTheModelsPace() {
-        FakeClockDriver sim = cameras(new FakeClockDriver(policy(8), VIT_ON_CPU)
-                .from(calibrated(VIT_ON_CPU, 8, 2)), 1);
+        FakeClockDriver sim = cameras(new FakeClockDriver(policy(8), VIT_ON_CPU).from(calibrated(VIT_ON_CPU, 8, 2)), 1);
         sim.run(60 * SECOND);
         assertEquals(2.5, rate(sim, 2 * SECOND, 60 * SECOND), 0.1);
         assertTrue(sim.batches.stream().allMatch(b -> b.size() == 1));

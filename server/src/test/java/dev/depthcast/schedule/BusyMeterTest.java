@@ -1,8 +1,8 @@
 package dev.depthcast.schedule;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 /** The busy fraction on a fake clock. */
 class BusyMeterTest {

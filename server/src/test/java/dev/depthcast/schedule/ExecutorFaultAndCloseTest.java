@@ -1,5 +1,10 @@
 package dev.depthcast.schedule;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.backend.PipelineFault;
 import dev.depthcast.delivery.Recipient;
 import dev.depthcast.delivery.ResultDelivery;
@@ -12,27 +17,28 @@ import dev.depthcast.testing.CollectingSink;
 import dev.depthcast.testing.FakePipeline;
 import dev.depthcast.testing.FakePipeline.Answer;
 import dev.depthcast.wire.WireFormat;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** What the executor does when the pipeline faults for good, and when it is closed under a hung batch. */
 class ExecutorFaultAndCloseTest {
 
     static ResultDelivery delivery(PipelineMetrics metrics) {
-        return ResultDelivery.builder().setMetrics(metrics).setModel("relief").setBackend("fake")
-                .setFormat(WireFormat.V2).build().start();
+        return ResultDelivery.builder()
+                .setMetrics(metrics)
+                .setModel("relief")
+                .setBackend("fake")
+                .setFormat(WireFormat.V2)
+                .build()
+                .start();
     }
 
     static InferenceExecutor.Builder executor(FakePipeline pipeline, ResultDelivery delivery) {
-        return InferenceExecutor.builder().setPipeline(pipeline.maxBatch(4))
-                .setPolicy(new SchedulingPolicy(4, Duration.ZERO)).setDelivery(delivery);
+        return InferenceExecutor.builder()
+                .setPipeline(pipeline.maxBatch(4))
+                .setPolicy(new SchedulingPolicy(4, Duration.ZERO))
+                .setDelivery(delivery);
     }
 
     @Test
@@ -41,9 +47,11 @@ class ExecutorFaultAndCloseTest {
         PipelineMetrics metrics = new PipelineMetrics();
         CollectingSink sink = new CollectingSink();
         try (ResultDelivery delivery = delivery(metrics);
-             InferenceExecutor executor = executor(pipeline, delivery).build().start()) {
+                InferenceExecutor executor =
+                        executor(pipeline, delivery).build().start()) {
             LatestFrameMailbox box = new LatestFrameMailbox(executor::wake);
-            executor.register(new ClientSlot("a", box, UnprojectParams.DEFAULT, new Recipient(sink, new ClientDrops(metrics))));
+            executor.register(
+                    new ClientSlot("a", box, UnprojectParams.DEFAULT, new Recipient(sink, new ClientDrops(metrics))));
             box.offer(Frames.uniform(8, 8, 100, 128, 128));
             waitFor(() -> sink.results().size() == 1);
             box.offer(Frames.uniform(8, 8, 100, 128, 128));
@@ -67,9 +75,13 @@ class ExecutorFaultAndCloseTest {
         PipelineMetrics metrics = new PipelineMetrics();
         CollectingSink sink = new CollectingSink();
         try (ResultDelivery delivery = delivery(metrics)) {
-            InferenceExecutor executor = executor(hung, delivery).optCloseWait(Duration.ofMillis(200)).build().start();
+            InferenceExecutor executor = executor(hung, delivery)
+                    .optCloseWait(Duration.ofMillis(200))
+                    .build()
+                    .start();
             LatestFrameMailbox box = new LatestFrameMailbox(executor::wake);
-            executor.register(new ClientSlot("a", box, UnprojectParams.DEFAULT, new Recipient(sink, new ClientDrops(metrics))));
+            executor.register(
+                    new ClientSlot("a", box, UnprojectParams.DEFAULT, new Recipient(sink, new ClientDrops(metrics))));
             box.offer(Frames.uniform(8, 8, 100, 128, 128));
             waitFor(() -> hung.batches() == 1);
             executor.close();
@@ -77,7 +89,11 @@ class ExecutorFaultAndCloseTest {
             hung.release();
 
             FakePipeline idle = FakePipeline.free();
-            executor(idle, delivery).optCloseWait(Duration.ofMillis(200)).build().start().close();
+            executor(idle, delivery)
+                    .optCloseWait(Duration.ofMillis(200))
+                    .build()
+                    .start()
+                    .close();
             assertTrue(idle.closed());
         }
     }
@@ -85,11 +101,20 @@ class ExecutorFaultAndCloseTest {
     @Test
     void buildingStartsNoThreadAndAnExecutorNeverStartedStillClosesItsPipeline() {
         FakePipeline pipeline = FakePipeline.free();
-        try (ResultDelivery delivery = ResultDelivery.builder().setMetrics(new PipelineMetrics()).setModel("relief")
-                .setBackend("fake").setFormat(WireFormat.V2).optDevice(7).build()) {
-            InferenceExecutor executor = executor(pipeline, delivery).optDevice(7).build();
-            assertFalse(Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                    .anyMatch(n -> n.endsWith("-7")), "no depthcast-inference-7 or depthcast-fanout-7 thread");
+        try (ResultDelivery delivery = ResultDelivery.builder()
+                .setMetrics(new PipelineMetrics())
+                .setModel("relief")
+                .setBackend("fake")
+                .setFormat(WireFormat.V2)
+                .optDevice(7)
+                .build()) {
+            InferenceExecutor executor =
+                    executor(pipeline, delivery).optDevice(7).build();
+            assertFalse(
+                    Thread.getAllStackTraces().keySet().stream()
+                            .map(Thread::getName)
+                            .anyMatch(n -> n.endsWith("-7")),
+                    "no depthcast-inference-7 or depthcast-fanout-7 thread");
             executor.close();
         }
         assertTrue(pipeline.closed());
@@ -98,13 +123,20 @@ class ExecutorFaultAndCloseTest {
     @Test
     void settingsAreCheckedWhenBuilt() {
         PipelineMetrics metrics = new PipelineMetrics();
-        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,
-                () -> InferenceExecutor.builder().setPipeline(FakePipeline.free().maxBatch(4).named("cpu-onnxruntime"))
-                        .setPolicy(new SchedulingPolicy(8, Duration.ZERO)).setDelivery(delivery(metrics)).build());
+        IllegalArgumentException tooBig = assertThrows(
+                IllegalArgumentException.class,
+                () -> InferenceExecutor.builder()
+                        .setPipeline(FakePipeline.free().maxBatch(4).named("cpu-onnxruntime"))
+                        .setPolicy(new SchedulingPolicy(8, Duration.ZERO))
+                        .setDelivery(delivery(metrics))
+                        .build());
         assertEquals("max batch 8 exceeds what the cpu-onnxruntime pipeline was built for (4)", tooBig.getMessage());
         IllegalArgumentException noDelivery = assertThrows(
-                IllegalArgumentException.class, () -> InferenceExecutor.builder().setPipeline(FakePipeline.free())
-                        .setPolicy(new SchedulingPolicy(4, Duration.ZERO)).build());
+                IllegalArgumentException.class,
+                () -> InferenceExecutor.builder()
+                        .setPipeline(FakePipeline.free())
+                        .setPolicy(new SchedulingPolicy(4, Duration.ZERO))
+                        .build());
         assertEquals("an inference executor needs a delivery stage", noDelivery.getMessage());
     }
 

@@ -1,5 +1,7 @@
 package dev.depthcast.schedule;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.depthcast.delivery.Recipient;
 import dev.depthcast.delivery.ResultDelivery;
 import dev.depthcast.ingest.LatestFrameMailbox;
@@ -9,11 +11,8 @@ import dev.depthcast.process.Frames;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.testing.CollectingSink;
 import dev.depthcast.testing.FakePipeline;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** The executor lets the pipeline give back memory once it has been idle, and only then. */
 class ExecutorIdleReleaseTest {
@@ -24,10 +23,13 @@ class ExecutorIdleReleaseTest {
         PipelineMetrics metrics = new PipelineMetrics();
         CollectingSink sink = new CollectingSink();
         try (ResultDelivery delivery = ExecutorFaultAndCloseTest.delivery(metrics);
-             InferenceExecutor executor = ExecutorFaultAndCloseTest.executor(pipeline, delivery)
-                     .optIdleRelease(Duration.ofMillis(300)).build().start()) {
+                InferenceExecutor executor = ExecutorFaultAndCloseTest.executor(pipeline, delivery)
+                        .optIdleRelease(Duration.ofMillis(300))
+                        .build()
+                        .start()) {
             LatestFrameMailbox box = new LatestFrameMailbox(executor::wake);
-            executor.register(new ClientSlot("a", box, UnprojectParams.DEFAULT, new Recipient(sink, new ClientDrops(metrics))));
+            executor.register(
+                    new ClientSlot("a", box, UnprojectParams.DEFAULT, new Recipient(sink, new ClientDrops(metrics))));
             Thread.sleep(600);
             assertEquals(0, pipeline.idleReleases(), "nothing ran yet: nothing to give back");
 

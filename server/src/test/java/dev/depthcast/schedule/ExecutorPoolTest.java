@@ -1,5 +1,8 @@
 package dev.depthcast.schedule;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.delivery.Recipient;
 import dev.depthcast.delivery.ResultDelivery;
 import dev.depthcast.ingest.LatestFrameMailbox;
@@ -10,16 +13,12 @@ import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.testing.CollectingSink;
 import dev.depthcast.testing.FakePipeline;
 import dev.depthcast.wire.WireFormat;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Several executors, one per simulated device, fed by 30 fps cameras through real mailboxes:
@@ -30,8 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExecutorPoolTest {
 
     /** A camera: its mailbox on the executor it was placed on, and what came back. */
-    record Camera(String id, LatestFrameMailbox mailbox, CollectingSink sink, int device) {
-    }
+    record Camera(String id, LatestFrameMailbox mailbox, CollectingSink sink, int device) {}
 
     final PipelineMetrics metrics = new PipelineMetrics();
     final List<ResultDelivery> deliveries = new ArrayList<>();
@@ -44,12 +42,24 @@ class ExecutorPoolTest {
     ExecutorPool pool(FakePipeline... devices) {
         List<ExecutorPool.Device> list = new ArrayList<>();
         for (int i = 0; i < devices.length; i++) {
-            ResultDelivery delivery = ResultDelivery.builder().setMetrics(metrics).setModel("relief")
-                    .setBackend("simulated").setFormat(WireFormat.V2).optDevice(i).build().start();
+            ResultDelivery delivery = ResultDelivery.builder()
+                    .setMetrics(metrics)
+                    .setModel("relief")
+                    .setBackend("simulated")
+                    .setFormat(WireFormat.V2)
+                    .optDevice(i)
+                    .build()
+                    .start();
             deliveries.add(delivery);
-            list.add(new ExecutorPool.Device(i, InferenceExecutor.builder().setPipeline(devices[i])
-                    .setPolicy(new SchedulingPolicy(8, Duration.ofMillis(4))).setDelivery(delivery).optDevice(i)
-                    .build().start()));
+            list.add(new ExecutorPool.Device(
+                    i,
+                    InferenceExecutor.builder()
+                            .setPipeline(devices[i])
+                            .setPolicy(new SchedulingPolicy(8, Duration.ofMillis(4)))
+                            .setDelivery(delivery)
+                            .optDevice(i)
+                            .build()
+                            .start()));
         }
         return new ExecutorPool(list);
     }
@@ -59,7 +69,8 @@ class ExecutorPoolTest {
         InferenceExecutor executor = pool.place(id);
         CollectingSink sink = new CollectingSink();
         LatestFrameMailbox box = new LatestFrameMailbox(executor::wake);
-        executor.register(new ClientSlot(id, box, UnprojectParams.DEFAULT, new Recipient(sink, new ClientDrops(metrics))));
+        executor.register(
+                new ClientSlot(id, box, UnprojectParams.DEFAULT, new Recipient(sink, new ClientDrops(metrics))));
         return new Camera(id, box, sink, pool.deviceOf(id));
     }
 
@@ -96,12 +107,18 @@ class ExecutorPoolTest {
                 assertTrue(d.busy() > 0.4 && d.busy() <= 1.0, "device " + d.ordinal() + " busy " + d.busy());
                 assertTrue(metrics.deviceBatches(d.ordinal()) > 20, "device " + d.ordinal() + " ran its own batches");
             }
-            double[] rates = cameras.stream().mapToDouble(c -> c.sink().results().size()).sorted().toArray();
+            double[] rates = cameras.stream()
+                    .mapToDouble(c -> c.sink().results().size())
+                    .sorted()
+                    .toArray();
             double median = rates[rates.length / 2];
             assertTrue(median >= 30, "median camera got " + median + " results in 3 s");
-            assertTrue(rates[0] >= 0.8 * median, "slowest camera " + rates[0] + " vs median " + median
-                    + ": " + Arrays.toString(rates));
-            assertTrue(metrics.scrape().contains("depthcast_device_batch_size_count{device=\"2\"}"), "per-device batch sizes");
+            assertTrue(
+                    rates[0] >= 0.8 * median,
+                    "slowest camera " + rates[0] + " vs median " + median + ": " + Arrays.toString(rates));
+            assertTrue(
+                    metrics.scrape().contains("depthcast_device_batch_size_count{device=\"2\"}"),
+                    "per-device batch sizes");
         } finally {
             pool.close();
             deliveries.forEach(ResultDelivery::close);
@@ -116,14 +133,16 @@ class ExecutorPoolTest {
         // sleeps overshoot, which inflates the fast device's busy time most: hence the wide gap.)
         ExecutorPool pool = pool(sleepingDevice(30, 2), sleepingDevice(3, 1));
         PipelineMetrics check = metrics;
-        check.device(0, () -> pool.stats().get(0).busy(), () -> pool.stats().get(0).clients());
+        check.device(
+                0, () -> pool.stats().get(0).busy(), () -> pool.stats().get(0).clients());
         try {
             List<Camera> cameras = new ArrayList<>(List.of(admit(pool, "a"), admit(pool, "b")));
             assertEquals(0, cameras.get(0).device());
             assertEquals(1, cameras.get(1).device());
             stream(cameras, 2300);
             List<ExecutorPool.DeviceStats> measured = pool.stats();
-            assertTrue(measured.get(0).busy() > measured.get(1).busy() + 0.2, "device 0 busier per client: " + measured);
+            assertTrue(
+                    measured.get(0).busy() > measured.get(1).busy() + 0.2, "device 0 busier per client: " + measured);
             int onFast = 0;
             for (int i = 0; i < 4; i++) {
                 Camera c = admit(pool, "n" + i);

@@ -13,7 +13,6 @@ import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.testing.CollectingSink;
 import dev.depthcast.testing.FakeClock;
 import dev.depthcast.testing.FakePipeline;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -41,7 +40,7 @@ final class FakeClockDriver {
         final long start;
         final long stop;
         long dropped;
-        final LatestFrameMailbox mailbox = new LatestFrameMailbox(() -> { }, () -> dropped++, frame -> { });
+        final LatestFrameMailbox mailbox = new LatestFrameMailbox(() -> {}, () -> dropped++, frame -> {});
         final List<Result> results = new ArrayList<>();
         long next;
         long seq;
@@ -111,7 +110,10 @@ final class FakeClockDriver {
     FakeClockDriver(SchedulingPolicy policy, IntToLongFunction costNanos) {
         this.policy = policy;
         this.costs = new BatchCosts(policy.maxBatch());
-        this.device = new FakePipeline(costNanos).maxBatch(policy.maxBatch()).on(clock).onStart(this::started);
+        this.device = new FakePipeline(costNanos)
+                .maxBatch(policy.maxBatch())
+                .on(clock)
+                .onStart(this::started);
         clock.onAdvance(this::offerDue);
     }
 
@@ -158,8 +160,16 @@ final class FakeClockDriver {
     /** Runs the executor, started at time 0, until {@code end} (fake ns). */
     void run(long end) {
         this.end = end;
-        ExecutorLoop loop = new ExecutorLoop(device, policy, costs, new Recorder(), slots, new BusyMeter(),
-                InferenceExecutor.DEFAULT_IDLE_RELEASE.toNanos(), clock, this::waitUntil);
+        ExecutorLoop loop = new ExecutorLoop(
+                device,
+                policy,
+                costs,
+                new Recorder(),
+                slots,
+                new BusyMeter(),
+                InferenceExecutor.DEFAULT_IDLE_RELEASE.toNanos(),
+                clock,
+                this::waitUntil);
         offerDue(clock.now());
         while (clock.now() < end) {
             loop.step();
@@ -214,8 +224,10 @@ final class FakeClockDriver {
         public void deliver(List<Recipient> to, List<I420Frame> frames, BatchResult result) {
             for (int i = 0; i < to.size(); i++) {
                 I420Frame f = frames.get(i);
-                byRecipient.get(to.get(i)).results.add(new Result(f.seq(), f.ingestNanos(), takenAt.remove(f),
-                        clock.now(), frames.size()));
+                byRecipient
+                        .get(to.get(i))
+                        .results
+                        .add(new Result(f.seq(), f.ingestNanos(), takenAt.remove(f), clock.now(), frames.size()));
             }
         }
 

@@ -1,12 +1,11 @@
 package dev.depthcast.schedule;
 
-import dev.depthcast.schedule.Placement.DeviceView;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.depthcast.schedule.Placement.DeviceView;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** Which device a new session goes to, on numbers. */
 class PlacementTest {
@@ -62,10 +61,14 @@ class PlacementTest {
 
     @Test
     void noiseInTheMetersIsATieAndTheCountDecides() {
-        assertEquals(0, Placement.choose(List.of(new DeviceView(0, 0.5004, 4, 0), new DeviceView(1, 0.5001, 4, 0))),
+        assertEquals(
+                0,
+                Placement.choose(List.of(new DeviceView(0, 0.5004, 4, 0), new DeviceView(1, 0.5001, 4, 0))),
                 "a tie with as many clients: the lower ordinal, though device 1 reads 0.0003 less");
         // 0.52 + 0.104 against 0.50 + 0.125: within 1 % of a device.
-        assertEquals(1, Placement.choose(List.of(new DeviceView(0, 0.52, 5, 0), new DeviceView(1, 0.50, 4, 0))),
+        assertEquals(
+                1,
+                Placement.choose(List.of(new DeviceView(0, 0.52, 5, 0), new DeviceView(1, 0.50, 4, 0))),
                 "a tie: fewer clients");
     }
 }

@@ -1,17 +1,16 @@
 package dev.depthcast.schedule;
 
-import dev.depthcast.schedule.FakeClockDriver.Batch;
-import dev.depthcast.schedule.FakeClockDriver.Client;
-import dev.depthcast.schedule.FakeClockDriver.Result;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.function.IntToLongFunction;
-
 import static dev.depthcast.schedule.FakeClockDriver.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthcast.schedule.FakeClockDriver.Batch;
+import dev.depthcast.schedule.FakeClockDriver.Client;
+import dev.depthcast.schedule.FakeClockDriver.Result;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.IntToLongFunction;
+import org.junit.jupiter.api.Test;
 
 /**
  * The executor's policy end to end on a fake clock (planner + mailboxes + a model that costs
@@ -36,8 +35,9 @@ class SchedulingOnAFakeClockTest {
         }
         for (Client c : sim.clients) {
             // Pacing: never more results than frames, each frame at most once, in order.
-            assertTrue(c.results.size() <= c.offered(), c.name + ": " + c.results.size() + " results for "
-                    + c.offered() + " frames");
+            assertTrue(
+                    c.results.size() <= c.offered(),
+                    c.name + ": " + c.results.size() + " results for " + c.offered() + " frames");
             long last = 0;
             for (Result r : c.results) {
                 assertTrue(r.seq() > last, c.name + ": frame " + r.seq() + " after " + last);
@@ -45,8 +45,8 @@ class SchedulingOnAFakeClockTest {
             }
             // Every frame is either processed, replaced in the mailbox, or still waiting there.
             long waiting = c.mailbox.peek() == null ? 0 : 1;
-            assertTrue(c.results.size() + c.dropped() + waiting >= c.offered() - 1,
-                    c.name + ": frames unaccounted for");
+            assertTrue(
+                    c.results.size() + c.dropped() + waiting >= c.offered() - 1, c.name + ": frames unaccounted for");
         }
     }
 
@@ -112,7 +112,8 @@ class SchedulingOnAFakeClockTest {
         int checked = 0;
         for (Batch b : sim.batches) {
             if (b.arrivedWhileIdle()) {
-                assertTrue(b.start() - b.oldestReadySince() <= 4 * MS,
+                assertTrue(
+                        b.start() - b.oldestReadySince() <= 4 * MS,
                         "waited " + (b.start() - b.oldestReadySince()) / 1e6 + " ms");
                 checked++;
             }
@@ -231,10 +232,17 @@ class SchedulingOnAFakeClockTest {
             sim.run(60 * SECOND);
             assertPacedAndCapped(sim, 4);
         }
-        long queuedBehind = overlapped.batches.stream().filter(b -> b.start() < b.modelFreeSince()).count();
-        assertTrue(queuedBehind > overlapped.batches.size() / 2, queuedBehind + " of " + overlapped.batches.size()
-                + " batches started while another was in flight");
-        assertEquals(0, serial.batches.stream().filter(b -> b.start() < b.modelFreeSince()).count());
+        long queuedBehind = overlapped.batches.stream()
+                .filter(b -> b.start() < b.modelFreeSince())
+                .count();
+        assertTrue(
+                queuedBehind > overlapped.batches.size() / 2,
+                queuedBehind + " of " + overlapped.batches.size() + " batches started while another was in flight");
+        assertEquals(
+                0,
+                serial.batches.stream()
+                        .filter(b -> b.start() < b.modelFreeSince())
+                        .count());
         for (int i = 0; i < 8; i++) {
             Client o = overlapped.clients.get(i);
             Client s = serial.clients.get(i);
@@ -252,7 +260,10 @@ class SchedulingOnAFakeClockTest {
     }
 
     static long maxAge(List<Result> results, long from, long to) {
-        return results.stream().filter(r -> r.done() >= from && r.done() < to).mapToLong(Result::ageAtDone)
-                .max().orElseThrow();
+        return results.stream()
+                .filter(r -> r.done() >= from && r.done() < to)
+                .mapToLong(Result::ageAtDone)
+                .max()
+                .orElseThrow();
     }
 }

@@ -1,14 +1,14 @@
 package dev.depthcast.signaling;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Candidate strings as Chromium writes them (RTCIceCandidate.toJSON().candidate). */
 class CandidateLineTest {
@@ -66,23 +66,27 @@ class CandidateLineTest {
     void ipv6AndRelayAndUppercaseTransport() {
         assertEquals("2001:db8::1", CandidateLine.parse(IPV6).address());
         assertEquals("relay", CandidateLine.parse(RELAY).type());
-        assertEquals("udp", CandidateLine.parse("a=candidate:1 1 UDP 1 10.0.0.1 5000 typ host").transport());
+        assertEquals(
+                "udp",
+                CandidateLine.parse("a=candidate:1 1 UDP 1 10.0.0.1 5000 typ host")
+                        .transport());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "",
-        "hello",
-        "candidate:1 1 udp 2122260223 192.168.1.5 46243 host",
-        "candidate:1 1 udp 2122260223 192.168.1.5 70000 typ host",
-        "candidate:1 1 sctp 2122260223 192.168.1.5 4000 typ host",
-        "candidate:1 1 udp 2122260223 192.168.1.500 4000 typ host",
-        "candidate:1 1 udp 2122260223 192.168.1.5 4000 typ alien",
-        "candidate:1 1 udp notanumber 192.168.1.5 4000 typ host",
-        "candidate:1 1 udp 1 192.168.1.5 4000 typ host generation",
-        "candidate:1 1 tcp 1 192.168.1.5 9 typ host tcptype sideways",
-        "candidate:1 1 udp 1 bad_host! 4000 typ host",
-    })
+    @ValueSource(
+            strings = {
+                "",
+                "hello",
+                "candidate:1 1 udp 2122260223 192.168.1.5 46243 host",
+                "candidate:1 1 udp 2122260223 192.168.1.5 70000 typ host",
+                "candidate:1 1 sctp 2122260223 192.168.1.5 4000 typ host",
+                "candidate:1 1 udp 2122260223 192.168.1.500 4000 typ host",
+                "candidate:1 1 udp 2122260223 192.168.1.5 4000 typ alien",
+                "candidate:1 1 udp notanumber 192.168.1.5 4000 typ host",
+                "candidate:1 1 udp 1 192.168.1.5 4000 typ host generation",
+                "candidate:1 1 tcp 1 192.168.1.5 9 typ host tcptype sideways",
+                "candidate:1 1 udp 1 bad_host! 4000 typ host",
+            })
     void malformedCandidatesAreRefusedWithAReason(String line) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CandidateLine.parse(line));
         assertFalse(e.getMessage().isBlank());
@@ -90,20 +94,31 @@ class CandidateLineTest {
 
     @Test
     void browserJson() {
-        BrowserCandidate c = BrowserCandidate.fromJson(new JsonObject().put("candidate", HOST).put("sdpMid", "0")
-                .put("sdpMLineIndex", 0).put("usernameFragment", "EEtu"));
+        BrowserCandidate c = BrowserCandidate.fromJson(new JsonObject()
+                .put("candidate", HOST)
+                .put("sdpMid", "0")
+                .put("sdpMLineIndex", 0)
+                .put("usernameFragment", "EEtu"));
         assertEquals("0", c.sdpMid());
         assertEquals(0, c.sdpMLineIndex());
         assertEquals("EEtu", c.usernameFragment());
         assertFalse(c.isEndOfCandidates());
-        assertTrue(BrowserCandidate.fromJson(new JsonObject().put("candidate", "").put("sdpMid", "0"))
-                .isEndOfCandidates());
-        assertTrue(BrowserCandidate.fromJson(new JsonObject().putNull("candidate")).isEndOfCandidates());
-        assertThrows(IllegalArgumentException.class,
-                () -> BrowserCandidate.fromJson(new JsonObject().put("candidate", HOST)), "needs mid or index");
-        assertThrows(IllegalArgumentException.class, () -> BrowserCandidate.fromJson(
-                new JsonObject().put("candidate", HOST).put("sdpMLineIndex", -1)));
-        assertThrows(IllegalArgumentException.class, () -> BrowserCandidate.fromJson(
-                new JsonObject().put("candidate", 5).put("sdpMid", "0")));
+        assertTrue(
+                BrowserCandidate.fromJson(new JsonObject().put("candidate", "").put("sdpMid", "0"))
+                        .isEndOfCandidates());
+        assertTrue(
+                BrowserCandidate.fromJson(new JsonObject().putNull("candidate")).isEndOfCandidates());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BrowserCandidate.fromJson(new JsonObject().put("candidate", HOST)),
+                "needs mid or index");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BrowserCandidate.fromJson(
+                        new JsonObject().put("candidate", HOST).put("sdpMLineIndex", -1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BrowserCandidate.fromJson(
+                        new JsonObject().put("candidate", 5).put("sdpMid", "0")));
     }
 }

@@ -1,5 +1,9 @@
 package dev.depthcast.signaling;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
@@ -7,10 +11,6 @@ import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.http.SecurityConfig;
 import dev.depthcast.webrtc.WebRtcEngine;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,10 +21,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** /health/live, /health/ready (full, draining), POST /api/admin/drain and the 4001 close (docs/scaling.md). */
 class HealthAndDrainTest {
@@ -43,7 +42,8 @@ class HealthAndDrainTest {
         webrtc.close();
     }
 
-    static HttpResponse<String> request(URI base, String method, String path, String token, String body) throws Exception {
+    static HttpResponse<String> request(URI base, String method, String path, String token, String body)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20));
         if (token != null) {
             b.header("authorization", "Bearer " + token);
@@ -51,36 +51,49 @@ class HealthAndDrainTest {
         if (body != null) {
             b.header("content-type", "application/json");
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> offer(URI base, String token) throws Exception {
-        return request(base, "POST", "/api/sessions", token,
-                new JsonObject().put("type", "offer").put("sdp", SignalingApiTest.browserLikeOffer()).encode());
+        return request(
+                base,
+                "POST",
+                "/api/sessions",
+                token,
+                new JsonObject()
+                        .put("type", "offer")
+                        .put("sdp", SignalingApiTest.browserLikeOffer())
+                        .encode());
     }
 
     /** The close a results socket saw: code and reason. */
-    record Closed(int code, String reason) {
-    }
+    record Closed(int code, String reason) {}
 
     static CompletableFuture<Closed> openResults(URI base, String id) throws Exception {
         CompletableFuture<Closed> closed = new CompletableFuture<>();
-        HTTP.newWebSocketBuilder().buildAsync(URI.create(base.toString().replace("http", "ws") + "/api/sessions/" + id
-                + "/results"), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-                        closed.complete(new Closed(code, reason));
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        HTTP.newWebSocketBuilder()
+                .buildAsync(
+                        URI.create(base.toString().replace("http", "ws") + "/api/sessions/" + id + "/results"),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                                closed.complete(new Closed(code, reason));
+                                return null;
+                            }
+                        })
+                .get(10, TimeUnit.SECONDS);
         return closed;
     }
 
     @Test
     void readyFlipsAtMaxClientsAndOnDrainAndDrainTellsClientsToReconnect() throws Exception {
-        DepthcastServer server = DepthcastServer.start(ServerConfig.builder().simulated(new SimulatedCost(1, 0))
-                .maxClients(2).drainTime(Duration.ofSeconds(1)).build());
+        DepthcastServer server = DepthcastServer.start(ServerConfig.builder()
+                .simulated(new SimulatedCost(1, 0))
+                .maxClients(2)
+                .drainTime(Duration.ofSeconds(1))
+                .build());
         try {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             assertEquals(200, request(base, "GET", "/health/live", null, null).statusCode());
@@ -91,7 +104,9 @@ class HealthAndDrainTest {
             HttpResponse<String> first = offer(base, null);
             assertEquals(201, first.statusCode(), first.body());
             String a = new JsonObject(first.body()).getString("id");
-            assertEquals("/api/sessions/" + a, first.headers().firstValue("location").orElse(""),
+            assertEquals(
+                    "/api/sessions/" + a,
+                    first.headers().firstValue("location").orElse(""),
                     "201 names the session (the load balancer learns its owner from it)");
             assertEquals(200, request(base, "GET", "/health/ready", null, null).statusCode(), "1 of 2");
             String b = new JsonObject(offer(base, null).body()).getString("id");
@@ -99,7 +114,9 @@ class HealthAndDrainTest {
             assertEquals(503, ready.statusCode(), "2 of 2: full");
             assertEquals("full", new JsonObject(ready.body()).getString("reason"));
             assertEquals(200, request(base, "GET", "/health/live", null, null).statusCode(), "full is still live");
-            assertEquals(204, request(base, "DELETE", "/api/sessions/" + b, null, null).statusCode());
+            assertEquals(
+                    204,
+                    request(base, "DELETE", "/api/sessions/" + b, null, null).statusCode());
             assertEquals(200, request(base, "GET", "/health/ready", null, null).statusCode(), "a slot is free again");
 
             CompletableFuture<Closed> closed = openResults(base, a);
@@ -108,7 +125,9 @@ class HealthAndDrainTest {
             assertEquals(202, drain.statusCode(), drain.body());
             JsonObject d = new JsonObject(drain.body());
             assertEquals(1, d.getInteger("sessions"));
-            assertEquals(WebSocketResultSink.CLOSE_DRAINING, d.getInteger("closeCode").shortValue());
+            assertEquals(
+                    WebSocketResultSink.CLOSE_DRAINING,
+                    d.getInteger("closeCode").shortValue());
             ready = request(base, "GET", "/health/ready", null, null);
             assertEquals(503, ready.statusCode());
             assertEquals("draining", new JsonObject(ready.body()).getString("reason"));
@@ -126,8 +145,12 @@ class HealthAndDrainTest {
             assertTrue(afterMs >= 900 && afterMs < 5000, "closed after the 1 s drain time: " + afterMs + " ms");
             server.drain().get(5, TimeUnit.SECONDS);
             assertEquals(0, server.sessionCount(), "nothing left behind");
-            assertEquals(404, request(base, "GET", "/api/sessions/" + a + "/candidates", null, null).statusCode());
-            assertEquals(202, request(base, "POST", "/api/admin/drain", null, "{}").statusCode(), "idempotent");
+            assertEquals(
+                    404,
+                    request(base, "GET", "/api/sessions/" + a + "/candidates", null, null)
+                            .statusCode());
+            assertEquals(
+                    202, request(base, "POST", "/api/admin/drain", null, "{}").statusCode(), "idempotent");
         } finally {
             server.close();
         }
@@ -135,8 +158,10 @@ class HealthAndDrainTest {
 
     @Test
     void aDrainWithNoClientIsImmediateAndWaitAnswersWhenDone() throws Exception {
-        DepthcastServer server = DepthcastServer.start(ServerConfig.builder().simulated(new SimulatedCost(1, 0))
-                .drainTime(Duration.ofSeconds(30)).build());
+        DepthcastServer server = DepthcastServer.start(ServerConfig.builder()
+                .simulated(new SimulatedCost(1, 0))
+                .drainTime(Duration.ofSeconds(30))
+                .build());
         try {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             long t0 = System.nanoTime();
@@ -159,7 +184,8 @@ class HealthAndDrainTest {
     @Test
     void drainingAnIdleServerFromAPlainThreadCompletesNormally() throws Exception {
         for (int i = 0; i < 30; i++) {
-            DepthcastServer server = DepthcastServer.start(ServerConfig.builder().simulated(new SimulatedCost(1, 0)).build());
+            DepthcastServer server = DepthcastServer.start(
+                    ServerConfig.builder().simulated(new SimulatedCost(1, 0)).build());
             try {
                 Thread.sleep(5); // let its event loop go idle, as before a signal
                 server.drain().get(5, TimeUnit.SECONDS); // throws ExecutionException if the drain failed
@@ -173,19 +199,28 @@ class HealthAndDrainTest {
     @Test
     void probesNeedNoTokenAndDrainNeedsOneOnTheAdminPort() throws Exception {
         String token = "drain-token-0123456789abcdef";
-        DepthcastServer server = DepthcastServer.start(ServerConfig.builder().simulated(new SimulatedCost(1, 0)).build(),
+        DepthcastServer server = DepthcastServer.start(
+                ServerConfig.builder().simulated(new SimulatedCost(1, 0)).build(),
                 SecurityConfig.defaults().withAuthTokens(List.of(token)).withAdminPort(0));
         try {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             URI admin = URI.create("http://127.0.0.1:" + server.adminPort());
             assertEquals(200, request(base, "GET", "/health/ready", null, null).statusCode());
             assertEquals(200, request(base, "GET", "/health/live", null, null).statusCode());
-            assertEquals(401, request(base, "POST", "/api/sessions", null, "{}").statusCode(), "the API still needs it");
-            assertEquals(404, request(base, "POST", "/api/admin/drain", token, "{}").statusCode(),
+            assertEquals(
+                    401, request(base, "POST", "/api/sessions", null, "{}").statusCode(), "the API still needs it");
+            assertEquals(
+                    404,
+                    request(base, "POST", "/api/admin/drain", token, "{}").statusCode(),
                     "with --admin-port, drain is on the admin port only");
-            assertEquals(401, request(admin, "POST", "/api/admin/drain", null, "{}").statusCode());
-            assertEquals(200, request(base, "GET", "/health/ready", null, null).statusCode(), "not drained by a refused call");
-            assertEquals(202, request(admin, "POST", "/api/admin/drain", token, "{}").statusCode());
+            assertEquals(
+                    401, request(admin, "POST", "/api/admin/drain", null, "{}").statusCode());
+            assertEquals(
+                    200,
+                    request(base, "GET", "/health/ready", null, null).statusCode(),
+                    "not drained by a refused call");
+            assertEquals(
+                    202, request(admin, "POST", "/api/admin/drain", token, "{}").statusCode());
             assertEquals(503, request(base, "GET", "/health/ready", null, null).statusCode());
         } finally {
             server.close();

@@ -2,7 +2,6 @@ package dev.depthcast.signaling;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,11 +19,10 @@ final class SdpCorpus {
     static final List<String> OFFERS = List.of(
             read("chromium-video-only.sdp"), read("chromium-video-audio-data.sdp"), read("firefox-style-video.sdp"));
 
-    static final List<JsonObject> CANDIDATES = candidates("chromium-video-only.candidates.json",
-            "chromium-video-audio-data.candidates.json");
+    static final List<JsonObject> CANDIDATES =
+            candidates("chromium-video-only.candidates.json", "chromium-video-audio-data.candidates.json");
 
-    private SdpCorpus() {
-    }
+    private SdpCorpus() {}
 
     static String read(String name) {
         try (InputStream in = SdpCorpus.class.getResourceAsStream("/sdp/" + name)) {

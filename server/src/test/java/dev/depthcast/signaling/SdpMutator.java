@@ -13,17 +13,91 @@ import java.util.Random;
  */
 final class SdpMutator {
 
-    private static final String[] FORMATS = {"%p", "%n", "%s", "%x", "%08x.%08x", "%1$s", "%999999d", "%%", "%n%n%n%n",
-            "%p.%p.%p.%p", "%c", "%ls"};
-    private static final String[] TOKENS = {"", " ", "0", "-1", "65536", "4294967296", "99999999999999999999", "1.5",
-            "NaN", "IN", "IP7", "UDP/TLS/RTP/SAVPF", "typ", "host", "relay", "::", "0.0.0.0", "256.1.1.1",
-            "a.local", "x".repeat(300), "9".repeat(40), "sha-256", "actpass", "BUNDLE", "\\", "\"", "'", "<script>",
-            "{}", "[]", ":", "/", ";", "=", "*", "+", ":::::", "a=", "m=", "\r", "\n", "\u0000", "\u00e9", "\uffff",
-            "\ud83d\ude00", "\t", "\u007f"};
-    private static final String[] ATTRIBUTES = {"fmtp", "rtpmap", "rtcp-fb", "extmap", "ssrc", "ssrc-group", "msid",
-            "msid-semantic", "group", "mid", "setup", "fingerprint", "ice-ufrag", "ice-pwd", "ice-options", "candidate",
-            "rtcp", "sctp-port", "sctpmap", "max-message-size", "rid", "simulcast", "packetization", "sendonly",
-            "rtcp-mux", "crypto", "framerate", "ptime", "x-google-flag", "extmap-allow-mixed", "end-of-candidates"};
+    private static final String[] FORMATS = {
+        "%p", "%n", "%s", "%x", "%08x.%08x", "%1$s", "%999999d", "%%", "%n%n%n%n", "%p.%p.%p.%p", "%c", "%ls"
+    };
+    private static final String[] TOKENS = {
+        "",
+        " ",
+        "0",
+        "-1",
+        "65536",
+        "4294967296",
+        "99999999999999999999",
+        "1.5",
+        "NaN",
+        "IN",
+        "IP7",
+        "UDP/TLS/RTP/SAVPF",
+        "typ",
+        "host",
+        "relay",
+        "::",
+        "0.0.0.0",
+        "256.1.1.1",
+        "a.local",
+        "x".repeat(300),
+        "9".repeat(40),
+        "sha-256",
+        "actpass",
+        "BUNDLE",
+        "\\",
+        "\"",
+        "'",
+        "<script>",
+        "{}",
+        "[]",
+        ":",
+        "/",
+        ";",
+        "=",
+        "*",
+        "+",
+        ":::::",
+        "a=",
+        "m=",
+        "\r",
+        "\n",
+        "\u0000",
+        "\u00e9",
+        "\uffff",
+        "\ud83d\ude00",
+        "\t",
+        "\u007f"
+    };
+    private static final String[] ATTRIBUTES = {
+        "fmtp",
+        "rtpmap",
+        "rtcp-fb",
+        "extmap",
+        "ssrc",
+        "ssrc-group",
+        "msid",
+        "msid-semantic",
+        "group",
+        "mid",
+        "setup",
+        "fingerprint",
+        "ice-ufrag",
+        "ice-pwd",
+        "ice-options",
+        "candidate",
+        "rtcp",
+        "sctp-port",
+        "sctpmap",
+        "max-message-size",
+        "rid",
+        "simulcast",
+        "packetization",
+        "sendonly",
+        "rtcp-mux",
+        "crypto",
+        "framerate",
+        "ptime",
+        "x-google-flag",
+        "extmap-allow-mixed",
+        "end-of-candidates"
+    };
 
     private final Random random;
 
@@ -62,8 +136,11 @@ final class SdpMutator {
         int at = random.nextInt(lines.size());
         String line = lines.get(at);
         switch (random.nextInt(14)) {
-            case 0 -> lines.set(at, line.substring(0, Math.min(line.length(), 2 + random.nextInt(Math.max(1, line.length()))))
-                    + pick(FORMATS));
+            case 0 ->
+                lines.set(
+                        at,
+                        line.substring(0, Math.min(line.length(), 2 + random.nextInt(Math.max(1, line.length()))))
+                                + pick(FORMATS));
             case 1 -> lines.set(at, insert(line, pick(FORMATS)));
             case 2 -> lines.set(at, insert(line, pick(TOKENS)));
             case 3 -> lines.set(at, replaceToken(line, random.nextBoolean() ? pick(TOKENS) : pick(FORMATS)));
@@ -105,8 +182,9 @@ final class SdpMutator {
                 case 1 -> replaceToken(c, pick(TOKENS));
                 case 2 -> replaceToken(c, pick(FORMATS));
                 case 3 -> c.substring(0, random.nextInt(c.length() + 1));
-                case 4 -> c + " " + pick(new String[] {"generation", "ufrag", "network-id", "raddr", "rport", "tcptype",
-                        "x"}) + " " + (random.nextBoolean() ? pick(TOKENS) : pick(FORMATS));
+                case 4 ->
+                    c + " " + pick(new String[] {"generation", "ufrag", "network-id", "raddr", "rport", "tcptype", "x"})
+                            + " " + (random.nextBoolean() ? pick(TOKENS) : pick(FORMATS));
                 case 5 -> flipByte(c);
                 default -> c.replace("udp", pick(new String[] {"UDP", "tcp", "sctp", "%s", ""}));
             };

@@ -1,14 +1,14 @@
 package dev.depthcast.signaling;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.http.SecurityConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,10 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Seeded fuzzing of the signaling API with real Chromium offers and candidates as the seed corpus
@@ -53,12 +52,18 @@ class SignalingFuzzTest {
 
     static DepthcastServer server;
     static URI base;
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
         // Per-address limits off (loopback is one address for thousands of cases): they have their own test.
-        server = DepthcastServer.start(ServerConfig.builder().maxBatch(8).maxWait(Duration.ofMillis(4)).maxClients(64).build(),
+        server = DepthcastServer.start(
+                ServerConfig.builder()
+                        .maxBatch(8)
+                        .maxWait(Duration.ofMillis(4))
+                        .maxClients(64)
+                        .build(),
                 SecurityConfig.defaults().withSessionLimits(64, 1_000_000));
         base = URI.create("http://127.0.0.1:" + server.port());
     }
@@ -84,17 +89,26 @@ class SignalingFuzzTest {
         int offers = 0;
         for (; offers < OFFER_CASES && System.nanoTime() < offersUntil; offers++, cases++) {
             String sdp = mutator.offer(SdpCorpus.OFFERS);
-            HttpResponse<String> r = post("/api/sessions", new JsonObject().put("type", "offer").put("sdp", sdp)
-                    .put("trickle", true).encode());
+            HttpResponse<String> r = post(
+                    "/api/sessions",
+                    new JsonObject()
+                            .put("type", "offer")
+                            .put("sdp", sdp)
+                            .put("trickle", true)
+                            .encode());
             check(r, "offer #" + offers, outcomes);
             if (r.statusCode() == 201) {
-                assertEquals(204, send("DELETE", "/api/sessions/" + new JsonObject(r.body()).getString("id")).statusCode());
+                assertEquals(
+                        204,
+                        send("DELETE", "/api/sessions/" + new JsonObject(r.body()).getString("id"))
+                                .statusCode());
             }
             stillServing(cases);
         }
 
         long tOffers = System.nanoTime();
-        List<String> realCandidates = SdpCorpus.CANDIDATES.stream().map(c -> c.getString("candidate")).toList();
+        List<String> realCandidates =
+                SdpCorpus.CANDIDATES.stream().map(c -> c.getString("candidate")).toList();
         String session = null;
         int candidates = 0;
         for (; candidates < CANDIDATE_CASES && System.nanoTime() < candidatesUntil; candidates++, cases++) {
@@ -104,15 +118,19 @@ class SignalingFuzzTest {
                 }
                 session = freshSession();
             }
-            JsonObject c = new JsonObject().put("candidate", mutator.candidate(realCandidates)).put("sdpMid", "0")
-                    .put("sdpMLineIndex", 0).put("usernameFragment", "7wRF");
+            JsonObject c = new JsonObject()
+                    .put("candidate", mutator.candidate(realCandidates))
+                    .put("sdpMid", "0")
+                    .put("sdpMLineIndex", 0)
+                    .put("usernameFragment", "7wRF");
             switch (mutator.random().nextInt(8)) {
                 case 0 -> c.put("sdpMid", mutator.junkValue());
                 case 1 -> c.put("sdpMLineIndex", mutator.pick(new Object[] {-1, 1, 7, 1e12, 0.5, "0", null, true}));
                 case 2 -> c.put("usernameFragment", mutator.junkValue());
-                default -> { }
+                default -> {}
             }
-            Object body = mutator.random().nextInt(4) == 0 ? new JsonObject().put("candidates", new JsonArray().add(c)) : c;
+            Object body =
+                    mutator.random().nextInt(4) == 0 ? new JsonObject().put("candidates", new JsonArray().add(c)) : c;
             HttpResponse<String> r = post("/api/sessions/" + session + "/candidates", body.toString());
             check(r, "candidate #" + candidates, outcomes);
             stillServing(cases);
@@ -135,12 +153,24 @@ class SignalingFuzzTest {
         send("DELETE", "/api/sessions/" + target);
 
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("signaling fuzz: seed %d, %d cases in %.1f s (%d offers %.1f s, %d candidates %.1f s, "
-                + "%d JSON shapes %.1f s); outcomes %s%n", SEED, cases, seconds, offers, (tOffers - t0) / 1e9,
-                candidates, (tCandidates - tOffers) / 1e9, shapes, (System.nanoTime() - tCandidates) / 1e9, outcomes);
+        System.out.printf(
+                "signaling fuzz: seed %d, %d cases in %.1f s (%d offers %.1f s, %d candidates %.1f s, "
+                        + "%d JSON shapes %.1f s); outcomes %s%n",
+                SEED,
+                cases,
+                seconds,
+                offers,
+                (tOffers - t0) / 1e9,
+                candidates,
+                (tCandidates - tOffers) / 1e9,
+                shapes,
+                (System.nanoTime() - tCandidates) / 1e9,
+                outcomes);
         // A quiet 2-core machine runs all 4,500 in ~25 s; the floors only catch a fuzzer that stopped early.
-        assertTrue(offers >= 100 && candidates >= 100 && shapes >= 100,
-                "every kind of input fuzzed: " + offers + " offers, " + candidates + " candidates, " + shapes + " JSON");
+        assertTrue(
+                offers >= 100 && candidates >= 100 && shapes >= 100,
+                "every kind of input fuzzed: " + offers + " offers, " + candidates + " candidates, " + shapes
+                        + " JSON");
         assertTrue(outcomes.getOrDefault("201", 0) > 0, "some mutated offers still reach libwebrtc: " + outcomes);
         // Still serving, and still answering a clean offer.
         String id = freshSession();
@@ -159,7 +189,8 @@ class SignalingFuzzTest {
                 return;
             }
             String message = error.getString("error");
-            assertTrue(message != null && !message.isBlank() && message.length() <= 300,
+            assertTrue(
+                    message != null && !message.isBlank() && message.length() <= 300,
                     what + ": a short human reason: " + r.body());
             if (message.startsWith("WebRTC could not use")) {
                 reason = status + " (libwebrtc)";
@@ -182,7 +213,9 @@ class SignalingFuzzTest {
     }
 
     private static String freshSession() throws Exception {
-        HttpResponse<String> r = post("/api/sessions", new JsonObject().put("sdp", SdpCorpus.OFFERS.get(0)).encode());
+        HttpResponse<String> r = post(
+                "/api/sessions",
+                new JsonObject().put("sdp", SdpCorpus.OFFERS.get(0)).encode());
         assertEquals(201, r.statusCode(), r.body());
         return new JsonObject(r.body()).getString("id");
     }
@@ -205,8 +238,19 @@ class SignalingFuzzTest {
             default -> {
                 JsonObject o = new JsonObject();
                 for (int i = m.random().nextInt(5); i > 0; i--) {
-                    o.put(m.pick(new String[] {"type", "sdp", "trickle", "candidates", "candidate", "sdpMid",
-                            "sdpMLineIndex", "usernameFragment", "x"}), randomJson(m, depth + 1));
+                    o.put(
+                            m.pick(new String[] {
+                                "type",
+                                "sdp",
+                                "trickle",
+                                "candidates",
+                                "candidate",
+                                "sdpMid",
+                                "sdpMLineIndex",
+                                "usernameFragment",
+                                "x"
+                            }),
+                            randomJson(m, depth + 1));
                 }
                 yield o;
             }
@@ -219,19 +263,31 @@ class SignalingFuzzTest {
             case 0 -> json.substring(0, m.random().nextInt(json.length() + 1));
             case 1 -> "[".repeat(1 + m.random().nextInt(2000));
             case 2 -> "{\"sdp\":\"" + m.junkValue() + "\"" + m.junkValue();
-            default -> new String(new byte[] {(byte) m.random().nextInt(256), (byte) m.random().nextInt(256)},
-                    StandardCharsets.ISO_8859_1);
+            default ->
+                new String(
+                        new byte[] {
+                            (byte) m.random().nextInt(256), (byte) m.random().nextInt(256)
+                        },
+                        StandardCharsets.ISO_8859_1);
         };
     }
 
     static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("content-type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .header("content-type", "application/json")
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> send(String method, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(Duration.ofSeconds(30))
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,7 +1,6 @@
 package dev.depthcast.testing;
 
 import dev.depthcast.delivery.ResultSink;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

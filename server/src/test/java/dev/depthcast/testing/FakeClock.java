@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
 public final class FakeClock implements LongSupplier {
 
     private long now;
-    private LongConsumer onAdvance = t -> { };
+    private LongConsumer onAdvance = t -> {};
 
     @Override
     public long getAsLong() {

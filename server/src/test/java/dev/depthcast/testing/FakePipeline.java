@@ -7,7 +7,6 @@ import dev.depthcast.backend.PipelineFault;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.Intrinsics;
 import dev.depthcast.process.PointCloud;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -46,8 +45,8 @@ public final class FakePipeline implements DepthPipeline {
         void started(List<BatchItem> items, long deviceFreeSinceNanos);
     }
 
-    private static final PointCloud EMPTY = new PointCloud(0, new float[0], new byte[0], 4, 4, 1,
-            Intrinsics.of(4, 4, 4, 4, 60), 0.4f, 4f);
+    private static final PointCloud EMPTY =
+            new PointCloud(0, new float[0], new byte[0], 4, 4, 1, Intrinsics.of(4, 4, 4, 4, 60), 0.4f, 4f);
 
     private final IntToLongFunction costNanos;
     private String backendName = "fake";
@@ -58,7 +57,7 @@ public final class FakePipeline implements DepthPipeline {
     private boolean overlapping;
     private boolean reportsStageTimes = true;
     private double firstRunExtraMs;
-    private StartListener startListener = (items, free) -> { };
+    private StartListener startListener = (items, free) -> {};
     private long deviceFreeAt;
 
     private final AtomicInteger batches = new AtomicInteger();
@@ -193,10 +192,10 @@ public final class FakePipeline implements DepthPipeline {
         Answer answer = k < script.size() ? script.get(k) : Answer.OK;
         switch (answer) {
             case FAIL -> throw new IllegalStateException("scripted failure of batch " + k);
-            case FAULT -> throw new PipelineFault("GPU fault: cuEventSynchronize failed: CUDA_ERROR_ILLEGAL_ADDRESS (700)",
-                    null);
+            case FAULT ->
+                throw new PipelineFault("GPU fault: cuEventSynchronize failed: CUDA_ERROR_ILLEGAL_ADDRESS (700)", null);
             case HANG -> release.await(30, TimeUnit.SECONDS);
-            default -> { }
+            default -> {}
         }
         long cost = costNanos.applyAsLong(items.size());
         if (clock == null) {

@@ -1,16 +1,21 @@
 package dev.depthcast.webrtc;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 class AnnouncedAddressTest {
 
-    static final String HOST_UDP = "candidate:1512880082 1 udp 2122194687 10.80.2.2 50000 typ host generation 0 ufrag 9cle network-id 1";
-    static final String HOST_TCP = "candidate:618878282 1 tcp 1518214911 10.80.2.2 50001 typ host tcptype passive generation 0 ufrag 9cle network-id 1";
-    static final String HOST_V6 = "candidate:1566497634 1 udp 2122265343 fd00::2 50000 typ host generation 0 ufrag 9cle network-id 2";
-    static final String RELAY = "candidate:3 1 udp 41885439 10.80.2.2 49160 typ relay raddr 10.80.2.2 rport 50002 generation 0";
-    static final String SRFLX = "candidate:4 1 udp 1686052607 198.51.100.7 50000 typ srflx raddr 10.80.2.2 rport 50000 generation 0";
+    static final String HOST_UDP =
+            "candidate:1512880082 1 udp 2122194687 10.80.2.2 50000 typ host generation 0 ufrag 9cle network-id 1";
+    static final String HOST_TCP =
+            "candidate:618878282 1 tcp 1518214911 10.80.2.2 50001 typ host tcptype passive generation 0 ufrag 9cle network-id 1";
+    static final String HOST_V6 =
+            "candidate:1566497634 1 udp 2122265343 fd00::2 50000 typ host generation 0 ufrag 9cle network-id 2";
+    static final String RELAY =
+            "candidate:3 1 udp 41885439 10.80.2.2 49160 typ relay raddr 10.80.2.2 rport 50002 generation 0";
+    static final String SRFLX =
+            "candidate:4 1 udp 1686052607 198.51.100.7 50000 typ srflx raddr 10.80.2.2 rport 50000 generation 0";
 
     @Test
     void hostCandidatesOfTheSameFamilyCarryThePublicAddressAndKeepTheirPort() {

@@ -1,21 +1,20 @@
 package dev.depthcast.webrtc;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Closing a negotiated peer connection frees it: the Release() called through the vtable answers
@@ -38,7 +37,8 @@ class PeerConnectionReleaseTest {
 
     @Test
     void theDependencyIsTheVersionTheReleaseWasCheckedAgainst() {
-        assertTrue(PeerConnectionRelease.enabled(),
+        assertTrue(
+                PeerConnectionRelease.enabled(),
                 "webrtc-java changed (or this is not Linux/amd64): check whether its close() now releases the "
                         + "peer connection itself before re-enabling PeerConnectionRelease");
     }
@@ -47,12 +47,13 @@ class PeerConnectionReleaseTest {
     void aClosedNegotiatedPeerConnectionIsFreed() throws Exception {
         String offer = Files.readString(Path.of("src/test/resources/sdp/chromium-video-only.sdp"));
         for (int i = 0; i < 20; i++) {
-            RTCPeerConnection pc = webrtc.factory().createPeerConnection(new RTCConfiguration(), new PeerConnectionObserver() {
-                @Override
-                public void onIceCandidate(RTCIceCandidate candidate) {
-                }
-            });
-            Negotiation.setRemote(pc, new RTCSessionDescription(RTCSdpType.OFFER, offer)).get(5, TimeUnit.SECONDS);
+            RTCPeerConnection pc = webrtc.factory()
+                    .createPeerConnection(new RTCConfiguration(), new PeerConnectionObserver() {
+                        @Override
+                        public void onIceCandidate(RTCIceCandidate candidate) {}
+                    });
+            Negotiation.setRemote(pc, new RTCSessionDescription(RTCSdpType.OFFER, offer))
+                    .get(5, TimeUnit.SECONDS);
             RTCSessionDescription answer = Negotiation.createAnswer(pc).get(5, TimeUnit.SECONDS);
             Negotiation.setLocal(pc, answer).get(5, TimeUnit.SECONDS);
             assertEquals(PeerConnectionRelease.DROPPED_LAST_REF, PeerConnectionRelease.close(pc), "connection " + i);

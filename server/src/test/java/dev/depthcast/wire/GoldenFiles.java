@@ -11,8 +11,7 @@ final class GoldenFiles {
 
     static final Path DIR = repoRoot().resolve("docs/wire-golden");
 
-    private GoldenFiles() {
-    }
+    private GoldenFiles() {}
 
     private static Path repoRoot() {
         Path p = Path.of("").toAbsolutePath();
@@ -20,7 +19,8 @@ final class GoldenFiles {
             p = p.getParent();
         }
         if (p == null) {
-            throw new IllegalStateException("no docs/wire-golden above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "no docs/wire-golden above " + Path.of("").toAbsolutePath());
         }
         return p;
     }

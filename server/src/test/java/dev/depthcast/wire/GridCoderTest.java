@@ -1,13 +1,12 @@
 package dev.depthcast.wire;
 
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 /** The worked example of docs/protocol.md "Grid coding" (web/test/unit/wire-v2.test.mjs decodes the same bytes). */
 class GridCoderTest {
@@ -39,8 +38,10 @@ class GridCoderTest {
         int[] g = {Integer.MAX_VALUE, Integer.MIN_VALUE};
         GridCoder.ByteSink out = new GridCoder.ByteSink();
         GridCoder.encode(g.clone(), new byte[] {1, 1}, 2, 1, out);
-        assertArrayEquals(new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x02},
-                Arrays.copyOf(out.bytes, out.length), "MIN_VALUE - MAX_VALUE wraps to 1: zigzag 2");
+        assertArrayEquals(
+                new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x02},
+                Arrays.copyOf(out.bytes, out.length),
+                "MIN_VALUE - MAX_VALUE wraps to 1: zigzag 2");
         int[] back = new int[2];
         GridCoder.decode(back, new byte[] {1, 1}, 2, 1, out.bytes, 0, out.length);
         assertArrayEquals(g, back);
@@ -54,7 +55,8 @@ class GridCoderTest {
         int[] back = new int[4];
         GridCoder.decode(back, new byte[] {1, 1, 1, 1}, 2, 2, out.bytes, 0, out.length);
         assertArrayEquals(g, back);
-        assertThrows(IOException.class, () -> GridCoder.decode(new int[4], new byte[] {1, 1, 1, 1}, 2, 2, out.bytes, 0,
-                out.length - 1));
+        assertThrows(
+                IOException.class,
+                () -> GridCoder.decode(new int[4], new byte[] {1, 1, 1, 1}, 2, 2, out.bytes, 0, out.length - 1));
     }
 }

@@ -1,16 +1,17 @@
 package dev.depthcast.wire;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.process.Intrinsics;
 import dev.depthcast.wire.PointCloudMessage.Grid;
 import dev.depthcast.wire.PointCloudMessage.Origin;
 import dev.depthcast.wire.PointCloudMessage.Points;
 import dev.depthcast.wire.PointCloudMessage.Serving;
 import dev.depthcast.wire.PointCloudMessage.Timing;
-import org.junit.jupiter.api.Test;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessageUnpacker;
-import org.msgpack.value.ValueType;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,12 +20,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
 
 class V1SchemaTest {
 
@@ -35,9 +34,12 @@ class V1SchemaTest {
             xyz[i] = i * 0.25f - 7;
             rgb[i] = (byte) (i * 7);
         }
-        return new PointCloudMessage(1, new Origin(42, 123_456_789L, 1_700_000_000_000_000L, 1_700_000_000_050_000L, tag),
+        return new PointCloudMessage(
+                1,
+                new Origin(42, 123_456_789L, 1_700_000_000_000_000L, 1_700_000_000_050_000L, tag),
                 new Grid(504, 378, 3, new Intrinsics(436.5f, 436.5f, 252f, 189f, 60f), 0.4f, 4f),
-                new Points(n, xyz, rgb), new Timing(0.1, 2, 3, 40, 1.5, 0),
+                new Points(n, xyz, rgb),
+                new Timing(0.1, 2, 3, 40, 1.5, 0),
                 new Serving("relief", "cpu-onnxruntime", 4, 7, 0));
     }
 
@@ -86,12 +88,33 @@ class V1SchemaTest {
                 }
             }
         }
-        assertEquals(Set.of("v", "seq", "ts", "ingestUs", "sentUs", "w", "h", "stride", "n", "xyz", "rgb", "intr",
-                "range", "timing", "batch", "dropped", "model", "backend"), types.keySet());
+        assertEquals(
+                Set.of(
+                        "v",
+                        "seq",
+                        "ts",
+                        "ingestUs",
+                        "sentUs",
+                        "w",
+                        "h",
+                        "stride",
+                        "n",
+                        "xyz",
+                        "rgb",
+                        "intr",
+                        "range",
+                        "timing",
+                        "batch",
+                        "dropped",
+                        "model",
+                        "backend"),
+                types.keySet());
         assertEquals(ValueType.BINARY, types.get("xyz"));
         assertEquals(ValueType.BINARY, types.get("rgb"));
         assertEquals(ValueType.MAP, types.get("timing"));
-        assertEquals(m.points().xyz()[5], ByteBuffer.wrap(xyz).order(ByteOrder.LITTLE_ENDIAN).getFloat(5 * 4));
+        assertEquals(
+                m.points().xyz()[5],
+                ByteBuffer.wrap(xyz).order(ByteOrder.LITTLE_ENDIAN).getFloat(5 * 4));
         // 15 bytes a point plus a small header; msgpack lists would be about twice that.
         assertTrue(bytes.length > 21_168 * 15 && bytes.length < 21_168 * 15 + 1024, "size " + bytes.length);
     }

@@ -1,11 +1,8 @@
 package dev.depthcast.wire;
 
-import org.junit.jupiter.api.Test;
-import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessageUnpacker;
-import org.msgpack.value.Value;
-import org.msgpack.value.ValueFactory;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -13,10 +10,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.Deflater;
-
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.Value;
+import org.msgpack.value.ValueFactory;
 
 /**
  * What a schema-2 decoder does with a broken or hostile message: an {@link IOException} that says
@@ -121,8 +120,8 @@ class V2DecoderMalformedInputTest {
 
     @Test
     void aStreamThatIsNotDeflateIsRejected() throws IOException {
-        assertRejected(with("depth", ValueFactory.newBinary(new byte[] {(byte) 0xff, (byte) 0xff, 0x12, 0x34})),
-                "malformed");
+        assertRejected(
+                with("depth", ValueFactory.newBinary(new byte[] {(byte) 0xff, (byte) 0xff, 0x12, 0x34})), "malformed");
         assertRejected(with("cells", ValueFactory.newBinary(new byte[0])), "truncated");
     }
 
@@ -150,10 +149,15 @@ class V2DecoderMalformedInputTest {
 
     @Test
     void colourStepsMustBeThreeAndTheChromaBlockOneOrTwo() throws IOException {
-        assertRejected(with("cq", ValueFactory.newArray(ValueFactory.newInteger(4), ValueFactory.newInteger(4))),
+        assertRejected(
+                with("cq", ValueFactory.newArray(ValueFactory.newInteger(4), ValueFactory.newInteger(4))),
                 "cq must have 3 entries");
-        assertRejected(with("cq", ValueFactory.newArray(ValueFactory.newInteger(4), ValueFactory.newInteger(4),
-                ValueFactory.newInteger(3))), "lacks");
+        assertRejected(
+                with(
+                        "cq",
+                        ValueFactory.newArray(
+                                ValueFactory.newInteger(4), ValueFactory.newInteger(4), ValueFactory.newInteger(3))),
+                "lacks");
     }
 
     @Test

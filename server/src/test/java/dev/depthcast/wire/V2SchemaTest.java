@@ -1,18 +1,17 @@
 package dev.depthcast.wire;
 
-import dev.depthcast.wire.PointCloudMessage.Origin;
-import dev.depthcast.wire.PointCloudMessage.Points;
-import dev.depthcast.wire.PointCloudMessage.Serving;
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthcast.wire.PointCloudMessage.Origin;
+import dev.depthcast.wire.PointCloudMessage.Points;
+import dev.depthcast.wire.PointCloudMessage.Serving;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /** Schema 2 (the default wire) round trip, on the points of a real unprojected frame (a golden source). */
 class V2SchemaTest {
@@ -24,8 +23,13 @@ class V2SchemaTest {
     static PointCloudMessage withTagAndLevel(PointCloudMessage m, int tag, int level) {
         Origin o = m.origin();
         Serving s = m.serving();
-        return new PointCloudMessage(2, new Origin(o.seq(), o.timestampUs(), o.ingestEpochUs(), o.sentEpochUs(), tag),
-                m.grid(), m.points(), m.timing(), new Serving(s.model(), s.backend(), s.batch(), s.dropped(), level));
+        return new PointCloudMessage(
+                2,
+                new Origin(o.seq(), o.timestampUs(), o.ingestEpochUs(), o.sentEpochUs(), tag),
+                m.grid(),
+                m.points(),
+                m.timing(),
+                new Serving(s.model(), s.backend(), s.batch(), s.dropped(), level));
     }
 
     /** Every point within max(1 mm, 0.1 % of its depth) as a 3D distance, every channel within 12 levels. */
@@ -46,7 +50,8 @@ class V2SchemaTest {
     @Test
     void aMessageDecodesToItsPointsWithinTheDocumentedBounds() throws IOException {
         PointCloudMessage m = withTagAndLevel(source(), 4242, 2);
-        try (V2Encoder encoder = new V2Encoder(); V2Decoder decoder = new V2Decoder()) {
+        try (V2Encoder encoder = new V2Encoder();
+                V2Decoder decoder = new V2Decoder()) {
             EncodedMessage e = encoder.encode(m);
             PointCloudMessage back = decoder.decode(e.bytes());
             assertEquals(2, back.version());
@@ -62,19 +67,46 @@ class V2SchemaTest {
     @Test
     void chromaOver2x2CellsKeepsEveryPointsPosition() throws IOException {
         PointCloudMessage m = source();
-        try (V2Encoder encoder = new V2Encoder(); V2Decoder decoder = new V2Decoder()) {
-            PointCloudMessage back = decoder.decode(encoder.encode(m, new ColourSteps(4, 4, 2)).bytes());
+        try (V2Encoder encoder = new V2Encoder();
+                V2Decoder decoder = new V2Decoder()) {
+            PointCloudMessage back =
+                    decoder.decode(encoder.encode(m, new ColourSteps(4, 4, 2)).bytes());
             assertSamePoints(m.points(), back.points(), 255);
         }
     }
 
     @Test
     void anUntaggedFrameHasNoTagKeyAndDecodesAsUntagged() throws IOException {
-        try (V2Encoder encoder = new V2Encoder(); V2Decoder decoder = new V2Decoder()) {
-            byte[] bytes = encoder.encode(withTagAndLevel(source(), Origin.NO_TAG, 0)).bytes();
+        try (V2Encoder encoder = new V2Encoder();
+                V2Decoder decoder = new V2Decoder()) {
+            byte[] bytes =
+                    encoder.encode(withTagAndLevel(source(), Origin.NO_TAG, 0)).bytes();
             assertFalse(V1SchemaTest.keys(bytes).contains("tag"));
-            assertEquals(Set.of("v", "seq", "ts", "ingestUs", "sentUs", "w", "h", "stride", "n", "level", "cells", "zq",
-                    "depth", "cq", "luma", "chroma", "intr", "range", "batch", "dropped", "model", "backend", "timing"),
+            assertEquals(
+                    Set.of(
+                            "v",
+                            "seq",
+                            "ts",
+                            "ingestUs",
+                            "sentUs",
+                            "w",
+                            "h",
+                            "stride",
+                            "n",
+                            "level",
+                            "cells",
+                            "zq",
+                            "depth",
+                            "cq",
+                            "luma",
+                            "chroma",
+                            "intr",
+                            "range",
+                            "batch",
+                            "dropped",
+                            "model",
+                            "backend",
+                            "timing"),
                     V1SchemaTest.keys(bytes));
             assertFalse(decoder.decode(bytes).origin().tagged());
         }
@@ -84,9 +116,12 @@ class V2SchemaTest {
     void oneEncoderAndDecoderServeGridsOfEverySizeInTurnAndAnEmptyCloud() throws IOException {
         PointCloudMessage small = source();
         PointCloudMessage tiny = V1SchemaTest.sample(0, Origin.NO_TAG);
-        try (V2Encoder encoder = new V2Encoder(); V2Decoder decoder = new V2Decoder()) {
+        try (V2Encoder encoder = new V2Encoder();
+                V2Decoder decoder = new V2Decoder()) {
             for (PointCloudMessage m : List.of(small, tiny, small)) {
-                assertEquals(m.points().count(), decoder.decode(encoder.encode(m).bytes()).points().count());
+                assertEquals(
+                        m.points().count(),
+                        decoder.decode(encoder.encode(m).bytes()).points().count());
             }
         }
     }
@@ -97,8 +132,13 @@ class V2SchemaTest {
         float[] xyz = m.points().xyz().clone();
         System.arraycopy(m.points().xyz(), 3, xyz, 0, 3);
         System.arraycopy(m.points().xyz(), 0, xyz, 3, 3);
-        PointCloudMessage off = new PointCloudMessage(2, m.origin(), m.grid(),
-                new Points(m.points().count(), xyz, m.points().rgb()), m.timing(), m.serving());
+        PointCloudMessage off = new PointCloudMessage(
+                2,
+                m.origin(),
+                m.grid(),
+                new Points(m.points().count(), xyz, m.points().rgb()),
+                m.timing(),
+                m.serving());
         try (V2Encoder encoder = new V2Encoder()) {
             assertThrows(IllegalArgumentException.class, () -> encoder.encode(off));
         }

@@ -1,16 +1,15 @@
 package dev.depthcast.wire;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.depthcast.wire.PointCloudMessage.Points;
 import dev.depthcast.wire.PointCloudMessage.Serving;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.io.IOException;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The golden messages of docs/wire-golden (its README says what each is) hold the codecs to bytes:
@@ -25,12 +24,21 @@ class WireGoldenFilesTest {
     static final ColourSteps CHROMA_BLOCK_2 = new ColourSteps(4, 4, 2);
 
     @ParameterizedTest
-    @ValueSource(strings = {"small.source.v1.msgpack", "small.v1.msgpack", "small.chroma2.source.v1.msgpack",
-            "small.chroma2.v1.msgpack"})
+    @ValueSource(
+            strings = {
+                "small.source.v1.msgpack",
+                "small.v1.msgpack",
+                "small.chroma2.source.v1.msgpack",
+                "small.chroma2.v1.msgpack"
+            })
     void schema1GoldenMessagesEncodeAgainToTheSameBytes(String name) throws IOException {
         byte[] golden = GoldenFiles.bytes(name);
         PointCloudMessage m = new V1Decoder().decode(golden);
-        assertArrayEquals(golden, new V1Encoder(GoldenFiles.clockTaking(m.timing().encode())).encode(m).bytes());
+        assertArrayEquals(
+                golden,
+                new V1Encoder(GoldenFiles.clockTaking(m.timing().encode()))
+                        .encode(m)
+                        .bytes());
     }
 
     @Test
@@ -48,10 +56,16 @@ class WireGoldenFilesTest {
         byte[] want = GoldenFiles.bytes(golden);
         PointCloudMessage m = new V1Decoder().decode(GoldenFiles.bytes(source));
         Serving s = m.serving();
-        PointCloudMessage atLevel1 = new PointCloudMessage(2, m.origin(), m.grid(), m.points(), m.timing(),
+        PointCloudMessage atLevel1 = new PointCloudMessage(
+                2,
+                m.origin(),
+                m.grid(),
+                m.points(),
+                m.timing(),
                 new Serving(s.model(), s.backend(), s.batch(), s.dropped(), 1));
         try (V2Decoder decoder = new V2Decoder();
-             V2Encoder encoder = new V2Encoder(9, GoldenFiles.clockTaking(decoder.decode(want).timing().encode()))) {
+                V2Encoder encoder = new V2Encoder(
+                        9, GoldenFiles.clockTaking(decoder.decode(want).timing().encode()))) {
             assertArrayEquals(want, encoder.encode(atLevel1, colour).bytes());
         }
     }

@@ -5,7 +5,6 @@ import dev.depthcast.backend.cuda.BatchLayout;
 import dev.depthcast.backend.cuda.SlotTable;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,27 +21,55 @@ final class GoldenCases {
     static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
     /** One single-frame case: a frame through a preset, a depth grid through unprojection. */
-    record Case(String name, I420Frame frame, Preset preset, int gridW, int gridH, float[] depth,
-                UnprojectParams params) {
-    }
+    record Case(
+            String name, I420Frame frame, Preset preset, int gridW, int gridH, float[] depth, UnprojectParams params) {}
 
-    private GoldenCases() {
-    }
+    private GoldenCases() {}
 
     static List<Case> cases() {
         Preset da2Small = Preset.DEPTH_ANYTHING_V2.withInputSize(42, 56);
         Preset bgr = new Preset("golden-bgr", 14, 14, IMAGENET_MEAN, IMAGENET_STD, true, 1, "BGR test preset");
         return List.of(
-                new Case("odd_321x241", frame(321, 241, 1), da2Small, 56, 42, depth(56, 42, 1, false),
+                new Case(
+                        "odd_321x241",
+                        frame(321, 241, 1),
+                        da2Small,
+                        56,
+                        42,
+                        depth(56, 42, 1, false),
                         new UnprojectParams(3, 60f, 0.4f, 4f, 0.1f)),
-                new Case("tiny_2x2", frame(2, 2, 2), Preset.RELIEF.withInputSize(6, 8), 8, 6, depth(8, 6, 2, false),
+                new Case(
+                        "tiny_2x2",
+                        frame(2, 2, 2),
+                        Preset.RELIEF.withInputSize(6, 8),
+                        8,
+                        6,
+                        depth(8, 6, 2, false),
                         new UnprojectParams(1, 70f, 0.3f, 5f, 0.1f)),
-                new Case("aspect_64x48", frame(64, 48, 3), Preset.MIDAS_SMALL.withInputSize(32, 32), 32, 32,
-                        depth(32, 32, 3, false), new UnprojectParams(1, 60f, 0.4f, 4f, 0f)),
-                new Case("flat_bgr_33x17", frame(33, 17, 4), bgr, 14, 14, depth(14, 14, 4, true),
+                new Case(
+                        "aspect_64x48",
+                        frame(64, 48, 3),
+                        Preset.MIDAS_SMALL.withInputSize(32, 32),
+                        32,
+                        32,
+                        depth(32, 32, 3, false),
+                        new UnprojectParams(1, 60f, 0.4f, 4f, 0f)),
+                new Case(
+                        "flat_bgr_33x17",
+                        frame(33, 17, 4),
+                        bgr,
+                        14,
+                        14,
+                        depth(14, 14, 4, true),
                         new UnprojectParams(2, 50f, 0.5f, 3f, 0.1f)),
-                new Case("stride5_97x61", frame(97, 61, 5), Preset.DEPTH_ANYTHING_V2.withInputSize(28, 42), 42, 28,
-                        depth(42, 28, 5, false), new UnprojectParams(5, 90f, 0.2f, 10f, 0.05f)));
+                new Case(
+                        "stride5_97x61",
+                        frame(97, 61, 5),
+                        Preset.DEPTH_ANYTHING_V2.withInputSize(28, 42),
+                        42,
+                        28,
+                        depth(42, 28, 5, false),
+                        new UnprojectParams(5, 90f, 0.2f, 10f, 0.05f)));
     }
 
     /** The batch case: frames of three sizes in one batch, each slot with its own settings. */
@@ -104,8 +131,10 @@ final class GoldenCases {
                 if (flat) {
                     r = 0.7f;
                 } else {
-                    r = 1f + 0.25f * (float) Math.sin(i * 0.09 + seed) * (float) Math.cos(j * 0.07)
-                            + (i > w / 2 ? 0.9f : 0f) + 0.001f * (hash(i, j, seed) & 15);
+                    r = 1f
+                            + 0.25f * (float) Math.sin(i * 0.09 + seed) * (float) Math.cos(j * 0.07)
+                            + (i > w / 2 ? 0.9f : 0f)
+                            + 0.001f * (hash(i, j, seed) & 15);
                 }
                 d[j * w + i] = r;
             }
@@ -141,16 +170,26 @@ final class GoldenCases {
         UnprojectParams p = c.params();
         Intrinsics k = pc.intrinsics();
         return new GoldenFile()
-                .ints("frame_w", f.width()).ints("frame_h", f.height())
-                .bytes("y", f.y()).bytes("u", f.u()).bytes("v", f.v())
-                .ints("in_w", c.preset().inputWidth()).ints("in_h", c.preset().inputHeight())
-                .floats("mean", c.preset().mean()).floats("std", c.preset().std())
+                .ints("frame_w", f.width())
+                .ints("frame_h", f.height())
+                .bytes("y", f.y())
+                .bytes("u", f.u())
+                .bytes("v", f.v())
+                .ints("in_w", c.preset().inputWidth())
+                .ints("in_h", c.preset().inputHeight())
+                .floats("mean", c.preset().mean())
+                .floats("std", c.preset().std())
                 .ints("bgr", c.preset().bgr() ? 1 : 0)
                 .bytes("norm", SlotTable.encodeNorm(c.preset()))
                 .floats("tensor", tensor)
-                .ints("grid_w", c.gridW()).ints("grid_h", c.gridH()).floats("depth", c.depth())
-                .ints("stride", p.stride()).floats("hfov", p.hfovDegrees()).floats("near", p.near())
-                .floats("far", p.far()).floats("edge", p.edge())
+                .ints("grid_w", c.gridW())
+                .ints("grid_h", c.gridH())
+                .floats("depth", c.depth())
+                .ints("stride", p.stride())
+                .floats("hfov", p.hfovDegrees())
+                .floats("near", p.near())
+                .floats("far", p.far())
+                .floats("edge", p.edge())
                 .bytes("slot", SlotTable.encodeSlot(layout.slots().get(0)))
                 .floats("range", range(c.depth(), 0, c.depth().length))
                 .floats("intr", k.fx(), k.fy(), k.cx(), k.cy())
@@ -212,16 +251,27 @@ final class GoldenCases {
         }
         return new GoldenFile()
                 .ints("n", n)
-                .ints("in_w", preset.inputWidth()).ints("in_h", preset.inputHeight())
-                .floats("mean", preset.mean()).floats("std", preset.std()).ints("bgr", preset.bgr() ? 1 : 0)
+                .ints("in_w", preset.inputWidth())
+                .ints("in_h", preset.inputHeight())
+                .floats("mean", preset.mean())
+                .floats("std", preset.std())
+                .ints("bgr", preset.bgr() ? 1 : 0)
                 .bytes("norm", SlotTable.encodeNorm(preset))
-                .ints("grid_w", gw).ints("grid_h", gh)
-                .ints("frame_w", fw).ints("frame_h", fh)
-                .ints("stride", stride).floats("hfov", hfov).floats("near", near).floats("far", far)
+                .ints("grid_w", gw)
+                .ints("grid_h", gh)
+                .ints("frame_w", fw)
+                .ints("frame_h", fh)
+                .ints("stride", stride)
+                .floats("hfov", hfov)
+                .floats("near", near)
+                .floats("far", far)
                 .floats("edge", edge)
-                .bytes("frames", frames.array()).bytes("slots", slots.array())
+                .bytes("frames", frames.array())
+                .bytes("slots", slots.array())
                 .floats("depth", depth)
                 .floats("tensor", tensor)
-                .ints("counts", counts).floats("xyz", xyzA).bytes("rgb", rgbA);
+                .ints("counts", counts)
+                .floats("xyz", xyzA)
+                .bytes("rgb", rgbA);
     }
 }

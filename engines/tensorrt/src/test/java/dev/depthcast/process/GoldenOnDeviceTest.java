@@ -1,5 +1,8 @@
 package dev.depthcast.process;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.depthcast.backend.cuda.CudaDriver;
 import dev.depthcast.backend.cuda.GpuOps;
 import dev.depthcast.backend.cuda.GpuOps.Device;
@@ -11,10 +14,6 @@ import dev.depthcast.backend.cuda.LaunchGeometry;
 import dev.depthcast.backend.cuda.SlotTable;
 import dev.depthcast.backend.tensorrt.GpuProbe;
 import dev.depthcast.backend.tensorrt.ProbeFacts;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,9 +23,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * The first thing to run on a real GPU: the compiled kernels (not the host build of their header)
@@ -42,13 +41,16 @@ class GoldenOnDeviceTest {
     @Test
     void compiledKernelsReproduceTheGoldenVectors() throws IOException {
         ProbeFacts f = GpuProbe.system();
-        Assumptions.assumeTrue(f.driverNodes() && f.driverError() == null && f.deviceCount() > 0,
+        Assumptions.assumeTrue(
+                f.driverNodes() && f.driverError() == null && f.deviceCount() > 0,
                 "no CUDA device: the kernels cannot run on this machine");
         Optional<KernelImage> kernels = KernelImage.fromClasspath();
         Assumptions.assumeTrue(kernels.isPresent(), "kernels not built: run scripts/build-kernels.sh");
         List<Path> files;
         try (java.util.stream.Stream<Path> s = Files.list(GoldenVectorsTest.dir())) {
-            files = s.filter(p -> p.toString().endsWith(GoldenVectorsTest.SUFFIX)).sorted().toList();
+            files = s.filter(p -> p.toString().endsWith(GoldenVectorsTest.SUFFIX))
+                    .sorted()
+                    .toList();
         }
         try (GpuOps gpu = new CudaDriver(0, kernels.get().bytes())) {
             for (Path p : files) {
@@ -92,19 +94,61 @@ class GoldenOnDeviceTest {
         Device rgb = gpu.allocDevice(3L * capacity);
         Device counts = gpu.allocDevice(4L * n);
         Stream cs = Stream.COMPUTE;
-        gpu.launch(KernelNames.PREPROCESS_F32, LaunchGeometry.preprocess(inW, inH, n), cs, dFrames, dSlots, dNorm, out32, n);
-        gpu.launch(KernelNames.PREPROCESS_F16, LaunchGeometry.preprocess(inW, inH, n), cs, dFrames, dSlots, dNorm, out16, n);
+        gpu.launch(
+                KernelNames.PREPROCESS_F32,
+                LaunchGeometry.preprocess(inW, inH, n),
+                cs,
+                dFrames,
+                dSlots,
+                dNorm,
+                out32,
+                n);
+        gpu.launch(
+                KernelNames.PREPROCESS_F16,
+                LaunchGeometry.preprocess(inW, inH, n),
+                cs,
+                dFrames,
+                dSlots,
+                dNorm,
+                out16,
+                n);
         int maxSamples = 0;
         ByteBuffer table = ByteBuffer.wrap(slots).order(ByteOrder.LITTLE_ENDIAN);
         for (int b = 0; b < n; b++) {
-            maxSamples = Math.max(maxSamples, table.getInt(b * SlotTable.SLOT_BYTES + 28) * table.getInt(b * SlotTable.SLOT_BYTES + 32));
+            maxSamples = Math.max(
+                    maxSamples,
+                    table.getInt(b * SlotTable.SLOT_BYTES + 28) * table.getInt(b * SlotTable.SLOT_BYTES + 32));
         }
         gpu.launch(KernelNames.RANGE_F32, LaunchGeometry.range(n), cs, dDepth, gw, gh, range, n);
         Device tiles = gpu.allocDevice(4L * n * LaunchGeometry.tiles(maxSamples));
-        gpu.launch(KernelNames.SAMPLE_F32, LaunchGeometry.sample(maxSamples, n), cs, dDepth, gw, gh, dSlots, range, z, keep,
-                tiles, n);
-        gpu.launch(KernelNames.COMPACT, LaunchGeometry.compact(maxSamples, n), cs, dFrames, dSlots, z, keep, tiles, gw, gh,
-                xyz, rgb, counts, n);
+        gpu.launch(
+                KernelNames.SAMPLE_F32,
+                LaunchGeometry.sample(maxSamples, n),
+                cs,
+                dDepth,
+                gw,
+                gh,
+                dSlots,
+                range,
+                z,
+                keep,
+                tiles,
+                n);
+        gpu.launch(
+                KernelNames.COMPACT,
+                LaunchGeometry.compact(maxSamples, n),
+                cs,
+                dFrames,
+                dSlots,
+                z,
+                keep,
+                tiles,
+                gw,
+                gh,
+                xyz,
+                rgb,
+                counts,
+                n);
         ByteBuffer t32 = download(gpu, out32, 4L * n * 3 * inW * inH);
         float[] got = new float[n * 3 * inW * inH];
         t32.asFloatBuffer().get(got);

@@ -1,16 +1,15 @@
 package dev.depthcast.process;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.backend.BatchItem;
 import dev.depthcast.backend.cuda.BatchLayout;
 import dev.depthcast.backend.cuda.RepoRoot;
 import dev.depthcast.backend.cuda.SlotTable;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -18,10 +17,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * One truth, two runtimes: the Java CPU path must still reproduce the committed golden vectors in
@@ -72,7 +71,8 @@ class GoldenVectorsTest {
     List<DynamicTest> javaReproducesEverySingleFrameCase() {
         List<DynamicTest> tests = new ArrayList<>();
         for (GoldenCases.Case c : GoldenCases.cases()) {
-            tests.add(DynamicTest.dynamicTest(c.name(), () -> checkSingle(GoldenFile.read(dir().resolve(c.name() + SUFFIX)))));
+            tests.add(DynamicTest.dynamicTest(
+                    c.name(), () -> checkSingle(GoldenFile.read(dir().resolve(c.name() + SUFFIX)))));
         }
         return tests;
     }
@@ -85,8 +85,10 @@ class GoldenVectorsTest {
     @Test
     void casesCoverOddTinyAspectFlatBgrAndNonFiniteDepth() {
         List<GoldenCases.Case> cases = GoldenCases.cases();
-        assertTrue(cases.stream().anyMatch(c -> c.frame().width() == 321 && c.frame().height() == 241));
-        assertTrue(cases.stream().anyMatch(c -> c.frame().width() == 2 && c.frame().height() == 2));
+        assertTrue(cases.stream()
+                .anyMatch(c -> c.frame().width() == 321 && c.frame().height() == 241));
+        assertTrue(
+                cases.stream().anyMatch(c -> c.frame().width() == 2 && c.frame().height() == 2));
         assertTrue(cases.stream().anyMatch(c -> c.preset().bgr()));
         assertTrue(cases.stream().anyMatch(c -> c.params().edge() == 0f));
         assertTrue(cases.stream().anyMatch(c -> {
@@ -100,20 +102,27 @@ class GoldenVectorsTest {
     }
 
     static I420Frame frameOf(GoldenFile g) {
-        return new I420Frame(g.integer("frame_w"), g.integer("frame_h"), g.bytes("y"), g.bytes("u"), g.bytes("v"),
-                0, 0, 0, 0, 0);
+        return new I420Frame(
+                g.integer("frame_w"), g.integer("frame_h"), g.bytes("y"), g.bytes("u"), g.bytes("v"), 0, 0, 0, 0, 0);
     }
 
     static Preset presetOf(GoldenFile g) {
-        return new Preset("golden", g.integer("in_h"), g.integer("in_w"), g.floats("mean"), g.floats("std"),
-                g.integer("bgr") != 0, 1, "golden");
+        return new Preset(
+                "golden",
+                g.integer("in_h"),
+                g.integer("in_w"),
+                g.floats("mean"),
+                g.floats("std"),
+                g.integer("bgr") != 0,
+                1,
+                "golden");
     }
 
     static void checkSingle(GoldenFile g) {
         I420Frame frame = frameOf(g);
         Preset preset = presetOf(g);
-        UnprojectParams params = new UnprojectParams(g.integer("stride"), g.real("hfov"), g.real("near"),
-                g.real("far"), g.real("edge"));
+        UnprojectParams params =
+                new UnprojectParams(g.integer("stride"), g.real("hfov"), g.real("near"), g.real("far"), g.real("edge"));
         int gw = g.integer("grid_w");
         int gh = g.integer("grid_h");
 
@@ -144,8 +153,12 @@ class GoldenVectorsTest {
         // Rebuild the frames from the staged buffer using the layout the pipeline would compute.
         List<BatchItem> sizes = new ArrayList<>();
         for (int b = 0; b < n; b++) {
-            UnprojectParams p = new UnprojectParams(g.ints("stride")[b], g.floats("hfov")[b], g.floats("near")[b],
-                    g.floats("far")[b], g.floats("edge")[b]);
+            UnprojectParams p = new UnprojectParams(
+                    g.ints("stride")[b],
+                    g.floats("hfov")[b],
+                    g.floats("near")[b],
+                    g.floats("far")[b],
+                    g.floats("edge")[b]);
             int w = g.ints("frame_w")[b];
             int h = g.ints("frame_h")[b];
             int c = I420Frame.chromaSize(w, h);
@@ -163,10 +176,17 @@ class GoldenVectorsTest {
             SlotTable.Slot s = layout.slots().get(b);
             int luma = s.width() * s.height();
             int chroma = I420Frame.chromaSize(s.width(), s.height());
-            I420Frame f = new I420Frame(s.width(), s.height(),
+            I420Frame f = new I420Frame(
+                    s.width(),
+                    s.height(),
                     Arrays.copyOfRange(staged, s.yOffset(), s.yOffset() + luma),
                     Arrays.copyOfRange(staged, s.uOffset(), s.uOffset() + chroma),
-                    Arrays.copyOfRange(staged, s.vOffset(), s.vOffset() + chroma), 0, 0, 0, 0, 0);
+                    Arrays.copyOfRange(staged, s.vOffset(), s.vOffset() + chroma),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0);
             frames.add(f);
             items.add(new BatchItem(f, sizes.get(b).params()));
         }
@@ -181,12 +201,22 @@ class GoldenVectorsTest {
         int at = 0;
         for (int b = 0; b < n; b++) {
             pre.write(items.get(b).frame(), tensor, b);
-            PointCloud pc = un.unproject(depth, b * gw * gh, gw, gh, items.get(b).frame(), items.get(b).params());
+            PointCloud pc = un.unproject(
+                    depth,
+                    b * gw * gh,
+                    gw,
+                    gh,
+                    items.get(b).frame(),
+                    items.get(b).params());
             assertEquals(g.ints("counts")[b], pc.count(), "count of slot " + b);
-            assertClose(Arrays.copyOfRange(g.floats("xyz"), at * 3, (at + pc.count()) * 3),
-                    Arrays.copyOf(pc.xyz(), pc.count() * 3), "xyz of slot " + b);
-            assertArrayEquals(Arrays.copyOfRange(g.bytes("rgb"), at * 3, (at + pc.count()) * 3),
-                    Arrays.copyOf(pc.rgb(), pc.count() * 3), "rgb of slot " + b);
+            assertClose(
+                    Arrays.copyOfRange(g.floats("xyz"), at * 3, (at + pc.count()) * 3),
+                    Arrays.copyOf(pc.xyz(), pc.count() * 3),
+                    "xyz of slot " + b);
+            assertArrayEquals(
+                    Arrays.copyOfRange(g.bytes("rgb"), at * 3, (at + pc.count()) * 3),
+                    Arrays.copyOf(pc.rgb(), pc.count() * 3),
+                    "rgb of slot " + b);
             at += pc.count();
         }
         assertClose(g.floats("tensor"), tensor, "batch tensor");

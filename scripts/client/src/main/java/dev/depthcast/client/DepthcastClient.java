@@ -21,7 +21,6 @@ import dev.onvoid.webrtc.media.video.VideoFrame;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,8 +46,8 @@ import java.util.function.Consumer;
 public final class DepthcastClient implements AutoCloseable {
 
     /** How the client streams. */
-    public record Options(int width, int height, double fps, boolean trickle, int maxBitrate, FramePainter painter,
-                          String token) {
+    public record Options(
+            int width, int height, double fps, boolean trickle, int maxBitrate, FramePainter painter, String token) {
 
         /** Without a token (a server without --auth-token/--auth-file). */
         public Options(int width, int height, double fps, boolean trickle, int maxBitrate, FramePainter painter) {
@@ -101,7 +100,8 @@ public final class DepthcastClient implements AutoCloseable {
 
     private final URI base;
     private final Options options;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final RTCPeerConnection pc;
     private final CustomVideoSource source = new CustomVideoSource();
     private final VideoTrack track;
@@ -119,17 +119,19 @@ public final class DepthcastClient implements AutoCloseable {
     private final CompletableFuture<Closed> resultsClosed = new CompletableFuture<>();
 
     /** How the server closed the results socket: code and reason (docs/protocol.md: 1000, 1011, 4000, 4001). */
-    public record Closed(int code, String reason) {
-    }
+    public record Closed(int code, String reason) {}
     /** Used on the socket's listener thread only. */
     private final MessageDecoder decoder = new MessageDecoder();
     /** Acks go out one after another: the JDK socket refuses a send while the previous one is pending. */
     private CompletableFuture<?> acks = CompletableFuture.completedFuture(null);
-    private final WholeMessages listener = new WholeMessages(this::onResultBytes, this::onTextMessage,
+
+    private final WholeMessages listener = new WholeMessages(
+            this::onResultBytes,
+            this::onTextMessage,
             (code, reason) -> resultsClosed.complete(new Closed(code, reason)));
 
-    private DepthcastClient(WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult,
-                            PushListener onPush) {
+    private DepthcastClient(
+            WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult, PushListener onPush) {
         this.base = base;
         this.options = options;
         this.onResult = onResult;
@@ -150,12 +152,13 @@ public final class DepthcastClient implements AutoCloseable {
      */
     public static DepthcastClient connect(WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult)
             throws Exception {
-        return connect(engine, base, options, onResult, (index, timestampNanos) -> { });
+        return connect(engine, base, options, onResult, (index, timestampNanos) -> {});
     }
 
     /** As {@link #connect(WebRtcEngine, URI, Options, Consumer)}, also telling {@code onPush} of every frame sent. */
-    public static DepthcastClient connect(WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult,
-                                          PushListener onPush) throws Exception {
+    public static DepthcastClient connect(
+            WebRtcEngine engine, URI base, Options options, Consumer<Result> onResult, PushListener onPush)
+            throws Exception {
         DepthcastClient c = new DepthcastClient(engine, base, options, onResult, onPush);
         try {
             c.negotiate();
@@ -176,8 +179,9 @@ public final class DepthcastClient implements AutoCloseable {
             gathered.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             sdp = pc.getLocalDescription().sdp;
         }
-        JsonObject answer = post("/api/sessions", new JsonObject().put("type", "offer").put("sdp", sdp)
-                .put("trickle", options.trickle()));
+        JsonObject answer = post(
+                "/api/sessions",
+                new JsonObject().put("type", "offer").put("sdp", sdp).put("trickle", options.trickle()));
         sessionId = answer.getString("id");
         Negotiation.setRemote(pc, new RTCSessionDescription(RTCSdpType.ANSWER, answer.getString("sdp")))
                 .get(t, TimeUnit.SECONDS);
@@ -196,7 +200,9 @@ public final class DepthcastClient implements AutoCloseable {
         JsonArray mine = new JsonArray();
         for (String line : pc.getLocalDescription().sdp.split("\r?\n")) {
             if (line.startsWith("a=candidate:")) {
-                mine.add(new JsonObject().put("candidate", line.substring(2)).put("sdpMid", "0")
+                mine.add(new JsonObject()
+                        .put("candidate", line.substring(2))
+                        .put("sdpMid", "0")
                         .put("sdpMLineIndex", 0));
             }
         }
@@ -215,8 +221,8 @@ public final class DepthcastClient implements AutoCloseable {
             for (int i = 0; i < list.size(); i++) {
                 JsonObject c = list.getJsonObject(i);
                 if (added.add(c.getString("candidate"))) {
-                    pc.addIceCandidate(new RTCIceCandidate(c.getString("sdpMid"), c.getInteger("sdpMLineIndex"),
-                            c.getString("candidate")));
+                    pc.addIceCandidate(new RTCIceCandidate(
+                            c.getString("sdpMid"), c.getInteger("sdpMLineIndex"), c.getString("candidate")));
                 }
             }
             if (got.getBoolean("complete")) {
@@ -241,20 +247,31 @@ public final class DepthcastClient implements AutoCloseable {
     private void openResults() throws Exception {
         // The token rides in the query: the server takes it there because browsers cannot set
         // headers on a WebSocket (and never logs query strings).
-        String query = options.token() == null ? ""
+        String query = options.token() == null
+                ? ""
                 : "?token=" + java.net.URLEncoder.encode(options.token(), java.nio.charset.StandardCharsets.UTF_8);
-        URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "/api/sessions/" + sessionId + "/results"
-                + query);
-        socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(ws, listener)
+        URI ws = URI.create(
+                base.toString().replaceFirst("^http", "ws") + "/api/sessions/" + sessionId + "/results" + query);
+        socket = http.newWebSocketBuilder()
+                .connectTimeout(TIMEOUT)
+                .buildAsync(ws, listener)
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     private void pushFrame() {
         NativeI420Buffer buffer = NativeI420Buffer.allocate(options.width(), options.height());
         try {
-            options.painter().paint(framesPushed.get(), options.width(), options.height(),
-                    buffer.getDataY(), buffer.getStrideY(), buffer.getDataU(), buffer.getStrideU(),
-                    buffer.getDataV(), buffer.getStrideV());
+            options.painter()
+                    .paint(
+                            framesPushed.get(),
+                            options.width(),
+                            options.height(),
+                            buffer.getDataY(),
+                            buffer.getStrideY(),
+                            buffer.getDataU(),
+                            buffer.getStrideU(),
+                            buffer.getDataV(),
+                            buffer.getStrideV());
             long index = framesPushed.get();
             long timestampNanos = System.nanoTime();
             VideoFrame frame = new VideoFrame(buffer, timestampNanos);
@@ -355,8 +372,11 @@ public final class DepthcastClient implements AutoCloseable {
         String id = sessionId;
         if (id != null && sayGoodbye) {
             try {
-                http.send(authorized(HttpRequest.newBuilder(base.resolve("/api/sessions/" + id))).timeout(TIMEOUT)
-                                .DELETE().build(),
+                http.send(
+                        authorized(HttpRequest.newBuilder(base.resolve("/api/sessions/" + id)))
+                                .timeout(TIMEOUT)
+                                .DELETE()
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
             } catch (IOException | InterruptedException e) {
                 // the server may already be gone; nothing to undo here
@@ -369,13 +389,18 @@ public final class DepthcastClient implements AutoCloseable {
     }
 
     private JsonObject post(String path, JsonObject body) throws IOException, InterruptedException {
-        return send(authorized(HttpRequest.newBuilder(base.resolve(path))).timeout(TIMEOUT)
+        return send(authorized(HttpRequest.newBuilder(base.resolve(path)))
+                .timeout(TIMEOUT)
                 .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build());
     }
 
     private JsonObject get(String path) throws IOException, InterruptedException {
-        return send(authorized(HttpRequest.newBuilder(base.resolve(path))).timeout(TIMEOUT).GET().build());
+        return send(authorized(HttpRequest.newBuilder(base.resolve(path)))
+                .timeout(TIMEOUT)
+                .GET()
+                .build());
     }
 
     private HttpRequest.Builder authorized(HttpRequest.Builder b) {

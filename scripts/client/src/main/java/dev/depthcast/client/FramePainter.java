@@ -9,8 +9,16 @@ import java.nio.ByteBuffer;
 @FunctionalInterface
 public interface FramePainter {
 
-    void paint(long frameIndex, int width, int height, ByteBuffer y, int strideY, ByteBuffer u, int strideU,
-               ByteBuffer v, int strideV);
+    void paint(
+            long frameIndex,
+            int width,
+            int height,
+            ByteBuffer y,
+            int strideY,
+            ByteBuffer u,
+            int strideU,
+            ByteBuffer v,
+            int strideV);
 
     /** Left half one colour, right half another (YUV values), still: points' colours follow the side. */
     static FramePainter split(int yLeft, int uLeft, int vLeft, int yRight, int uRight, int vRight) {
@@ -106,8 +114,9 @@ public interface FramePainter {
             }
             int book = (int) Math.floor(fx * 70 + Math.floor(shelfY) * 3);
             int hue = Math.floorMod(book * 7919, 6);
-            double[][] covers = {{90, 100, 170}, {120, 160, 110}, {160, 90, 140}, {70, 150, 150}, {180, 110, 120},
-                    {100, 130, 90}};
+            double[][] covers = {
+                {90, 100, 170}, {120, 160, 110}, {160, 90, 140}, {70, 150, 150}, {180, 110, 120}, {100, 130, 90}
+            };
             return covers[hue];
         }
         // The floor: planks in perspective.

@@ -21,12 +21,14 @@ public final class WholeMessages implements WebSocket.Listener {
     private volatile WebSocket socket;
 
     public WholeMessages(Consumer<byte[]> onBinary, Consumer<String> onText) {
-        this(onBinary, onText, (code, reason) -> { });
+        this(onBinary, onText, (code, reason) -> {});
     }
 
     /** @param onClose the server's close code and reason (e.g. 4001: the node is draining, reconnect) */
-    public WholeMessages(Consumer<byte[]> onBinary, Consumer<String> onText,
-                         java.util.function.BiConsumer<Integer, String> onClose) {
+    public WholeMessages(
+            Consumer<byte[]> onBinary,
+            Consumer<String> onText,
+            java.util.function.BiConsumer<Integer, String> onClose) {
         this.onBinary = onBinary;
         this.onText = onText;
         this.onClose = onClose;

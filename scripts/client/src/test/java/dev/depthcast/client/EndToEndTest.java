@@ -1,14 +1,13 @@
 package dev.depthcast.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.process.Yuv;
 import dev.depthcast.webrtc.WebRtcEngine;
 import dev.depthcast.wire.PointCloudMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,9 +15,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The whole path on the CPU: a webrtc-java client sends synthetic video to the running server and
@@ -60,8 +59,12 @@ class EndToEndTest {
         try (DepthcastClient client = DepthcastClient.connect(clientWebRtc, base, options, results::add)) {
             awaitResults(results, 5, client);
             // The client's acks reach the server: its delivery is measured per session.
-            HttpResponse<String> stats = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    base.resolve("/api/stats")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> stats = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(base.resolve("/api/stats"))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             for (Object o : new io.vertx.core.json.JsonObject(stats.body()).getJsonArray("sessions")) {
                 io.vertx.core.json.JsonObject session = (io.vertx.core.json.JsonObject) o;
                 if (client.sessionId().startsWith(session.getString("id").replace("…", ""))) {
@@ -79,14 +82,18 @@ class EndToEndTest {
         assertEquals(378, m.grid().height());
         assertEquals(2, m.version(), "schema 2 by default");
         // Stride 3 (--stride) unless the link adaptation stepped this client down (a loaded machine).
-        assertEquals(dev.depthcast.delivery.StrideLadder.from(3).stride(m.serving().level()), m.grid().stride());
+        assertEquals(
+                dev.depthcast.delivery.StrideLadder.from(3).stride(m.serving().level()),
+                m.grid().stride());
         int stride = m.grid().stride();
         int grid = ((504 + stride - 1) / stride) * ((378 + stride - 1) / stride);
         int count = m.points().count();
         assertTrue(count > grid * 0.8 && count <= grid, "point count " + count + " of " + grid);
         assertEquals("cpu-onnxruntime", m.serving().backend());
         assertEquals("relief", m.serving().model());
-        assertTrue(m.timing().inference() > 0 && m.timing().preprocess() > 0 && m.timing().unproject() > 0);
+        assertTrue(m.timing().inference() > 0
+                && m.timing().preprocess() > 0
+                && m.timing().unproject() > 0);
         assertTrue(m.timing().encode() > 0, "encode time is measured");
 
         int[] leftRgb = rgb(LEFT);
@@ -112,12 +119,15 @@ class EndToEndTest {
     @Test
     void oddResolutionWithoutTrickle() throws Exception {
         List<DepthcastClient.Result> results = new CopyOnWriteArrayList<>();
-        DepthcastClient.Options options = DepthcastClient.Options.of(321, 241, 15).withTrickle(false);
+        DepthcastClient.Options options =
+                DepthcastClient.Options.of(321, 241, 15).withTrickle(false);
         try (DepthcastClient client = DepthcastClient.connect(clientWebRtc, base, options, results::add)) {
             awaitResults(results, 3, client);
         }
         PointCloudMessage m = results.get(results.size() - 1).message();
-        assertTrue(m.points().count() > 1000, "points from an odd-sized frame: " + m.points().count());
+        assertTrue(
+                m.points().count() > 1000,
+                "points from an odd-sized frame: " + m.points().count());
         assertTrue(m.origin().seq() >= 3);
     }
 
@@ -127,18 +137,25 @@ class EndToEndTest {
      */
     @Test
     void largeCloudsArriveWhole() throws Exception {
-        ServerConfig config = ServerConfig.builder().wire(dev.depthcast.wire.WireFormat.V1)
-                .unproject(new dev.depthcast.process.UnprojectParams(2, 60f, 0.4f, 4f, 0.1f)).build();
+        ServerConfig config = ServerConfig.builder()
+                .wire(dev.depthcast.wire.WireFormat.V1)
+                .unproject(new dev.depthcast.process.UnprojectParams(2, 60f, 0.4f, 4f, 0.1f))
+                .build();
         List<DepthcastClient.Result> results = new CopyOnWriteArrayList<>();
         try (DepthcastServer big = DepthcastServer.start(config);
-             DepthcastClient client = DepthcastClient.connect(clientWebRtc, URI.create("http://127.0.0.1:" + big.port()),
-                     DepthcastClient.Options.of(640, 480, 10), results::add)) {
+                DepthcastClient client = DepthcastClient.connect(
+                        clientWebRtc,
+                        URI.create("http://127.0.0.1:" + big.port()),
+                        DepthcastClient.Options.of(640, 480, 10),
+                        results::add)) {
             awaitResults(results, 2, client);
         }
         DepthcastClient.Result r = results.get(results.size() - 1);
         assertTrue(r.bytes() > 320_000, "message of " + r.bytes() + " bytes");
         assertEquals(1, r.message().version());
-        assertTrue(r.message().points().count() > 252 * 189 * 0.8, "points " + r.message().points().count());
+        assertTrue(
+                r.message().points().count() > 252 * 189 * 0.8,
+                "points " + r.message().points().count());
     }
 
     /** A client that disappears without a word loses its session; the others are served throughout. */
@@ -146,10 +163,10 @@ class EndToEndTest {
     void vanishedClientIsReapedWhileOthersAreServed() throws Exception {
         List<DepthcastClient.Result> stays = new CopyOnWriteArrayList<>();
         int before = server.metrics().sessions();
-        try (DepthcastClient staying = DepthcastClient.connect(clientWebRtc, base, DepthcastClient.Options.of(320, 240, 15),
-                stays::add)) {
-            DepthcastClient leaving = DepthcastClient.connect(clientWebRtc, base, DepthcastClient.Options.of(320, 240, 15),
-                    r -> { });
+        try (DepthcastClient staying =
+                DepthcastClient.connect(clientWebRtc, base, DepthcastClient.Options.of(320, 240, 15), stays::add)) {
+            DepthcastClient leaving =
+                    DepthcastClient.connect(clientWebRtc, base, DepthcastClient.Options.of(320, 240, 15), r -> {});
             awaitResults(stays, 3, staying);
             assertEquals(before + 2, server.metrics().sessions());
             leaving.vanish();
@@ -165,9 +182,12 @@ class EndToEndTest {
 
     @Test
     void unknownSessionIs404() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                base.resolve("/api/sessions/AAAAAAAAAAAAAAAAAAAAAA/candidates")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(base.resolve("/api/sessions/AAAAAAAAAAAAAAAAAAAAAA/candidates"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(404, r.statusCode());
         assertTrue(r.body().contains("no such session"));
     }
@@ -178,20 +198,26 @@ class EndToEndTest {
         while (results.size() < count && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertTrue(results.size() >= count, "got " + results.size() + " results; state " + client.state()
-                + ", frames pushed " + client.framesPushed() + ", last error " + client.lastError());
+        assertTrue(
+                results.size() >= count,
+                "got " + results.size() + " results; state " + client.state() + ", frames pushed "
+                        + client.framesPushed() + ", last error " + client.lastError());
     }
 
     static int[] rgb(int[] yuv) {
-        return new int[] {Yuv.toByte(Yuv.red(yuv[0], yuv[1], yuv[2])), Yuv.toByte(Yuv.green(yuv[0], yuv[1], yuv[2])),
-                Yuv.toByte(Yuv.blue(yuv[0], yuv[1], yuv[2]))};
+        return new int[] {
+            Yuv.toByte(Yuv.red(yuv[0], yuv[1], yuv[2])),
+            Yuv.toByte(Yuv.green(yuv[0], yuv[1], yuv[2])),
+            Yuv.toByte(Yuv.blue(yuv[0], yuv[1], yuv[2]))
+        };
     }
 
     static void assertColour(int[] expected, byte[] rgb, int i) {
         for (int c = 0; c < 3; c++) {
             int got = rgb[i * 3 + c] & 0xff;
-            assertTrue(Math.abs(got - expected[c]) <= 12, "point " + i + " channel " + c + ": " + got
-                    + " vs " + expected[c]);
+            assertTrue(
+                    Math.abs(got - expected[c]) <= 12,
+                    "point " + i + " channel " + c + ": " + got + " vs " + expected[c]);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.depthcast.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.delivery.ClientLink;
 import dev.depthcast.delivery.StrideLadder;
 import dev.depthcast.delivery.WebSocketResultSink;
@@ -7,10 +10,6 @@ import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -22,9 +21,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Delivery paced by the client's acks, over a real loopback WebSocket: a 30 fps producer, a client
@@ -43,7 +42,8 @@ class PacedDeliveryTest {
         vertx = Vertx.vertx();
         server = vertx.createHttpServer()
                 .requestHandler(req -> req.toWebSocket().onSuccess(ws -> sink.attach(ws)))
-                .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+                .listen(0, "127.0.0.1")
+                .await(10, TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -69,17 +69,24 @@ class PacedDeliveryTest {
         }
 
         void connect() throws Exception {
-            WholeMessages listener = new WholeMessages(bytes -> {
-                long seq = ByteBuffer.wrap(bytes).getLong();
-                received.incrementAndGet();
-                lastSeq.set(seq);
-                lastBytes.set(bytes.length);
-                maxStaleness.accumulateAndGet((int) (published.get() - seq), Math::max);
-                acks.schedule(() -> {
-                    sending = sending.thenCompose(v -> ws.sendText("{\"type\":\"ack\",\"seq\":" + seq + "}", true));
-                }, ackDelayMs.get(), TimeUnit.MILLISECONDS);
-            }, text -> { });
-            ws = HttpClient.newHttpClient().newWebSocketBuilder()
+            WholeMessages listener = new WholeMessages(
+                    bytes -> {
+                        long seq = ByteBuffer.wrap(bytes).getLong();
+                        received.incrementAndGet();
+                        lastSeq.set(seq);
+                        lastBytes.set(bytes.length);
+                        maxStaleness.accumulateAndGet((int) (published.get() - seq), Math::max);
+                        acks.schedule(
+                                () -> {
+                                    sending = sending.thenCompose(
+                                            v -> ws.sendText("{\"type\":\"ack\",\"seq\":" + seq + "}", true));
+                                },
+                                ackDelayMs.get(),
+                                TimeUnit.MILLISECONDS);
+                    },
+                    text -> {});
+            ws = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
                     .buildAsync(URI.create("ws://127.0.0.1:" + server.actualPort() + "/"), listener)
                     .get(10, TimeUnit.SECONDS);
         }
@@ -93,13 +100,17 @@ class PacedDeliveryTest {
     /** Publishes at 30 fps, as the delivery stage does: the size follows the link's stride (~30 KB at 3). */
     static ScheduledExecutorService produce(ClientLink link, AtomicLong published) {
         ScheduledExecutorService producer = Executors.newSingleThreadScheduledExecutor();
-        producer.scheduleAtFixedRate(() -> {
-            long seq = published.incrementAndGet();
-            int stride = link.stride();
-            byte[] bytes = new byte[270_000 / (stride * stride)];
-            ByteBuffer.wrap(bytes).putLong(seq);
-            sink.publish(bytes, seq, link.levelOf(stride));
-        }, 0, 33_333, TimeUnit.MICROSECONDS);
+        producer.scheduleAtFixedRate(
+                () -> {
+                    long seq = published.incrementAndGet();
+                    int stride = link.stride();
+                    byte[] bytes = new byte[270_000 / (stride * stride)];
+                    ByteBuffer.wrap(bytes).putLong(seq);
+                    sink.publish(bytes, seq, link.levelOf(stride));
+                },
+                0,
+                33_333,
+                TimeUnit.MICROSECONDS);
         return producer;
     }
 
@@ -124,13 +135,15 @@ class PacedDeliveryTest {
         int got = client.received.get();
         Map<String, Object> summary = link.summary();
         assertTrue(maxUnacked <= ClientLink.WINDOW, "unacknowledged at most the window, saw " + maxUnacked);
-        assertTrue(got < made * 0.6, "a client acking every 150 ms gets fewer results than made: " + got + " of " + made);
+        assertTrue(
+                got < made * 0.6, "a client acking every 150 ms gets fewer results than made: " + got + " of " + made);
         assertTrue(got >= 10, "but it gets results: " + got);
         // One result in the client's hands, one on its way, the newest waiting: never a backlog of old ones.
         assertTrue(client.maxStaleness.get() <= 8, "results arrive fresh, staleness " + client.maxStaleness.get());
         assertEquals(true, summary.get("acking"));
         assertTrue((Double) summary.get("deliveredPerSec") > 3, "delivered rate measured: " + summary);
-        assertTrue(metrics.scrape().contains("depthcast_client_ack_rtt_seconds_count{session=\"paced\"}"),
+        assertTrue(
+                metrics.scrape().contains("depthcast_client_ack_rtt_seconds_count{session=\"paced\"}"),
                 "per-client ack RTT on /metrics");
         link.close();
         assertTrue(!metrics.scrape().contains("session=\"paced\""), "a closed client's series are removed");

@@ -1,5 +1,8 @@
 package dev.depthcast.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
@@ -8,18 +11,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClientOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The server's results socket ({@link WebSocketResultSink}) against real WebSocket clients: a client
@@ -40,7 +39,8 @@ class ResultSocketTest {
         // As the server does: attach once the upgrade is complete.
         server = vertx.createHttpServer()
                 .requestHandler(req -> req.toWebSocket().onSuccess(ws -> sink.attach(ws)))
-                .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+                .listen(0, "127.0.0.1")
+                .await(10, TimeUnit.SECONDS);
     }
 
     @BeforeEach
@@ -64,9 +64,11 @@ class ResultSocketTest {
     @Test
     void slowClientGetsTheNewestResultNotAQueue() throws Exception {
         List<Integer> received = new CopyOnWriteArrayList<>();
-        WebSocket ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(4 * MESSAGE)
+        WebSocket ws = vertx.createWebSocketClient(new WebSocketClientOptions()
+                        .setMaxMessageSize(4 * MESSAGE)
                         .setMaxFrameSize(65536))
-                .connect(server.actualPort(), "127.0.0.1", "/").await(10, TimeUnit.SECONDS);
+                .connect(server.actualPort(), "127.0.0.1", "/")
+                .await(10, TimeUnit.SECONDS);
         ws.binaryMessageHandler(b -> {
             assertEquals(MESSAGE, b.length(), "whole message, however large");
             assertEquals((byte) b.getInt(0), b.getByte(MESSAGE - 1));
@@ -104,12 +106,17 @@ class ResultSocketTest {
         sink.publish(message(2));
         assertEquals(1, drops.count(Drop.RESULT_SUPERSEDED));
         List<Integer> received = new CopyOnWriteArrayList<>();
-        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + server.actualPort() + "/"),
-                        new WholeMessages(whole -> {
-                            assertEquals(MESSAGE, whole.length);
-                            received.add(ByteBuffer.wrap(whole).getInt());
-                        }, text -> { })).get(10, TimeUnit.SECONDS);
+        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(
+                        java.net.URI.create("ws://127.0.0.1:" + server.actualPort() + "/"),
+                        new WholeMessages(
+                                whole -> {
+                                    assertEquals(MESSAGE, whole.length);
+                                    received.add(ByteBuffer.wrap(whole).getInt());
+                                },
+                                text -> {}))
+                .get(10, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (received.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);

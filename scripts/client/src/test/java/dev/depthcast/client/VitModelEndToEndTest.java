@@ -1,5 +1,8 @@
 package dev.depthcast.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.ingest.FrameTag;
@@ -8,8 +11,6 @@ import dev.depthcast.webrtc.WebRtcEngine;
 import dev.depthcast.wire.PointCloudMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,9 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * A model with Depth Anything V2's architecture (ViT/14 + DPT, tiny widths, random weights, made by
@@ -48,15 +47,20 @@ class VitModelEndToEndTest {
         List<DepthcastClient.Result> results = new CopyOnWriteArrayList<>();
         List<long[]> pushed = new CopyOnWriteArrayList<>();
         try (DepthcastServer server = DepthcastServer.start(config);
-             WebRtcEngine engine = new WebRtcEngine()) {
+                WebRtcEngine engine = new WebRtcEngine()) {
             URI base = URI.create("http://127.0.0.1:" + server.port());
-            DepthcastClient.Options options = DepthcastClient.Options.of(640, 480, 15).withPainter(TAGGED);
-            try (DepthcastClient client = DepthcastClient.connect(engine, base, options, results::add,
-                    (index, ts) -> pushed.add(new long[] {index, ts}))) {
+            DepthcastClient.Options options =
+                    DepthcastClient.Options.of(640, 480, 15).withPainter(TAGGED);
+            try (DepthcastClient client = DepthcastClient.connect(
+                    engine, base, options, results::add, (index, ts) -> pushed.add(new long[] {index, ts}))) {
                 EndToEndTest.awaitResults(results, 8, client);
-                JsonObject stats = new JsonObject(HttpClient.newHttpClient().send(
-                        HttpRequest.newBuilder(base.resolve("/api/stats")).GET().build(),
-                        HttpResponse.BodyHandlers.ofString()).body());
+                JsonObject stats = new JsonObject(HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(base.resolve("/api/stats"))
+                                        .GET()
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
                 assertEquals("depth-anything-v2", stats.getString("preset"));
                 assertEquals("da2-vit-tiny.onnx", stats.getString("modelFile"));
                 assertEquals("266x350", stats.getString("input"));

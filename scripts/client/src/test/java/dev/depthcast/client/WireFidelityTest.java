@@ -1,16 +1,15 @@
 package dev.depthcast.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.wire.PointCloudMessage;
 import dev.depthcast.wire.V1Encoder;
 import dev.depthcast.wire.V2Decoder;
 import dev.depthcast.wire.V2Encoder;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Schema 2 against schema 1 on clouds the server really makes (relief model, ONNX Runtime): the
@@ -23,15 +22,15 @@ class WireFidelityTest {
 
     static final int KIB = 1024;
 
-    record Measured(int medianBytes, int maxBytes, int v1Bytes, double minPsnr, double worstErrorOverBound,
-                    int points) {
-    }
+    record Measured(
+            int medianBytes, int maxBytes, int v1Bytes, double minPsnr, double worstErrorOverBound, int points) {}
 
     static Measured measure(List<PointCloudMessage> messages) throws Exception {
         int[] sizes = new int[messages.size()];
         double minPsnr = Double.POSITIVE_INFINITY;
         double worst = 0;
-        try (V2Encoder encoder = new V2Encoder(); V2Decoder decoder = new V2Decoder()) {
+        try (V2Encoder encoder = new V2Encoder();
+                V2Decoder decoder = new V2Decoder()) {
             for (int f = 0; f < messages.size(); f++) {
                 PointCloudMessage m = messages.get(f);
                 byte[] bytes = encoder.encode(m).bytes();
@@ -49,7 +48,8 @@ class WireFidelityTest {
                     double bound = Math.max(1e-3, 1e-3 * depth);
                     worst = Math.max(worst, Math.sqrt(dx * dx + dy * dy + dz * dz) / bound);
                     for (int c = 0; c < 3; c++) {
-                        double d = (m.points().rgb()[p * 3 + c] & 0xFF) - (back.points().rgb()[p * 3 + c] & 0xFF);
+                        double d = (m.points().rgb()[p * 3 + c] & 0xFF)
+                                - (back.points().rgb()[p * 3 + c] & 0xFF);
                         squared += d * d;
                     }
                 }
@@ -59,13 +59,18 @@ class WireFidelityTest {
         }
         int[] sorted = sizes.clone();
         Arrays.sort(sorted);
-        return new Measured(sorted[sorted.length / 2], sorted[sorted.length - 1],
-                new V1Encoder().encode(messages.get(0)).bytes().length, minPsnr, worst,
+        return new Measured(
+                sorted[sorted.length / 2],
+                sorted[sorted.length - 1],
+                new V1Encoder().encode(messages.get(0)).bytes().length,
+                minPsnr,
+                worst,
                 messages.get(0).points().count());
     }
 
     static void check(String what, Measured r, int budgetBytes) {
-        System.out.printf("%s: %d points, v2 median %d B (max %d), v1 %d B; PSNR min %.1f dB; xyz error max %.2f of the bound%n",
+        System.out.printf(
+                "%s: %d points, v2 median %d B (max %d), v1 %d B; PSNR min %.1f dB; xyz error max %.2f of the bound%n",
                 what, r.points(), r.medianBytes(), r.maxBytes(), r.v1Bytes(), r.minPsnr(), r.worstErrorOverBound());
         assertTrue(r.medianBytes() <= budgetBytes, what + ": median " + r.medianBytes() + " B over " + budgetBytes);
         assertTrue(r.minPsnr() >= 32, what + ": colour PSNR " + r.minPsnr() + " dB < 32");

@@ -1,5 +1,9 @@
 package dev.depthcast.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.UnprojectParams;
@@ -17,18 +21,13 @@ import dev.depthcast.wire.V2Decoder;
 import dev.depthcast.wire.V2Encoder;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The golden messages in docs/wire-golden/ (also read by web/test/unit/wire-v2.test.mjs, so the
@@ -69,19 +68,28 @@ class WireGoldenTest {
         PointCloudMessage small = smallSource(2);
         V1Encoder v1 = new V1Encoder();
         Files.write(DIR.resolve("small.source.v1.msgpack"), v1.encode(small).bytes());
-        try (V2Encoder encoder = new V2Encoder(9, System::nanoTime); V2Decoder decoder = new V2Decoder()) {
+        try (V2Encoder encoder = new V2Encoder(9, System::nanoTime);
+                V2Decoder decoder = new V2Decoder()) {
             byte[] v2 = encoder.encode(small).bytes();
             Files.write(DIR.resolve("small.v2.msgpack"), v2);
-            Files.write(DIR.resolve("small.v1.msgpack"), v1.encode(asV1(decoder.decode(v2))).bytes());
+            Files.write(
+                    DIR.resolve("small.v1.msgpack"),
+                    v1.encode(asV1(decoder.decode(v2))).bytes());
             PointCloudMessage dense = smallSource(1);
-            Files.write(DIR.resolve("small.chroma2.source.v1.msgpack"), v1.encode(dense).bytes());
+            Files.write(
+                    DIR.resolve("small.chroma2.source.v1.msgpack"),
+                    v1.encode(dense).bytes());
             byte[] chroma2 = encoder.encode(dense, CHROMA_BLOCK_2).bytes();
             Files.write(DIR.resolve("small.chroma2.v2.msgpack"), chroma2);
-            Files.write(DIR.resolve("small.chroma2.v1.msgpack"), v1.encode(asV1(decoder.decode(chroma2))).bytes());
-            PointCloudMessage scene = WireSamples.messages(FramePainter.cameraScene(), 1, 1, 3).get(0);
+            Files.write(
+                    DIR.resolve("small.chroma2.v1.msgpack"),
+                    v1.encode(asV1(decoder.decode(chroma2))).bytes());
+            PointCloudMessage scene =
+                    WireSamples.messages(FramePainter.cameraScene(), 1, 1, 3).get(0);
             byte[] sceneV2 = encoder.encode(scene).bytes();
             Files.write(DIR.resolve("scene.v2.msgpack"), sceneV2);
-            Files.writeString(DIR.resolve("scene.expected.json"),
+            Files.writeString(
+                    DIR.resolve("scene.expected.json"),
                     summary(decoder.decode(sceneV2)).encodePrettily() + "\n");
         }
     }
@@ -122,19 +130,26 @@ class WireGoldenTest {
             }
         }
         depth[3 * gw + 4] = Float.NaN;
-        PointCloud c = new Unprojector().unproject(depth, 0, gw, gh, frame,
-                new UnprojectParams(stride, 60f, 0.4f, 4f, 0.25f));
-        return new PointCloudMessage(1,
+        PointCloud c =
+                new Unprojector().unproject(depth, 0, gw, gh, frame, new UnprojectParams(stride, 60f, 0.4f, 4f, 0.25f));
+        return new PointCloudMessage(
+                1,
                 new Origin(7, 123_456_789L, 1_700_000_000_000_000L, 1_700_000_000_004_000L, 4242),
-                Grid.of(c), new Points(c.count(), Arrays.copyOf(c.xyz(), c.count() * 3),
-                Arrays.copyOf(c.rgb(), c.count() * 3)), new Timing(0.1, 0.2, 3, 4, 0.5, 0.25),
+                Grid.of(c),
+                new Points(c.count(), Arrays.copyOf(c.xyz(), c.count() * 3), Arrays.copyOf(c.rgb(), c.count() * 3)),
+                new Timing(0.1, 0.2, 3, 4, 0.5, 0.25),
                 new Serving("relief", "cpu-onnxruntime", 1, 3, 1));
     }
 
     /** {@code m} as schema 1 carries it: level 0 (schema 1 has none). */
     static PointCloudMessage asV1(PointCloudMessage m) {
         Serving s = m.serving();
-        return new PointCloudMessage(1, m.origin(), m.grid(), m.points(), m.timing(),
+        return new PointCloudMessage(
+                1,
+                m.origin(),
+                m.grid(),
+                m.points(),
+                m.timing(),
                 new Serving(s.model(), s.backend(), s.batch(), s.dropped(), 0));
     }
 
@@ -159,13 +174,19 @@ class WireGoldenTest {
             }
         }
         int last = (points.count() - 1) * 3;
-        return new JsonObject().put("n", points.count()).put("stride", m.grid().stride())
+        return new JsonObject()
+                .put("n", points.count())
+                .put("stride", m.grid().stride())
                 .put("level", m.serving().level())
                 .put("rgbFnv1a", fnv1a(rgb, points.count() * 3))
                 .put("xyzSum", new JsonArray().add(sum[0]).add(sum[1]).add(sum[2]))
                 .put("firstXyz", new JsonArray().add(xyz[0]).add(xyz[1]).add(xyz[2]))
-                .put("lastXyz", new JsonArray().add(xyz[last]).add(xyz[last + 1]).add(xyz[last + 2]))
-                .put("firstRgb", new JsonArray().add(rgb[0] & 0xFF).add(rgb[1] & 0xFF).add(rgb[2] & 0xFF));
+                .put(
+                        "lastXyz",
+                        new JsonArray().add(xyz[last]).add(xyz[last + 1]).add(xyz[last + 2]))
+                .put(
+                        "firstRgb",
+                        new JsonArray().add(rgb[0] & 0xFF).add(rgb[1] & 0xFF).add(rgb[2] & 0xFF));
     }
 
     static PointCloudMessage read(String name) throws Exception {
@@ -259,14 +280,19 @@ class WireGoldenTest {
 
     @Test
     void encodingTheSourceAgainMeansTheSame() throws Exception {
-        try (V2Encoder encoder = new V2Encoder(); V2Decoder decoder = new V2Decoder()) {
+        try (V2Encoder encoder = new V2Encoder();
+                V2Decoder decoder = new V2Decoder()) {
             PointCloudMessage want = read("small.v1.msgpack");
-            PointCloudMessage again = decoder.decode(encoder.encode(smallSource(2)).bytes());
-            assertArrayEquals(want.points().xyz(), again.points().xyz(),
+            PointCloudMessage again =
+                    decoder.decode(encoder.encode(smallSource(2)).bytes());
+            assertArrayEquals(
+                    want.points().xyz(),
+                    again.points().xyz(),
                     "today's encoder, any deflate level, means the same points");
             assertArrayEquals(want.points().rgb(), again.points().rgb());
             PointCloudMessage want2 = read("small.chroma2.v1.msgpack");
-            PointCloudMessage again2 = decoder.decode(encoder.encode(smallSource(1), CHROMA_BLOCK_2).bytes());
+            PointCloudMessage again2 = decoder.decode(
+                    encoder.encode(smallSource(1), CHROMA_BLOCK_2).bytes());
             assertArrayEquals(want2.points().xyz(), again2.points().xyz());
             assertArrayEquals(want2.points().rgb(), again2.points().rgb());
         }
@@ -278,12 +304,15 @@ class WireGoldenTest {
         JsonObject want = new JsonObject(Files.readString(DIR.resolve("scene.expected.json")));
         JsonObject have = summary(got);
         assertEquals(want.getInteger("n"), have.getInteger("n"));
-        assertTrue(got.points().count() > 15_000, "a realistic cloud: " + got.points().count());
+        assertTrue(
+                got.points().count() > 15_000,
+                "a realistic cloud: " + got.points().count());
         assertEquals(want.getLong("rgbFnv1a"), have.getLong("rgbFnv1a"), "colours exact");
         for (String key : new String[] {"xyzSum", "firstXyz", "lastXyz"}) {
             for (int c = 0; c < 3; c++) {
                 double w = want.getJsonArray(key).getDouble(c);
-                assertEquals(w, have.getJsonArray(key).getDouble(c), 1e-6 * Math.max(1, Math.abs(w)), key + "[" + c + "]");
+                assertEquals(
+                        w, have.getJsonArray(key).getDouble(c), 1e-6 * Math.max(1, Math.abs(w)), key + "[" + c + "]");
             }
         }
         assertTrue(Files.size(DIR.resolve("scene.v2.msgpack")) <= 48 * 1024);

@@ -1,5 +1,10 @@
 package dev.depthcast.bench;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -8,12 +13,6 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Locale;
-
 /**
  * Runs {@link PipelineBench} with JMH and prints a ms/op table (scripts/bench.sh).
  * {@code --quick}: 1 warm-up and 3 measured 1 s iterations instead of 3 and 5 (a smoke run).
@@ -21,8 +20,7 @@ import java.util.Locale;
  */
 public final class Bench {
 
-    private Bench() {
-    }
+    private Bench() {}
 
     /** What a benchmark case works on, for the table. */
     static String input(String stage, String points) {
@@ -50,10 +48,14 @@ public final class Bench {
                 filter = PipelineBench.class.getSimpleName() + "\\..*" + a;
             }
         }
-        ChainedOptionsBuilder o = new OptionsBuilder().include(filter).verbosity(VerboseMode.NORMAL)
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .include(filter)
+                .verbosity(VerboseMode.NORMAL)
                 .shouldFailOnError(true);
         if (quick) {
-            o.warmupIterations(1).measurementIterations(3).warmupTime(TimeValue.seconds(1))
+            o.warmupIterations(1)
+                    .measurementIterations(3)
+                    .warmupTime(TimeValue.seconds(1))
                     .measurementTime(TimeValue.seconds(1));
         }
         Collection<RunResult> results = new Runner(o.build()).run();
@@ -66,8 +68,14 @@ public final class Bench {
             Result<?> p = r.getPrimaryResult();
             String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
             String points = r.getParams().getParam("points");
-            System.out.printf(Locale.ROOT, "%-12s %-6s %-26s %10.3f %10.3f%n", name, points, input(name, points),
-                    p.getScore(), p.getScoreError());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-12s %-6s %-26s %10.3f %10.3f%n",
+                    name,
+                    points,
+                    input(name, points),
+                    p.getScore(),
+                    p.getScoreError());
         }
         System.out.println("(one thread, " + Runtime.getRuntime().availableProcessors()
                 + " cores; preprocess at \"85k\" writes a 756x1008 tensor, at \"21k\" the default 378x504)");

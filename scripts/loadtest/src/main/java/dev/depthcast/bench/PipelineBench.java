@@ -20,6 +20,8 @@ import dev.depthcast.wire.V1Decoder;
 import dev.depthcast.wire.V1Encoder;
 import dev.depthcast.wire.V2Decoder;
 import dev.depthcast.wire.V2Encoder;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,9 +35,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
-
 /**
  * The host pipeline's per-frame stages, one thread, ms per operation (scripts/bench.sh):
  * preprocessing a 640x480 I420 frame into the 378x504 NCHW tensor, unprojecting a depth grid, and
@@ -48,7 +47,9 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class PipelineBench {
@@ -91,23 +92,45 @@ public class PipelineBench {
         // Schema 2's size and time depend on content: a textured, noisy camera-like scene, not the flat disc.
         I420Frame scene = frame(640, 480, FramePainter.cameraScene());
         preprocessor.write(scene, tensor, 0);
-        float[] sceneDepth = new SimulatedGpuModel(preset, new SimulatedCost(0, 0)).infer(tensor, 1).data().clone();
+        float[] sceneDepth = new SimulatedGpuModel(preset, new SimulatedCost(0, 0))
+                .infer(tensor, 1)
+                .data()
+                .clone();
         PointCloud s = new Unprojector().unproject(sceneDepth, 0, gridW, gridH, scene, params);
-        sceneMessage = benchMessage(new PointCloud(s.count(), s.xyz().clone(), s.rgb().clone(), s.gridWidth(),
-                s.gridHeight(), s.stride(), s.intrinsics(), s.near(), s.far()));
+        sceneMessage = benchMessage(new PointCloud(
+                s.count(),
+                s.xyz().clone(),
+                s.rgb().clone(),
+                s.gridWidth(),
+                s.gridHeight(),
+                s.stride(),
+                s.intrinsics(),
+                s.near(),
+                s.far()));
         encodedV2 = v2Encoder.encode(sceneMessage).bytes();
     }
 
     static PointCloudMessage benchMessage(PointCloud c) {
-        return new PointCloudMessage(V1Encoder.VERSION, new Origin(1, 0, 0, 0, Origin.NO_TAG), Grid.of(c),
-                Points.of(c), new Timing(0, 0, 0, 0, 0, 0), new Serving("relief", "bench", 1, 0, 0));
+        return new PointCloudMessage(
+                V1Encoder.VERSION,
+                new Origin(1, 0, 0, 0, Origin.NO_TAG),
+                Grid.of(c),
+                Points.of(c),
+                new Timing(0, 0, 0, 0, 0, 0),
+                new Serving("relief", "bench", 1, 0, 0));
     }
 
     /** {grid width, grid height, points, v1 bytes, scene points, scene v2 bytes} of this case (sets it up). */
     int[] describe() {
         setUp();
-        return new int[] {gridW, gridH, message.points().count(), encoded.length, sceneMessage.points().count(),
-                encodedV2.length};
+        return new int[] {
+            gridW,
+            gridH,
+            message.points().count(),
+            encoded.length,
+            sceneMessage.points().count(),
+            encodedV2.length
+        };
     }
 
     /** 640x480 → the preset's input (378x504 for "21k", 756x1008 for "85k"). */

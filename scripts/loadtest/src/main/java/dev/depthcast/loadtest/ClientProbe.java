@@ -4,7 +4,6 @@ import dev.depthcast.client.DepthcastClient;
 import dev.depthcast.ingest.FrameTag;
 import dev.depthcast.metrics.WallClock;
 import dev.depthcast.wire.PointCloudMessage;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,9 +30,22 @@ final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastCl
      * @param downlinkMs message encoded → decoded here (wall clocks)
      * @param tsOffsetMs the message's ts (WebRTC receive timestamp) − capture, NaN if unmatched
      */
-    record Sample(long decodedNanos, long seq, long frameIndex, double latencyMs, long staleFrames, int bytes,
-                  int points, int batch, long dropped, double uplinkMs, double serverMs, double downlinkMs,
-                  double queueMs, double inferenceMs, double tsOffsetMs) {
+    record Sample(
+            long decodedNanos,
+            long seq,
+            long frameIndex,
+            double latencyMs,
+            long staleFrames,
+            int bytes,
+            int points,
+            int batch,
+            long dropped,
+            double uplinkMs,
+            double serverMs,
+            double downlinkMs,
+            double queueMs,
+            double inferenceMs,
+            double tsOffsetMs) {
 
         boolean matched() {
             return frameIndex >= 0;
@@ -44,6 +56,7 @@ final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastCl
     private final Clocks clocks;
     /** The session's results stream as a .dcrec file (--record), or null. */
     final ResultsRecording recording;
+
     private final AtomicLongArray captureNanos = new AtomicLongArray(1 << 16);
     private final AtomicLong newestPushed = new AtomicLong(-1);
     private final List<Long> pushes = new ArrayList<>();
@@ -96,9 +109,22 @@ final class ClientProbe implements Consumer<DepthcastClient.Result>, DepthcastCl
         }
         double server = (m.origin().sentEpochUs() - m.origin().ingestEpochUs()) / 1e3;
         double downlink = (clocks.epochMicros(decoded) - m.origin().sentEpochUs()) / 1e3;
-        Sample s = new Sample(decoded, m.origin().seq(), frame, latency, stale, result.bytes(), m.points().count(),
-                m.serving().batch(), m.serving().dropped(), uplink, server, downlink, m.timing().queue(),
-                m.timing().inference(), tsOffset);
+        Sample s = new Sample(
+                decoded,
+                m.origin().seq(),
+                frame,
+                latency,
+                stale,
+                result.bytes(),
+                m.points().count(),
+                m.serving().batch(),
+                m.serving().dropped(),
+                uplink,
+                server,
+                downlink,
+                m.timing().queue(),
+                m.timing().inference(),
+                tsOffset);
         synchronized (samples) {
             samples.add(s);
         }

@@ -2,7 +2,6 @@ package dev.depthcast.loadtest;
 
 import dev.depthcast.client.FramePainter;
 import dev.depthcast.ingest.FrameTag;
-
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -20,8 +19,8 @@ public final class CodedPainter implements FramePainter {
     private byte[] chromaRow = new byte[0];
 
     @Override
-    public void paint(long index, int w, int h, ByteBuffer y, int strideY, ByteBuffer u, int strideU, ByteBuffer v,
-                      int strideV) {
+    public void paint(
+            long index, int w, int h, ByteBuffer y, int strideY, ByteBuffer u, int strideU, ByteBuffer v, int strideV) {
         int cw = (w + 1) / 2;
         int ch = (h + 1) / 2;
         if (row.length < w) {

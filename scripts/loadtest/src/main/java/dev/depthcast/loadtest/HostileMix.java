@@ -6,7 +6,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,14 +62,23 @@ public final class HostileMix implements AutoCloseable {
      * @param interval     time between attacks
      * @param burst        offers in one session burst (more than the server's --max-sessions-per-ip)
      */
-    public record Settings(URI url, String token, String from, Duration interval, int burst) {
-    }
+    public record Settings(URI url, String token, String from, Duration interval, int burst) {}
 
     static final int BURST_EVERY = 30;
     private static final int READ_TIMEOUT_MS = 15_000;
     private static final int MAX_HELD = 6;
-    private static final String[] KINDS = {"malformed-offer", "oversized-body", "bad-origin", "not-json", "bad-token",
-            "unknown-session", "long-url", "big-headers", "slow-headers", "half-open-body"};
+    private static final String[] KINDS = {
+        "malformed-offer",
+        "oversized-body",
+        "bad-origin",
+        "not-json",
+        "bad-token",
+        "unknown-session",
+        "long-url",
+        "big-headers",
+        "slow-headers",
+        "half-open-body"
+    };
 
     private final Settings s;
     private final PrintStream log;
@@ -102,24 +110,26 @@ public final class HostileMix implements AutoCloseable {
 
     /** Starts the attacks on a thread of their own. */
     public void start() {
-        runner = new Thread(() -> {
-            while (!stop.get()) {
-                long next = System.nanoTime() + s.interval().toNanos();
-                try {
-                    attack(round++);
-                } catch (RuntimeException e) {
-                    count("driver", "error " + e.getClass().getSimpleName(), true, e.toString());
-                }
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    try {
-                        Thread.sleep(wait / 1_000_000);
-                    } catch (InterruptedException e) {
-                        return;
+        runner = new Thread(
+                () -> {
+                    while (!stop.get()) {
+                        long next = System.nanoTime() + s.interval().toNanos();
+                        try {
+                            attack(round++);
+                        } catch (RuntimeException e) {
+                            count("driver", "error " + e.getClass().getSimpleName(), true, e.toString());
+                        }
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            try {
+                                Thread.sleep(wait / 1_000_000);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
                     }
-                }
-            }
-        }, "hostile-mix");
+                },
+                "hostile-mix");
         runner.setDaemon(true);
         runner.start();
     }
@@ -133,38 +143,110 @@ public final class HostileMix implements AutoCloseable {
         String kind = KINDS[(int) (n % KINDS.length)];
         switch (kind) {
             case "malformed-offer" -> {
-                String[] bad = {offer.replace("a=rtcp-fb:96 nack\r\n", "a=fmtp:96 %n%n%s%p\r\n"),
-                        offer.replace("s=-", "s=\u0001\u0007\u00ff"), offer.substring(0, offer.length() / 3),
-                        offer.replace("m=video", "m=video".repeat(2000))};
+                String[] bad = {
+                    offer.replace("a=rtcp-fb:96 nack\r\n", "a=fmtp:96 %n%n%s%p\r\n"),
+                    offer.replace("s=-", "s=\u0001\u0007\u00ff"),
+                    offer.substring(0, offer.length() / 3),
+                    offer.replace("m=video", "m=video".repeat(2000))
+                };
                 String sdp = bad[(int) (n / KINDS.length % bad.length)];
-                expect(kind, post("/api/sessions", new JsonObject().put("type", "offer").put("sdp", sdp).encode(),
-                        "application/json", null, s.token()), "400", "413");
+                expect(
+                        kind,
+                        post(
+                                "/api/sessions",
+                                new JsonObject()
+                                        .put("type", "offer")
+                                        .put("sdp", sdp)
+                                        .encode(),
+                                "application/json",
+                                null,
+                                s.token()),
+                        "400",
+                        "413");
             }
-            case "oversized-body" -> expect(kind, post("/api/sessions", "{\"sdp\":\"" + "v".repeat(100 * 1024) + "\"}",
-                    "application/json", null, s.token()), "413");
-            case "bad-origin" -> expect(kind, post("/api/sessions", new JsonObject().put("sdp", offer).encode(),
-                    "application/json", "https://evil.example", s.token()), "403");
-            case "not-json" -> expect(kind, post("/api/sessions", "sdp=" + offer, "text/plain", null, s.token()), "415");
+            case "oversized-body" ->
+                expect(
+                        kind,
+                        post(
+                                "/api/sessions",
+                                "{\"sdp\":\"" + "v".repeat(100 * 1024) + "\"}",
+                                "application/json",
+                                null,
+                                s.token()),
+                        "413");
+            case "bad-origin" ->
+                expect(
+                        kind,
+                        post(
+                                "/api/sessions",
+                                new JsonObject().put("sdp", offer).encode(),
+                                "application/json",
+                                "https://evil.example",
+                                s.token()),
+                        "403");
+            case "not-json" ->
+                expect(kind, post("/api/sessions", "sdp=" + offer, "text/plain", null, s.token()), "415");
             case "bad-token" -> {
                 if (s.token() != null) {
-                    expect(kind, post("/api/sessions", new JsonObject().put("sdp", offer).encode(), "application/json",
-                            null, "not-" + s.token()), "401");
+                    expect(
+                            kind,
+                            post(
+                                    "/api/sessions",
+                                    new JsonObject().put("sdp", offer).encode(),
+                                    "application/json",
+                                    null,
+                                    "not-" + s.token()),
+                            "401");
                 } else {
                     // No token configured: a DELETE of someone else's (unknown) session instead.
-                    expect(kind, raw("DELETE /api/sessions/" + "0".repeat(32) + " HTTP/1.1\r\n" + headers(s.token())
-                            + "Content-Length: 0\r\n\r\n", READ_TIMEOUT_MS), "404");
+                    expect(
+                            kind,
+                            raw(
+                                    "DELETE /api/sessions/" + "0".repeat(32) + " HTTP/1.1\r\n" + headers(s.token())
+                                            + "Content-Length: 0\r\n\r\n",
+                                    READ_TIMEOUT_MS),
+                            "404");
                 }
             }
-            case "unknown-session" -> expect(kind, post("/api/sessions/" + "f".repeat(32) + "/candidates",
-                    "{\"candidates\":[]}", "application/json", null, s.token()), "404");
-            case "long-url" -> expect(kind, raw("GET /api/" + "a".repeat(10_000) + " HTTP/1.1\r\n" + headers(s.token())
-                    + "\r\n", READ_TIMEOUT_MS), "414", "400", "closed");
-            case "big-headers" -> expect(kind, raw("GET /api/stats HTTP/1.1\r\n" + headers(s.token())
-                    + ("X-Filler: " + "b".repeat(1000) + "\r\n").repeat(20) + "\r\n", READ_TIMEOUT_MS),
-                    "431", "400", "413", "closed");
-            case "slow-headers" -> held(kind, "GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1\r\n", "closed", "408");
-            case "half-open-body" -> held(kind, "POST /api/sessions HTTP/1.1\r\n" + headers(s.token())
-                    + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"sdp\":\"v=0", "408", "closed");
+            case "unknown-session" ->
+                expect(
+                        kind,
+                        post(
+                                "/api/sessions/" + "f".repeat(32) + "/candidates",
+                                "{\"candidates\":[]}",
+                                "application/json",
+                                null,
+                                s.token()),
+                        "404");
+            case "long-url" ->
+                expect(
+                        kind,
+                        raw(
+                                "GET /api/" + "a".repeat(10_000) + " HTTP/1.1\r\n" + headers(s.token()) + "\r\n",
+                                READ_TIMEOUT_MS),
+                        "414",
+                        "400",
+                        "closed");
+            case "big-headers" ->
+                expect(
+                        kind,
+                        raw(
+                                "GET /api/stats HTTP/1.1\r\n" + headers(s.token())
+                                        + ("X-Filler: " + "b".repeat(1000) + "\r\n").repeat(20) + "\r\n",
+                                READ_TIMEOUT_MS),
+                        "431",
+                        "400",
+                        "413",
+                        "closed");
+            case "slow-headers" ->
+                held(kind, "GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1\r\n", "closed", "408");
+            case "half-open-body" ->
+                held(
+                        kind,
+                        "POST /api/sessions HTTP/1.1\r\n" + headers(s.token())
+                                + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"sdp\":\"v=0",
+                        "408",
+                        "closed");
             default -> throw new IllegalStateException(kind);
         }
     }
@@ -187,8 +269,14 @@ public final class HostileMix implements AutoCloseable {
             count("results-socket", neverReadingSocket(ids.get(0)), false, null);
         }
         for (int i = 0; i < ids.size(); i += 2) {
-            expect("session-delete", raw("DELETE /api/sessions/" + ids.get(i) + " HTTP/1.1\r\n" + headers(s.token())
-                    + "Content-Length: 0\r\n\r\n", READ_TIMEOUT_MS), "204", "404");
+            expect(
+                    "session-delete",
+                    raw(
+                            "DELETE /api/sessions/" + ids.get(i) + " HTTP/1.1\r\n" + headers(s.token())
+                                    + "Content-Length: 0\r\n\r\n",
+                            READ_TIMEOUT_MS),
+                    "204",
+                    "404");
         }
     }
 
@@ -197,16 +285,25 @@ public final class HostileMix implements AutoCloseable {
      * 10 KB message: the server must skip replies rather than queue them, and close on the big one.
      */
     private String neverReadingSocket(String id) {
-        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(s.from())
-                .setMaxFrameSize(65536).setMaxMessageSize(65536));
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setLocalAddress(s.from())
+                .setMaxFrameSize(65536)
+                .setMaxMessageSize(65536));
         try {
             String uri = "/api/sessions/" + id + "/results" + (s.token() == null ? "" : "?token=" + s.token());
-            WebSocket ws = client.connect(new WebSocketConnectOptions().setHost(s.url().getHost())
-                    .setPort(s.url().getPort()).setURI(uri)).await(10, TimeUnit.SECONDS);
+            WebSocket ws = client.connect(new WebSocketConnectOptions()
+                            .setHost(s.url().getHost())
+                            .setPort(s.url().getPort())
+                            .setURI(uri))
+                    .await(10, TimeUnit.SECONDS);
             ws.pause();
             CompletableFuture<Short> closed = new CompletableFuture<>();
             ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
-            String ping = new JsonObject().put("type", "ping").put("t", 1.5).put("pad", "p".repeat(4000)).encode();
+            String ping = new JsonObject()
+                    .put("type", "ping")
+                    .put("t", 1.5)
+                    .put("pad", "p".repeat(4000))
+                    .encode();
             long deadline = System.nanoTime() + 5_000_000_000L;
             for (int i = 0; i < 2000 && System.nanoTime() < deadline && !closed.isDone(); i++) {
                 ws.writeTextMessage(ping);
@@ -247,14 +344,18 @@ public final class HostileMix implements AutoCloseable {
     }
 
     private String headers(String token) {
-        return "Host: 127.0.0.1\r\nConnection: close\r\n" + (token == null ? "" : "Authorization: Bearer " + token + "\r\n");
+        return "Host: 127.0.0.1\r\nConnection: close\r\n"
+                + (token == null ? "" : "Authorization: Bearer " + token + "\r\n");
     }
 
     private String post(String path, String body, String type, String origin, String token) {
         byte[] b = body.getBytes(StandardCharsets.ISO_8859_1);
-        return raw("POST " + path + " HTTP/1.1\r\n" + headers(token) + "Content-Type: " + type + "\r\n"
-                + (origin == null ? "" : "Origin: " + origin + "\r\n") + "Content-Length: " + b.length + "\r\n\r\n"
-                + body, READ_TIMEOUT_MS);
+        return raw(
+                "POST " + path + " HTTP/1.1\r\n" + headers(token) + "Content-Type: " + type + "\r\n"
+                        + (origin == null ? "" : "Origin: " + origin + "\r\n") + "Content-Length: " + b.length
+                        + "\r\n\r\n"
+                        + body,
+                READ_TIMEOUT_MS);
     }
 
     /**
@@ -311,7 +412,8 @@ public final class HostileMix implements AutoCloseable {
 
     /** Counts the answer under its status; anything not in {@code ok} is unexpected. */
     private void expect(String kind, String answer, String... ok) {
-        String status = answer.length() >= 3 && Character.isDigit(answer.charAt(0)) ? answer.substring(0, 3)
+        String status = answer.length() >= 3 && Character.isDigit(answer.charAt(0))
+                ? answer.substring(0, 3)
                 : answer.startsWith("io-error") ? "io-error" : answer;
         boolean fine = false;
         for (String o : ok) {
@@ -345,8 +447,12 @@ public final class HostileMix implements AutoCloseable {
     public synchronized JsonObject report() {
         JsonObject byKind = new JsonObject();
         counts.forEach((k, v) -> byKind.put(k, new JsonObject(new TreeMap<String, Object>(v))));
-        return new JsonObject().put("from", s.from()).put("sent", sent.get()).put("unexpected", unexpected.get())
-                .put("byKind", byKind).put("unexpectedSamples", new io.vertx.core.json.JsonArray(new ArrayList<>(unexpectedSamples)));
+        return new JsonObject()
+                .put("from", s.from())
+                .put("sent", sent.get())
+                .put("unexpected", unexpected.get())
+                .put("byKind", byKind)
+                .put("unexpectedSamples", new io.vertx.core.json.JsonArray(new ArrayList<>(unexpectedSamples)));
     }
 
     /** Stops the attacks and waits (up to 70 s) for the held requests to be answered or closed. */

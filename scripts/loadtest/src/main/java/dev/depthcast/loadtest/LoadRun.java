@@ -7,7 +7,6 @@ import dev.depthcast.webrtc.WebRtcEngine;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -43,22 +42,43 @@ public final class LoadRun {
      *               crashed tab would) and reconnects at once with a new session. Per-client figures
      *               then describe each client's latest session.
      */
-    public record Settings(URI url, int clients, double fps, int width, int height, Duration duration,
-                           Duration ramp, Duration warmup, int bitrateKbps, boolean trickle, String token,
-                           Duration churn) {
+    public record Settings(
+            URI url,
+            int clients,
+            double fps,
+            int width,
+            int height,
+            Duration duration,
+            Duration ramp,
+            Duration warmup,
+            int bitrateKbps,
+            boolean trickle,
+            String token,
+            Duration churn) {
 
         /** No token, no churn. */
-        public Settings(URI url, int clients, double fps, int width, int height, Duration duration,
-                        Duration ramp, Duration warmup, int bitrateKbps, boolean trickle) {
+        public Settings(
+                URI url,
+                int clients,
+                double fps,
+                int width,
+                int height,
+                Duration duration,
+                Duration ramp,
+                Duration warmup,
+                int bitrateKbps,
+                boolean trickle) {
             this(url, clients, fps, width, height, duration, ramp, warmup, bitrateKbps, trickle, null, Duration.ZERO);
         }
 
         public Settings withToken(String t) {
-            return new Settings(url, clients, fps, width, height, duration, ramp, warmup, bitrateKbps, trickle, t, churn);
+            return new Settings(
+                    url, clients, fps, width, height, duration, ramp, warmup, bitrateKbps, trickle, t, churn);
         }
 
         public Settings withChurn(Duration c) {
-            return new Settings(url, clients, fps, width, height, duration, ramp, warmup, bitrateKbps, trickle, token, c);
+            return new Settings(
+                    url, clients, fps, width, height, duration, ramp, warmup, bitrateKbps, trickle, token, c);
         }
 
         public Settings {
@@ -84,10 +104,17 @@ public final class LoadRun {
         }
 
         JsonObject json() {
-            return new JsonObject().put("url", url.toString()).put("clients", clients).put("fps", fps)
-                    .put("size", width + "x" + height).put("durationS", duration.toMillis() / 1000.0)
-                    .put("rampS", ramp.toMillis() / 1000.0).put("warmupS", warmup.toMillis() / 1000.0)
-                    .put("bitrateKbps", bitrateKbps).put("trickle", trickle).put("token", token != null)
+            return new JsonObject()
+                    .put("url", url.toString())
+                    .put("clients", clients)
+                    .put("fps", fps)
+                    .put("size", width + "x" + height)
+                    .put("durationS", duration.toMillis() / 1000.0)
+                    .put("rampS", ramp.toMillis() / 1000.0)
+                    .put("warmupS", warmup.toMillis() / 1000.0)
+                    .put("bitrateKbps", bitrateKbps)
+                    .put("trickle", trickle)
+                    .put("token", token != null)
                     .put("churnS", churn.toMillis() / 1000.0);
         }
     }
@@ -102,15 +129,19 @@ public final class LoadRun {
     private final boolean progress;
     /** Where each session's results stream is recorded (--record), or null. */
     private final Path recordDir;
+
     private final String recordStamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     private final java.util.Map<Integer, Integer> sessionsOfClient = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<ResultsRecording> recordings = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     // Replaced per index when a churning client reconnects (its churn thread), read by the main loop.
     private final List<ClientProbe> probes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger vanished = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger reconnected = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger reconnectFailures = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger reconnected =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger reconnectFailures =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Map<String, Integer> reconnectRefusals = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile boolean churnStop;
     private final AtomicReference<LoadTestException> abort = new AtomicReference<>();
@@ -175,8 +206,9 @@ public final class LoadRun {
             }
         }
         if (recordDir != null) {
-            log.printf("loadtest: %d results stream(s) recorded in %s (.dcrec, docs/recording.md)%n", written.size(),
-                    recordDir);
+            log.printf(
+                    "loadtest: %d results stream(s) recorded in %s (.dcrec, docs/recording.md)%n",
+                    written.size(), recordDir);
         }
         return written;
     }
@@ -188,11 +220,19 @@ public final class LoadRun {
         info.remove("sessions");
         int maxClients = before.getInteger("maxClients", Integer.MAX_VALUE);
         if (s.clients() > maxClients) {
-            log.printf("loadtest: warning: the server admits %d sessions (--max-clients %d); %d clients asked%n",
+            log.printf(
+                    "loadtest: warning: the server admits %d sessions (--max-clients %d); %d clients asked%n",
                     maxClients, maxClients, s.clients());
         }
-        log.printf(Locale.ROOT, "loadtest: %d client(s) × %dx%d @ %.1f fps → %s (backend %s, max batch %s)%n",
-                s.clients(), s.width(), s.height(), s.fps(), s.url(), before.getString("backend"),
+        log.printf(
+                Locale.ROOT,
+                "loadtest: %d client(s) × %dx%d @ %.1f fps → %s (backend %s, max batch %s)%n",
+                s.clients(),
+                s.width(),
+                s.height(),
+                s.fps(),
+                s.url(),
+                before.getString("backend"),
                 before.getValue("maxBatch"));
         ClientProbe.Clocks clocks = new ClientProbe.Clocks();
         String startedAt = Instant.now().toString();
@@ -248,7 +288,8 @@ public final class LoadRun {
                 for (int i = 0; i < s.clients(); i++) {
                     int index = i;
                     long endAt = windowEnd;
-                    Thread t = new Thread(() -> churn(engine, clocks, index, windowStart, endAt), "loadtest-churn-" + i);
+                    Thread t =
+                            new Thread(() -> churn(engine, clocks, index, windowStart, endAt), "loadtest-churn-" + i);
                     t.setDaemon(true);
                     churners.add(t);
                     t.start();
@@ -274,14 +315,17 @@ public final class LoadRun {
                 }
                 for (ClientProbe p : probes) {
                     DepthcastClient c = p.client;
-                    if (p.failure == null && c != null && (c.state() == RTCPeerConnectionState.FAILED
-                            || c.state() == RTCPeerConnectionState.CLOSED)) {
+                    if (p.failure == null
+                            && c != null
+                            && (c.state() == RTCPeerConnectionState.FAILED
+                                    || c.state() == RTCPeerConnectionState.CLOSED)) {
                         p.failure = "peer connection " + c.state().name().toLowerCase(Locale.ROOT) + " at "
                                 + String.format(Locale.ROOT, "%.1f s", (now - startNanos) / 1e9);
                         log.printf("loadtest: client %d: %s%n", p.id, p.failure);
                     }
                 }
-                Thread.sleep(Math.max(1, Math.min(200, (Math.min(nextTick, windowEnd) - System.nanoTime()) / 1_000_000)));
+                Thread.sleep(Math.max(
+                        1, Math.min(200, (Math.min(nextTick, windowEnd) - System.nanoTime()) / 1_000_000)));
             }
             processCpu = cpu == null ? Double.NaN : cpu.processPercentOfOneCore();
             machineCpu = cpu == null ? Double.NaN : cpu.machinePercent();
@@ -311,24 +355,30 @@ public final class LoadRun {
             engine.close();
             recorded = closeRecordings(); // also after a failed run: what was received is kept
         }
-        JsonObject report = Reports.build(s, info, after, probes, startNanos, windowStart, windowEnd,
-                serverTimeline);
+        JsonObject report = Reports.build(s, info, after, probes, startNanos, windowStart, windowEnd, serverTimeline);
         Reports.addSenderStats(report, senderAtStart, senderAtEnd, (windowEnd - windowStart) / 1e9);
         report.put("startedAt", startedAt);
         if (recordDir != null) {
             report.put("recordings", recorded);
         }
         if (!s.churn().isZero()) {
-            report.put("churn", new JsonObject().put("vanished", vanished.get()).put("reconnected", reconnected.get())
-                    .put("reconnectFailures", reconnectFailures.get())
-                    .put("refusals", new JsonObject(new java.util.LinkedHashMap<>(reconnectRefusals)))
-                    .put("sessionsOpened", s.clients() + reconnected.get())
-                    .put("note", "per-client figures describe each client's latest session"));
+            report.put(
+                    "churn",
+                    new JsonObject()
+                            .put("vanished", vanished.get())
+                            .put("reconnected", reconnected.get())
+                            .put("reconnectFailures", reconnectFailures.get())
+                            .put("refusals", new JsonObject(new java.util.LinkedHashMap<>(reconnectRefusals)))
+                            .put("sessionsOpened", s.clients() + reconnected.get())
+                            .put("note", "per-client figures describe each client's latest session"));
         }
-        report.getJsonObject("overall").put("cpu", new JsonObject()
-                .put("loadtestProcessPctOfOneCore", Stats.round1(processCpu))
-                .put("machinePct", Stats.round1(machineCpu))
-                .put("cores", Runtime.getRuntime().availableProcessors()));
+        report.getJsonObject("overall")
+                .put(
+                        "cpu",
+                        new JsonObject()
+                                .put("loadtestProcessPctOfOneCore", Stats.round1(processCpu))
+                                .put("machinePct", Stats.round1(machineCpu))
+                                .put("cores", Runtime.getRuntime().availableProcessors()));
         return report;
     }
 
@@ -339,8 +389,10 @@ public final class LoadRun {
     private List<java.util.Map<String, Object>> senderStats() {
         List<java.util.concurrent.CompletableFuture<java.util.Map<String, Object>>> pending = new ArrayList<>();
         for (ClientProbe p : probes) {
-            pending.add(p.client == null ? java.util.concurrent.CompletableFuture.completedFuture(java.util.Map.of())
-                    : p.client.senderStats());
+            pending.add(
+                    p.client == null
+                            ? java.util.concurrent.CompletableFuture.completedFuture(java.util.Map.of())
+                            : p.client.senderStats());
         }
         List<java.util.Map<String, Object>> out = new ArrayList<>();
         for (var f : pending) {
@@ -427,15 +479,17 @@ public final class LoadRun {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
-                    ? e.getCause() : e;
-            return cause instanceof java.util.concurrent.TimeoutException ? "timeout" : cause.getClass().getSimpleName();
+            Throwable cause =
+                    e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            return cause instanceof java.util.concurrent.TimeoutException
+                    ? "timeout"
+                    : cause.getClass().getSimpleName();
         }
     }
 
     private DepthcastClient.Options clientOptions() {
-        return new DepthcastClient.Options(s.width(), s.height(), s.fps(), s.trickle(), s.bitrateKbps() * 1000,
-                new CodedPainter(), s.token());
+        return new DepthcastClient.Options(
+                s.width(), s.height(), s.fps(), s.trickle(), s.bitrateKbps() * 1000, new CodedPainter(), s.token());
     }
 
     private void connect(WebRtcEngine engine, ClientProbe probe, long startAt) {
@@ -456,18 +510,24 @@ public final class LoadRun {
             c.awaitConnected(Duration.ofSeconds(15));
             probe.connectedNanos = System.nanoTime();
         } catch (RefusedException e) {
-            abort.compareAndSet(null, e.status() == 401 ? unauthorized()
-                    : new LoadTestException(e.status() == 503 ? LoadTestException.REFUSED
-                    : LoadTestException.CLIENT_FAILED, "client " + probe.id + ": the server refused the session: "
-                    + e.getMessage().replaceFirst("^server refused ", "")));
+            abort.compareAndSet(
+                    null,
+                    e.status() == 401
+                            ? unauthorized()
+                            : new LoadTestException(
+                                    e.status() == 503 ? LoadTestException.REFUSED : LoadTestException.CLIENT_FAILED,
+                                    "client " + probe.id + ": the server refused the session: "
+                                            + e.getMessage().replaceFirst("^server refused ", "")));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
-                    ? e.getCause() : e;
+            Throwable cause =
+                    e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
             String what = cause instanceof java.util.concurrent.TimeoutException ? "timed out" : cause.toString();
-            abort.compareAndSet(null, new LoadTestException(LoadTestException.CLIENT_FAILED,
-                    "client " + probe.id + " could not connect: " + what));
+            abort.compareAndSet(
+                    null,
+                    new LoadTestException(
+                            LoadTestException.CLIENT_FAILED, "client " + probe.id + " could not connect: " + what));
         }
     }
 
@@ -502,30 +562,39 @@ public final class LoadRun {
                 throw unauthorized();
             }
             if (r.statusCode() != 200) {
-                throw new LoadTestException(LoadTestException.UNREACHABLE, s.url() + "/api/stats answered "
-                        + r.statusCode() + ": is this a depthcast server?");
+                throw new LoadTestException(
+                        LoadTestException.UNREACHABLE,
+                        s.url() + "/api/stats answered " + r.statusCode() + ": is this a depthcast server?");
             }
             return new JsonObject(r.body());
         } catch (IOException e) {
-            throw new LoadTestException(LoadTestException.UNREACHABLE, "cannot reach the depthcast server at "
-                    + s.url() + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                    + "). Is it running? Start one with scripts/serve.sh or "
-                    + "java -jar server/target/depthcast-server.jar --port PORT");
+            throw new LoadTestException(
+                    LoadTestException.UNREACHABLE,
+                    "cannot reach the depthcast server at "
+                            + s.url() + " ("
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                            + "). Is it running? Start one with scripts/serve.sh or "
+                            + "java -jar server/target/depthcast-server.jar --port PORT");
         } catch (RuntimeException e) {
-            throw new LoadTestException(LoadTestException.UNREACHABLE, s.url() + "/api/stats is not depthcast's JSON: "
-                    + e.getMessage());
+            throw new LoadTestException(
+                    LoadTestException.UNREACHABLE, s.url() + "/api/stats is not depthcast's JSON: " + e.getMessage());
         }
     }
 
     private HttpRequest statsRequest() {
-        HttpRequest.Builder b = HttpRequest.newBuilder(s.url().resolve("/api/stats")).timeout(HTTP_TIMEOUT).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(s.url().resolve("/api/stats"))
+                .timeout(HTTP_TIMEOUT)
+                .GET();
         return (s.token() == null ? b : b.header("authorization", "Bearer " + s.token())).build();
     }
 
     private LoadTestException unauthorized() {
-        return new LoadTestException(LoadTestException.UNAUTHORIZED, s.token() == null
-                ? "the server at " + s.url() + " needs a token (401): give it with --token or DEPTHCAST_TOKEN"
-                : "the server at " + s.url() + " refused the token (401): is it one of its --auth-token/--auth-file?");
+        return new LoadTestException(
+                LoadTestException.UNAUTHORIZED,
+                s.token() == null
+                        ? "the server at " + s.url() + " needs a token (401): give it with --token or DEPTHCAST_TOKEN"
+                        : "the server at " + s.url()
+                                + " refused the token (401): is it one of its --auth-token/--auth-file?");
     }
 
     private JsonObject getStats() {
@@ -544,9 +613,12 @@ public final class LoadRun {
         JsonObject st = getStats();
         JsonObject m = st.getJsonObject("metrics");
         if (m != null) {
-            serverTimeline.add(new JsonObject().put("t", Stats.round3((System.nanoTime() - startNanos) / 1e9))
-                    .put("results", m.getValue("results")).put("sessions", m.getValue("sessions"))
-                    .put("batchMean", m.getValue("batchMean")).put("dropped", m.getValue("dropped")));
+            serverTimeline.add(new JsonObject()
+                    .put("t", Stats.round3((System.nanoTime() - startNanos) / 1e9))
+                    .put("results", m.getValue("results"))
+                    .put("sessions", m.getValue("sessions"))
+                    .put("batchMean", m.getValue("batchMean"))
+                    .put("dropped", m.getValue("dropped")));
         }
     }
 
@@ -586,11 +658,19 @@ public final class LoadRun {
         }
         double[] l = Stats.sorted(lat);
         double[] st = Stats.sorted(stale);
-        String line = String.format(Locale.ROOT,
+        String line = String.format(
+                Locale.ROOT,
                 "[%6.1f s] %-9s %d/%d connected | results %.0f/s (per client %.0f..%.0f) | latency p50 %s p99 %s ms"
                         + " | stale p50 %s frames",
-                (System.nanoTime() - startNanos) / 1e9, phase, connected, probes.size(), total,
-                min == Double.MAX_VALUE ? 0 : min, max, fmt(Stats.percentile(l, 50)), fmt(Stats.percentile(l, 99)),
+                (System.nanoTime() - startNanos) / 1e9,
+                phase,
+                connected,
+                probes.size(),
+                total,
+                min == Double.MAX_VALUE ? 0 : min,
+                max,
+                fmt(Stats.percentile(l, 50)),
+                fmt(Stats.percentile(l, 99)),
                 fmt(Stats.percentile(st, 50)));
         if (progress) {
             log.print("\r" + line + "   ");

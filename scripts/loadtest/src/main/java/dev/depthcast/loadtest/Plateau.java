@@ -1,7 +1,6 @@
 package dev.depthcast.loadtest;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,39 +28,93 @@ import java.util.function.ToDoubleFunction;
  */
 final class Plateau {
 
-    private Plateau() {
-    }
+    private Plateau() {}
 
     /** One sample. NaN or -1 where a figure could not be read. */
-    record Sample(double t, String phase, double rssMb, double heapUsedMb, double heapCommittedMb, double heapAfterGcMb,
-                  double directMb, int threads, int fds, int sessions, long hostileSent) {
+    record Sample(
+            double t,
+            String phase,
+            double rssMb,
+            double heapUsedMb,
+            double heapCommittedMb,
+            double heapAfterGcMb,
+            double directMb,
+            int threads,
+            int fds,
+            int sessions,
+            long hostileSent) {
 
         String row() {
-            return String.format(Locale.ROOT, "%7.0f  %-8s %8.1f %8.1f %8.1f %9.1f %8.1f %7d %5d %8d %8d", t, phase, rssMb,
-                    heapUsedMb, heapCommittedMb, heapAfterGcMb, directMb, threads, fds, sessions, hostileSent);
+            return String.format(
+                    Locale.ROOT,
+                    "%7.0f  %-8s %8.1f %8.1f %8.1f %9.1f %8.1f %7d %5d %8d %8d",
+                    t,
+                    phase,
+                    rssMb,
+                    heapUsedMb,
+                    heapCommittedMb,
+                    heapAfterGcMb,
+                    directMb,
+                    threads,
+                    fds,
+                    sessions,
+                    hostileSent);
         }
 
         JsonObject json() {
-            return new JsonObject().put("t", round(t)).put("phase", phase).put("rssMb", round(rssMb))
-                    .put("heapUsedMb", round(heapUsedMb)).put("heapCommittedMb", round(heapCommittedMb))
-                    .put("heapAfterGcMb", round(heapAfterGcMb)).put("directMb", round(directMb))
-                    .put("threads", threads).put("fds", fds).put("sessions", sessions).put("hostileSent", hostileSent);
+            return new JsonObject()
+                    .put("t", round(t))
+                    .put("phase", phase)
+                    .put("rssMb", round(rssMb))
+                    .put("heapUsedMb", round(heapUsedMb))
+                    .put("heapCommittedMb", round(heapCommittedMb))
+                    .put("heapAfterGcMb", round(heapAfterGcMb))
+                    .put("directMb", round(directMb))
+                    .put("threads", threads)
+                    .put("fds", fds)
+                    .put("sessions", sessions)
+                    .put("hostileSent", hostileSent);
         }
 
         String csv() {
-            return String.format(Locale.ROOT, "%.1f,%s,%.1f,%.1f,%.1f,%.1f,%.2f,%d,%d,%d,%d", t, phase, rssMb, heapUsedMb,
-                    heapCommittedMb, heapAfterGcMb, directMb, threads, fds, sessions, hostileSent);
+            return String.format(
+                    Locale.ROOT,
+                    "%.1f,%s,%.1f,%.1f,%.1f,%.1f,%.2f,%d,%d,%d,%d",
+                    t,
+                    phase,
+                    rssMb,
+                    heapUsedMb,
+                    heapCommittedMb,
+                    heapAfterGcMb,
+                    directMb,
+                    threads,
+                    fds,
+                    sessions,
+                    hostileSent);
         }
     }
 
     static String header() {
-        return String.format(Locale.ROOT, "%7s  %-8s %8s %8s %8s %9s %8s %7s %5s %8s %8s", "t s", "phase", "rss MB",
-                "heap MB", "commit", "heap-gc", "direct", "threads", "fds", "sessions", "hostile");
+        return String.format(
+                Locale.ROOT,
+                "%7s  %-8s %8s %8s %8s %9s %8s %7s %5s %8s %8s",
+                "t s",
+                "phase",
+                "rss MB",
+                "heap MB",
+                "commit",
+                "heap-gc",
+                "direct",
+                "threads",
+                "fds",
+                "sessions",
+                "hostile");
     }
 
     static String csv(List<Sample> samples) {
-        StringBuilder b = new StringBuilder("t_s,phase,rss_mb,heap_used_mb,heap_committed_mb,heap_after_gc_mb,direct_mb,"
-                + "threads,fds,sessions,hostile_sent\n");
+        StringBuilder b =
+                new StringBuilder("t_s,phase,rss_mb,heap_used_mb,heap_committed_mb,heap_after_gc_mb,direct_mb,"
+                        + "threads,fds,sessions,hostile_sent\n");
         for (Sample s : samples) {
             b.append(s.csv()).append('\n');
         }
@@ -120,29 +173,66 @@ final class Plateau {
     }
 
     /** The thresholds; {@link #defaults()} are docs/security.md's. */
-    record Limits(double growthPct, double rssSlackMb, double heapSlackMb, double directSlackMb, int threadSlack,
-                  int fdSlack, double rssReturnMb, double heapReturnMb, double directReturnMb, int threadReturn,
-                  int fdReturn) {
+    record Limits(
+            double growthPct,
+            double rssSlackMb,
+            double heapSlackMb,
+            double directSlackMb,
+            int threadSlack,
+            int fdSlack,
+            double rssReturnMb,
+            double heapReturnMb,
+            double directReturnMb,
+            int threadReturn,
+            int fdReturn) {
 
         static Limits defaults() {
             return new Limits(10, 32, 24, 8, 10, 40, 192, 32, 16, 40, 24);
         }
 
         Limits withGrowthPct(double pct) {
-            return new Limits(pct, rssSlackMb, heapSlackMb, directSlackMb, threadSlack, fdSlack, rssReturnMb, heapReturnMb,
-                    directReturnMb, threadReturn, fdReturn);
+            return new Limits(
+                    pct,
+                    rssSlackMb,
+                    heapSlackMb,
+                    directSlackMb,
+                    threadSlack,
+                    fdSlack,
+                    rssReturnMb,
+                    heapReturnMb,
+                    directReturnMb,
+                    threadReturn,
+                    fdReturn);
         }
 
         Limits withRssReturnMb(double mb) {
-            return new Limits(growthPct, rssSlackMb, heapSlackMb, directSlackMb, threadSlack, fdSlack, mb, heapReturnMb,
-                    directReturnMb, threadReturn, fdReturn);
+            return new Limits(
+                    growthPct,
+                    rssSlackMb,
+                    heapSlackMb,
+                    directSlackMb,
+                    threadSlack,
+                    fdSlack,
+                    mb,
+                    heapReturnMb,
+                    directReturnMb,
+                    threadReturn,
+                    fdReturn);
         }
 
         JsonObject json() {
-            return new JsonObject().put("growthPct", growthPct).put("rssSlackMb", rssSlackMb)
-                    .put("heapSlackMb", heapSlackMb).put("directSlackMb", directSlackMb).put("threadSlack", threadSlack)
-                    .put("fdSlack", fdSlack).put("rssReturnMb", rssReturnMb).put("heapReturnMb", heapReturnMb)
-                    .put("directReturnMb", directReturnMb).put("threadReturn", threadReturn).put("fdReturn", fdReturn);
+            return new JsonObject()
+                    .put("growthPct", growthPct)
+                    .put("rssSlackMb", rssSlackMb)
+                    .put("heapSlackMb", heapSlackMb)
+                    .put("directSlackMb", directSlackMb)
+                    .put("threadSlack", threadSlack)
+                    .put("fdSlack", fdSlack)
+                    .put("rssReturnMb", rssReturnMb)
+                    .put("heapReturnMb", heapReturnMb)
+                    .put("directReturnMb", directReturnMb)
+                    .put("threadReturn", threadReturn)
+                    .put("fdReturn", fdReturn);
         }
     }
 
@@ -158,16 +248,20 @@ final class Plateau {
         List<Sample> load = phase(samples, "load");
         List<Sample> end = phase(samples, "end");
         if (base.isEmpty() || load.size() < 6 || end.isEmpty()) {
-            out.add(new Check("enough samples", false, base.size() + " baseline, " + load.size() + " load (need 6), "
-                    + end.size() + " end samples"));
+            out.add(new Check(
+                    "enough samples",
+                    false,
+                    base.size() + " baseline, " + load.size() + " load (need 6), " + end.size() + " end samples"));
             return out;
         }
         int third = load.size() / 3;
         List<Sample> middle = load.subList(third, 2 * third);
         List<Sample> last = load.subList(2 * third, load.size());
         out.add(grows("plateau: RSS", middle, last, Sample::rssMb, l.growthPct(), l.rssSlackMb(), "MB"));
-        out.add(grows("plateau: heap after GC", middle, last, Sample::heapAfterGcMb, l.growthPct(), l.heapSlackMb(), "MB"));
-        out.add(grows("plateau: direct memory", middle, last, Sample::directMb, l.growthPct(), l.directSlackMb(), "MB"));
+        out.add(grows(
+                "plateau: heap after GC", middle, last, Sample::heapAfterGcMb, l.growthPct(), l.heapSlackMb(), "MB"));
+        out.add(grows(
+                "plateau: direct memory", middle, last, Sample::directMb, l.growthPct(), l.directSlackMb(), "MB"));
         out.add(grows("plateau: threads", middle, last, Sample::threads, 0, l.threadSlack(), ""));
         out.add(grows("plateau: descriptors", middle, last, Sample::fds, 0, l.fdSlack(), ""));
 
@@ -179,29 +273,55 @@ final class Plateau {
         out.add(back("after: direct memory", base, e, Sample::directMb, l.directReturnMb(), " MB"));
         out.add(back("after: RSS", base, e, Sample::rssMb, l.rssReturnMb(), " MB"));
         double loadPeak = max(load, Sample::rssMb);
-        out.add(new Check("after: RSS not above its peak under load", e.rssMb() <= loadPeak + l.rssSlackMb(),
-                String.format(Locale.ROOT, "end %.1f MB, peak under load %.1f MB (+%.0f MB slack)", e.rssMb(), loadPeak,
+        out.add(new Check(
+                "after: RSS not above its peak under load",
+                e.rssMb() <= loadPeak + l.rssSlackMb(),
+                String.format(
+                        Locale.ROOT,
+                        "end %.1f MB, peak under load %.1f MB (+%.0f MB slack)",
+                        e.rssMb(),
+                        loadPeak,
                         l.rssSlackMb())));
         return out;
     }
 
-    private static Check grows(String name, List<Sample> middle, List<Sample> last, ToDoubleFunction<Sample> f,
-                               double pct, double slack, String unit) {
+    private static Check grows(
+            String name,
+            List<Sample> middle,
+            List<Sample> last,
+            ToDoubleFunction<Sample> f,
+            double pct,
+            double slack,
+            String unit) {
         double m = max(middle, f);
         double z = max(last, f);
         double allowed = m * (1 + pct / 100) + slack;
         boolean ok = !Double.isNaN(m) && !Double.isNaN(z) && z <= allowed;
-        return new Check(name, ok, String.format(Locale.ROOT, "max of the last third %.1f%s vs middle third %.1f%s "
-                + "(allowed %.1f: +%.0f%% +%.0f)", z, unit, m, unit, allowed, pct, slack));
+        return new Check(
+                name,
+                ok,
+                String.format(
+                        Locale.ROOT,
+                        "max of the last third %.1f%s vs middle third %.1f%s " + "(allowed %.1f: +%.0f%% +%.0f)",
+                        z,
+                        unit,
+                        m,
+                        unit,
+                        allowed,
+                        pct,
+                        slack));
     }
 
-    private static Check back(String name, List<Sample> base, Sample end, ToDoubleFunction<Sample> f, double slack,
-                              String unit) {
+    private static Check back(
+            String name, List<Sample> base, Sample end, ToDoubleFunction<Sample> f, double slack, String unit) {
         double b = median(base, f);
         double e = f.applyAsDouble(end);
         boolean ok = !Double.isNaN(b) && !Double.isNaN(e) && e <= b + slack;
-        return new Check(name, ok, String.format(Locale.ROOT, "end %.1f%s, idle baseline %.1f%s (allowed +%.0f)",
-                e, unit, b, unit, slack));
+        return new Check(
+                name,
+                ok,
+                String.format(
+                        Locale.ROOT, "end %.1f%s, idle baseline %.1f%s (allowed +%.0f)", e, unit, b, unit, slack));
     }
 
     /** Baseline (median of the idle samples), peak (any phase), end (last sample) per figure. */
@@ -210,15 +330,25 @@ final class Plateau {
         List<Sample> base = phase(samples, "baseline");
         List<Sample> end = phase(samples, "end");
         String[] names = {"rssMb", "heapUsedMb", "heapAfterGcMb", "directMb", "threads", "fds", "sessions"};
-        List<ToDoubleFunction<Sample>> fs = List.of(Sample::rssMb, Sample::heapUsedMb, Sample::heapAfterGcMb,
-                Sample::directMb, Sample::threads, Sample::fds, Sample::sessions);
+        List<ToDoubleFunction<Sample>> fs = List.of(
+                Sample::rssMb,
+                Sample::heapUsedMb,
+                Sample::heapAfterGcMb,
+                Sample::directMb,
+                Sample::threads,
+                Sample::fds,
+                Sample::sessions);
         List<Sample> load = phase(samples, "load");
         List<Sample> settled = load.subList(load.size() / 3, load.size());
         for (int i = 0; i < names.length; i++) {
             ToDoubleFunction<Sample> f = fs.get(i);
-            o.put(names[i], new JsonObject().put("baseline", round(median(base, f))).put("peak", round(max(samples, f)))
-                    .put("end", end.isEmpty() ? null : round(f.applyAsDouble(end.get(end.size() - 1))))
-                    .put("perMinute", round(slopePerMinute(settled, f))));
+            o.put(
+                    names[i],
+                    new JsonObject()
+                            .put("baseline", round(median(base, f)))
+                            .put("peak", round(max(samples, f)))
+                            .put("end", end.isEmpty() ? null : round(f.applyAsDouble(end.get(end.size() - 1))))
+                            .put("perMinute", round(slopePerMinute(settled, f))));
         }
         return o;
     }
@@ -252,12 +382,18 @@ final class Plateau {
 
     static String summaryTable(List<Sample> samples) {
         JsonObject s = summary(samples);
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-16s %10s %10s %10s %12s%n", "", "baseline", "peak",
-                "end", "drift/min"));
+        StringBuilder b = new StringBuilder(
+                String.format(Locale.ROOT, "%-16s %10s %10s %10s %12s%n", "", "baseline", "peak", "end", "drift/min"));
         for (String k : s.fieldNames()) {
             JsonObject v = s.getJsonObject(k);
-            b.append(String.format(Locale.ROOT, "%-16s %10s %10s %10s %12s%n", k, v.getValue("baseline"), v.getValue("peak"),
-                    v.getValue("end"), v.getValue("perMinute")));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%-16s %10s %10s %10s %12s%n",
+                    k,
+                    v.getValue("baseline"),
+                    v.getValue("peak"),
+                    v.getValue("end"),
+                    v.getValue("perMinute")));
         }
         b.append("drift/min: least-squares slope under load after the warm-up third (reported, not judged)\n");
         return b.toString();

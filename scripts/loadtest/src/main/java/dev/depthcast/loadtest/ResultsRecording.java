@@ -1,10 +1,5 @@
 package dev.depthcast.loadtest;
 
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessagePacker;
-import org.msgpack.core.MessageUnpacker;
-import org.msgpack.value.ValueType;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +10,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePacker;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
 
 /**
  * One client's results stream as a {@code .dcrec} recording (docs/recording.md), byte for byte as
@@ -39,6 +38,7 @@ final class ResultsRecording implements AutoCloseable {
     static final String EXTENSION = ".dcrec";
     /** What the page writes as its {@code userAgent}; a headless recorder names itself. */
     static final String USER_AGENT = "depthcast-loadtest (webrtc-java)";
+
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     /** JavaScript's Number.MAX_SAFE_INTEGER: above it @msgpack/msgpack writes a float. */
@@ -125,7 +125,7 @@ final class ResultsRecording implements AutoCloseable {
                 return;
             }
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-                 InputStream in = Files.newInputStream(part)) {
+                    InputStream in = Files.newInputStream(part)) {
                 MessagePacker header = MessagePack.newDefaultPacker(out);
                 writeHeader(header);
                 header.flush();
@@ -169,8 +169,8 @@ final class ResultsRecording implements AutoCloseable {
     static String origin(URI server) {
         String scheme = server.getScheme() == null ? "http" : server.getScheme().toLowerCase(java.util.Locale.ROOT);
         int port = server.getPort();
-        boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80)
-                || (scheme.equals("https") && port == 443);
+        boolean defaultPort =
+                port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
         return scheme + "://" + server.getHost() + (defaultPort ? "" : ":" + port);
     }
 

@@ -2,10 +2,6 @@ package dev.depthcast.loadtest;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -23,6 +19,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code scripts/soak.sh}'s driver: samples a running server's process (RSS, threads, descriptors
@@ -31,12 +30,21 @@ import java.util.stream.Stream;
  * stop, and judges the samples with {@link Plateau}. soak.sh starts the server (through
  * scripts/serve.sh, with its memory caps) and gives its pid.
  */
-@Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
-        description = {"Samples a depthcast server's memory, threads and descriptors while N churning load clients",
-                "and a hostile mix run against it, then after they stop; asserts the figures plateau and come",
-                "back near the idle baseline (docs/security.md, Soak). Usually run through scripts/soak.sh."},
-        footer = {"", "Exit codes: 0 every check passed; 1 a check failed; 2 bad options; 3-7 the load run could not "
-                + "be done (as scripts/loadtest.sh)."})
+@Command(
+        name = "soak",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpWidth = 110,
+        description = {
+            "Samples a depthcast server's memory, threads and descriptors while N churning load clients",
+            "and a hostile mix run against it, then after they stop; asserts the figures plateau and come",
+            "back near the idle baseline (docs/security.md, Soak). Usually run through scripts/soak.sh."
+        },
+        footer = {
+            "",
+            "Exit codes: 0 every check passed; 1 a check failed; 2 bad options; 3-7 the load run could not "
+                    + "be done (as scripts/loadtest.sh)."
+        })
 public final class Soak implements Callable<Integer> {
 
     @Option(names = "--pid", required = true, description = "the server's process id (its /proc entry is read)")
@@ -45,70 +53,125 @@ public final class Soak implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "server (default: ${DEFAULT-VALUE})")
     URI url;
 
-    @Option(names = "--token", defaultValue = "${env:DEPTHCAST_TOKEN}", paramLabel = "TOKEN",
+    @Option(
+            names = "--token",
+            defaultValue = "${env:DEPTHCAST_TOKEN}",
+            paramLabel = "TOKEN",
             description = "the server's bearer token (or DEPTHCAST_TOKEN)")
     String token;
 
     @Option(names = "--clients", defaultValue = "4", description = "load clients (default: ${DEFAULT-VALUE})")
     int clients;
 
-    @Option(names = "--fps", defaultValue = "10", description = "frames per second per client (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--fps",
+            defaultValue = "10",
+            description = "frames per second per client (default: ${DEFAULT-VALUE})")
     double fps;
 
-    @Option(names = "--size", defaultValue = "320x240", paramLabel = "WxH", description = "frame size (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--size",
+            defaultValue = "320x240",
+            paramLabel = "WxH",
+            description = "frame size (default: ${DEFAULT-VALUE})")
     String size;
 
-    @Option(names = "--bitrate", defaultValue = "600", paramLabel = "KBPS", description = "encoder cap (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--bitrate",
+            defaultValue = "600",
+            paramLabel = "KBPS",
+            description = "encoder cap (default: ${DEFAULT-VALUE})")
     int bitrateKbps;
 
-    @Option(names = "--duration", defaultValue = "2m", paramLabel = "TIME", description = "load time (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--duration",
+            defaultValue = "2m",
+            paramLabel = "TIME",
+            description = "load time (default: ${DEFAULT-VALUE})")
     String duration;
 
-    @Option(names = "--churn", defaultValue = "20s", paramLabel = "TIME",
-            description = "each client vanishes (no DELETE) and reconnects about this often; 0: never (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--churn",
+            defaultValue = "20s",
+            paramLabel = "TIME",
+            description =
+                    "each client vanishes (no DELETE) and reconnects about this often; 0: never (default: ${DEFAULT-VALUE})")
     String churn;
 
-    @Option(names = "--sample", defaultValue = "5s", paramLabel = "TIME", description = "sampling interval (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--sample",
+            defaultValue = "5s",
+            paramLabel = "TIME",
+            description = "sampling interval (default: ${DEFAULT-VALUE})")
     String sample;
 
-    @Option(names = "--baseline", defaultValue = "15s", paramLabel = "TIME",
+    @Option(
+            names = "--baseline",
+            defaultValue = "15s",
+            paramLabel = "TIME",
             description = "idle sampling before the load starts (default: ${DEFAULT-VALUE})")
     String baseline;
 
-    @Option(names = "--cooldown", defaultValue = "90s", paramLabel = "TIME",
+    @Option(
+            names = "--cooldown",
+            defaultValue = "90s",
+            paramLabel = "TIME",
             description = "longest wait after the load for the server to end every session (default: ${DEFAULT-VALUE})")
     String cooldown;
 
-    @Option(names = "--hostile-from", defaultValue = "127.0.0.2", paramLabel = "ADDR",
+    @Option(
+            names = "--hostile-from",
+            defaultValue = "127.0.0.2",
+            paramLabel = "ADDR",
             description = "local address of the hostile mix (default: ${DEFAULT-VALUE}); 'off': no hostile mix")
     String hostileFrom;
 
-    @Option(names = "--hostile-interval", defaultValue = "1.5s", paramLabel = "TIME",
+    @Option(
+            names = "--hostile-interval",
+            defaultValue = "1.5s",
+            paramLabel = "TIME",
             description = "time between attacks (default: ${DEFAULT-VALUE})")
     String hostileInterval;
 
-    @Option(names = "--hostile-burst", defaultValue = "12", paramLabel = "N",
-            description = "offers in a session burst; more than the server's --max-sessions-per-ip (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--hostile-burst",
+            defaultValue = "12",
+            paramLabel = "N",
+            description =
+                    "offers in a session burst; more than the server's --max-sessions-per-ip (default: ${DEFAULT-VALUE})")
     int hostileBurst;
 
-    @Option(names = "--gc-at-end", negatable = true, defaultValue = "false",
+    @Option(
+            names = "--gc-at-end",
+            negatable = true,
+            defaultValue = "false",
             description = "ask the server for a full GC (jcmd PID GC.run) before the end samples; off by default: "
                     + "the figures are what the server gives back by itself")
     boolean gcAtEnd;
 
-    @Option(names = "--growth-pct", defaultValue = "10", description = "plateau: allowed growth, last third over middle third, "
-            + "on top of the absolute slack (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--growth-pct",
+            defaultValue = "10",
+            description = "plateau: allowed growth, last third over middle third, "
+                    + "on top of the absolute slack (default: ${DEFAULT-VALUE})")
     double growthPct;
 
-    @Option(names = "--rss-return-mb", defaultValue = "192",
+    @Option(
+            names = "--rss-return-mb",
+            defaultValue = "192",
             description = "end RSS at most this much over the idle baseline (default: ${DEFAULT-VALUE})")
     double rssReturnMb;
 
-    @Option(names = "--out", defaultValue = "soak-out", paramLabel = "DIR", description = "soak.csv and soak.json go here")
+    @Option(
+            names = "--out",
+            defaultValue = "soak-out",
+            paramLabel = "DIR",
+            description = "soak.csv and soak.json go here")
     Path out;
 
     private final List<Plateau.Sample> samples = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private long startNanos;
     private volatile String phase = "baseline";
     private volatile HostileMix hostile;
@@ -118,9 +181,19 @@ public final class Soak implements Callable<Integer> {
         String[] wh = size.toLowerCase(Locale.ROOT).split("x");
         Duration sampleEvery = LoadTest.parseDuration(sample);
         String tok = token == null || token.isBlank() ? null : token.strip();
-        LoadRun.Settings settings = new LoadRun.Settings(URI.create(url.toString().replaceFirst("/+$", "")), clients, fps,
-                Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()), LoadTest.parseDuration(duration),
-                Duration.ZERO, Duration.ofSeconds(3), bitrateKbps, true, tok, LoadTest.parseDuration(churn));
+        LoadRun.Settings settings = new LoadRun.Settings(
+                URI.create(url.toString().replaceFirst("/+$", "")),
+                clients,
+                fps,
+                Integer.parseInt(wh[0].trim()),
+                Integer.parseInt(wh[1].trim()),
+                LoadTest.parseDuration(duration),
+                Duration.ZERO,
+                Duration.ofSeconds(3),
+                bitrateKbps,
+                true,
+                tok,
+                LoadTest.parseDuration(churn));
         if (!Files.isDirectory(Path.of("/proc/" + pid))) {
             System.err.println("soak: no process " + pid + " (/proc/" + pid + ")");
             return 2;
@@ -132,18 +205,20 @@ public final class Soak implements Callable<Integer> {
                 + "; a sample every " + sample);
         System.out.println(Plateau.header());
         startNanos = System.nanoTime();
-        Thread sampler = new Thread(() -> {
-            long next = System.nanoTime();
-            while (!Thread.currentThread().isInterrupted()) {
-                take();
-                next += sampleEvery.toNanos();
-                try {
-                    Thread.sleep(Math.max(1, (next - System.nanoTime()) / 1_000_000));
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "soak-sampler");
+        Thread sampler = new Thread(
+                () -> {
+                    long next = System.nanoTime();
+                    while (!Thread.currentThread().isInterrupted()) {
+                        take();
+                        next += sampleEvery.toNanos();
+                        try {
+                            Thread.sleep(Math.max(1, (next - System.nanoTime()) / 1_000_000));
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "soak-sampler");
         sampler.setDaemon(true);
         sampler.start();
 
@@ -151,8 +226,10 @@ public final class Soak implements Callable<Integer> {
         java.util.Map<String, Integer> threadsBefore = threadNames();
         phase = "load";
         if (!"off".equals(hostileFrom)) {
-            hostile = new HostileMix(new HostileMix.Settings(settings.url(), tok, hostileFrom,
-                    LoadTest.parseDuration(hostileInterval), hostileBurst), System.out);
+            hostile = new HostileMix(
+                    new HostileMix.Settings(
+                            settings.url(), tok, hostileFrom, LoadTest.parseDuration(hostileInterval), hostileBurst),
+                    System.out);
             hostile.start();
         }
         AtomicReference<JsonObject> load = new AtomicReference<>();
@@ -188,25 +265,39 @@ public final class Soak implements Callable<Integer> {
         synchronized (samples) {
             all = new ArrayList<>(samples);
         }
-        Plateau.Limits limits = Plateau.Limits.defaults().withGrowthPct(growthPct).withRssReturnMb(rssReturnMb);
+        Plateau.Limits limits =
+                Plateau.Limits.defaults().withGrowthPct(growthPct).withRssReturnMb(rssReturnMb);
         List<Plateau.Check> checks = new ArrayList<>(Plateau.assess(all, limits));
         if (load.get() != null && load.get().getJsonObject("churn") != null) {
             checks.addAll(churnChecks(load.get().getJsonObject("churn"), clients));
         }
-        JsonObject report = new JsonObject().put("startedAt", Instant.now().toString()).put("pid", pid)
-                .put("settings", settings.json().put("sampleS", sampleEvery.toMillis() / 1000.0)
-                        .put("hostileFrom", hostileFrom).put("hostileIntervalS", LoadTest.parseDuration(hostileInterval).toMillis() / 1000.0)
-                        .put("gcAtEnd", gcAtEnd))
+        JsonObject report = new JsonObject()
+                .put("startedAt", Instant.now().toString())
+                .put("pid", pid)
+                .put(
+                        "settings",
+                        settings.json()
+                                .put("sampleS", sampleEvery.toMillis() / 1000.0)
+                                .put("hostileFrom", hostileFrom)
+                                .put(
+                                        "hostileIntervalS",
+                                        LoadTest.parseDuration(hostileInterval).toMillis() / 1000.0)
+                                .put("gcAtEnd", gcAtEnd))
                 .put("limits", limits.json())
                 .put("summary", Plateau.summary(all))
                 .put("threadsBefore", new JsonObject(new java.util.TreeMap<String, Object>(threadsBefore)))
                 .put("threadsAfter", new JsonObject(new java.util.TreeMap<String, Object>(threadsAfter)))
-                .put("checks", new JsonArray(checks.stream().map(Plateau.Check::json).toList()))
-                .put("samples", new JsonArray(all.stream().map(Plateau.Sample::json).toList()));
+                .put(
+                        "checks",
+                        new JsonArray(checks.stream().map(Plateau.Check::json).toList()))
+                .put(
+                        "samples",
+                        new JsonArray(all.stream().map(Plateau.Sample::json).toList()));
         if (load.get() != null) {
             JsonObject l = load.get();
-            report.put("load", new JsonObject().put("overall", l.getJsonObject("overall"))
-                    .put("churn", l.getJsonObject("churn")));
+            report.put(
+                    "load",
+                    new JsonObject().put("overall", l.getJsonObject("overall")).put("churn", l.getJsonObject("churn")));
         }
         if (hostile != null) {
             report.put("hostile", hostile.report());
@@ -218,14 +309,17 @@ public final class Soak implements Callable<Integer> {
         System.out.print(Plateau.summaryTable(all));
         if (load.get() != null && load.get().getJsonObject("churn") != null) {
             JsonObject c = load.get().getJsonObject("churn");
-            System.out.println("load: " + c.getInteger("sessionsOpened") + " sessions opened by " + clients + " clients ("
+            System.out.println("load: " + c.getInteger("sessionsOpened") + " sessions opened by " + clients
+                    + " clients ("
                     + c.getInteger("vanished") + " vanished without DELETE, " + c.getInteger("reconnectFailures")
-                    + " reconnects refused or failed " + c.getJsonObject("refusals").encode() + ")");
+                    + " reconnects refused or failed "
+                    + c.getJsonObject("refusals").encode() + ")");
         }
         if (hostile != null) {
             JsonObject h = hostile.report();
             System.out.println("hostile: " + h.getLong("sent") + " requests, " + h.getLong("unexpected")
-                    + " unexpected answers; by kind " + h.getJsonObject("byKind").encode());
+                    + " unexpected answers; by kind "
+                    + h.getJsonObject("byKind").encode());
         }
         System.out.println("threads after vs before the load, by name: " + grown(threadsBefore, threadsAfter));
         boolean pass = failed == null;
@@ -234,8 +328,9 @@ public final class Soak implements Callable<Integer> {
             pass &= c.pass();
         }
         if (hostile != null && hostile.unexpected() > 0) {
-            System.out.println("  FAIL hostile: " + hostile.unexpected() + " answers were not what the attack should get "
-                    + "(a 5xx, no answer, a wrong status): " + hostile.report().getJsonArray("unexpectedSamples").encode());
+            System.out.println("  FAIL hostile: " + hostile.unexpected()
+                    + " answers were not what the attack should get " + "(a 5xx, no answer, a wrong status): "
+                    + hostile.report().getJsonArray("unexpectedSamples").encode());
             pass = false;
         }
         System.out.println("report: " + out.resolve("soak.json") + "  samples: " + out.resolve("soak.csv"));
@@ -259,11 +354,16 @@ public final class Soak implements Callable<Integer> {
         int reconnected = churn.getInteger("reconnected");
         int failures = churn.getInteger("reconnectFailures");
         return List.of(
-                new Plateau.Check("load: vanished clients came back", vanished > 0 && reconnected >= vanished - clients,
+                new Plateau.Check(
+                        "load: vanished clients came back",
+                        vanished > 0 && reconnected >= vanished - clients,
                         vanished + " vanished without DELETE, " + reconnected + " reconnected (at most " + clients
                                 + " may be mid-reconnect at the end)"),
-                new Plateau.Check("load: reconnects admitted", failures <= reconnected / 10 + 2,
-                        failures + " refused or failed " + churn.getJsonObject("refusals").encode() + " for " + reconnected
+                new Plateau.Check(
+                        "load: reconnects admitted",
+                        failures <= reconnected / 10 + 2,
+                        failures + " refused or failed "
+                                + churn.getJsonObject("refusals").encode() + " for " + reconnected
                                 + " reconnects (allowed " + (reconnected / 10 + 2) + ")"));
     }
 
@@ -289,8 +389,18 @@ public final class Soak implements Callable<Integer> {
         }
         Plateau.Metrics m = Plateau.Metrics.parse(scrape());
         HostileMix h = hostile;
-        Plateau.Sample s = new Plateau.Sample(t, phase, rssMb, m.heapUsedMb(), m.heapCommittedMb(), m.heapAfterGcMb(),
-                m.directMb(), threads, fds, m.sessions(), h == null ? 0 : h.sent());
+        Plateau.Sample s = new Plateau.Sample(
+                t,
+                phase,
+                rssMb,
+                m.heapUsedMb(),
+                m.heapCommittedMb(),
+                m.heapAfterGcMb(),
+                m.directMb(),
+                threads,
+                fds,
+                m.sessions(),
+                h == null ? 0 : h.sent());
         synchronized (samples) {
             samples.add(s);
         }
@@ -299,7 +409,8 @@ public final class Soak implements Callable<Integer> {
 
     private String scrape() {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(url.resolve("/metrics")).timeout(Duration.ofSeconds(10));
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(url.resolve("/metrics")).timeout(Duration.ofSeconds(10));
             if (token != null && !token.isBlank()) {
                 b.header("authorization", "Bearer " + token.strip());
             }
@@ -322,7 +433,9 @@ public final class Soak implements Callable<Integer> {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         String exe = Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd";
         try {
-            Process p = new ProcessBuilder(exe, Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(exe, Long.toString(pid), "GC.run")
+                    .redirectErrorStream(true)
+                    .start();
             String text = new String(p.getInputStream().readAllBytes()).strip().replace('\n', ' ');
             return p.waitFor() == 0 ? "full GC requested (jcmd GC.run)" : "jcmd GC.run failed: " + text;
         } catch (IOException e) {
@@ -382,7 +495,10 @@ public final class Soak implements Callable<Integer> {
         after.forEach((name, n) -> {
             int d = n - before.getOrDefault(name, 0);
             if (d != 0) {
-                b.append(b.length() == 0 ? "" : ", ").append(name).append(d > 0 ? " +" : " ").append(d);
+                b.append(b.length() == 0 ? "" : ", ")
+                        .append(name)
+                        .append(d > 0 ? " +" : " ")
+                        .append(d);
             }
         });
         return b.length() == 0 ? "none" : b.toString();
@@ -391,8 +507,10 @@ public final class Soak implements Callable<Integer> {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Soak());
         cli.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("soak: " + ex.getMessage().lines().findFirst().orElse("bad arguments")
-                    + "; --help lists every flag");
+            ex.getCommandLine()
+                    .getErr()
+                    .println("soak: " + ex.getMessage().lines().findFirst().orElse("bad arguments")
+                            + "; --help lists every flag");
             return 2;
         });
         cli.setExecutionExceptionHandler((e, c, r) -> {

@@ -6,11 +6,14 @@ import java.util.Collection;
 /** Percentiles and friends over small in-memory samples (exact, nearest-rank). */
 final class Stats {
 
-    private Stats() {
-    }
+    private Stats() {}
 
     static double[] sorted(Collection<Double> values) {
-        return values.stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).sorted().toArray();
+        return values.stream()
+                .filter(v -> !v.isNaN())
+                .mapToDouble(Double::doubleValue)
+                .sorted()
+                .toArray();
     }
 
     static double[] sorted(double[] values) {

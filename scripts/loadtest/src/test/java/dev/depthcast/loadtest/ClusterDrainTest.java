@@ -1,11 +1,13 @@
 package dev.depthcast.loadtest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.client.DepthcastClient;
 import dev.depthcast.webrtc.WebRtcEngine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,10 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Scale-out with a drain (docs/scaling.md), loopback only: {@code scripts/cluster.sh} starts 3 nodes (real
@@ -37,8 +36,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClusterDrainTest {
 
-    static final Path ROOT = Path.of(System.getProperty("depthcast.root", "../..")).toAbsolutePath().normalize();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final Path ROOT = Path.of(System.getProperty("depthcast.root", "../.."))
+            .toAbsolutePath()
+            .normalize();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final int DRAIN_SECONDS = 2;
 
     /** One viewer: its sessions over time (a new one after each 4001) and when results arrived. */
@@ -73,13 +75,15 @@ class ClusterDrainTest {
                 if (closed.code() == 4001) {
                     closedAtNanos = System.nanoTime();
                     // What the page does on 4001: a new session at once (no backoff), through HAProxy.
-                    Thread t = new Thread(() -> {
-                        try {
-                            connect();
-                        } catch (Exception e) {
-                            reconnectError = e.toString();
-                        }
-                    }, "viewer-" + index + "-reconnect");
+                    Thread t = new Thread(
+                            () -> {
+                                try {
+                                    connect();
+                                } catch (Exception e) {
+                                    reconnectError = e.toString();
+                                }
+                            },
+                            "viewer-" + index + "-reconnect");
                     t.setDaemon(true);
                     t.start();
                 }
@@ -133,7 +137,8 @@ class ClusterDrainTest {
     }
 
     static JsonObject json(URI uri) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return new JsonObject(r.body());
     }
@@ -145,7 +150,8 @@ class ClusterDrainTest {
             if (!alive.contains(k)) {
                 continue;
             }
-            JsonArray list = json(URI.create("http://127.0.0.1:" + (adminBase + k - 1) + "/api/stats")).getJsonArray("sessions");
+            JsonArray list = json(URI.create("http://127.0.0.1:" + (adminBase + k - 1) + "/api/stats"))
+                    .getJsonArray("sessions");
             for (int i = 0; i < list.size(); i++) {
                 out.put(list.getJsonObject(i).getString("id").substring(0, 6), k);
             }
@@ -157,7 +163,8 @@ class ClusterDrainTest {
         return owners.getOrDefault(c.sessionId().substring(0, 6), -1);
     }
 
-    static void waitFor(String what, Duration timeout, java.util.function.BooleanSupplier done) throws InterruptedException {
+    static void waitFor(String what, Duration timeout, java.util.function.BooleanSupplier done)
+            throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > end) {
@@ -178,11 +185,33 @@ class ClusterDrainTest {
         int ice = ThreadLocalRandom.current().nextInt(41, 60) * 1000;
         Path runDir = Files.createTempDirectory("depthcast-cluster");
         Path log = runDir.resolve("cluster.out");
-        Process cluster = new ProcessBuilder(ROOT.resolve("scripts/cluster.sh").toString(), "--nodes", "3",
-                "--port", "" + front, "--node-port", "" + nodeBase, "--admin-port", "" + adminBase,
-                "--ice-ports", "" + ice, "--drain-seconds", "" + DRAIN_SECONDS, "--run-dir", runDir.toString(), "--",
-                "--simulate-inference-ms", "5+1", "--input-size", "96x128", "--web-root", runDir.resolve("no-page").toString())
-                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process cluster = new ProcessBuilder(
+                        ROOT.resolve("scripts/cluster.sh").toString(),
+                        "--nodes",
+                        "3",
+                        "--port",
+                        "" + front,
+                        "--node-port",
+                        "" + nodeBase,
+                        "--admin-port",
+                        "" + adminBase,
+                        "--ice-ports",
+                        "" + ice,
+                        "--drain-seconds",
+                        "" + DRAIN_SECONDS,
+                        "--run-dir",
+                        runDir.toString(),
+                        "--",
+                        "--simulate-inference-ms",
+                        "5+1",
+                        "--input-size",
+                        "96x128",
+                        "--web-root",
+                        runDir.resolve("no-page").toString())
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         List<Viewer> viewers = new ArrayList<>();
         WebRtcEngine engine = new WebRtcEngine();
         try {
@@ -199,7 +228,10 @@ class ClusterDrainTest {
                 v.connect();
                 viewers.add(v);
             }
-            waitFor("every viewer streaming", Duration.ofSeconds(60), () -> viewers.stream().allMatch(v -> v.resultNanos.size() >= 5));
+            waitFor(
+                    "every viewer streaming",
+                    Duration.ofSeconds(60),
+                    () -> viewers.stream().allMatch(v -> v.resultNanos.size() >= 5));
             Map<String, Integer> before = owners(adminBase, nodes, List.of(1, 2, 3));
             int[] perNode = new int[nodes + 1];
             for (Viewer v : viewers) {
@@ -208,16 +240,22 @@ class ClusterDrainTest {
                 perNode[owner]++;
             }
             for (int k = 1; k <= nodes; k++) {
-                assertTrue(perNode[k] >= 2 && perNode[k] <= 4, "HAProxy spread 9 viewers over 3 nodes by load: "
-                        + java.util.Arrays.toString(perNode));
+                assertTrue(
+                        perNode[k] >= 2 && perNode[k] <= 4,
+                        "HAProxy spread 9 viewers over 3 nodes by load: " + java.util.Arrays.toString(perNode));
             }
 
             int drained = 2;
-            List<Viewer> moving = viewers.stream().filter(v -> ownerOf(before, v.current()) == drained).toList();
-            List<Viewer> staying = viewers.stream().filter(v -> ownerOf(before, v.current()) != drained).toList();
+            List<Viewer> moving = viewers.stream()
+                    .filter(v -> ownerOf(before, v.current()) == drained)
+                    .toList();
+            List<Viewer> staying = viewers.stream()
+                    .filter(v -> ownerOf(before, v.current()) != drained)
+                    .toList();
             Map<Viewer, String> stayingIds = new HashMap<>();
             staying.forEach(v -> stayingIds.put(v, v.current().sessionId()));
-            long pid = Long.parseLong(Files.readString(runDir.resolve("node" + drained + ".pid")).trim());
+            long pid = Long.parseLong(
+                    Files.readString(runDir.resolve("node" + drained + ".pid")).trim());
             ProcessHandle node = ProcessHandle.of(pid).orElseThrow();
             long sigterm = System.nanoTime();
             new ProcessBuilder("kill", "-TERM", "" + pid).start().waitFor();
@@ -225,24 +263,33 @@ class ClusterDrainTest {
             // Not ready at once: HAProxy's check sees 503 within its 500 ms interval.
             waitFor("node 2 not ready", Duration.ofSeconds(5), () -> {
                 try {
-                    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (nodeBase + drained - 1)
-                            + "/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 503;
+                    return HTTP.send(
+                                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                                            + (nodeBase + drained - 1) + "/health/ready"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 503;
                 } catch (Exception e) {
                     return false;
                 }
             });
-            waitFor("every viewer of node 2 told to reconnect and streaming again",
-                    Duration.ofSeconds(DRAIN_SECONDS + 15), () -> moving.stream().allMatch(v -> v.firstResultAfterCloseNanos != 0));
+            waitFor(
+                    "every viewer of node 2 told to reconnect and streaming again",
+                    Duration.ofSeconds(DRAIN_SECONDS + 15),
+                    () -> moving.stream().allMatch(v -> v.firstResultAfterCloseNanos != 0));
             long settled = System.nanoTime();
             for (Viewer v : moving) {
                 assertEquals(4001, v.closes.get(0).code(), "viewer " + v.index + " close code");
                 assertEquals("server draining: reconnect now", v.closes.get(0).reason());
                 double closedAfterS = (v.closedAtNanos - sigterm) / 1e9;
-                assertTrue(closedAfterS >= DRAIN_SECONDS - 0.5, "served for --drain-seconds before the close: "
-                        + closedAfterS + " s");
+                assertTrue(
+                        closedAfterS >= DRAIN_SECONDS - 0.5,
+                        "served for --drain-seconds before the close: " + closedAfterS + " s");
                 double backMs = (v.firstResultAfterCloseNanos - v.closedAtNanos) / 1e6;
-                System.out.printf("viewer %d: closed %.2f s after SIGTERM, streaming again %.0f ms later%n", v.index,
-                        closedAfterS, backMs);
+                System.out.printf(
+                        "viewer %d: closed %.2f s after SIGTERM, streaming again %.0f ms later%n",
+                        v.index, closedAfterS, backMs);
                 assertTrue(backMs < 5000, "viewer " + v.index + " streamed again " + backMs + " ms after the close");
                 assertEquals(null, v.reconnectError);
             }
@@ -262,11 +309,13 @@ class ClusterDrainTest {
             // Nothing left behind: the drained node closed every session and exited cleanly.
             assertTrue(node.onExit().get(30, TimeUnit.SECONDS) != null);
             String nodeLog = Files.readString(runDir.resolve("node" + drained + ".log"));
-            assertTrue(nodeLog.contains("drained in") && nodeLog.contains(moving.size() + " session(s) closed with 4001"),
+            assertTrue(
+                    nodeLog.contains("drained in") && nodeLog.contains(moving.size() + " session(s) closed with 4001"),
                     nodeLog.lines().filter(l -> l.contains("drain")).toList().toString());
             assertTrue(nodeLog.contains("depthcast: stopped cleanly"), "clean exit");
             assertFalse(nodeLog.contains("Exception"), "no exception in the drained node's log");
-            System.out.printf("drain: %d viewers moved, %d stayed; HAProxy front %d%n", moving.size(), staying.size(), front);
+            System.out.printf(
+                    "drain: %d viewers moved, %d stayed; HAProxy front %d%n", moving.size(), staying.size(), front);
         } finally {
             viewers.forEach(Viewer::close);
             cluster.destroy(); // SIGTERM: cluster.sh drains what is left (nobody) and stops HAProxy

@@ -1,14 +1,13 @@
 package dev.depthcast.loadtest;
 
-import dev.depthcast.ingest.FrameTag;
-import dev.depthcast.ingest.I420Frame;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.ByteBuffer;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.depthcast.ingest.FrameTag;
+import dev.depthcast.ingest.I420Frame;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The load tester's camera carries the frame tag the server reads, whatever the moving disc does below it. */
 class CodedPainterTest {

@@ -1,21 +1,20 @@
 package dev.depthcast.loadtest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.http.SecurityConfig;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * One full cycle of the soak's hostile mix against a server with a token and a per-address
@@ -28,12 +27,19 @@ class HostileMixTest {
 
     @Test
     void everyAttackGetsItsFourHundredAndTheServerKeepsServing() throws Exception {
-        ServerConfig config = ServerConfig.builder().simulated(SimulatedCost.parse("5+1")).maxClients(16).build();
-        SecurityConfig security = SecurityConfig.defaults().withAuthTokens(List.of(TOKEN)).withSessionLimits(3, 100)
-                .withConnectionLimits(1000, 100, Duration.ofSeconds(30), Duration.ofMillis(1500), Duration.ofMillis(1500));
+        ServerConfig config = ServerConfig.builder()
+                .simulated(SimulatedCost.parse("5+1"))
+                .maxClients(16)
+                .build();
+        SecurityConfig security = SecurityConfig.defaults()
+                .withAuthTokens(List.of(TOKEN))
+                .withSessionLimits(3, 100)
+                .withConnectionLimits(
+                        1000, 100, Duration.ofSeconds(30), Duration.ofMillis(1500), Duration.ofMillis(1500));
         try (DepthcastServer server = DepthcastServer.start(config, security)) {
             URI url = URI.create("http://127.0.0.1:" + server.port());
-            HostileMix mix = new HostileMix(new HostileMix.Settings(url, TOKEN, "127.0.0.2", Duration.ZERO, 6), System.out);
+            HostileMix mix =
+                    new HostileMix(new HostileMix.Settings(url, TOKEN, "127.0.0.2", Duration.ZERO, 6), System.out);
             try {
                 for (int n = 0; n < HostileMix.BURST_EVERY; n++) {
                     mix.attack(n);
@@ -54,12 +60,21 @@ class HostileMixTest {
             assertTrue(count(k, "half-open-body", "408") + count(k, "half-open-body", "closed") > 0, r.encode());
             assertEquals(3, count(k, "session-burst", "201"), "3 sessions per address: " + r.encode());
             assertEquals(1, count(k, "session-burst", "429"), "then 429: " + r.encode());
-            assertTrue(k.getJsonObject("results-socket").fieldNames().iterator().next().startsWith("close 10"),
+            assertTrue(
+                    k.getJsonObject("results-socket")
+                            .fieldNames()
+                            .iterator()
+                            .next()
+                            .startsWith("close 10"),
                     "the never-reading socket is closed for its big message: " + r.encode());
 
             // The load clients' address was never touched by any of it.
-            HttpResponse<String> ok = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url.resolve("/api/stats"))
-                    .header("authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> ok = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(url.resolve("/api/stats"))
+                                    .header("authorization", "Bearer " + TOKEN)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, ok.statusCode());
         }
     }

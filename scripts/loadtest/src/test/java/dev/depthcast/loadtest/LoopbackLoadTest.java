@@ -1,16 +1,14 @@
 package dev.depthcast.loadtest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.DepthcastServer;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.msgpack.core.MessagePack;
-import org.msgpack.value.Value;
-import org.msgpack.value.ValueFactory;
-
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,10 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.msgpack.core.MessagePack;
+import org.msgpack.value.Value;
+import org.msgpack.value.ValueFactory;
 
 /**
  * The short loopback load run CI does: 4 webrtc-java clients × 10 s against a server in this JVM
@@ -33,12 +32,25 @@ class LoopbackLoadTest {
     @Test
     void fourClientsTenSecondsOnAModelSlowerThanTheCamera() throws Exception {
         // Cameras at 15 fps (66.7 ms apart); the model takes 100 ms per batch whatever its size.
-        ServerConfig config = ServerConfig.builder().simulated(SimulatedCost.parse("100+0"))
-                .maxBatch(8).maxWait(Duration.ofMillis(4)).maxClients(8).build();
+        ServerConfig config = ServerConfig.builder()
+                .simulated(SimulatedCost.parse("100+0"))
+                .maxBatch(8)
+                .maxWait(Duration.ofMillis(4))
+                .maxClients(8)
+                .build();
         JsonObject r;
         try (DepthcastServer server = DepthcastServer.start(config)) {
-            LoadRun.Settings s = new LoadRun.Settings(URI.create("http://127.0.0.1:" + server.port()), 4, 15, 320, 240,
-                    Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(2), 1500, true);
+            LoadRun.Settings s = new LoadRun.Settings(
+                    URI.create("http://127.0.0.1:" + server.port()),
+                    4,
+                    15,
+                    320,
+                    240,
+                    Duration.ofSeconds(10),
+                    Duration.ZERO,
+                    Duration.ofSeconds(2),
+                    1500,
+                    true);
             r = LoadRun.run(s, new PrintStream(System.out, true), false);
         }
         System.out.print(Reports.table(r));
@@ -50,13 +62,15 @@ class LoopbackLoadTest {
             assertTrue(c.getDouble("resultFps") >= 3, "client " + i + " result fps " + c.getDouble("resultFps"));
             // Pacing: no client gets more results than it sends frames.
             assertTrue(c.getDouble("resultFps") <= c.getDouble("pushFps") + 0.5, "client " + i + " paced");
-            assertTrue(c.getJsonObject("sessionTotals").getLong("mailboxReplaced") > 0,
+            assertTrue(
+                    c.getJsonObject("sessionTotals").getLong("mailboxReplaced") > 0,
                     "client " + i + ": the mailbox dropped frames instead of queueing them");
         }
         double min = o.getJsonObject("resultFpsPerClient").getDouble("min");
         double median = o.getJsonObject("resultFpsPerClient").getDouble("median");
         assertTrue(min >= 0.5 * median, "starved: min " + min + " vs median " + median);
-        assertTrue(o.getDouble("matchedPct") >= 99, "results matched to their frames: " + o.getDouble("matchedPct") + "%");
+        assertTrue(
+                o.getDouble("matchedPct") >= 99, "results matched to their frames: " + o.getDouble("matchedPct") + "%");
         // Staleness bounded: a queue would be ~1/3 of the frames behind per second sent (~3 s after 10 s).
         assertTrue(o.getJsonObject("latencyMs").getDouble("p99") < 1000, "latency p99 " + o.getJsonObject("latencyMs"));
         assertTrue(o.getJsonObject("staleFrames").getDouble("p99") <= 15, "stale " + o.getJsonObject("staleFrames"));
@@ -71,8 +85,17 @@ class LoopbackLoadTest {
 
     @Test
     void anUnreachableServerIsAClearError() {
-        LoadRun.Settings s = new LoadRun.Settings(URI.create("http://127.0.0.1:9"), 1, 15, 320, 240,
-                Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, 1500, true);
+        LoadRun.Settings s = new LoadRun.Settings(
+                URI.create("http://127.0.0.1:9"),
+                1,
+                15,
+                320,
+                240,
+                Duration.ofSeconds(1),
+                Duration.ZERO,
+                Duration.ZERO,
+                1500,
+                true);
         LoadTestException e = assertThrows(LoadTestException.class, () -> LoadRun.run(s, System.out, false));
         assertEquals(LoadTestException.UNREACHABLE, e.exitCode());
         assertTrue(e.getMessage().contains("cannot reach the depthcast server at http://127.0.0.1:9"), e.getMessage());
@@ -80,11 +103,24 @@ class LoopbackLoadTest {
 
     @Test
     void aRefusedSessionIsAClearError() throws Exception {
-        ServerConfig config = ServerConfig.builder().simulated(SimulatedCost.parse("5+1"))
-                .maxBatch(8).maxWait(Duration.ofMillis(4)).maxClients(1).build();
+        ServerConfig config = ServerConfig.builder()
+                .simulated(SimulatedCost.parse("5+1"))
+                .maxBatch(8)
+                .maxWait(Duration.ofMillis(4))
+                .maxClients(1)
+                .build();
         try (DepthcastServer server = DepthcastServer.start(config)) {
-            LoadRun.Settings s = new LoadRun.Settings(URI.create("http://127.0.0.1:" + server.port()), 2, 15, 320, 240,
-                    Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO, 1500, true);
+            LoadRun.Settings s = new LoadRun.Settings(
+                    URI.create("http://127.0.0.1:" + server.port()),
+                    2,
+                    15,
+                    320,
+                    240,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(1),
+                    Duration.ZERO,
+                    1500,
+                    true);
             LoadTestException e = assertThrows(LoadTestException.class, () -> LoadRun.run(s, System.out, false));
             assertEquals(LoadTestException.REFUSED, e.exitCode());
             assertTrue(e.getMessage().contains("503") && e.getMessage().contains("--max-clients 1"), e.getMessage());
@@ -99,21 +135,42 @@ class LoopbackLoadTest {
     @Test
     void aTokenServerNeedsTheTokenAndChurningClientsComeBack(@TempDir Path recordings) throws Exception {
         String token = "loadtest-token-test-0123456789ab";
-        ServerConfig config = ServerConfig.builder().simulated(SimulatedCost.parse("20+2"))
-                .maxBatch(8).maxWait(Duration.ofMillis(4)).maxClients(16).build();
-        try (DepthcastServer server = DepthcastServer.start(config,
-                dev.depthcast.http.SecurityConfig.defaults().withAuthTokens(List.of(token)).withSessionLimits(8, 100))) {
-            LoadRun.Settings s = new LoadRun.Settings(URI.create("http://127.0.0.1:" + server.port()), 2, 10, 320, 240,
-                    Duration.ofSeconds(14), Duration.ZERO, Duration.ofSeconds(1), 1000, true);
+        ServerConfig config = ServerConfig.builder()
+                .simulated(SimulatedCost.parse("20+2"))
+                .maxBatch(8)
+                .maxWait(Duration.ofMillis(4))
+                .maxClients(16)
+                .build();
+        try (DepthcastServer server = DepthcastServer.start(
+                config,
+                dev.depthcast.http.SecurityConfig.defaults()
+                        .withAuthTokens(List.of(token))
+                        .withSessionLimits(8, 100))) {
+            LoadRun.Settings s = new LoadRun.Settings(
+                    URI.create("http://127.0.0.1:" + server.port()),
+                    2,
+                    10,
+                    320,
+                    240,
+                    Duration.ofSeconds(14),
+                    Duration.ZERO,
+                    Duration.ofSeconds(1),
+                    1000,
+                    true);
             LoadTestException none = assertThrows(LoadTestException.class, () -> LoadRun.run(s, System.out, false));
             assertEquals(LoadTestException.UNAUTHORIZED, none.exitCode());
-            assertTrue(none.getMessage().contains("needs a token") && none.getMessage().contains("--token"), none.getMessage());
-            LoadTestException wrong = assertThrows(LoadTestException.class,
+            assertTrue(
+                    none.getMessage().contains("needs a token")
+                            && none.getMessage().contains("--token"),
+                    none.getMessage());
+            LoadTestException wrong = assertThrows(
+                    LoadTestException.class,
                     () -> LoadRun.run(s.withToken("wrong-token-0123456789abcdef"), System.out, false));
             assertEquals(LoadTestException.UNAUTHORIZED, wrong.exitCode());
             assertTrue(wrong.getMessage().contains("refused the token"), wrong.getMessage());
 
-            JsonObject r = LoadRun.run(s.withToken(token).withChurn(Duration.ofSeconds(5)), System.out, false, recordings);
+            JsonObject r =
+                    LoadRun.run(s.withToken(token).withChurn(Duration.ofSeconds(5)), System.out, false, recordings);
             System.out.print(Reports.table(r));
             JsonObject churn = r.getJsonObject("churn");
             assertTrue(churn.getInteger("vanished") >= 2, "each client vanished at least once: " + churn);
@@ -127,13 +184,21 @@ class LoopbackLoadTest {
             for (Object f : files) {
                 List<Map<String, Value>> objects = ResultsRecordingTest.read(Path.of((String) f));
                 Map<String, Value> header = objects.get(0);
-                assertEquals(objects.size() - 1, header.get("frames").asIntegerValue().asInt(), f + ": frames");
+                assertEquals(
+                        objects.size() - 1,
+                        header.get("frames").asIntegerValue().asInt(),
+                        f + ": frames");
                 assertEquals(2, header.get("protocol").asIntegerValue().asInt(), f + ": the default wire");
                 assertEquals("simulated", header.get("backend").asStringValue().asString());
                 long previous = -1;
                 for (Map<String, Value> frame : objects.subList(1, objects.size())) {
-                    long seq = MessagePack.newDefaultUnpacker(frame.get("msg").asBinaryValue().asByteArray())
-                            .unpackValue().asMapValue().map().get(ValueFactory.newString("seq")).asIntegerValue()
+                    long seq = MessagePack.newDefaultUnpacker(
+                                    frame.get("msg").asBinaryValue().asByteArray())
+                            .unpackValue()
+                            .asMapValue()
+                            .map()
+                            .get(ValueFactory.newString("seq"))
+                            .asIntegerValue()
                             .toLong();
                     assertTrue(seq > previous, f + ": results in the order they came, seq " + seq);
                     previous = seq;

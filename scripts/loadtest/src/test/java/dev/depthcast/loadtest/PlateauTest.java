@@ -1,28 +1,40 @@
 package dev.depthcast.loadtest;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The soak's verdicts on made-up series: a plateau passes, a leak or a failure to come back fails. */
 class PlateauTest {
 
     /** Baseline, 30 load samples from {@code rss(i)}, then end samples at {@code endRss}. */
-    static List<Plateau.Sample> series(java.util.function.IntToDoubleFunction rss, java.util.function.IntUnaryOperator threads,
-                                       double endRss, int endThreads) {
+    static List<Plateau.Sample> series(
+            java.util.function.IntToDoubleFunction rss,
+            java.util.function.IntUnaryOperator threads,
+            double endRss,
+            int endThreads) {
         List<Plateau.Sample> s = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             s.add(new Plateau.Sample(i * 5, "baseline", 210, 30, 380, 27, 7, 32, 66, 0, 0));
         }
         for (int i = 0; i < 30; i++) {
             // Heap used saw-tooths, sessions churn: noise the verdicts must not mind.
-            s.add(new Plateau.Sample(15 + i * 5, "load", rss.applyAsDouble(i), 50 + (i % 4) * 80, 380, 30 + i % 3, 9.5,
-                    threads.applyAsInt(i), 90 + (i % 3) * 30, 4 + i % 5, i * 3L));
+            s.add(new Plateau.Sample(
+                    15 + i * 5,
+                    "load",
+                    rss.applyAsDouble(i),
+                    50 + (i % 4) * 80,
+                    380,
+                    30 + i % 3,
+                    9.5,
+                    threads.applyAsInt(i),
+                    90 + (i % 3) * 30,
+                    4 + i % 5,
+                    i * 3L));
         }
         for (int i = 0; i < 3; i++) {
             s.add(new Plateau.Sample(200 + i * 5, "end", endRss, 32, 110, 31, 18, endThreads, 73, 0, 90));
@@ -31,21 +43,26 @@ class PlateauTest {
     }
 
     static boolean passed(List<Plateau.Check> checks, String name) {
-        return checks.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().pass();
+        return checks.stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .pass();
     }
 
     @Test
     void aPlateauThatComesBackPasses() {
-        List<Plateau.Check> c = Plateau.assess(series(i -> i < 5 ? 210 + i * 70 : 560 + (i % 2) * 10, i -> 60 + i % 7,
-                330, 56), Plateau.Limits.defaults());
+        List<Plateau.Check> c = Plateau.assess(
+                series(i -> i < 5 ? 210 + i * 70 : 560 + (i % 2) * 10, i -> 60 + i % 7, 330, 56),
+                Plateau.Limits.defaults());
         c.forEach(x -> assertTrue(x.pass(), x.name() + ": " + x.detail()));
     }
 
     @Test
     void steadyGrowthIsALeak() {
         // +4 MB and one thread per sample: the last third's peaks are well above the middle's.
-        List<Plateau.Check> c = Plateau.assess(series(i -> 300 + i * 12, i -> 40 + i * 2, 600, 60),
-                Plateau.Limits.defaults());
+        List<Plateau.Check> c =
+                Plateau.assess(series(i -> 300 + i * 12, i -> 40 + i * 2, 600, 60), Plateau.Limits.defaults());
         assertFalse(passed(c, "plateau: RSS"));
         assertFalse(passed(c, "plateau: threads"));
         assertTrue(passed(c, "plateau: heap after GC"));

@@ -1,10 +1,9 @@
 package dev.depthcast.loadtest;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessageUnpacker;
-import org.msgpack.value.Value;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -18,11 +17,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.Value;
 
 /**
  * {@code loadtest.sh --record DIR}: each client's results as a {@code .dcrec} file that reads back
@@ -34,8 +33,8 @@ class ResultsRecordingTest {
     private static final Clock CREATED = Clock.fixed(Instant.parse("2026-12-07T21:00:00Z"), ZoneOffset.UTC);
     private static final URI SERVER = URI.create("http://127.0.0.1:8080/");
     /** {v: 2, seq: 7, model: 'relief', backend: 'simulated', n: 0} */
-    private static final byte[] FIRST = HexFormat.of().parseHex(
-            "85a17602a373657107a56d6f64656ca672656c696566a76261636b656e64a973696d756c61746564a16e00");
+    private static final byte[] FIRST = HexFormat.of()
+            .parseHex("85a17602a373657107a56d6f64656ca672656c696566a76261636b656e64a973696d756c61746564a16e00");
     /** {v: 2, seq: 9} */
     private static final byte[] LAST = HexFormat.of().parseHex("82a17602a373657109");
 
@@ -74,15 +73,30 @@ class ResultsRecordingTest {
     void aRecordingReadsBackAsDocsRecordingMdDescribes() throws Exception {
         List<Map<String, Value>> objects = read(recordGoldenStream());
         Map<String, Value> header = objects.get(0);
-        assertEquals(List.of("format", "version", "created", "frames", "durationMs", "protocol", "source", "userAgent",
-                "model", "backend"), List.copyOf(header.keySet()), "the page's fields in the page's order");
+        assertEquals(
+                List.of(
+                        "format",
+                        "version",
+                        "created",
+                        "frames",
+                        "durationMs",
+                        "protocol",
+                        "source",
+                        "userAgent",
+                        "model",
+                        "backend"),
+                List.copyOf(header.keySet()),
+                "the page's fields in the page's order");
         assertEquals("depthcast-recording", header.get("format").asStringValue().asString());
         assertEquals(1, header.get("version").asIntegerValue().asInt());
-        assertEquals("2026-12-07T21:00:00.000Z", header.get("created").asStringValue().asString());
+        assertEquals(
+                "2026-12-07T21:00:00.000Z",
+                header.get("created").asStringValue().asString());
         assertEquals(4, header.get("frames").asIntegerValue().asInt());
         assertEquals(70000.25, header.get("durationMs").asFloatValue().toDouble());
         assertEquals(2, header.get("protocol").asIntegerValue().asInt(), "the first message's own v");
-        assertEquals("http://127.0.0.1:8080", header.get("source").asStringValue().asString());
+        assertEquals(
+                "http://127.0.0.1:8080", header.get("source").asStringValue().asString());
         assertEquals("relief", header.get("model").asStringValue().asString());
         assertEquals("simulated", header.get("backend").asStringValue().asString());
 
@@ -93,7 +107,8 @@ class ResultsRecordingTest {
             assertEquals(List.of("t", "msg"), List.copyOf(frame.keySet()));
             assertEquals(t[i], frame.get("t").asNumberValue().toDouble(), "frame " + i + "'s t");
         }
-        assertArrayEquals(FIRST, objects.get(1).get("msg").asBinaryValue().asByteArray(), "messages kept byte for byte");
+        assertArrayEquals(
+                FIRST, objects.get(1).get("msg").asBinaryValue().asByteArray(), "messages kept byte for byte");
         assertArrayEquals(LAST, objects.get(3).get("msg").asBinaryValue().asByteArray());
     }
 
@@ -103,7 +118,10 @@ class ResultsRecordingTest {
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(Files.readAllBytes(file))) {
             while (u.hasNext()) {
                 Map<String, Value> map = new LinkedHashMap<>();
-                u.unpackValue().asMapValue().map().forEach((k, v) -> map.put(k.asStringValue().asString(), v));
+                u.unpackValue()
+                        .asMapValue()
+                        .map()
+                        .forEach((k, v) -> map.put(k.asStringValue().asString(), v));
                 objects.add(map);
             }
         }

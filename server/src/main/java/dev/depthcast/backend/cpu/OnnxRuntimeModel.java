@@ -9,14 +9,13 @@ import ai.onnxruntime.TensorInfo;
 import dev.depthcast.backend.ModelRuntime;
 import dev.depthcast.model.ModelSignature;
 import dev.depthcast.model.Preset;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ONNX Runtime on the CPU. A model with a dynamic batch dimension runs the whole batch in one call;
@@ -35,6 +34,7 @@ public final class OnnxRuntimeModel implements ModelRuntime {
     private final OrtSession.RunOptions shrinkRun;
     /** Whether a batch ran since the arena last gave its memory back. */
     private boolean arenaGrown;
+
     private long arenaShrinks;
     private FloatBuffer staging = FloatBuffer.allocate(0);
     private float[] output = new float[0];
@@ -57,10 +57,10 @@ public final class OnnxRuntimeModel implements ModelRuntime {
             throw new IllegalArgumentException("model " + modelName + " must have one input and a depth output, has "
                     + session.getNumInputs() + " inputs and " + session.getNumOutputs() + " outputs");
         }
-        Map.Entry<String, NodeInfo> in = session.getInputInfo().entrySet().iterator().next();
+        Map.Entry<String, NodeInfo> in =
+                session.getInputInfo().entrySet().iterator().next();
         NodeInfo out = session.getOutputInfo().values().iterator().next();
-        if (!(in.getValue().getInfo() instanceof TensorInfo inInfo)
-                || !(out.getInfo() instanceof TensorInfo outInfo)) {
+        if (!(in.getValue().getInfo() instanceof TensorInfo inInfo) || !(out.getInfo() instanceof TensorInfo outInfo)) {
             session.close();
             throw new IllegalArgumentException("model " + modelName + ": input and output must be tensors");
         }
@@ -82,9 +82,16 @@ public final class OnnxRuntimeModel implements ModelRuntime {
      */
     public static String startupLine(String modelName, Preset preset, long[] shape, ModelSignature signature) {
         boolean freeSides = shape.length == 4 && (shape[2] < 0 || shape[3] < 0);
-        String size = String.format(Locale.ROOT, "input %dx%d (HxW, preset %s)%s", preset.inputHeight(),
-                preset.inputWidth(), preset.name(), freeSides
-                        ? String.format(Locale.ROOT, ", dynamic sides: --input-size HxW changes it (multiples of %d)",
+        String size = String.format(
+                Locale.ROOT,
+                "input %dx%d (HxW, preset %s)%s",
+                preset.inputHeight(),
+                preset.inputWidth(),
+                preset.name(),
+                freeSides
+                        ? String.format(
+                                Locale.ROOT,
+                                ", dynamic sides: --input-size HxW changes it (multiples of %d)",
                                 preset.multipleOf())
                         : ", fixed by the model");
         String batch = signature.dynamicBatch()
@@ -125,8 +132,10 @@ public final class OnnxRuntimeModel implements ModelRuntime {
         run(new float[3 * preset.inputPixels()], 1, true);
         arenaGrown = false;
         arenaShrinks++;
-        LOG.info("idle: ONNX Runtime's CPU arena gave its memory back "
-                + "(a blank run of {} ms; the next batch allocates afresh)", (System.nanoTime() - t0) / 1_000_000);
+        LOG.info(
+                "idle: ONNX Runtime's CPU arena gave its memory back "
+                        + "(a blank run of {} ms; the next batch allocates afresh)",
+                (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** How many idle releases shrank ONNX Runtime's CPU arena. */
@@ -152,14 +161,17 @@ public final class OnnxRuntimeModel implements ModelRuntime {
             throws OrtException {
         int length = count * 3 * preset.inputPixels();
         if (staging.capacity() < length) {
-            staging = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            staging = ByteBuffer.allocateDirect(length * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
         }
         staging.clear();
         staging.put(input, from, length).flip();
         long[] shape = {count, 3, preset.inputHeight(), preset.inputWidth()};
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, staging, shape);
-             OrtSession.Result result = shrink ? session.run(Map.of(inputName, tensor), shrinkRun)
-                     : session.run(Map.of(inputName, tensor))) {
+                OrtSession.Result result = shrink
+                        ? session.run(Map.of(inputName, tensor), shrinkRun)
+                        : session.run(Map.of(inputName, tensor))) {
             OnnxTensor depth = (OnnxTensor) result.get(0);
             long[] dims = depth.getInfo().getShape();
             int h = (int) dims[dims.length - 2];

@@ -3,7 +3,6 @@ package dev.depthcast.backend.simulated;
 import dev.depthcast.backend.ModelRuntime;
 import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.model.Preset;
-
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -71,8 +70,8 @@ public final class SimulatedGpuModel implements ModelRuntime {
         int w = preset.inputWidth();
         int plane = h * w;
         if (input.length < n * 3 * plane) {
-            throw new IllegalArgumentException("input holds " + input.length + " floats, batch of " + n
-                    + " needs " + n * 3 * plane);
+            throw new IllegalArgumentException(
+                    "input holds " + input.length + " floats, batch of " + n + " needs " + n * 3 * plane);
         }
         if (output.length < n * plane) {
             output = new float[n * plane];
@@ -91,9 +90,12 @@ public final class SimulatedGpuModel implements ModelRuntime {
     private void depth(float[] input, int base, int h, int w, int out) {
         int plane = h * w;
         for (int i = 0; i < plane; i++) {
-            luma[i] = input[base + i] * lumaScale[0] + lumaOffset[0]
-                    + input[base + plane + i] * lumaScale[1] + lumaOffset[1]
-                    + input[base + 2 * plane + i] * lumaScale[2] + lumaOffset[2];
+            luma[i] = input[base + i] * lumaScale[0]
+                    + lumaOffset[0]
+                    + input[base + plane + i] * lumaScale[1]
+                    + lumaOffset[1]
+                    + input[base + 2 * plane + i] * lumaScale[2]
+                    + lumaOffset[2];
         }
         boxRows(luma, tmp, h, w, BLUR_RADIUS);
         boxColumns(tmp, luma, h, w, BLUR_RADIUS);

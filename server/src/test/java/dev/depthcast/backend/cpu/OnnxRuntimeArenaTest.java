@@ -1,15 +1,14 @@
 package dev.depthcast.backend.cpu;
 
-import dev.depthcast.backend.Backends;
-import dev.depthcast.model.Preset;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthcast.backend.Backends;
+import dev.depthcast.model.Preset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 /**
  * ONNX Runtime's CPU arena keeps the memory of the largest batch it ran; an idle release gives it
@@ -47,14 +46,18 @@ class OnnxRuntimeArenaTest {
             m.releaseIdleMemory();
             long released = rssMb();
             assertEquals(1, m.arenaShrinks());
-            assertTrue(grown - released >= 64, "RSS " + grown + " MB after batch 8, " + released
-                    + " MB after the idle release: at least 64 MB back (~200 MB measured)");
+            assertTrue(
+                    grown - released >= 64,
+                    "RSS " + grown + " MB after batch 8, " + released
+                            + " MB after the idle release: at least 64 MB back (~200 MB measured)");
 
             m.releaseIdleMemory();
             assertEquals(1, m.arenaShrinks(), "nothing ran since: no second blank run");
             float[] after = m.infer(input, 1).data();
             float[] first = java.util.Arrays.copyOf(after, before.length);
-            assertArrayEquals(java.util.Arrays.copyOf(before, p.inputPixels()), java.util.Arrays.copyOf(first, p.inputPixels()),
+            assertArrayEquals(
+                    java.util.Arrays.copyOf(before, p.inputPixels()),
+                    java.util.Arrays.copyOf(first, p.inputPixels()),
                     "same depth for the same image after the shrink");
         }
     }

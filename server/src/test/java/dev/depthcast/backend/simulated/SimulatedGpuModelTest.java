@@ -1,8 +1,11 @@
 package dev.depthcast.backend.simulated;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.BatchItem;
 import dev.depthcast.backend.BatchResult;
-import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.backend.ModelRuntime.DepthMaps;
 import dev.depthcast.config.ServerConfig;
@@ -12,14 +15,10 @@ import dev.depthcast.model.Preset;
 import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.Preprocessor;
 import dev.depthcast.process.UnprojectParams;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class SimulatedGpuModelTest {
 
@@ -73,8 +72,8 @@ class SimulatedGpuModelTest {
         int centre = maps.offset(1) + (maps.height() / 2) * w + w / 2;
         int corner = maps.offset(1) + (maps.height() / 2) * w + 10;
         // Inverse depth: the bright square is nearer (larger) than the dark surround at the same row.
-        assertTrue(maps.data()[centre] > maps.data()[corner] + 0.3f,
-                maps.data()[centre] + " vs " + maps.data()[corner]);
+        assertTrue(
+                maps.data()[centre] > maps.data()[corner] + 0.3f, maps.data()[centre] + " vs " + maps.data()[corner]);
         // Both batch slots got the same frame content, so the same map.
         assertEquals(maps.data()[maps.offset(0) + 1234], maps.data()[maps.offset(1) + 1234], 1e-6);
     }
@@ -108,7 +107,8 @@ class SimulatedGpuModelTest {
 
     @Test
     void backendsOpensItBehindTheHostPipelineWithTheSameWireOutput() throws Exception {
-        ServerConfig config = ServerConfig.builder().simulated(SimulatedCost.parse("1+0.5")).build();
+        ServerConfig config =
+                ServerConfig.builder().simulated(SimulatedCost.parse("1+0.5")).build();
         try (DepthPipeline pipeline = Backends.open(config)) {
             assertEquals("simulated", pipeline.backendName());
             List<BatchItem> items = new ArrayList<>();
@@ -128,7 +128,8 @@ class SimulatedGpuModelTest {
 
     @Test
     void simulatedWithoutACostUsesTheDefault() throws Exception {
-        try (DepthPipeline pipeline = Backends.open(ServerConfig.builder().simulated(null).build())) {
+        try (DepthPipeline pipeline =
+                Backends.open(ServerConfig.builder().simulated(null).build())) {
             assertEquals("simulated", pipeline.backendName());
         }
         assertEquals(22.0, SimulatedGpuModel.DEFAULT_COST.costMs(1), 1e-9);

@@ -4,7 +4,6 @@ import dev.depthcast.backend.BatchItem;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.process.Intrinsics;
 import dev.depthcast.process.UnprojectParams;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,8 +20,8 @@ import java.util.List;
  * @param totalSamples sum of all slots' samples (the point buffers' used length)
  * @param maxSamples largest one slot has (the sample kernel's grid x extent)
  */
-public record BatchLayout(List<SlotTable.Slot> slots, int gridWidth, int gridHeight, long frameBytes,
-                          int totalSamples, int maxSamples) {
+public record BatchLayout(
+        List<SlotTable.Slot> slots, int gridWidth, int gridHeight, long frameBytes, int totalSamples, int maxSamples) {
 
     public static final int FRAME_ALIGN = 256;
 
@@ -59,8 +58,21 @@ public record BatchLayout(List<SlotTable.Slot> slots, int gridWidth, int gridHei
             int sw = p.samples(gridWidth);
             int sh = p.samples(gridHeight);
             Intrinsics k = Intrinsics.of(gridWidth, gridHeight, f.width(), f.height(), p.hfovDegrees());
-            slots.add(new SlotTable.Slot(checkedInt(y), checkedInt(u), checkedInt(v), f.width(), f.height(),
-                    f.chromaWidth(), p.stride(), sw, sh, checkedInt(points), k, p.near(), p.far(), p.edge()));
+            slots.add(new SlotTable.Slot(
+                    checkedInt(y),
+                    checkedInt(u),
+                    checkedInt(v),
+                    f.width(),
+                    f.height(),
+                    f.chromaWidth(),
+                    p.stride(),
+                    sw,
+                    sh,
+                    checkedInt(points),
+                    k,
+                    p.near(),
+                    p.far(),
+                    p.edge()));
             points += (long) sw * sh;
             maxSamples = Math.max(maxSamples, sw * sh);
         }
@@ -84,8 +96,8 @@ public record BatchLayout(List<SlotTable.Slot> slots, int gridWidth, int gridHei
             throw new IllegalArgumentException(frames.size() + " frames for " + slots.size() + " slots");
         }
         if (dst.capacity() < frameBytes) {
-            throw new IllegalArgumentException("staging buffer of " + dst.capacity() + " bytes, batch needs "
-                    + frameBytes);
+            throw new IllegalArgumentException(
+                    "staging buffer of " + dst.capacity() + " bytes, batch needs " + frameBytes);
         }
         for (int b = 0; b < frames.size(); b++) {
             I420Frame f = frames.get(b);

@@ -19,11 +19,19 @@ import dev.depthcast.ingest.I420Frame;
  * @param depthElementBytes 2 for an FP16 engine output binding, 4 for FP32
  * @param frameCapacity bytes of one frame buffer (one set)
  */
-public record BufferPlan(int maxBatch, int inputHeight, int inputWidth, int gridHeight, int gridWidth,
-                         int inputElementBytes, int depthElementBytes, long frameCapacity) {
+public record BufferPlan(
+        int maxBatch,
+        int inputHeight,
+        int inputWidth,
+        int gridHeight,
+        int gridWidth,
+        int inputElementBytes,
+        int depthElementBytes,
+        long frameCapacity) {
 
     /** Planned largest frame per slot (1080p); larger ones make the pipeline grow once. */
     public static final int DEFAULT_MAX_FRAME_WIDTH = 1920;
+
     public static final int DEFAULT_MAX_FRAME_HEIGHT = 1080;
     public static final int SETS = 2;
 
@@ -32,8 +40,8 @@ public record BufferPlan(int maxBatch, int inputHeight, int inputWidth, int grid
             throw new IllegalArgumentException("max batch must be 1..64, got " + maxBatch);
         }
         if (inputHeight < 1 || inputWidth < 1 || gridHeight < 1 || gridWidth < 1) {
-            throw new IllegalArgumentException("bad sizes: input " + inputWidth + "x" + inputHeight + ", grid "
-                    + gridWidth + "x" + gridHeight);
+            throw new IllegalArgumentException(
+                    "bad sizes: input " + inputWidth + "x" + inputHeight + ", grid " + gridWidth + "x" + gridHeight);
         }
         if ((inputElementBytes != 2 && inputElementBytes != 4) || (depthElementBytes != 2 && depthElementBytes != 4)) {
             throw new IllegalArgumentException("element sizes must be 2 (FP16) or 4 (FP32)");
@@ -43,10 +51,23 @@ public record BufferPlan(int maxBatch, int inputHeight, int inputWidth, int grid
         }
     }
 
-    public static BufferPlan of(int maxBatch, int inputHeight, int inputWidth, int gridHeight, int gridWidth,
-                                boolean inputHalf, boolean depthHalf) {
-        return new BufferPlan(maxBatch, inputHeight, inputWidth, gridHeight, gridWidth, inputHalf ? 2 : 4,
-                depthHalf ? 2 : 4, maxBatch * frameSlotBytes(DEFAULT_MAX_FRAME_WIDTH, DEFAULT_MAX_FRAME_HEIGHT));
+    public static BufferPlan of(
+            int maxBatch,
+            int inputHeight,
+            int inputWidth,
+            int gridHeight,
+            int gridWidth,
+            boolean inputHalf,
+            boolean depthHalf) {
+        return new BufferPlan(
+                maxBatch,
+                inputHeight,
+                inputWidth,
+                gridHeight,
+                gridWidth,
+                inputHalf ? 2 : 4,
+                depthHalf ? 2 : 4,
+                maxBatch * frameSlotBytes(DEFAULT_MAX_FRAME_WIDTH, DEFAULT_MAX_FRAME_HEIGHT));
     }
 
     /** One frame's I420 bytes rounded up to the slot alignment. */
@@ -115,8 +136,17 @@ public record BufferPlan(int maxBatch, int inputHeight, int inputWidth, int grid
 
     /** Device bytes, both sets, excluding TensorRT's own activation memory. */
     public long deviceBytes() {
-        return inputBytes() + depthBytes() + zBytes() + keepBytes() + xyzBytes() + rgbBytes() + countsBytes()
-                + rangeBytes() + tileCountsBytes() + normBytes() + SETS * (frameCapacity + slotTableBytes());
+        return inputBytes()
+                + depthBytes()
+                + zBytes()
+                + keepBytes()
+                + xyzBytes()
+                + rgbBytes()
+                + countsBytes()
+                + rangeBytes()
+                + tileCountsBytes()
+                + normBytes()
+                + SETS * (frameCapacity + slotTableBytes());
     }
 
     /** Pinned host bytes of one set: frames + slot table (up), xyz + rgb + counts (down). */
@@ -153,7 +183,7 @@ public record BufferPlan(int maxBatch, int inputHeight, int inputWidth, int grid
         }
         long grown = Math.max(needed, 2 * frameCapacity);
         grown = (grown + (1 << 20) - 1) >> 20 << 20;
-        return new BufferPlan(maxBatch, inputHeight, inputWidth, gridHeight, gridWidth, inputElementBytes,
-                depthElementBytes, grown);
+        return new BufferPlan(
+                maxBatch, inputHeight, inputWidth, gridHeight, gridWidth, inputElementBytes, depthElementBytes, grown);
     }
 }

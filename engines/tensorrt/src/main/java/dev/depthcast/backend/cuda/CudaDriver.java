@@ -1,5 +1,11 @@
 package dev.depthcast.backend.cuda;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUctx_flags;
@@ -13,13 +19,6 @@ import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
-
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The one class that calls JCuda (driver API, org.jcuda:jcuda 12.6.0). Everything else of the
@@ -90,11 +89,9 @@ public final class CudaDriver implements GpuOps {
         }
     }
 
-    static final class CudaEvent extends CUevent implements Event {
-    }
+    static final class CudaEvent extends CUevent implements Event {}
 
-    public record DeviceInfo(int ordinal, String name, int major, int minor, int multiprocessors) {
-    }
+    public record DeviceInfo(int ordinal, String name, int major, int minor, int multiprocessors) {}
 
     private final CUdevice device = new CUdevice();
     private final CUcontext context = new CUcontext();
@@ -140,13 +137,16 @@ public final class CudaDriver implements GpuOps {
 
     static DeviceInfo describe(int ordinal, CUdevice d) {
         int[] v = new int[1];
-        check(JCudaDriver.cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, d),
+        check(
+                JCudaDriver.cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, d),
                 "cuDeviceGetAttribute");
         int major = v[0];
-        check(JCudaDriver.cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, d),
+        check(
+                JCudaDriver.cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, d),
                 "cuDeviceGetAttribute");
         int minor = v[0];
-        check(JCudaDriver.cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, d),
+        check(
+                JCudaDriver.cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, d),
                 "cuDeviceGetAttribute");
         int sms = v[0];
         byte[] name = new byte[256];
@@ -155,8 +155,8 @@ public final class CudaDriver implements GpuOps {
         while (len < name.length && name[len] != 0) {
             len++;
         }
-        return new DeviceInfo(ordinal, new String(name, 0, len, java.nio.charset.StandardCharsets.US_ASCII), major,
-                minor, sms);
+        return new DeviceInfo(
+                ordinal, new String(name, 0, len, java.nio.charset.StandardCharsets.US_ASCII), major, minor, sms);
     }
 
     public DeviceInfo info() {
@@ -219,7 +219,8 @@ public final class CudaDriver implements GpuOps {
     @Override
     public void copyToDevice(Device dst, Pinned src, long bytes, Stream s) {
         if (bytes > 0) {
-            check(JCudaDriver.cuMemcpyHtoDAsync((DeviceBuffer) dst, ((PinnedBuffer) src).pointer, bytes, stream(s)),
+            check(
+                    JCudaDriver.cuMemcpyHtoDAsync((DeviceBuffer) dst, ((PinnedBuffer) src).pointer, bytes, stream(s)),
                     "cuMemcpyHtoDAsync");
         }
     }
@@ -227,7 +228,8 @@ public final class CudaDriver implements GpuOps {
     @Override
     public void copyToHost(Pinned dst, Device src, long bytes, Stream s) {
         if (bytes > 0) {
-            check(JCudaDriver.cuMemcpyDtoHAsync(((PinnedBuffer) dst).pointer, (DeviceBuffer) src, bytes, stream(s)),
+            check(
+                    JCudaDriver.cuMemcpyDtoHAsync(((PinnedBuffer) dst).pointer, (DeviceBuffer) src, bytes, stream(s)),
                     "cuMemcpyDtoHAsync");
         }
     }
@@ -295,8 +297,20 @@ public final class CudaDriver implements GpuOps {
                 throw new IllegalArgumentException("kernel argument " + i + " of " + kernel + ": " + a);
             }
         }
-        check(JCudaDriver.cuLaunchKernel(f, g.gridX(), g.gridY(), g.gridZ(), g.blockX(), g.blockY(), g.blockZ(), 0, stream(s),
-                Pointer.to(params), null), "cuLaunchKernel " + kernel);
+        check(
+                JCudaDriver.cuLaunchKernel(
+                        f,
+                        g.gridX(),
+                        g.gridY(),
+                        g.gridZ(),
+                        g.blockX(),
+                        g.blockY(),
+                        g.blockZ(),
+                        0,
+                        stream(s),
+                        Pointer.to(params),
+                        null),
+                "cuLaunchKernel " + kernel);
     }
 
     @Override

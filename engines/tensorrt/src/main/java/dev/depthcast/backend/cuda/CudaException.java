@@ -14,17 +14,17 @@ public final class CudaException extends IllegalStateException {
      * ECC or NVLink error) and a deinitialised driver. Only a new process recovers.
      */
     static final Set<Integer> STICKY = Set.of(
-            4,    // CUDA_ERROR_DEINITIALIZED
-            214,  // CUDA_ERROR_ECC_UNCORRECTABLE
-            220,  // CUDA_ERROR_NVLINK_UNCORRECTABLE
-            700,  // CUDA_ERROR_ILLEGAL_ADDRESS
-            702,  // CUDA_ERROR_LAUNCH_TIMEOUT
-            710,  // CUDA_ERROR_ASSERT
-            714,  // CUDA_ERROR_HARDWARE_STACK_ERROR
-            715,  // CUDA_ERROR_ILLEGAL_INSTRUCTION
-            716,  // CUDA_ERROR_MISALIGNED_ADDRESS
-            717,  // CUDA_ERROR_INVALID_ADDRESS_SPACE
-            718,  // CUDA_ERROR_INVALID_PC
+            4, // CUDA_ERROR_DEINITIALIZED
+            214, // CUDA_ERROR_ECC_UNCORRECTABLE
+            220, // CUDA_ERROR_NVLINK_UNCORRECTABLE
+            700, // CUDA_ERROR_ILLEGAL_ADDRESS
+            702, // CUDA_ERROR_LAUNCH_TIMEOUT
+            710, // CUDA_ERROR_ASSERT
+            714, // CUDA_ERROR_HARDWARE_STACK_ERROR
+            715, // CUDA_ERROR_ILLEGAL_INSTRUCTION
+            716, // CUDA_ERROR_MISALIGNED_ADDRESS
+            717, // CUDA_ERROR_INVALID_ADDRESS_SPACE
+            718, // CUDA_ERROR_INVALID_PC
             719); // CUDA_ERROR_LAUNCH_FAILED
 
     private final int code;

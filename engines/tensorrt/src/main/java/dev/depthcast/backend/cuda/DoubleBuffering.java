@@ -10,8 +10,7 @@ package dev.depthcast.backend.cuda;
 public final class DoubleBuffering {
 
     /** A submitted batch: its sequence number and buffer set. */
-    public record Ticket(long seq, int set) {
-    }
+    public record Ticket(long seq, int set) {}
 
     private final long[] holder = {-1, -1};
     private long nextSeq;
@@ -21,8 +20,8 @@ public final class DoubleBuffering {
     public Ticket begin() {
         int set = (int) (nextSeq % BufferPlan.SETS);
         if (holder[set] >= 0) {
-            throw new IllegalStateException("both buffer sets are in flight: finish batch " + holder[set]
-                    + " before submitting another");
+            throw new IllegalStateException(
+                    "both buffer sets are in flight: finish batch " + holder[set] + " before submitting another");
         }
         holder[set] = nextSeq;
         return new Ticket(nextSeq++, set);
@@ -31,8 +30,8 @@ public final class DoubleBuffering {
     /** Releases a batch's set; batches finish in the order they were submitted. */
     public void finish(Ticket t) {
         if (t.seq() != nextToFinish || holder[t.set()] != t.seq()) {
-            throw new IllegalStateException("batch " + t.seq() + " finished out of order (next is " + nextToFinish
-                    + ")");
+            throw new IllegalStateException(
+                    "batch " + t.seq() + " finished out of order (next is " + nextToFinish + ")");
         }
         holder[t.set()] = -1;
         nextToFinish++;

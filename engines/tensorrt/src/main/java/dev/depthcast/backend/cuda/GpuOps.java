@@ -25,8 +25,7 @@ public interface GpuOps extends AutoCloseable {
     }
 
     /** A CUDA event. */
-    interface Event {
-    }
+    interface Event {}
 
     /** What an event is for, which sets how the driver creates it. */
     enum EventUse {
@@ -44,7 +43,8 @@ public interface GpuOps extends AutoCloseable {
 
     /** The two streams: kernels + TensorRT in order on COMPUTE; host-to-device copies on UPLOAD. */
     enum Stream {
-        COMPUTE, UPLOAD
+        COMPUTE,
+        UPLOAD
     }
 
     Device allocDevice(long bytes);

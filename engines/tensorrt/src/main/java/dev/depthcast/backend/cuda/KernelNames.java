@@ -15,14 +15,15 @@ public final class KernelNames {
 
     /** Every kernel with its parameter count, as declared in the .cu files. */
     public static final List<Kernel> ALL = List.of(
-            new Kernel(PREPROCESS_F16, 5), new Kernel(PREPROCESS_F32, 5),
-            new Kernel(RANGE_F16, 5), new Kernel(RANGE_F32, 5),
-            new Kernel(SAMPLE_F16, 9), new Kernel(SAMPLE_F32, 9),
+            new Kernel(PREPROCESS_F16, 5),
+            new Kernel(PREPROCESS_F32, 5),
+            new Kernel(RANGE_F16, 5),
+            new Kernel(RANGE_F32, 5),
+            new Kernel(SAMPLE_F16, 9),
+            new Kernel(SAMPLE_F32, 9),
             new Kernel(COMPACT, 11));
 
-    public record Kernel(String name, int parameters) {
-    }
+    public record Kernel(String name, int parameters) {}
 
-    private KernelNames() {
-    }
+    private KernelNames() {}
 }

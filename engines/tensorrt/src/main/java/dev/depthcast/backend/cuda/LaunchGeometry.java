@@ -20,8 +20,7 @@ public final class LaunchGeometry {
     /** CUDA's limit on grid y and z. */
     public static final int MAX_GRID_YZ = 65535;
 
-    private LaunchGeometry() {
-    }
+    private LaunchGeometry() {}
 
     /** A launch shape: grid (gx, gy, gz) of blocks (bx, by, bz). */
     public record Launch(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ) {
@@ -49,8 +48,13 @@ public final class LaunchGeometry {
 
     /** One thread per output pixel of every slot: z is the slot. */
     public static Launch preprocess(int outWidth, int outHeight, int n) {
-        return new Launch(ceilDiv(outWidth, PREPROCESS_BLOCK_X), ceilDiv(outHeight, PREPROCESS_BLOCK_Y), n,
-                PREPROCESS_BLOCK_X, PREPROCESS_BLOCK_Y, 1);
+        return new Launch(
+                ceilDiv(outWidth, PREPROCESS_BLOCK_X),
+                ceilDiv(outHeight, PREPROCESS_BLOCK_Y),
+                n,
+                PREPROCESS_BLOCK_X,
+                PREPROCESS_BLOCK_Y,
+                1);
     }
 
     /** RANGE_BLOCKS blocks per slot (y), each the min/max of a contiguous part of the grid. */

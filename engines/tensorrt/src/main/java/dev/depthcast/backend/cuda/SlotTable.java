@@ -2,7 +2,6 @@ package dev.depthcast.backend.cuda;
 
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.Intrinsics;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -26,13 +25,24 @@ public final class SlotTable {
     static final int OFF_EDGE = 64;
     static final int NORM_OFF_CHANNEL_SLOT = 32;
 
-    private SlotTable() {
-    }
+    private SlotTable() {}
 
     /** One DcSlot. Offsets are bytes into the batch's frame buffer; pointOffset counts points. */
-    public record Slot(int yOffset, int uOffset, int vOffset, int width, int height, int chromaWidth,
-                       int stride, int samplesW, int samplesH, int pointOffset, Intrinsics intrinsics,
-                       float near, float far, float edge) {
+    public record Slot(
+            int yOffset,
+            int uOffset,
+            int vOffset,
+            int width,
+            int height,
+            int chromaWidth,
+            int stride,
+            int samplesW,
+            int samplesH,
+            int pointOffset,
+            Intrinsics intrinsics,
+            float near,
+            float far,
+            float edge) {
 
         public int samples() {
             return samplesW * samplesH;
@@ -77,10 +87,10 @@ public final class SlotTable {
         b.putInt(preset.inputWidth());
         b.putInt(preset.inputHeight());
         for (int c = 0; c < 3; c++) {
-            b.putFloat(1f / (255f * preset.std()[c]));           // as Preprocessor: scale
+            b.putFloat(1f / (255f * preset.std()[c])); // as Preprocessor: scale
         }
         for (int c = 0; c < 3; c++) {
-            b.putFloat(-preset.mean()[c] / preset.std()[c]);     // as Preprocessor: offset
+            b.putFloat(-preset.mean()[c] / preset.std()[c]); // as Preprocessor: offset
         }
         for (int c = 0; c < 3; c++) {
             b.putInt(preset.bgr() ? 2 - c : c);

@@ -2,7 +2,6 @@ package dev.depthcast.backend.tensorrt;
 
 import dev.depthcast.backend.cuda.KernelImage;
 import dev.depthcast.model.Preset;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -92,8 +91,13 @@ public record BackendDecision(boolean gpu, String reason) {
      * @param modelSha256 SHA-256 of the model the server runs (null: unknown), checked against the
      *     one the engine's manifest records
      */
-    public static BackendDecision decide(ProbeFacts f, Optional<KernelImage> kernels, EngineFacts engine,
-                                         Preset preset, int maxBatch, String modelSha256) {
+    public static BackendDecision decide(
+            ProbeFacts f,
+            Optional<KernelImage> kernels,
+            EngineFacts engine,
+            Preset preset,
+            int maxBatch,
+            String modelSha256) {
         BackendDecision unusable = deviceProblem(f, kernels);
         if (unusable != null) {
             return unusable;
@@ -116,25 +120,34 @@ public record BackendDecision(boolean gpu, String reason) {
                 return cpu("engine " + path + " was built for " + builtSm + " / TensorRT " + m.tensorRt() + ", this is "
                         + f.sm() + " / TensorRT " + f.tensorRtVersion() + ": rebuild it with scripts/build-engine.sh");
             }
-            if (!m.preset().equals(preset.name()) || m.inputHeight() != preset.inputHeight()
+            if (!m.preset().equals(preset.name())
+                    || m.inputHeight() != preset.inputHeight()
                     || m.inputWidth() != preset.inputWidth()) {
                 return cpu("engine " + path + " was built for preset " + m.preset() + " at " + m.inputHeight() + "x"
                         + m.inputWidth() + ", the server runs preset " + preset.name() + " at " + preset.inputHeight()
                         + "x" + preset.inputWidth() + ": rebuild it with scripts/build-engine.sh --preset "
                         + preset.name() + " (or pass --engine FILE)");
             }
-            if (m.modelSha256() != null && modelSha256 != null && !m.modelSha256().equalsIgnoreCase(modelSha256)) {
-                return cpu("engine " + path + " was built from another model (SHA-256 " + shortSha(m.modelSha256())
-                        + "…, the server's model is " + shortSha(modelSha256) + "…): rebuild it with "
-                        + "scripts/build-engine.sh --onnx MODEL (or leave --engine out: --backend tensorrt builds one)");
+            if (m.modelSha256() != null
+                    && modelSha256 != null
+                    && !m.modelSha256().equalsIgnoreCase(modelSha256)) {
+                return cpu(
+                        "engine " + path + " was built from another model (SHA-256 " + shortSha(m.modelSha256())
+                                + "…, the server's model is " + shortSha(modelSha256) + "…): rebuild it with "
+                                + "scripts/build-engine.sh --onnx MODEL (or leave --engine out: --backend tensorrt builds one)");
             }
             if (m.maxBatch() < maxBatch) {
                 return cpu("engine " + path + " takes batches up to " + m.maxBatch() + ", --max-batch is " + maxBatch
-                        + ": rebuild it with scripts/build-engine.sh --max-batch " + maxBatch + ", or lower --max-batch");
+                        + ": rebuild it with scripts/build-engine.sh --max-batch " + maxBatch
+                        + ", or lower --max-batch");
             }
         }
-        return new BackendDecision(true, "TensorRT " + f.tensorRtVersion() + " on " + device + ", engine " + path
-                + (m == null ? " (no build manifest beside it: TensorRT will check it)" : "")
-                + (kernels.get().needsJit(f.ccMajor(), f.ccMinor()) ? "; kernels JIT-compiled from compute_90 PTX" : ""));
+        return new BackendDecision(
+                true,
+                "TensorRT " + f.tensorRtVersion() + " on " + device + ", engine " + path
+                        + (m == null ? " (no build manifest beside it: TensorRT will check it)" : "")
+                        + (kernels.get().needsJit(f.ccMajor(), f.ccMinor())
+                                ? "; kernels JIT-compiled from compute_90 PTX"
+                                : ""));
     }
 }

@@ -2,7 +2,6 @@ package dev.depthcast.backend.tensorrt;
 
 import dev.depthcast.model.ModelSignature;
 import dev.depthcast.model.Preset;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +15,15 @@ import java.util.Locale;
  * @param outputHalf FP16 depth output (else FP32): which unproject kernels read it
  * @param gridHeight depth grid height when the output shape fixes it, else -1 (known after the input shape is set)
  */
-public record EngineBindings(String inputName, String outputName, boolean inputHalf, boolean outputHalf,
-                             int minBatch, int maxBatch, int gridHeight, int gridWidth) {
+public record EngineBindings(
+        String inputName,
+        String outputName,
+        boolean inputHalf,
+        boolean outputHalf,
+        int minBatch,
+        int maxBatch,
+        int gridHeight,
+        int gridWidth) {
 
     public static EngineBindings check(Preset preset, String engineName, List<TensorSpec> tensors, int wantedMaxBatch) {
         List<TensorSpec> inputs = tensors.stream().filter(TensorSpec::input).toList();
@@ -27,23 +33,30 @@ public record EngineBindings(String inputName, String outputName, boolean inputH
         }
         if (outputs.size() > 1) {
             // enqueueV3 fails when any I/O tensor has no address, and only the depth is bound.
-            throw fail(engineName, "it has " + outputs.size() + " outputs ("
-                    + String.join(", ", outputs.stream().map(TensorSpec::name).toList())
-                    + "); the pipeline binds exactly one, the depth: export the model with the depth output only");
+            throw fail(
+                    engineName,
+                    "it has " + outputs.size() + " outputs ("
+                            + String.join(
+                                    ", ", outputs.stream().map(TensorSpec::name).toList())
+                            + "); the pipeline binds exactly one, the depth: export the model with the depth output only");
         }
         TensorSpec in = inputs.get(0);
         TensorSpec out = outputs.get(0);
         for (TensorSpec t : List.of(in, out)) {
             if (!TensorSpec.HALF.equals(t.dataType()) && !TensorSpec.FLOAT.equals(t.dataType())) {
-                throw fail(engineName, "binding '" + t.name() + "' is " + t.dataType()
-                        + "; the kernels read and write FP16 or FP32 I/O (scripts/build-engine.sh builds FP16 I/O, "
-                        + "also for INT8 engines)");
+                throw fail(
+                        engineName,
+                        "binding '" + t.name() + "' is " + t.dataType()
+                                + "; the kernels read and write FP16 or FP32 I/O (scripts/build-engine.sh builds FP16 I/O, "
+                                + "also for INT8 engines)");
             }
             if (!TensorSpec.LINEAR.equals(t.format())) {
                 // A vectorised layout (kHWC8, kCHW32, ...) would silently get NCHW data from the kernels.
-                throw fail(engineName, "binding '" + t.name() + "' has layout " + t.format()
-                        + "; the kernels read and write linear NCHW (kLINEAR): rebuild it with scripts/build-engine.sh "
-                        + "(trtexec --inputIOFormats=fp16:chw --outputIOFormats=fp16:chw)");
+                throw fail(
+                        engineName,
+                        "binding '" + t.name() + "' has layout " + t.format()
+                                + "; the kernels read and write linear NCHW (kLINEAR): rebuild it with scripts/build-engine.sh "
+                                + "(trtexec --inputIOFormats=fp16:chw --outputIOFormats=fp16:chw)");
             }
         }
         // Same shape rules as for an ONNX model (N x 3 x H x W in, N x [1 x] H x W out, H x W = preset).
@@ -60,22 +73,33 @@ public record EngineBindings(String inputName, String outputName, boolean inputH
             for (int d = 2; d < 4; d++) {
                 long want = d == 2 ? preset.inputHeight() : preset.inputWidth();
                 if (in.shape()[d] < 0 && (in.min()[d] > want || in.max()[d] < want)) {
-                    throw fail(engineName, String.format(Locale.ROOT,
-                            "its profile allows input %s..%s, not %dx%d (HxW) of preset '%s': rebuild it with "
-                                    + "scripts/build-engine.sh --preset %s", Arrays.toString(in.min()),
-                            Arrays.toString(in.max()), preset.inputHeight(), preset.inputWidth(), preset.name(),
-                            preset.name()));
+                    throw fail(
+                            engineName,
+                            String.format(
+                                    Locale.ROOT,
+                                    "its profile allows input %s..%s, not %dx%d (HxW) of preset '%s': rebuild it with "
+                                            + "scripts/build-engine.sh --preset %s",
+                                    Arrays.toString(in.min()),
+                                    Arrays.toString(in.max()),
+                                    preset.inputHeight(),
+                                    preset.inputWidth(),
+                                    preset.name(),
+                                    preset.name()));
                 }
             }
         }
         if (minBatch > 1) {
-            throw fail(engineName, "its profile starts at batch " + minBatch + "; a batch may hold a single "
-                    + "frame: rebuild with min batch 1");
+            throw fail(
+                    engineName,
+                    "its profile starts at batch " + minBatch + "; a batch may hold a single "
+                            + "frame: rebuild with min batch 1");
         }
         if (maxBatch < wantedMaxBatch) {
-            throw fail(engineName, "it takes batches up to " + maxBatch + ", the server is set to --max-batch "
-                    + wantedMaxBatch + ": rebuild it with scripts/build-engine.sh --max-batch " + wantedMaxBatch
-                    + " or lower --max-batch");
+            throw fail(
+                    engineName,
+                    "it takes batches up to " + maxBatch + ", the server is set to --max-batch "
+                            + wantedMaxBatch + ": rebuild it with scripts/build-engine.sh --max-batch " + wantedMaxBatch
+                            + " or lower --max-batch");
         }
         long[] os = out.shape();
         int gh = (int) os[os.length - 2];

@@ -3,7 +3,6 @@ package dev.depthcast.backend.tensorrt;
 import dev.depthcast.backend.tensorrt.build.BuildRequest;
 import dev.depthcast.backend.tensorrt.build.EngineCache;
 import dev.depthcast.model.Preset;
-
 import java.nio.file.Path;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -31,16 +30,23 @@ public record EngineChoice(Path path, boolean build) {
      * @param tensorRt the loaded TensorRT's version, or null
      * @param manifestSha the model SHA-256 a manifest beside an engine records, or null
      */
-    public static EngineChoice choose(Path explicitEngine, boolean explicitTensorRt, Preset preset, int maxBatch,
-                                      String modelSha256, String computeCapability, String tensorRt,
-                                      Predicate<Path> exists, Function<Path, String> manifestSha) {
+    public static EngineChoice choose(
+            Path explicitEngine,
+            boolean explicitTensorRt,
+            Preset preset,
+            int maxBatch,
+            String modelSha256,
+            String computeCapability,
+            String tensorRt,
+            Predicate<Path> exists,
+            Function<Path, String> manifestSha) {
         if (explicitEngine != null) {
             return new EngineChoice(explicitEngine, false);
         }
         Path byDefault = ENGINES.resolve(TensorRtBackend.defaultEngineName(preset));
         Path cached = modelSha256 != null && computeCapability != null && tensorRt != null
-                ? EngineCache.path(CACHE, modelSha256, preset, BuildRequest.Precision.FP16, maxBatch, computeCapability,
-                tensorRt)
+                ? EngineCache.path(
+                        CACHE, modelSha256, preset, BuildRequest.Precision.FP16, maxBatch, computeCapability, tensorRt)
                 : null;
         if (cached != null && exists.test(cached)) {
             return new EngineChoice(cached, false);

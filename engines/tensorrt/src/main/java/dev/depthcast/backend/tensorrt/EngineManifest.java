@@ -21,8 +21,15 @@ import java.util.Properties;
  * @param precision fp16 | int8
  * @param modelSha256 SHA-256 of the ONNX model it was built from, or null (manifests of older builds)
  */
-public record EngineManifest(String tensorRt, String computeCapability, String preset, int inputHeight,
-                             int inputWidth, int maxBatch, String precision, String modelSha256) {
+public record EngineManifest(
+        String tensorRt,
+        String computeCapability,
+        String preset,
+        int inputHeight,
+        int inputWidth,
+        int maxBatch,
+        String precision,
+        String modelSha256) {
 
     public static Path pathFor(Path engine) {
         return engine.resolveSibling(engine.getFileName() + ".properties");
@@ -50,8 +57,14 @@ public record EngineManifest(String tensorRt, String computeCapability, String p
         String[] hw = required(props, "input", where).toLowerCase(Locale.ROOT).split("x");
         String[] mom = required(props, "batch", where).split("/");
         try {
-            return new EngineManifest(tensorRt, cc, preset, Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim()),
-                    Integer.parseInt(mom[mom.length - 1].trim()), props.getProperty("precision", "fp16"),
+            return new EngineManifest(
+                    tensorRt,
+                    cc,
+                    preset,
+                    Integer.parseInt(hw[0].trim()),
+                    Integer.parseInt(hw[1].trim()),
+                    Integer.parseInt(mom[mom.length - 1].trim()),
+                    props.getProperty("precision", "fp16"),
                     props.getProperty("onnx.sha256"));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(where + ": malformed input=HxW or batch=MIN/OPT/MAX");

@@ -30,10 +30,11 @@ public final class EngineRunner implements AutoCloseable {
         this.bindings = EngineBindings.check(preset, name, trt.tensors(), maxBatch);
         this.preset = preset;
         this.maxBatch = maxBatch;
-        long[] out = trt.setBatch(bindings.inputName(), maxBatch, preset.inputHeight(), preset.inputWidth(),
-                bindings.outputName());
+        long[] out = trt.setBatch(
+                bindings.inputName(), maxBatch, preset.inputHeight(), preset.inputWidth(), bindings.outputName());
         this.gridPixels = (int) (out[out.length - 1] * out[out.length - 2]);
-        check(cudart.cudaMalloc(input, (long) maxBatch * 3 * preset.inputPixels() * (bindings.inputHalf() ? 2 : 4)),
+        check(
+                cudart.cudaMalloc(input, (long) maxBatch * 3 * preset.inputPixels() * (bindings.inputHalf() ? 2 : 4)),
                 "cudaMalloc");
         check(cudart.cudaMalloc(output, (long) maxBatch * gridPixels * (bindings.outputHalf() ? 2 : 4)), "cudaMalloc");
         check(cudart.cudaStreamCreate(stream), "cudaStreamCreate");

@@ -1,11 +1,10 @@
 package dev.depthcast.backend.tensorrt;
 
+import dev.depthcast.backend.PipelineSpec;
 import dev.depthcast.backend.tensorrt.build.BuildProgress;
 import dev.depthcast.backend.tensorrt.build.BuildRequest;
 import dev.depthcast.backend.tensorrt.build.OnnxFacts;
 import dev.depthcast.backend.tensorrt.build.TrtEngineBuilder;
-import dev.depthcast.backend.PipelineSpec;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,8 +22,7 @@ final class FirstStartBuild {
 
     static final long WORKSPACE_BYTES = 4L << 30;
 
-    private FirstStartBuild() {
-    }
+    private FirstStartBuild() {}
 
     static void build(PipelineSpec config, Path engine, ProbeFacts facts) {
         try {
@@ -38,19 +36,39 @@ final class FirstStartBuild {
             }
             try {
                 OnnxFacts model = OnnxFacts.of(onnx);
-                BuildRequest r = new BuildRequest(onnx, config.preset(), BuildRequest.Precision.FP16, 1,
-                        Math.max(1, config.maxBatch() / 2), config.maxBatch(), WORKSPACE_BYTES,
-                        EngineChoice.CACHE.resolve("timing.cache"), model.quantized());
+                BuildRequest r = new BuildRequest(
+                        onnx,
+                        config.preset(),
+                        BuildRequest.Precision.FP16,
+                        1,
+                        Math.max(1, config.maxBatch() / 2),
+                        config.maxBatch(),
+                        WORKSPACE_BYTES,
+                        EngineChoice.CACHE.resolve("timing.cache"),
+                        model.quantized());
                 BuildProgress progress = new BuildProgress(System.err, System::nanoTime);
                 progress.note("no TensorRT engine for this model on this GPU yet: building " + engine
                         + " (once; later starts load it)");
                 TrtEngineBuilder.Built built = TrtEngineBuilder.build(r, progress, null);
                 Path part = engine.resolveSibling(engine.getFileName() + ".part");
                 Files.write(part, built.engine());
-                new EngineManifest(built.tensorRt(), facts.ccMajor() + "." + facts.ccMinor(), config.preset().name(),
-                        config.preset().inputHeight(), config.preset().inputWidth(), config.maxBatch(), "fp16",
-                        model.sha256()).write(engine, 1, r.optBatch(), built.inputName(),
-                        config.model() == null ? "relief.onnx (embedded)" : config.model().getFileName().toString());
+                new EngineManifest(
+                                built.tensorRt(),
+                                facts.ccMajor() + "." + facts.ccMinor(),
+                                config.preset().name(),
+                                config.preset().inputHeight(),
+                                config.preset().inputWidth(),
+                                config.maxBatch(),
+                                "fp16",
+                                model.sha256())
+                        .write(
+                                engine,
+                                1,
+                                r.optBatch(),
+                                built.inputName(),
+                                config.model() == null
+                                        ? "relief.onnx (embedded)"
+                                        : config.model().getFileName().toString());
                 Files.move(part, engine, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 progress.note("engine ready: " + engine);
             } finally {
@@ -59,7 +77,8 @@ final class FirstStartBuild {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("building a TensorRT engine into " + engine + " failed: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "building a TensorRT engine into " + engine + " failed: " + e.getMessage(), e);
         }
     }
 }

@@ -16,8 +16,7 @@ public final class GpuProbe {
     public static final String NVIDIACTL = "/dev/nvidiactl";
     public static final String PROC_VERSION = "/proc/driver/nvidia/version";
 
-    private GpuProbe() {
-    }
+    private GpuProbe() {}
 
     /**
      * @param exists file check (the real one: {@link Files#exists})

@@ -9,8 +9,13 @@ import java.util.Locale;
  * kernels, download. The server's three stages sum them: preprocess = staging + upload + kernel,
  * unproject = kernels + download.
  */
-record GpuStageTimes(double stagingMs, double uploadMs, double preprocessKernelMs, double inferenceMs,
-                     double unprojectKernelsMs, double downloadMs) {
+record GpuStageTimes(
+        double stagingMs,
+        double uploadMs,
+        double preprocessKernelMs,
+        double inferenceMs,
+        double unprojectKernelsMs,
+        double downloadMs) {
 
     double preprocessMs() {
         return stagingMs + uploadMs + preprocessKernelMs;
@@ -22,7 +27,14 @@ record GpuStageTimes(double stagingMs, double uploadMs, double preprocessKernelM
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "staging %.2f, upload %.2f, preprocess %.2f, inference %.2f, unproject %.2f, "
-                + "download %.2f ms", stagingMs, uploadMs, preprocessKernelMs, inferenceMs, unprojectKernelsMs, downloadMs);
+        return String.format(
+                Locale.ROOT,
+                "staging %.2f, upload %.2f, preprocess %.2f, inference %.2f, unproject %.2f, " + "download %.2f ms",
+                stagingMs,
+                uploadMs,
+                preprocessKernelMs,
+                inferenceMs,
+                unprojectKernelsMs,
+                downloadMs);
     }
 }

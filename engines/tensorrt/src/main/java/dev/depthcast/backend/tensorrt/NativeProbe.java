@@ -1,5 +1,6 @@
 package dev.depthcast.backend.tensorrt;
 
+import java.nio.charset.StandardCharsets;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.JCudaDriver;
@@ -7,8 +8,6 @@ import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.tensorrt.global.nvinfer;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * The native stages of the probe: JCuda driver (cuInit, device count, compute capability), then
@@ -21,8 +20,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class NativeProbe {
 
-    private NativeProbe() {
-    }
+    private NativeProbe() {}
 
     static ProbeFacts facts() {
         ProbeFacts f;
@@ -58,8 +56,8 @@ final class NativeProbe {
             try (IntPointer n = new IntPointer(1)) {
                 int rc = cudart.cudaGetDeviceCount(n);
                 if (rc != 0 || n.get() <= 0) {
-                    return f.withTensorRt("the CUDA runtime sees no device (cudaGetDeviceCount returned " + rc + ")",
-                            null);
+                    return f.withTensorRt(
+                            "the CUDA runtime sees no device (cudaGetDeviceCount returned " + rc + ")", null);
                 }
             }
         } catch (Throwable t) {

@@ -13,8 +13,15 @@ package dev.depthcast.backend.tensorrt;
  * @param tensorRtError why the CUDA runtime / TensorRT libraries could not be loaded, or null
  * @param tensorRtVersion TensorRT's version when loaded, e.g. 10.15.1
  */
-public record ProbeFacts(boolean driverNodes, String driverError, int deviceCount, String deviceName, int ccMajor,
-                         int ccMinor, String tensorRtError, String tensorRtVersion) {
+public record ProbeFacts(
+        boolean driverNodes,
+        String driverError,
+        int deviceCount,
+        String deviceName,
+        int ccMajor,
+        int ccMinor,
+        String tensorRtError,
+        String tensorRtVersion) {
 
     public static ProbeFacts noDriverNodes() {
         return new ProbeFacts(false, null, 0, null, 0, 0, null, null);

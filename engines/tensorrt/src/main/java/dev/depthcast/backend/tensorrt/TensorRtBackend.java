@@ -4,12 +4,9 @@ import dev.depthcast.backend.BackendProvider;
 import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.backend.PipelineSpec;
-import dev.depthcast.config.Backend;
 import dev.depthcast.backend.cuda.KernelImage;
+import dev.depthcast.config.Backend;
 import dev.depthcast.model.Preset;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,6 +14,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The TensorRT backend as the server finds it ({@link BackendProvider}, registered in
@@ -29,8 +28,7 @@ public final class TensorRtBackend implements BackendProvider {
     private static final Logger LOG = LoggerFactory.getLogger(TensorRtBackend.class);
 
     /** For {@link java.util.ServiceLoader}. */
-    public TensorRtBackend() {
-    }
+    public TensorRtBackend() {}
 
     @Override
     public Backend backend() {
@@ -61,8 +59,7 @@ public final class TensorRtBackend implements BackendProvider {
     }
 
     /** A decision and the engine it is about. */
-    record Decided(BackendDecision decision, Path engine) {
-    }
+    record Decided(BackendDecision decision, Path engine) {}
 
     /**
      * Probes, chooses the engine ({@link EngineChoice}) and decides; under {@code --backend
@@ -71,20 +68,35 @@ public final class TensorRtBackend implements BackendProvider {
      */
     static Decided decide(PipelineSpec spec, boolean explicitTensorRt) {
         ProbeFacts facts = GpuProbe.system();
-        Optional<KernelImage> kernels = facts.driverNodes() && facts.deviceCount() > 0 ? Kernels.IMAGE : Optional.empty();
+        Optional<KernelImage> kernels =
+                facts.driverNodes() && facts.deviceCount() > 0 ? Kernels.IMAGE : Optional.empty();
         BackendDecision device = BackendDecision.deviceProblem(facts, kernels);
         if (device != null) {
             return new Decided(device, enginePath(spec));
         }
         String modelSha = modelSha256(spec);
-        EngineChoice choice = EngineChoice.choose(spec.engine(), explicitTensorRt, spec.preset(), spec.maxBatch(),
-                modelSha, facts.ccMajor() + "." + facts.ccMinor(), facts.tensorRtVersion(), Files::isRegularFile,
+        EngineChoice choice = EngineChoice.choose(
+                spec.engine(),
+                explicitTensorRt,
+                spec.preset(),
+                spec.maxBatch(),
+                modelSha,
+                facts.ccMajor() + "." + facts.ccMinor(),
+                facts.tensorRtVersion(),
+                Files::isRegularFile,
                 TensorRtBackend::manifestSha);
         if (choice.build()) {
             FirstStartBuild.build(spec, choice.path(), facts);
         }
-        return new Decided(BackendDecision.decide(facts, kernels, BackendDecision.EngineFacts.of(choice.path()),
-                spec.preset(), spec.maxBatch(), modelSha), choice.path());
+        return new Decided(
+                BackendDecision.decide(
+                        facts,
+                        kernels,
+                        BackendDecision.EngineFacts.of(choice.path()),
+                        spec.preset(),
+                        spec.maxBatch(),
+                        modelSha),
+                choice.path());
     }
 
     private static String manifestSha(Path engine) {
@@ -151,7 +163,7 @@ public final class TensorRtBackend implements BackendProvider {
     }
 
     private static DepthPipeline openGpu(PipelineSpec spec, Path engine) throws Exception {
-        return TensorRtPipeline.open(spec.preset(), spec.maxBatch(), engine, Kernels.IMAGE.orElseThrow(),
-                spec.device());
+        return TensorRtPipeline.open(
+                spec.preset(), spec.maxBatch(), engine, Kernels.IMAGE.orElseThrow(), spec.device());
     }
 }

@@ -4,10 +4,10 @@ import dev.depthcast.backend.BatchItem;
 import dev.depthcast.backend.BatchResult;
 import dev.depthcast.backend.DepthPipeline;
 import dev.depthcast.backend.PipelineFault;
-import dev.depthcast.backend.cuda.CudaException;
 import dev.depthcast.backend.cuda.BatchLayout;
 import dev.depthcast.backend.cuda.BufferPlan;
 import dev.depthcast.backend.cuda.CudaDriver;
+import dev.depthcast.backend.cuda.CudaException;
 import dev.depthcast.backend.cuda.DoubleBuffering;
 import dev.depthcast.backend.cuda.GpuOps;
 import dev.depthcast.backend.cuda.GpuOps.Device;
@@ -23,15 +23,14 @@ import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.UnprojectParams;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.IntBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The GPU pipeline: JCuda kernels around a TensorRT engine, all on one compute stream, with a
@@ -75,6 +74,7 @@ public final class TensorRtPipeline implements DepthPipeline {
         final Event inferred = cuda.event(EventUse.TIMING);
         /** Also "released": the set's frames are read for the last time by the compaction. */
         final Event unprojected = cuda.event(EventUse.TIMING);
+
         final Event done = cuda.event(EventUse.HOST_WAIT);
         BatchLayout layout;
         double stagingMs;
@@ -115,6 +115,7 @@ public final class TensorRtPipeline implements DepthPipeline {
     private int shapeBatch = -1;
     /** Why the pipeline can run no further batch (a sticky CUDA error), or null. */
     private volatile String fault;
+
     private GpuStageTimes lastTimes;
 
     /**
@@ -162,8 +163,10 @@ public final class TensorRtPipeline implements DepthPipeline {
             } finally {
                 cuda.close();
             }
-            throw p == null ? e : new IllegalStateException("the warm-up batch failed on the GPU ("
-                    + GpuProbe.describe(e) + ")", e);
+            throw p == null
+                    ? e
+                    : new IllegalStateException(
+                            "the warm-up batch failed on the GPU (" + GpuProbe.describe(e) + ")", e);
         }
     }
 
@@ -185,11 +188,15 @@ public final class TensorRtPipeline implements DepthPipeline {
         long t0 = System.nanoTime();
         List<BatchItem> items = new ArrayList<>(maxBatch);
         for (int b = 0; b < maxBatch; b++) {
-            items.add(new BatchItem(warmUpFrame(preset.inputWidth(), preset.inputHeight(), b), UnprojectParams.DEFAULT));
+            items.add(
+                    new BatchItem(warmUpFrame(preset.inputWidth(), preset.inputHeight(), b), UnprojectParams.DEFAULT));
         }
         BatchResult r = run(items);
-        LOG.info("warm-up batch of {} on the GPU: {} ms ({}), {} points", maxBatch,
-                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6), lastTimes,
+        LOG.info(
+                "warm-up batch of {} on the GPU: {} ms ({}), {} points",
+                maxBatch,
+                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6),
+                lastTimes,
                 r.clouds().stream().mapToInt(PointCloud::count).sum());
     }
 
@@ -199,13 +206,19 @@ public final class TensorRtPipeline implements DepthPipeline {
         this.cuda = cuda;
         this.trt = trt;
         this.bindings = EngineBindings.check(preset, engineName, trt.tensors(), maxBatch);
-        long[] out = trt.setBatch(bindings.inputName(), maxBatch, preset.inputHeight(), preset.inputWidth(),
-                bindings.outputName());
+        long[] out = trt.setBatch(
+                bindings.inputName(), maxBatch, preset.inputHeight(), preset.inputWidth(), bindings.outputName());
         this.shapeBatch = maxBatch;
         this.gridHeight = (int) out[out.length - 2];
         this.gridWidth = (int) out[out.length - 1];
-        this.plan = BufferPlan.of(maxBatch, preset.inputHeight(), preset.inputWidth(), gridHeight, gridWidth,
-                bindings.inputHalf(), bindings.outputHalf());
+        this.plan = BufferPlan.of(
+                maxBatch,
+                preset.inputHeight(),
+                preset.inputWidth(),
+                gridHeight,
+                gridWidth,
+                bindings.inputHalf(),
+                bindings.outputHalf());
         input = cuda.allocDevice(plan.inputBytes());
         depth = cuda.allocDevice(plan.depthBytes());
         z = cuda.allocDevice(plan.zBytes());
@@ -227,9 +240,19 @@ public final class TensorRtPipeline implements DepthPipeline {
         trt.bind(bindings.inputName(), input.address());
         trt.bind(bindings.outputName(), depth.address());
         boundThread = Thread.currentThread();
-        LOG.info("TensorRT {} on {}, engine {}: {} in, {} out, depth grid {}x{}, max batch {}; "
-                        + "{} MiB device + {} MiB pinned buffers", trt.version(), cuda.describe(), engineName, bindings.inputHalf() ? "FP16" : "FP32", bindings.outputHalf() ? "FP16" : "FP32",
-                gridWidth, gridHeight, maxBatch, plan.deviceBytes() >> 20, plan.pinnedBytes() >> 20);
+        LOG.info(
+                "TensorRT {} on {}, engine {}: {} in, {} out, depth grid {}x{}, max batch {}; "
+                        + "{} MiB device + {} MiB pinned buffers",
+                trt.version(),
+                cuda.describe(),
+                engineName,
+                bindings.inputHalf() ? "FP16" : "FP32",
+                bindings.outputHalf() ? "FP16" : "FP32",
+                gridWidth,
+                gridHeight,
+                maxBatch,
+                plan.deviceBytes() >> 20,
+                plan.pinnedBytes() >> 20);
     }
 
     @Override
@@ -362,19 +385,56 @@ public final class TensorRtPipeline implements DepthPipeline {
         // Compute: preprocess → inference → unproject → download, in stream order.
         cuda.waitFor(cs, s.uploaded);
         cuda.record(s.preprocessStart, cs);
-        cuda.launch(bindings.inputHalf() ? KernelNames.PREPROCESS_F16 : KernelNames.PREPROCESS_F32,
-                LaunchGeometry.preprocess(preset.inputWidth(), preset.inputHeight(), n), cs, s.frames, s.slots, norm,
-                input, n);
+        cuda.launch(
+                bindings.inputHalf() ? KernelNames.PREPROCESS_F16 : KernelNames.PREPROCESS_F32,
+                LaunchGeometry.preprocess(preset.inputWidth(), preset.inputHeight(), n),
+                cs,
+                s.frames,
+                s.slots,
+                norm,
+                input,
+                n);
         cuda.record(s.preprocessed, cs);
         trt.enqueue(cuda.streamHandle(cs));
         cuda.record(s.inferred, cs);
         boolean half = bindings.outputHalf();
-        cuda.launch(half ? KernelNames.RANGE_F16 : KernelNames.RANGE_F32, LaunchGeometry.range(n), cs, depth,
-                gridWidth, gridHeight, range, n);
-        cuda.launch(half ? KernelNames.SAMPLE_F16 : KernelNames.SAMPLE_F32, LaunchGeometry.sample(layout.maxSamples(), n),
-                cs, depth, gridWidth, gridHeight, s.slots, range, z, keep, tileCounts, n);
-        cuda.launch(KernelNames.COMPACT, LaunchGeometry.compact(layout.maxSamples(), n), cs, s.frames, s.slots, z, keep,
-                tileCounts, gridWidth, gridHeight, xyz, rgb, counts, n);
+        cuda.launch(
+                half ? KernelNames.RANGE_F16 : KernelNames.RANGE_F32,
+                LaunchGeometry.range(n),
+                cs,
+                depth,
+                gridWidth,
+                gridHeight,
+                range,
+                n);
+        cuda.launch(
+                half ? KernelNames.SAMPLE_F16 : KernelNames.SAMPLE_F32,
+                LaunchGeometry.sample(layout.maxSamples(), n),
+                cs,
+                depth,
+                gridWidth,
+                gridHeight,
+                s.slots,
+                range,
+                z,
+                keep,
+                tileCounts,
+                n);
+        cuda.launch(
+                KernelNames.COMPACT,
+                LaunchGeometry.compact(layout.maxSamples(), n),
+                cs,
+                s.frames,
+                s.slots,
+                z,
+                keep,
+                tileCounts,
+                gridWidth,
+                gridHeight,
+                xyz,
+                rgb,
+                counts,
+                n);
         cuda.record(s.unprojected, cs);
         cuda.copyToHost(s.hostCounts, counts, 4L * n, cs);
         cuda.copyToHost(s.hostXyz, xyz, 12L * layout.totalSamples(), cs);
@@ -385,8 +445,8 @@ public final class TensorRtPipeline implements DepthPipeline {
     /** Waits for a submitted batch (the oldest first) and returns its clouds and stage times. */
     public BatchResult finish(DoubleBuffering.Ticket ticket) {
         if (ticket.seq() != ring.oldest()) {
-            throw new IllegalStateException("batch " + ticket.seq() + " finished out of order (next is "
-                    + ring.oldest() + ")");
+            throw new IllegalStateException(
+                    "batch " + ticket.seq() + " finished out of order (next is " + ring.oldest() + ")");
         }
         try {
             return collect(sets[ticket.set()]);
@@ -406,19 +466,23 @@ public final class TensorRtPipeline implements DepthPipeline {
             SlotTable.Slot slot = layout.slots().get(b);
             int count = n.get(b);
             if (count < 0 || count > slot.samples()) {
-                throw new IllegalStateException("slot " + b + ": device returned " + count + " points of "
-                        + slot.samples() + " samples");
+                throw new IllegalStateException(
+                        "slot " + b + ": device returned " + count + " points of " + slot.samples() + " samples");
             }
             float[] p = new float[count * 3];
             byte[] c = new byte[count * 3];
             s.hostXyz.view().asFloatBuffer().get(slot.pointOffset() * 3, p);
             s.hostRgb.view().get(slot.pointOffset() * 3, c);
-            clouds.add(new PointCloud(count, p, c, gridWidth, gridHeight, slot.stride(), slot.intrinsics(),
-                    slot.near(), slot.far()));
+            clouds.add(new PointCloud(
+                    count, p, c, gridWidth, gridHeight, slot.stride(), slot.intrinsics(), slot.near(), slot.far()));
         }
-        GpuStageTimes t = new GpuStageTimes(s.stagingMs, cuda.elapsedMs(s.uploadStart, s.uploaded),
-                cuda.elapsedMs(s.preprocessStart, s.preprocessed), cuda.elapsedMs(s.preprocessed, s.inferred),
-                cuda.elapsedMs(s.inferred, s.unprojected), cuda.elapsedMs(s.unprojected, s.done));
+        GpuStageTimes t = new GpuStageTimes(
+                s.stagingMs,
+                cuda.elapsedMs(s.uploadStart, s.uploaded),
+                cuda.elapsedMs(s.preprocessStart, s.preprocessed),
+                cuda.elapsedMs(s.preprocessed, s.inferred),
+                cuda.elapsedMs(s.inferred, s.unprojected),
+                cuda.elapsedMs(s.unprojected, s.done));
         lastTimes = t;
         return new BatchResult(clouds, t.preprocessMs(), t.inferenceMs(), t.unprojectMs());
     }

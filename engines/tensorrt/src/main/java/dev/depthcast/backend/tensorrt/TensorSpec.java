@@ -11,8 +11,8 @@ import java.util.Arrays;
  * @param format TensorRT's TensorFormat name: {@code kLINEAR} (plain NCHW, what the kernels read
  *     and write), {@code kHWC8}, {@code kCHW32}, ...
  */
-public record TensorSpec(String name, boolean input, String dataType, String format, long[] shape, long[] min,
-                         long[] opt, long[] max) {
+public record TensorSpec(
+        String name, boolean input, String dataType, String format, long[] shape, long[] min, long[] opt, long[] max) {
 
     public static final String HALF = "kHALF";
     public static final String FLOAT = "kFLOAT";

@@ -1,5 +1,7 @@
 package dev.depthcast.backend.tensorrt;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
@@ -11,9 +13,6 @@ import org.bytedeco.tensorrt.nvinfer.ILogger;
 import org.bytedeco.tensorrt.nvinfer.IRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The one class that calls TensorRT (JavaCPP presets, org.bytedeco:tensorrt 10.15-1.5.13).

@@ -1,18 +1,17 @@
 package dev.depthcast.backend.cuda;
 
-import dev.depthcast.backend.BatchItem;
-import dev.depthcast.ingest.I420Frame;
-import dev.depthcast.process.Intrinsics;
-import dev.depthcast.process.UnprojectParams;
-import org.junit.jupiter.api.Test;
-
-import java.nio.ByteBuffer;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthcast.backend.BatchItem;
+import dev.depthcast.ingest.I420Frame;
+import dev.depthcast.process.Intrinsics;
+import dev.depthcast.process.UnprojectParams;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class BatchLayoutTest {
 
@@ -53,8 +52,8 @@ class BatchLayoutTest {
         assertEquals(126, a.samplesH());
         assertEquals(504, b.samplesW());
         assertEquals(378, b.samplesH());
-        assertEquals(8, c.samplesW());   // ceil(504/64)
-        assertEquals(6, c.samplesH());   // ceil(378/64)
+        assertEquals(8, c.samplesW()); // ceil(504/64)
+        assertEquals(6, c.samplesH()); // ceil(378/64)
         assertEquals(0, a.pointOffset());
         assertEquals(168 * 126, b.pointOffset());
         assertEquals(168 * 126 + 504 * 378, c.pointOffset());
@@ -66,7 +65,8 @@ class BatchLayoutTest {
 
     @Test
     void stagingPutsEveryPlaneWhereTheSlotSaysAndSlotsBackToBack() {
-        List<BatchItem> items = List.of(new BatchItem(frame(5, 3, 10), UnprojectParams.DEFAULT),
+        List<BatchItem> items = List.of(
+                new BatchItem(frame(5, 3, 10), UnprojectParams.DEFAULT),
                 new BatchItem(frame(3, 5, 50), UnprojectParams.DEFAULT));
         BatchLayout l = BatchLayout.of(items, 8, 6);
         ByteBuffer staging = ByteBuffer.allocate((int) l.frameBytes() + 100);
@@ -91,8 +91,10 @@ class BatchLayoutTest {
     void refusesMismatchedFramesAndSmallBuffers() {
         List<BatchItem> items = List.of(new BatchItem(frame(4, 4, 1), UnprojectParams.DEFAULT));
         BatchLayout l = BatchLayout.of(items, 8, 6);
-        assertThrows(IllegalArgumentException.class, () -> l.stageFrames(ByteBuffer.allocate(1), List.of(frame(4, 4, 1))));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> l.stageFrames(ByteBuffer.allocate(1), List.of(frame(4, 4, 1))));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> l.stageFrames(ByteBuffer.allocate(1000), List.of(frame(6, 4, 1))));
         assertThrows(IllegalArgumentException.class, () -> l.stageFrames(ByteBuffer.allocate(1000), List.of()));
         assertThrows(IllegalArgumentException.class, () -> BatchLayout.of(List.of(), 8, 6));

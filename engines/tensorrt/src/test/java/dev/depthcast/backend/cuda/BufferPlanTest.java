@@ -1,18 +1,17 @@
 package dev.depthcast.backend.cuda;
 
-import dev.depthcast.backend.BatchItem;
-import dev.depthcast.model.Preset;
-import dev.depthcast.process.UnprojectParams;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthcast.backend.BatchItem;
+import dev.depthcast.model.Preset;
+import dev.depthcast.process.UnprojectParams;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class BufferPlanTest {
 
@@ -21,8 +20,8 @@ class BufferPlanTest {
         for (Preset p : Preset.ALL) {
             for (int n : new int[] {1, 2, 4, 8, 16, 64}) {
                 for (boolean half : new boolean[] {true, false}) {
-                    BufferPlan plan = BufferPlan.of(n, p.inputHeight(), p.inputWidth(), p.inputHeight(), p.inputWidth(),
-                            half, half);
+                    BufferPlan plan = BufferPlan.of(
+                            n, p.inputHeight(), p.inputWidth(), p.inputHeight(), p.inputWidth(), half, half);
                     int e = half ? 2 : 4;
                     long px = (long) p.inputHeight() * p.inputWidth();
                     assertEquals(n * 3 * px * e, plan.inputBytes(), p.name() + " n=" + n);
@@ -37,11 +36,27 @@ class BufferPlanTest {
                     assertEquals(4L * n * ((px + 255) / 256), plan.tileCountsBytes());
                     assertEquals((long) n * SlotTable.SLOT_BYTES, plan.slotTableBytes());
                     assertEquals(n * BufferPlan.frameSlotBytes(1920, 1080), plan.frameCapacity());
-                    assertEquals(plan.inputBytes() + plan.depthBytes() + plan.zBytes() + plan.keepBytes()
-                            + plan.xyzBytes() + plan.rgbBytes() + plan.countsBytes() + plan.rangeBytes()
-                            + plan.tileCountsBytes() + plan.normBytes() + 2 * (plan.frameCapacity() + plan.slotTableBytes()), plan.deviceBytes());
-                    assertEquals(2 * (plan.frameCapacity() + plan.slotTableBytes() + plan.xyzBytes() + plan.rgbBytes()
-                            + plan.countsBytes()), plan.pinnedBytes());
+                    assertEquals(
+                            plan.inputBytes()
+                                    + plan.depthBytes()
+                                    + plan.zBytes()
+                                    + plan.keepBytes()
+                                    + plan.xyzBytes()
+                                    + plan.rgbBytes()
+                                    + plan.countsBytes()
+                                    + plan.rangeBytes()
+                                    + plan.tileCountsBytes()
+                                    + plan.normBytes()
+                                    + 2 * (plan.frameCapacity() + plan.slotTableBytes()),
+                            plan.deviceBytes());
+                    assertEquals(
+                            2
+                                    * (plan.frameCapacity()
+                                            + plan.slotTableBytes()
+                                            + plan.xyzBytes()
+                                            + plan.rgbBytes()
+                                            + plan.countsBytes()),
+                            plan.pinnedBytes());
                 }
             }
         }
@@ -51,7 +66,7 @@ class BufferPlanTest {
     void theServersDefaultPlanIsModest() {
         // depth-anything-v2 at 378x504, batch 8, FP16 bindings: what a GPU host allocates at start.
         BufferPlan plan = BufferPlan.of(8, 378, 504, 378, 504, true, true);
-        assertEquals(9_144_576, plan.inputBytes());          // 8.7 MiB FP16 input
+        assertEquals(9_144_576, plan.inputBytes()); // 8.7 MiB FP16 input
         assertEquals(3_048_192, plan.depthBytes());
         assertTrue(plan.deviceBytes() < 120L << 20, "device " + (plan.deviceBytes() >> 20) + " MiB");
         assertTrue(plan.pinnedBytes() < 120L << 20, "pinned " + (plan.pinnedBytes() >> 20) + " MiB");

@@ -1,17 +1,16 @@
 package dev.depthcast.backend.cuda;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 public class KernelImageTest {
 
@@ -21,7 +20,10 @@ public class KernelImageTest {
         int entryHeader = 64;
         int body = entries.length * (entryHeader + payload);
         ByteBuffer b = ByteBuffer.allocate(16 + body).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(KernelImage.FATBIN_MAGIC).putShort((short) 1).putShort((short) 16).putLong(body);
+        b.putInt(KernelImage.FATBIN_MAGIC)
+                .putShort((short) 1)
+                .putShort((short) 16)
+                .putLong(body);
         for (int[] e : entries) {
             int at = b.position();
             b.putShort((short) e[0]).putShort((short) 0x101).putInt(entryHeader).putLong(payload);
@@ -72,8 +74,14 @@ public class KernelImageTest {
     void theBuiltFatbinHoldsSassForEveryTargetAndPtx() {
         Optional<KernelImage> k = KernelImage.fromClasspath();
         Assumptions.assumeTrue(k.isPresent(), "kernels not built (no nvcc): nothing to check");
-        assertEquals(List.of(new KernelImage.Entry(false, 75), new KernelImage.Entry(false, 80),
-                new KernelImage.Entry(false, 86), new KernelImage.Entry(false, 89), new KernelImage.Entry(true, 90),
-                new KernelImage.Entry(false, 90)), k.get().entries());
+        assertEquals(
+                List.of(
+                        new KernelImage.Entry(false, 75),
+                        new KernelImage.Entry(false, 80),
+                        new KernelImage.Entry(false, 86),
+                        new KernelImage.Entry(false, 89),
+                        new KernelImage.Entry(true, 90),
+                        new KernelImage.Entry(false, 90)),
+                k.get().entries());
     }
 }

@@ -23,8 +23,7 @@ public final class KernelSources {
         }
     }
 
-    private KernelSources() {
-    }
+    private KernelSources() {}
 
     public static Path dir() {
         return RepoRoot.get().resolve("kernels");
@@ -41,15 +40,19 @@ public final class KernelSources {
     /** Every extern "C" __global__ kernel of the .cu files, by name. */
     public static Map<String, Signature> kernels() {
         Map<String, Signature> out = new LinkedHashMap<>();
-        Pattern p = Pattern.compile("extern\\s+\"C\"\\s+__global__\\s+void\\s+(?:__launch_bounds__\\([^)]*\\)\\s+)?"
-                + "(\\w+)\\s*\\(([^)]*)\\)", Pattern.DOTALL);
+        Pattern p = Pattern.compile(
+                "extern\\s+\"C\"\\s+__global__\\s+void\\s+(?:__launch_bounds__\\([^)]*\\)\\s+)?"
+                        + "(\\w+)\\s*\\(([^)]*)\\)",
+                Pattern.DOTALL);
         for (String f : List.of("preprocess.cu", "unproject.cu")) {
             Matcher m = p.matcher(read(f));
             while (m.find()) {
                 List<String> types = new ArrayList<>();
                 for (String param : m.group(2).split(",")) {
                     String t = param.trim().replaceAll("\\s+", " ");
-                    types.add(t.substring(0, t.lastIndexOf(' ')).replace("__restrict__", "").trim());
+                    types.add(t.substring(0, t.lastIndexOf(' '))
+                            .replace("__restrict__", "")
+                            .trim());
                 }
                 out.put(m.group(1), new Signature(m.group(1), types));
             }

@@ -1,12 +1,11 @@
 package dev.depthcast.backend.cuda;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** The Java side agrees with the kernel sources: names, parameter counts, block sizes, struct layouts. */
 class KernelSourcesTest {
@@ -47,11 +46,13 @@ class KernelSourcesTest {
     @Test
     void yuvConstantsAreTheJavaOnes() throws Exception {
         String h = KernelSources.read("depthcast_math.cuh");
-        for (String[] c : new String[][] {{"DC_KY", "KY"}, {"DC_KRV", "KRV"}, {"DC_KGU", "KGU"}, {"DC_KGV", "KGV"},
-                {"DC_KBU", "KBU"}}) {
+        for (String[] c : new String[][] {
+            {"DC_KY", "KY"}, {"DC_KRV", "KRV"}, {"DC_KGU", "KGU"}, {"DC_KGV", "KGV"}, {"DC_KBU", "KBU"}
+        }) {
             java.lang.reflect.Field f = dev.depthcast.process.Yuv.class.getDeclaredField(c[1]);
             f.setAccessible(true);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("#define " + c[0] + " ([0-9.]+)f").matcher(h);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("#define " + c[0] + " ([0-9.]+)f")
+                    .matcher(h);
             assertTrue(m.find(), c[0]);
             assertEquals(f.getFloat(null), Float.parseFloat(m.group(1)), c[0]);
         }

@@ -1,11 +1,11 @@
 package dev.depthcast.backend.cuda;
 
-import dev.depthcast.model.Preset;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthcast.model.Preset;
+import org.junit.jupiter.api.Test;
 
 class LaunchGeometryTest {
 
@@ -23,8 +23,8 @@ class LaunchGeometryTest {
             }
         }
         LaunchGeometry.Launch da = LaunchGeometry.preprocess(504, 378, 8);
-        assertEquals(16, da.gridX());   // 504 / 32 = 15.75
-        assertEquals(48, da.gridY());   // 378 / 8 = 47.25
+        assertEquals(16, da.gridX()); // 504 / 32 = 15.75
+        assertEquals(48, da.gridY()); // 378 / 8 = 47.25
     }
 
     @Test
@@ -41,7 +41,8 @@ class LaunchGeometryTest {
         assertEquals(LaunchGeometry.RANGE_BLOCKS, r.gridX());
         assertEquals(8, r.gridY());
         assertEquals(LaunchGeometry.RANGE_THREADS, r.blockX());
-        assertTrue(LaunchGeometry.RANGE_BLOCKS <= LaunchGeometry.SAMPLE_THREADS,
+        assertTrue(
+                LaunchGeometry.RANGE_BLOCKS <= LaunchGeometry.SAMPLE_THREADS,
                 "dc_sample reduces the parts with one thread each");
     }
 

@@ -1,20 +1,32 @@
 package dev.depthcast.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.Intrinsics;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class SlotTableTest {
 
     @Test
     void slotFieldsLandAtTheirOffsetsLittleEndian() {
-        SlotTable.Slot s = new SlotTable.Slot(256, 1000, 2000, 321, 241, 161, 3, 168, 126, 4242,
-                new Intrinsics(1.5f, 2.5f, 252f, 189f, 60f), 0.4f, 4f, 0.1f);
+        SlotTable.Slot s = new SlotTable.Slot(
+                256,
+                1000,
+                2000,
+                321,
+                241,
+                161,
+                3,
+                168,
+                126,
+                4242,
+                new Intrinsics(1.5f, 2.5f, 252f, 189f, 60f),
+                0.4f,
+                4f,
+                0.1f);
         ByteBuffer b = ByteBuffer.wrap(SlotTable.encodeSlot(s)).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(SlotTable.SLOT_BYTES, b.capacity());
         assertEquals(256, b.getInt(0));

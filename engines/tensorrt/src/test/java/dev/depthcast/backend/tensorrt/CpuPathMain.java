@@ -8,11 +8,11 @@ import dev.depthcast.config.ServerConfig;
 /** Run in a fresh JVM by {@link TensorRtBackendTest}: {@code --backend auto} on this machine, nothing else. */
 public final class CpuPathMain {
 
-    private CpuPathMain() {
-    }
+    private CpuPathMain() {}
 
     public static void main(String[] args) throws Exception {
-        try (DepthPipeline p = Backends.open(ServerConfig.builder().backend(Backend.AUTO).build())) {
+        try (DepthPipeline p =
+                Backends.open(ServerConfig.builder().backend(Backend.AUTO).build())) {
             System.out.println("BACKEND " + p.backendName());
         }
     }

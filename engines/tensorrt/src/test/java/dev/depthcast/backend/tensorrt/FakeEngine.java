@@ -22,9 +22,17 @@ class FakeEngine implements InferenceEngine {
     /** Depth Anything V2's export at a size: pixel_values [-1,3,H,W] -> predicted_depth [-1,H,W], profile 1/opt/max. */
     static List<TensorSpec> da2(String type, int h, int w, int maxBatch) {
         return List.of(
-                new TensorSpec("pixel_values", true, type, TensorSpec.LINEAR, new long[] {-1, 3, h, w}, new long[] {1, 3, h, w},
-                        new long[] {Math.max(1, maxBatch / 2), 3, h, w}, new long[] {maxBatch, 3, h, w}),
-                new TensorSpec("predicted_depth", false, type, TensorSpec.LINEAR, new long[] {-1, h, w}, null, null, null));
+                new TensorSpec(
+                        "pixel_values",
+                        true,
+                        type,
+                        TensorSpec.LINEAR,
+                        new long[] {-1, 3, h, w},
+                        new long[] {1, 3, h, w},
+                        new long[] {Math.max(1, maxBatch / 2), 3, h, w},
+                        new long[] {maxBatch, 3, h, w}),
+                new TensorSpec(
+                        "predicted_depth", false, type, TensorSpec.LINEAR, new long[] {-1, h, w}, null, null, null));
     }
 
     @Override

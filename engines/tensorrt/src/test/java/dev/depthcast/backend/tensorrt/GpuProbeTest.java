@@ -1,17 +1,16 @@
 package dev.depthcast.backend.tensorrt;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 class GpuProbeTest {
 
@@ -43,12 +42,14 @@ class GpuProbeTest {
         });
         assertTrue(f.driverNodes());
         assertTrue(f.driverError().contains("UnsatisfiedLinkError: libcuda.so.1"), f.driverError());
-        assertFalse(BackendDecision.decide(f, java.util.Optional.empty(), null, null, 1, null).gpu());
+        assertFalse(BackendDecision.decide(f, java.util.Optional.empty(), null, null, 1, null)
+                .gpu());
     }
 
     @Test
     void thisMachineHasNoDriverAndTheAnswerIsCached() {
-        Assumptions.assumeFalse(Files.exists(Path.of(GpuProbe.NVIDIACTL)) || Files.exists(Path.of(GpuProbe.PROC_VERSION)),
+        Assumptions.assumeFalse(
+                Files.exists(Path.of(GpuProbe.NVIDIACTL)) || Files.exists(Path.of(GpuProbe.PROC_VERSION)),
                 "this test is for the GPU-less machines of this project");
         ProbeFacts f = GpuProbe.system();
         assertFalse(f.driverNodes());

@@ -1,5 +1,9 @@
 package dev.depthcast.backend.tensorrt;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.backend.BatchItem;
 import dev.depthcast.backend.BatchResult;
 import dev.depthcast.backend.HostPipeline;
@@ -11,12 +15,6 @@ import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.UnprojectParams;
-import jcuda.driver.CUdeviceptr;
-import jcuda.driver.JCudaDriver;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,10 +22,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.JCudaDriver;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * The whole CUDA pipeline — CudaDriver (JCuda), TensorRtPipeline's streams, events, A/B buffers,
@@ -52,10 +51,24 @@ class PipelineOnDeviceTest {
             int h = P.inputHeight();
             int w = P.inputWidth();
             return List.of(
-                    new TensorSpec("pixel_values", true, TensorSpec.FLOAT, TensorSpec.LINEAR, new long[] {-1, 3, h, w},
-                            new long[] {1, 3, h, w}, new long[] {4, 3, h, w}, new long[] {8, 3, h, w}),
-                    new TensorSpec("predicted_depth", false, TensorSpec.FLOAT, TensorSpec.LINEAR,
-                            new long[] {-1, h, w}, null, null, null));
+                    new TensorSpec(
+                            "pixel_values",
+                            true,
+                            TensorSpec.FLOAT,
+                            TensorSpec.LINEAR,
+                            new long[] {-1, 3, h, w},
+                            new long[] {1, 3, h, w},
+                            new long[] {4, 3, h, w},
+                            new long[] {8, 3, h, w}),
+                    new TensorSpec(
+                            "predicted_depth",
+                            false,
+                            TensorSpec.FLOAT,
+                            TensorSpec.LINEAR,
+                            new long[] {-1, h, w},
+                            null,
+                            null,
+                            null));
         }
 
         @Override
@@ -76,8 +89,10 @@ class PipelineOnDeviceTest {
             check(JCudaDriver.cuCtxSynchronize());
             long plane = 4L * P.inputPixels();
             for (int b = 0; b < n; b++) {
-                check(JCudaDriver.cuMemcpyDtoD(at(bound.get("predicted_depth") + b * plane),
-                        at(bound.get("pixel_values") + b * 3 * plane), plane));
+                check(JCudaDriver.cuMemcpyDtoD(
+                        at(bound.get("predicted_depth") + b * plane),
+                        at(bound.get("pixel_values") + b * 3 * plane),
+                        plane));
             }
         }
 
@@ -87,8 +102,7 @@ class PipelineOnDeviceTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         static CUdeviceptr at(long address) {
             try {
@@ -127,8 +141,7 @@ class PipelineOnDeviceTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     static I420Frame frame(int w, int h, int seed) {
@@ -160,9 +173,10 @@ class PipelineOnDeviceTest {
         int[][] sizes = {{640, 480}, {1280, 720}, {321, 241}, {480, 640}, {1920, 1080}};
         for (int k = 0; k < 6; k++) {
             List<BatchItem> items = new ArrayList<>();
-            for (int b = 0; b <= k % 4; b++) {   // 1, 2, 3, 4, 1, 2 frames: the shape changes and stays
+            for (int b = 0; b <= k % 4; b++) { // 1, 2, 3, 4, 1, 2 frames: the shape changes and stays
                 int[] s = sizes[(k + b) % sizes.length];
-                items.add(new BatchItem(frame(s[0], s[1], k * 10 + b),
+                items.add(new BatchItem(
+                        frame(s[0], s[1], k * 10 + b),
                         new UnprojectParams(1 + (k + b) % 3, 60, 0.4f, 4f, b == 1 ? 0f : 0.1f)));
             }
             batches.add(items);
@@ -173,8 +187,8 @@ class PipelineOnDeviceTest {
             expected.add(cpu.run(items));
         }
 
-        try (TensorRtPipeline gpu = TensorRtPipeline.start(P, 8, new CudaDriver(0, kernels.get().bytes()),
-                new RedChannelEngine(), "red-channel")) {
+        try (TensorRtPipeline gpu = TensorRtPipeline.start(
+                P, 8, new CudaDriver(0, kernels.get().bytes()), new RedChannelEngine(), "red-channel")) {
             // Overlapped as the executor drives it: submit k+1 before finishing k.
             List<BatchResult> got = new ArrayList<>();
             DoubleBuffering.Ticket prev = null;
@@ -194,9 +208,13 @@ class PipelineOnDeviceTest {
                     String where = "batch " + k + " slot " + b;
                     assertEquals(e.count(), g.count(), where + " point count");
                     // The CPU path's arrays may be longer than its points (reused buffers): compare the points.
-                    assertArrayEquals(Arrays.copyOf(e.xyz(), 3 * e.count()), Arrays.copyOf(g.xyz(), 3 * g.count()),
+                    assertArrayEquals(
+                            Arrays.copyOf(e.xyz(), 3 * e.count()),
+                            Arrays.copyOf(g.xyz(), 3 * g.count()),
                             where + " xyz");
-                    assertArrayEquals(Arrays.copyOf(e.rgb(), 3 * e.count()), Arrays.copyOf(g.rgb(), 3 * g.count()),
+                    assertArrayEquals(
+                            Arrays.copyOf(e.rgb(), 3 * e.count()),
+                            Arrays.copyOf(g.rgb(), 3 * g.count()),
                             where + " rgb");
                     points += g.count();
                 }
@@ -204,7 +222,9 @@ class PipelineOnDeviceTest {
             System.out.println("on the device: " + batches.size() + " batches, " + points
                     + " points, bitwise equal to the CPU path; last batch " + gpu.lastStageTimes());
             assertTrue(points > 100_000, "a real amount of work: " + points);
-            assertTrue(Arrays.stream(new double[] {got.get(0).inferenceMs(), got.get(0).unprojectMs()}).allMatch(x -> x >= 0));
+            assertTrue(Arrays.stream(
+                            new double[] {got.get(0).inferenceMs(), got.get(0).unprojectMs()})
+                    .allMatch(x -> x >= 0));
         }
     }
 }

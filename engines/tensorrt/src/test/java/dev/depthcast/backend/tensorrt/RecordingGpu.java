@@ -3,7 +3,6 @@ package dev.depthcast.backend.tensorrt;
 import dev.depthcast.backend.cuda.GpuOps;
 import dev.depthcast.backend.cuda.KernelSources;
 import dev.depthcast.backend.cuda.LaunchGeometry;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -89,6 +88,7 @@ final class RecordingGpu implements GpuOps {
     boolean closed;
     /** When set, the next event synchronize throws it (a device fault surfacing at the wait). */
     RuntimeException failNextSync;
+
     private long nextAddress = 0x7f00_0000_0000L;
     private final Map<String, KernelSources.Signature> kernels = KernelSources.kernels();
 
@@ -210,13 +210,16 @@ final class RecordingGpu implements GpuOps {
             throw new AssertionError("no kernel " + kernel + " in kernels/*.cu");
         }
         if (sig.parameterTypes().size() != args.length) {
-            throw new AssertionError(kernel + " takes " + sig.parameterTypes() + ", launched with " + args.length + " args");
+            throw new AssertionError(
+                    kernel + " takes " + sig.parameterTypes() + ", launched with " + args.length + " args");
         }
         for (int i = 0; i < args.length; i++) {
             String type = sig.parameterTypes().get(i);
-            boolean ok = sig.pointer(i) ? args[i] instanceof Device && devices.contains(args[i])
-                    : type.equals("int") ? args[i] instanceof Integer
-                    : type.equals("float") && args[i] instanceof Float;
+            boolean ok = sig.pointer(i)
+                    ? args[i] instanceof Device && devices.contains(args[i])
+                    : type.equals("int")
+                            ? args[i] instanceof Integer
+                            : type.equals("float") && args[i] instanceof Float;
             if (!ok) {
                 throw new AssertionError(kernel + " parameter " + i + " (" + type + ") got " + args[i]);
             }
@@ -225,7 +228,10 @@ final class RecordingGpu implements GpuOps {
     }
 
     void engineOp(String what, long streamHandle) {
-        ops.add(new Op("ENQUEUE", streamHandle == streamHandle(Stream.COMPUTE) ? Stream.COMPUTE : Stream.UPLOAD, what,
+        ops.add(new Op(
+                "ENQUEUE",
+                streamHandle == streamHandle(Stream.COMPUTE) ? Stream.COMPUTE : Stream.UPLOAD,
+                what,
                 new Object[0]));
     }
 

@@ -1,5 +1,10 @@
 package dev.depthcast.backend.tensorrt;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.backend.BatchItem;
 import dev.depthcast.backend.BatchResult;
 import dev.depthcast.backend.cuda.BatchLayout;
@@ -12,17 +17,11 @@ import dev.depthcast.backend.cuda.SlotTable;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.UnprojectParams;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The CUDA pipeline's orchestration up to the device boundary, on a recording fake device: what
@@ -60,15 +59,19 @@ class TensorRtPipelineTest {
 
     /** As the server opens it: construction, then the warm-up batch. */
     TensorRtPipeline open(String type, int engineMaxBatch, int maxBatch) {
-        return TensorRtPipeline.start(DA2, maxBatch, gpu, new FakeEngine(gpu, FakeEngine.da2(type, 378, 504, engineMaxBatch)),
-                "fake.engine");
+        return TensorRtPipeline.start(
+                DA2, maxBatch, gpu, new FakeEngine(gpu, FakeEngine.da2(type, 378, 504, engineMaxBatch)), "fake.engine");
     }
 
     @Test
     void opensWithBuffersSizedOnceBoundToTheEngineAndTheNormUploaded() {
         FakeEngine[] engine = new FakeEngine[1];
-        TensorRtPipeline p = TensorRtPipeline.start(DA2, 8, gpu,
-                engine[0] = new FakeEngine(gpu, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8)), "fake.engine");
+        TensorRtPipeline p = TensorRtPipeline.start(
+                DA2,
+                8,
+                gpu,
+                engine[0] = new FakeEngine(gpu, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8)),
+                "fake.engine");
         assertEquals("tensorrt", p.backendName());
         assertEquals(8, p.maxBatch());
         BufferPlan plan = BufferPlan.of(8, 378, 504, 378, 504, true, true);
@@ -80,8 +83,11 @@ class TensorRtPipelineTest {
         // 10 single buffers + 2 sets x (frames, slots); pinned: 2 sets x 5 (the norm staging was freed)
         assertEquals(14, gpu.devices.size());
         assertEquals(10, gpu.pinned.size());
-        assertTrue(gpu.devices.stream().anyMatch(d -> d.bytes() == SlotTable.NORM_BYTES
-                && Arrays.equals(d.memory, SlotTable.encodeNorm(DA2))), "DcNorm uploaded");
+        assertTrue(
+                gpu.devices.stream()
+                        .anyMatch(d -> d.bytes() == SlotTable.NORM_BYTES
+                                && Arrays.equals(d.memory, SlotTable.encodeNorm(DA2))),
+                "DcNorm uploaded");
         p.close();
         assertTrue(gpu.closed && engine[0].closed);
     }
@@ -93,16 +99,35 @@ class TensorRtPipelineTest {
         List<BatchItem> items = batch(640, 480, 321, 241, 2, 2);
         BatchResult r = p.run(items);
 
-        List<String> upload = gpu.on(Stream.UPLOAD).stream().map(RecordingGpu.Op::kind).toList();
+        List<String> upload =
+                gpu.on(Stream.UPLOAD).stream().map(RecordingGpu.Op::kind).toList();
         assertEquals(List.of("WAIT", "RECORD", "H2D", "H2D", "RECORD"), upload);
         List<String> compute = gpu.on(Stream.COMPUTE).stream()
-                .map(o -> o.kind().equals("LAUNCH") ? o.what() : o.kind()).toList();
+                .map(o -> o.kind().equals("LAUNCH") ? o.what() : o.kind())
+                .toList();
         // SYNC: the warm-up ran at batch 8, this batch is 3, so the shape changes after a drain.
-        assertEquals(List.of("SYNC", "WAIT", "RECORD", KernelNames.PREPROCESS_F16, "RECORD", "ENQUEUE", "RECORD",
-                KernelNames.RANGE_F16, KernelNames.SAMPLE_F16, KernelNames.COMPACT, "RECORD", "D2H", "D2H", "D2H",
-                "RECORD"), compute);
+        assertEquals(
+                List.of(
+                        "SYNC",
+                        "WAIT",
+                        "RECORD",
+                        KernelNames.PREPROCESS_F16,
+                        "RECORD",
+                        "ENQUEUE",
+                        "RECORD",
+                        KernelNames.RANGE_F16,
+                        KernelNames.SAMPLE_F16,
+                        KernelNames.COMPACT,
+                        "RECORD",
+                        "D2H",
+                        "D2H",
+                        "D2H",
+                        "RECORD"),
+                compute);
         // The compute stream waits for exactly the event the upload stream recorded last.
-        assertEquals(gpu.on(Stream.UPLOAD).get(4).what(), gpu.on(Stream.COMPUTE).get(1).what());
+        assertEquals(
+                gpu.on(Stream.UPLOAD).get(4).what(),
+                gpu.on(Stream.COMPUTE).get(1).what());
 
         BatchLayout layout = BatchLayout.of(items, 504, 378);
         RecordingGpu.Op frames = gpu.on(Stream.UPLOAD).get(2);
@@ -113,18 +138,22 @@ class TensorRtPipelineTest {
         assertArrayEquals(expected.array(), onDevice, "the device got the staged frames");
         ByteBuffer slots = ByteBuffer.allocate(layout.slotTableBytes());
         layout.writeSlots(slots);
-        byte[] slotsOnDevice = Arrays.copyOf(((RecordingGpu.FakeDevice) gpu.on(Stream.UPLOAD).get(3).args()[0]).memory,
-                layout.slotTableBytes());
+        byte[] slotsOnDevice = Arrays.copyOf(
+                ((RecordingGpu.FakeDevice) gpu.on(Stream.UPLOAD).get(3).args()[0]).memory, layout.slotTableBytes());
         assertArrayEquals(slots.array(), slotsOnDevice, "the device got the slot table");
 
         RecordingGpu.Op pre = gpu.on(Stream.COMPUTE).get(3);
         assertEquals(LaunchGeometry.preprocess(504, 378, 3), ((Object[]) pre.args())[0]);
         RecordingGpu.Op sample = gpu.on(Stream.COMPUTE).get(8);
         assertEquals(LaunchGeometry.sample(layout.maxSamples(), 3), ((Object[]) sample.args())[0]);
-        List<String> downloads = gpu.on(Stream.COMPUTE).stream().filter(o -> o.kind().equals("D2H"))
-                .map(RecordingGpu.Op::what).toList();
-        assertEquals(List.of("12", Long.toString(12L * layout.totalSamples()), Long.toString(3L * layout.totalSamples())),
-                downloads, "counts, then xyz and rgb of the samples actually laid out");
+        List<String> downloads = gpu.on(Stream.COMPUTE).stream()
+                .filter(o -> o.kind().equals("D2H"))
+                .map(RecordingGpu.Op::what)
+                .toList();
+        assertEquals(
+                List.of("12", Long.toString(12L * layout.totalSamples()), Long.toString(3L * layout.totalSamples())),
+                downloads,
+                "counts, then xyz and rgb of the samples actually laid out");
 
         assertEquals(3, r.clouds().size());
         assertEquals(0, r.clouds().get(0).count(), "the fake kernels keep no point");
@@ -133,7 +162,8 @@ class TensorRtPipelineTest {
         // Each GPU stage is 1 ms on the fake (between two events on one stream, which the fake checks):
         // preprocess = staging + upload + kernel, inference alone, unproject = kernels + download.
         assertEquals(1.0, r.inferenceMs());
-        assertTrue(r.preprocessMs() >= 2.0 && r.preprocessMs() < 2.0 + p.lastStageTimes().stagingMs() + 1e-9);
+        assertTrue(r.preprocessMs() >= 2.0
+                && r.preprocessMs() < 2.0 + p.lastStageTimes().stagingMs() + 1e-9);
         assertEquals(2.0, r.unprojectMs());
     }
 
@@ -148,8 +178,8 @@ class TensorRtPipelineTest {
             int n = 1 + k % 8;
             int[] sizes = new int[2 * n];
             for (int i = 0; i < n; i++) {
-                sizes[2 * i] = 320 + 160 * ((k + i) % 11);   // up to 1920 wide
-                sizes[2 * i + 1] = 240 + 84 * ((k + i) % 11);  // up to 1080 high
+                sizes[2 * i] = 320 + 160 * ((k + i) % 11); // up to 1920 wide
+                sizes[2 * i + 1] = 240 + 84 * ((k + i) % 11); // up to 1080 high
             }
             assertEquals(n, p.run(batch(sizes)).clouds().size());
         }
@@ -168,9 +198,15 @@ class TensorRtPipelineTest {
         DoubleBuffering.Ticket k1 = p.submit(batch(1280, 720, 640, 480)); // same n: the shape stays, no drain
         assertEquals(1 - k0.set(), k1.set(), "consecutive batches use the two sets in turn");
         List<RecordingGpu.Op> k1Ops = gpu.ops.subList(afterK0.size(), gpu.ops.size());
-        String k1UploadWait = k1Ops.stream().filter(o -> o.stream() == Stream.UPLOAD && o.kind().equals("WAIT"))
-                .findFirst().orElseThrow().what();
-        List<String> k0Events = afterK0.stream().filter(o -> o.kind().equals("RECORD")).map(RecordingGpu.Op::what).toList();
+        String k1UploadWait = k1Ops.stream()
+                .filter(o -> o.stream() == Stream.UPLOAD && o.kind().equals("WAIT"))
+                .findFirst()
+                .orElseThrow()
+                .what();
+        List<String> k0Events = afterK0.stream()
+                .filter(o -> o.kind().equals("RECORD"))
+                .map(RecordingGpu.Op::what)
+                .toList();
         assertTrue(!k0Events.contains(k1UploadWait), "batch 1's upload must not wait for anything batch 0 records");
         assertTrue(k1Ops.stream().noneMatch(o -> o.kind().equals("SYNC")), "submit never blocks the host");
         assertThrows(IllegalStateException.class, () -> p.submit(batch(64, 48)), "both sets in flight");
@@ -204,9 +240,13 @@ class TensorRtPipelineTest {
         TensorRtPipeline p = open(TensorSpec.FLOAT, 8, 4);
         gpu.clear();
         p.run(batch(640, 480));
-        List<String> kernels = gpu.ops.stream().filter(o -> o.kind().equals("LAUNCH")).map(RecordingGpu.Op::what).toList();
-        assertEquals(List.of(KernelNames.PREPROCESS_F32, KernelNames.RANGE_F32, KernelNames.SAMPLE_F32,
-                KernelNames.COMPACT), kernels);
+        List<String> kernels = gpu.ops.stream()
+                .filter(o -> o.kind().equals("LAUNCH"))
+                .map(RecordingGpu.Op::what)
+                .toList();
+        assertEquals(
+                List.of(KernelNames.PREPROCESS_F32, KernelNames.RANGE_F32, KernelNames.SAMPLE_F32, KernelNames.COMPACT),
+                kernels);
     }
 
     @Test
@@ -231,7 +271,8 @@ class TensorRtPipelineTest {
                 super.enqueue(streamHandle);
             }
         };
-        TensorRtPipeline p = new TensorRtPipeline(DA2, 8, gpu, engine, "fake.engine"); // no warm-up: fail a client batch
+        TensorRtPipeline p =
+                new TensorRtPipeline(DA2, 8, gpu, engine, "fake.engine"); // no warm-up: fail a client batch
         assertThrows(IllegalStateException.class, () -> p.run(batch(640, 480)));
         for (int k = 0; k < 3; k++) {
             assertEquals(1, p.run(batch(640, 480)).clouds().size());
@@ -242,10 +283,12 @@ class TensorRtPipelineTest {
     void rebindsTheContextWhenCalledFromAnotherThread() throws Exception {
         TensorRtPipeline p = open(TensorSpec.HALF, 8, 8);
         gpu.clear();
-        Thread t = new Thread(() -> {
-            p.run(batch(64, 48));
-            p.run(batch(64, 48));
-        }, "inference-executor");
+        Thread t = new Thread(
+                () -> {
+                    p.run(batch(64, 48));
+                    p.run(batch(64, 48));
+                },
+                "inference-executor");
         t.start();
         t.join();
         assertEquals(1, gpu.ops.stream().filter(o -> o.kind().equals("CURRENT")).count());
@@ -256,7 +299,9 @@ class TensorRtPipelineTest {
     @Test
     void theWarmUpBatchRunsAtMaxBatchBeforeAnyClientAndAFailureThereReleasesEverything() {
         TensorRtPipeline ok = open(TensorSpec.HALF, 8, 8);
-        assertTrue(gpu.ops.stream().anyMatch(o -> o.kind().equals("ENQUEUE") && o.what().equals("enqueueV3 batch 8")),
+        assertTrue(
+                gpu.ops.stream()
+                        .anyMatch(o -> o.kind().equals("ENQUEUE") && o.what().equals("enqueueV3 batch 8")),
                 "one batch of 8 went through the engine at open");
         assertTrue(ok.lastStageTimes() != null);
 
@@ -267,9 +312,11 @@ class TensorRtPipelineTest {
                 throw new IllegalStateException("TensorRT enqueueV3 failed for fake.engine");
             }
         };
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> TensorRtPipeline.start(DA2, 8, failing, engine, "fake.engine"));
-        assertTrue(e.getMessage().startsWith("the warm-up batch failed on the GPU") && e.getMessage().contains("enqueueV3"),
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> TensorRtPipeline.start(DA2, 8, failing, engine, "fake.engine"));
+        assertTrue(
+                e.getMessage().startsWith("the warm-up batch failed on the GPU")
+                        && e.getMessage().contains("enqueueV3"),
                 e.getMessage());
         assertTrue(failing.closed && engine.closed, "device and engine released");
     }
@@ -278,18 +325,27 @@ class TensorRtPipelineTest {
     void autoFallsBackToTheCpuWhenTheWarmUpFails() {
         BackendDecision gpuDecision = new BackendDecision(true, "TensorRT 10.15.1 on a fake GPU");
         RecordingGpu failing = new RecordingGpu();
-        failing.failNextSync = new dev.depthcast.backend.cuda.CudaException("cuEventSynchronize", 700,
-                "CUDA_ERROR_ILLEGAL_ADDRESS");
+        failing.failNextSync =
+                new dev.depthcast.backend.cuda.CudaException("cuEventSynchronize", 700, "CUDA_ERROR_ILLEGAL_ADDRESS");
         FakeEngine engine = new FakeEngine(failing, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8));
-        assertEquals(null, TensorRtBackend.openOrNull(gpuDecision,
-                () -> TensorRtPipeline.start(DA2, 8, failing, engine, "fake.engine")), "auto: the CPU");
+        assertEquals(
+                null,
+                TensorRtBackend.openOrNull(
+                        gpuDecision, () -> TensorRtPipeline.start(DA2, 8, failing, engine, "fake.engine")),
+                "auto: the CPU");
         assertTrue(failing.closed && engine.closed);
         // The same opener under --backend tensorrt: the reason reaches the user.
         RecordingGpu again = new RecordingGpu();
-        again.failNextSync = new dev.depthcast.backend.cuda.CudaException("cuEventSynchronize", 700,
-                "CUDA_ERROR_ILLEGAL_ADDRESS");
-        Exception e = assertThrows(IllegalStateException.class, () -> TensorRtPipeline.start(DA2, 8, again,
-                new FakeEngine(again, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8)), "fake.engine"));
+        again.failNextSync =
+                new dev.depthcast.backend.cuda.CudaException("cuEventSynchronize", 700, "CUDA_ERROR_ILLEGAL_ADDRESS");
+        Exception e = assertThrows(
+                IllegalStateException.class,
+                () -> TensorRtPipeline.start(
+                        DA2,
+                        8,
+                        again,
+                        new FakeEngine(again, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8)),
+                        "fake.engine"));
         assertTrue(e.getMessage().contains("CUDA_ERROR_ILLEGAL_ADDRESS"), e.getMessage());
     }
 
@@ -306,8 +362,14 @@ class TensorRtPipelineTest {
         assertTrue(engine.closed);
         // A misfit engine fails before any allocation.
         RecordingGpu fresh = new RecordingGpu();
-        assertThrows(IllegalArgumentException.class, () -> TensorRtPipeline.start(DA2, 8, fresh,
-                new FakeEngine(fresh, FakeEngine.da2(TensorSpec.HALF, 378, 504, 4)), "small.engine"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TensorRtPipeline.start(
+                        DA2,
+                        8,
+                        fresh,
+                        new FakeEngine(fresh, FakeEngine.da2(TensorSpec.HALF, 378, 504, 4)),
+                        "small.engine"));
         assertEquals(0, fresh.deviceAllocations + fresh.pinnedAllocations);
     }
 
@@ -325,11 +387,21 @@ class TensorRtPipelineTest {
         p.finish(c);
         assertEquals(List.of(2, 3), engine.batches);
         List<String> seq = gpu.ops.stream()
-                .filter(o -> o.kind().equals("SHAPE") || o.kind().equals("ENQUEUE")
+                .filter(o -> o.kind().equals("SHAPE")
+                        || o.kind().equals("ENQUEUE")
                         || (o.kind().equals("SYNC") && o.stream() == Stream.COMPUTE))
-                .map(o -> o.kind() + (o.kind().equals("SYNC") ? "" : " " + o.what())).toList();
-        assertEquals(List.of("SYNC", "SHAPE 2", "ENQUEUE enqueueV3 batch 2", "ENQUEUE enqueueV3 batch 2",
-                "SYNC", "SHAPE 3", "ENQUEUE enqueueV3 batch 3"), seq);
+                .map(o -> o.kind() + (o.kind().equals("SYNC") ? "" : " " + o.what()))
+                .toList();
+        assertEquals(
+                List.of(
+                        "SYNC",
+                        "SHAPE 2",
+                        "ENQUEUE enqueueV3 batch 2",
+                        "ENQUEUE enqueueV3 batch 2",
+                        "SYNC",
+                        "SHAPE 3",
+                        "ENQUEUE enqueueV3 batch 3"),
+                seq);
     }
 
     @Test
@@ -340,10 +412,13 @@ class TensorRtPipelineTest {
         DoubleBuffering.Ticket b = p.submit(batch(640, 480)); // overlapped: b's upload while a computes
         p.finish(a);
         GpuStageTimes t = p.lastStageTimes();
-        assertEquals(List.of(1.0, 1.0, 1.0, 1.0, 1.0), List.of(t.uploadMs(), t.preprocessKernelMs(), t.inferenceMs(),
-                t.unprojectKernelsMs(), t.downloadMs()));
+        assertEquals(
+                List.of(1.0, 1.0, 1.0, 1.0, 1.0),
+                List.of(t.uploadMs(), t.preprocessKernelMs(), t.inferenceMs(), t.unprojectKernelsMs(), t.downloadMs()));
         p.finish(b);
-        long hostWaits = gpu.ops.stream().filter(o -> o.kind().equals("SYNC") && o.stream() == null).count();
+        long hostWaits = gpu.ops.stream()
+                .filter(o -> o.kind().equals("SYNC") && o.stream() == null)
+                .count();
         assertTrue(hostWaits >= 2, "every host wait went through the HOST_WAIT check");
     }
 
@@ -355,11 +430,13 @@ class TensorRtPipelineTest {
         assertEquals(null, p.fault());
         assertEquals(1, p.run(batch(64, 48)).clouds().size(), "an ordinary failure costs one batch");
 
-        gpu.failNextSync = new dev.depthcast.backend.cuda.CudaException("cuEventSynchronize", 719,
-                "CUDA_ERROR_LAUNCH_FAILED");
-        dev.depthcast.backend.PipelineFault f = assertThrows(dev.depthcast.backend.PipelineFault.class,
-                () -> p.run(batch(64, 48)));
-        assertTrue(f.getMessage().contains("CUDA_ERROR_LAUNCH_FAILED") && f.getMessage().contains("restart"),
+        gpu.failNextSync =
+                new dev.depthcast.backend.cuda.CudaException("cuEventSynchronize", 719, "CUDA_ERROR_LAUNCH_FAILED");
+        dev.depthcast.backend.PipelineFault f =
+                assertThrows(dev.depthcast.backend.PipelineFault.class, () -> p.run(batch(64, 48)));
+        assertTrue(
+                f.getMessage().contains("CUDA_ERROR_LAUNCH_FAILED")
+                        && f.getMessage().contains("restart"),
                 f.getMessage());
         assertTrue(p.fault() != null);
         gpu.clear();
@@ -368,6 +445,9 @@ class TensorRtPipelineTest {
     }
 
     private RecordingGpu.FakeDevice device(long address) {
-        return gpu.devices.stream().filter(d -> d.address() == address).findFirst().orElseThrow();
+        return gpu.devices.stream()
+                .filter(d -> d.address() == address)
+                .findFirst()
+                .orElseThrow();
     }
 }

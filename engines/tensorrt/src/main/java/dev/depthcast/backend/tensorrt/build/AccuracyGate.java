@@ -18,8 +18,13 @@ public record AccuracyGate(double maxAbsRel, double minDelta1) {
         if (s.absRel() <= maxAbsRel && s.delta1() >= minDelta1) {
             return null;
         }
-        return String.format(Locale.ROOT, "the INT8 engine disagrees with the reference: %s (gate: AbsRel ≤ %.3f, "
-                + "δ<1.25 ≥ %.3f); calibrate with more varied frames (--calib-images), build FP16, or pass --force to "
-                + "install it anyway", s, maxAbsRel, minDelta1);
+        return String.format(
+                Locale.ROOT,
+                "the INT8 engine disagrees with the reference: %s (gate: AbsRel ≤ %.3f, "
+                        + "δ<1.25 ≥ %.3f); calibrate with more varied frames (--calib-images), build FP16, or pass --force to "
+                        + "install it anyway",
+                s,
+                maxAbsRel,
+                minDelta1);
     }
 }

@@ -12,10 +12,6 @@ import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.BuiltInPreset;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.Preprocessor;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code scripts/build-engine.sh}: ONNX to TensorRT engines, FP16 and/or INT8, in Java (no
@@ -35,7 +34,10 @@ import java.util.concurrent.Callable;
  * <p>Exit status: 0 built (or planned, with {@code --dry-run}); 2 a bad argument; 3 no usable GPU
  * here; 4 the INT8 engine failed the accuracy gate; 1 anything else.
  */
-@Command(name = "build-engine.sh", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+        name = "build-engine.sh",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
         description = "Builds TensorRT engines for the tensorrt backend from an ONNX depth model (on the GPU host "
                 + "that will serve: an engine is tied to one GPU architecture and TensorRT version).")
 public final class BuildCommand implements Callable<Integer> {
@@ -43,44 +45,80 @@ public final class BuildCommand implements Callable<Integer> {
     static final int EXIT_NO_GPU = 3;
     static final int EXIT_GATE = 4;
 
-    @Option(names = "--onnx", paramLabel = "FILE", description = "the ONNX model (default for --preset relief: the embedded relief model)")
+    @Option(
+            names = "--onnx",
+            paramLabel = "FILE",
+            description = "the ONNX model (default for --preset relief: the embedded relief model)")
     Path onnx;
 
-    @Option(names = "--preset", defaultValue = "relief", description = "relief | depth-anything-v2 | midas-small (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--preset",
+            defaultValue = "relief",
+            description = "relief | depth-anything-v2 | midas-small (default: ${DEFAULT-VALUE})")
     String preset;
 
-    @Option(names = "--input-size", paramLabel = "HxW", description = "another input size than the preset's, e.g. 518x518")
+    @Option(
+            names = "--input-size",
+            paramLabel = "HxW",
+            description = "another input size than the preset's, e.g. 518x518")
     String inputSize;
 
-    @Option(names = "--precision", defaultValue = "fp16", description = "fp16 | int8 | both (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--precision",
+            defaultValue = "fp16",
+            description = "fp16 | int8 | both (default: ${DEFAULT-VALUE})")
     String precision;
 
-    @Option(names = "--min-batch", defaultValue = "1", description = "profile minimum batch (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--min-batch",
+            defaultValue = "1",
+            description = "profile minimum batch (default: ${DEFAULT-VALUE})")
     int minBatch;
 
-    @Option(names = "--opt-batch", defaultValue = "4", description = "profile optimum batch (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--opt-batch",
+            defaultValue = "4",
+            description = "profile optimum batch (default: ${DEFAULT-VALUE})")
     int optBatch;
 
-    @Option(names = "--max-batch", defaultValue = "8", description = "profile maximum batch: the server's --max-batch at most (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-batch",
+            defaultValue = "8",
+            description = "profile maximum batch: the server's --max-batch at most (default: ${DEFAULT-VALUE})")
     int maxBatch;
 
-    @Option(names = "--calib-images", paramLabel = "DIR",
-            description = "INT8 calibration frames: .y4m clips (serve.sh --record-calibration writes them) and/or images")
+    @Option(
+            names = "--calib-images",
+            paramLabel = "DIR",
+            description =
+                    "INT8 calibration frames: .y4m clips (serve.sh --record-calibration writes them) and/or images")
     Path calibImages;
 
-    @Option(names = "--calib-frames", defaultValue = "500", description = "at most this many calibration frames, spread evenly (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--calib-frames",
+            defaultValue = "500",
+            description = "at most this many calibration frames, spread evenly (default: ${DEFAULT-VALUE})")
     int calibFrames;
 
-    @Option(names = "--calib-batch", defaultValue = "8", description = "calibration batch size (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--calib-batch",
+            defaultValue = "8",
+            description = "calibration batch size (default: ${DEFAULT-VALUE})")
     int calibBatch;
 
-    @Option(names = "--calib-cache", paramLabel = "FILE", description = "INT8 calibration cache: read if it exists (no calibration run), written otherwise")
+    @Option(
+            names = "--calib-cache",
+            paramLabel = "FILE",
+            description = "INT8 calibration cache: read if it exists (no calibration run), written otherwise")
     Path calibCache;
 
     @Option(names = "--out", defaultValue = "engines", description = "where engines go (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--workspace-mib", defaultValue = "4096", description = "builder workspace, MiB (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--workspace-mib",
+            defaultValue = "4096",
+            description = "builder workspace, MiB (default: ${DEFAULT-VALUE})")
     int workspaceMib;
 
     @Option(names = "--force", description = "install an INT8 engine even if it fails the accuracy gate")
@@ -93,8 +131,7 @@ public final class BuildCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** One engine to build. */
-    record Planned(BuildRequest request, Path engine) {
-    }
+    record Planned(BuildRequest request, Path engine) {}
 
     @Override
     public Integer call() throws Exception {
@@ -107,7 +144,9 @@ public final class BuildCommand implements Callable<Integer> {
         if (model != null && !dryRun && !Files.isRegularFile(model)) {
             throw new IllegalArgumentException("--onnx " + model + ": no such file");
         }
-        boolean quantized = model != null && Files.isRegularFile(model) && OnnxFacts.of(model).quantized();
+        boolean quantized = model != null
+                && Files.isRegularFile(model)
+                && OnnxFacts.of(model).quantized();
         List<Planned> plan = plan(p, model, quantized);
         boolean int8 = plan.stream().anyMatch(x -> x.request().precision() == BuildRequest.Precision.INT8);
         if (int8 && !quantized && calibImages == null && (calibCache == null || !Files.isRegularFile(calibCache))) {
@@ -120,7 +159,10 @@ public final class BuildCommand implements Callable<Integer> {
         }
         if (calibImages != null && int8) {
             CalibrationSet.Split s = CalibrationSet.split(CalibrationSet.read(calibImages), 5, calibFrames);
-            say.printf(Locale.ROOT, "plan: calibrate on %d frames, check on %d held-out frames%n", s.calibration().size(),
+            say.printf(
+                    Locale.ROOT,
+                    "plan: calibrate on %d frames, check on %d held-out frames%n",
+                    s.calibration().size(),
                     s.heldOut().size());
         }
         if (dryRun) {
@@ -129,8 +171,10 @@ public final class BuildCommand implements Callable<Integer> {
         ProbeFacts facts = GpuProbe.system();
         BackendDecision device = BackendDecision.runtimeProblem(facts);
         if (device != null) {
-            spec.commandLine().getErr().println("build-engine: cannot build here: " + device.reason()
-                    + " (engines are built on the GPU host that serves; --dry-run checks the arguments)");
+            spec.commandLine()
+                    .getErr()
+                    .println("build-engine: cannot build here: " + device.reason()
+                            + " (engines are built on the GPU host that serves; --dry-run checks the arguments)");
             return EXIT_NO_GPU;
         }
         int status = 0;
@@ -160,12 +204,21 @@ public final class BuildCommand implements Callable<Integer> {
         List<BuildRequest.Precision> precisions = switch (precision.toLowerCase(Locale.ROOT)) {
             case "both" -> List.of(BuildRequest.Precision.FP16, BuildRequest.Precision.INT8);
             case "fp16", "int8" -> List.of(BuildRequest.Precision.parse(precision));
-            default -> throw new IllegalArgumentException("--precision must be fp16, int8 or both, got '" + precision + "'");
+            default ->
+                throw new IllegalArgumentException("--precision must be fp16, int8 or both, got '" + precision + "'");
         };
         List<Planned> plan = new ArrayList<>();
         for (BuildRequest.Precision pr : precisions) {
-            BuildRequest r = new BuildRequest(model, p, pr, minBatch, optBatch, maxBatch, (long) workspaceMib << 20,
-                    out.resolve("cache").resolve("timing.cache"), quantized);
+            BuildRequest r = new BuildRequest(
+                    model,
+                    p,
+                    pr,
+                    minBatch,
+                    optBatch,
+                    maxBatch,
+                    (long) workspaceMib << 20,
+                    out.resolve("cache").resolve("timing.cache"),
+                    quantized);
             String name = TensorRtBackend.defaultEngineName(p).replace("_fp16.engine", "_" + pr.label() + ".engine");
             plan.add(new Planned(r, out.resolve(name)));
         }
@@ -180,20 +233,31 @@ public final class BuildCommand implements Callable<Integer> {
             temp = Files.createTempFile("depthcast-relief", ".onnx");
             Files.write(temp, Backends.modelBytes(null));
             model = temp;
-            r = new BuildRequest(model, r.preset(), r.precision(), r.minBatch(), r.optBatch(), r.maxBatch(),
-                    r.workspaceBytes(), r.timingCache(), r.quantizedModel());
+            r = new BuildRequest(
+                    model,
+                    r.preset(),
+                    r.precision(),
+                    r.minBatch(),
+                    r.optBatch(),
+                    r.maxBatch(),
+                    r.workspaceBytes(),
+                    r.timingCache(),
+                    r.quantizedModel());
         }
         try {
             Files.createDirectories(x.engine().getParent());
             Files.createDirectories(r.timingCache().getParent());
             BuildProgress progress = new BuildProgress(System.out, System::nanoTime);
-            CalibrationSet.Split split = calibImages == null ? null
-                    : CalibrationSet.split(CalibrationSet.read(calibImages), 5, calibFrames);
+            CalibrationSet.Split split =
+                    calibImages == null ? null : CalibrationSet.split(CalibrationSet.read(calibImages), 5, calibFrames);
             Int8Calibrator calibrator = null;
             if (r.precision() == BuildRequest.Precision.INT8 && !r.quantizedModel()) {
                 List<I420Frame> frames = split == null ? List.of() : split.calibration();
-                calibrator = new Int8Calibrator(frames.isEmpty() ? null
-                        : new CalibrationBatches(frames, new Preprocessor(r.preset()), calibBatch), calibCache);
+                calibrator = new Int8Calibrator(
+                        frames.isEmpty()
+                                ? null
+                                : new CalibrationBatches(frames, new Preprocessor(r.preset()), calibBatch),
+                        calibCache);
             }
             TrtEngineBuilder.Built built;
             try {
@@ -211,10 +275,23 @@ public final class BuildCommand implements Callable<Integer> {
                 }
             }
             Files.write(x.engine(), built.engine());
-            new EngineManifest(built.tensorRt(), facts.ccMajor() + "." + facts.ccMinor(), r.preset().name(),
-                    r.preset().inputHeight(), r.preset().inputWidth(), r.maxBatch(), r.precision().label(),
-                    OnnxFacts.of(model).sha256()).write(x.engine(), r.minBatch(), r.optBatch(), built.inputName(),
-                    r.onnx() == null ? "relief.onnx (embedded)" : r.onnx().getFileName().toString());
+            new EngineManifest(
+                            built.tensorRt(),
+                            facts.ccMajor() + "." + facts.ccMinor(),
+                            r.preset().name(),
+                            r.preset().inputHeight(),
+                            r.preset().inputWidth(),
+                            r.maxBatch(),
+                            r.precision().label(),
+                            OnnxFacts.of(model).sha256())
+                    .write(
+                            x.engine(),
+                            r.minBatch(),
+                            r.optBatch(),
+                            built.inputName(),
+                            r.onnx() == null
+                                    ? "relief.onnx (embedded)"
+                                    : r.onnx().getFileName().toString());
             say.println("build-engine: " + x.engine() + " (TensorRT " + built.tensorRt() + ", sm_" + facts.ccMajor()
                     + facts.ccMinor() + ")");
             return 0;
@@ -226,7 +303,8 @@ public final class BuildCommand implements Callable<Integer> {
     }
 
     /** The INT8 engine against ONNX Runtime FP32 on the held-out frames; null when it passes. */
-    private String gate(TrtEngineBuilder.Built built, BuildRequest r, CalibrationSet.Split split, BuildProgress progress)
+    private String gate(
+            TrtEngineBuilder.Built built, BuildRequest r, CalibrationSet.Split split, BuildProgress progress)
             throws Exception {
         if (split == null || split.heldOut().isEmpty()) {
             return "no held-out frames to check the INT8 engine against the unquantized model (give --calib-images DIR)";
@@ -235,7 +313,8 @@ public final class BuildCommand implements Callable<Integer> {
         List<DepthAgreement.Frame> frames = new ArrayList<>();
         byte[] modelBytes = Files.readAllBytes(r.onnx());
         try (EngineRunner int8 = new EngineRunner(built.engine(), "int8", r.preset(), 1);
-             OnnxRuntimeModel reference = new OnnxRuntimeModel(modelBytes, r.onnx().toString(), r.preset(), 0)) {
+                OnnxRuntimeModel reference =
+                        new OnnxRuntimeModel(modelBytes, r.onnx().toString(), r.preset(), 0)) {
             for (I420Frame f : split.heldOut()) {
                 float[] input = new float[pre.tensorLength(1)];
                 pre.write(f, input, 0);

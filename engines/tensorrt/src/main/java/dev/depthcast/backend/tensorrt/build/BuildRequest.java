@@ -1,7 +1,6 @@
 package dev.depthcast.backend.tensorrt.build;
 
 import dev.depthcast.model.Preset;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -12,11 +11,20 @@ import java.util.Locale;
  *
  * @param quantizedModel the ONNX carries Q/DQ nodes ({@link OnnxFacts}): INT8 without a calibrator
  */
-public record BuildRequest(Path onnx, Preset preset, Precision precision, int minBatch, int optBatch, int maxBatch,
-                           long workspaceBytes, Path timingCache, boolean quantizedModel) {
+public record BuildRequest(
+        Path onnx,
+        Preset preset,
+        Precision precision,
+        int minBatch,
+        int optBatch,
+        int maxBatch,
+        long workspaceBytes,
+        Path timingCache,
+        boolean quantizedModel) {
 
     public enum Precision {
-        FP16, INT8;
+        FP16,
+        INT8;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -37,8 +45,12 @@ public record BuildRequest(Path onnx, Preset preset, Precision precision, int mi
             throw new IllegalArgumentException("--min-batch must be 1: a batch may hold a single frame");
         }
         if (optBatch < minBatch || optBatch > maxBatch || maxBatch > 64) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "batch range %d/%d/%d: need 1 = min <= opt <= max <= 64", minBatch, optBatch, maxBatch));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "batch range %d/%d/%d: need 1 = min <= opt <= max <= 64",
+                    minBatch,
+                    optBatch,
+                    maxBatch));
         }
         if (workspaceBytes < (64L << 20)) {
             throw new IllegalArgumentException("--workspace-mib below 64 leaves TensorRT too few tactics");
@@ -61,9 +73,18 @@ public record BuildRequest(Path onnx, Preset preset, Precision precision, int mi
     }
 
     public String describe() {
-        return String.format(Locale.ROOT, "%s %s at %dx%d (HxW), batch %d/%d/%d%s", preset.name(), precision.label(),
-                preset.inputHeight(), preset.inputWidth(), minBatch, optBatch, maxBatch,
-                precision == Precision.INT8 ? (quantizedModel ? ", INT8 from the model's Q/DQ nodes" : ", INT8 calibrated")
+        return String.format(
+                Locale.ROOT,
+                "%s %s at %dx%d (HxW), batch %d/%d/%d%s",
+                preset.name(),
+                precision.label(),
+                preset.inputHeight(),
+                preset.inputWidth(),
+                minBatch,
+                optBatch,
+                maxBatch,
+                precision == Precision.INT8
+                        ? (quantizedModel ? ", INT8 from the model's Q/DQ nodes" : ", INT8 calibrated")
                         : "");
     }
 }

@@ -2,7 +2,6 @@ package dev.depthcast.backend.tensorrt.build;
 
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.process.Preprocessor;
-
 import java.util.List;
 
 /**

@@ -2,8 +2,6 @@ package dev.depthcast.backend.tensorrt.build;
 
 import dev.depthcast.calibration.Y4m;
 import dev.depthcast.ingest.I420Frame;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 /**
  * The frames an INT8 engine is calibrated on and then checked against its reference: every
@@ -28,11 +27,9 @@ import java.util.stream.Stream;
 public final class CalibrationSet {
 
     /** Frames for calibration and frames held out for the accuracy check. */
-    public record Split(List<I420Frame> calibration, List<I420Frame> heldOut) {
-    }
+    public record Split(List<I420Frame> calibration, List<I420Frame> heldOut) {}
 
-    private CalibrationSet() {
-    }
+    private CalibrationSet() {}
 
     /** All frames of a folder; fails naming the folder when it holds none. */
     public static List<I420Frame> read(Path dir) throws IOException {
@@ -48,7 +45,9 @@ public final class CalibrationSet {
             String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
             if (name.endsWith(".y4m")) {
                 frames.addAll(Y4m.read(f));
-            } else if (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg")
+            } else if (name.endsWith(".png")
+                    || name.endsWith(".jpg")
+                    || name.endsWith(".jpeg")
                     || name.endsWith(".bmp")) {
                 BufferedImage img = ImageIO.read(f.toFile());
                 if (img == null) {

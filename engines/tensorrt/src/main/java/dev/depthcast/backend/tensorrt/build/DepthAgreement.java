@@ -18,8 +18,7 @@ import java.util.Locale;
 public final class DepthAgreement {
 
     /** One frame's agreement. */
-    public record Frame(double absRel, double delta1, int pixels, double scale, double shift) {
-    }
+    public record Frame(double absRel, double delta1, int pixels, double scale, double shift) {}
 
     /** Means over frames (each frame weighs the same, as the benchmarks report them). */
     public record Summary(double absRel, double delta1, int frames) {
@@ -29,13 +28,12 @@ public final class DepthAgreement {
         }
     }
 
-    private DepthAgreement() {
-    }
+    private DepthAgreement() {}
 
     public static Frame compare(float[] reference, float[] candidate) {
         if (reference.length != candidate.length) {
-            throw new IllegalArgumentException("depth maps of " + reference.length + " and " + candidate.length
-                    + " values");
+            throw new IllegalArgumentException(
+                    "depth maps of " + reference.length + " and " + candidate.length + " values");
         }
         // Least squares s, t minimising Σ (s·c + t − r)² over the valid pixels.
         double n = 0;
@@ -63,7 +61,7 @@ public final class DepthAgreement {
         double s;
         double t;
         if (Math.abs(det) < 1e-12 * n * n) {
-            s = 0;           // a flat candidate: only the shift can be fitted
+            s = 0; // a flat candidate: only the shift can be fitted
             t = sr / n;
         } else {
             s = (n * scr - sc * sr) / det;
@@ -92,8 +90,10 @@ public final class DepthAgreement {
         if (frames.isEmpty()) {
             throw new IllegalArgumentException("no frames compared");
         }
-        return new Summary(frames.stream().mapToDouble(Frame::absRel).average().orElseThrow(),
-                frames.stream().mapToDouble(Frame::delta1).average().orElseThrow(), frames.size());
+        return new Summary(
+                frames.stream().mapToDouble(Frame::absRel).average().orElseThrow(),
+                frames.stream().mapToDouble(Frame::delta1).average().orElseThrow(),
+                frames.size());
     }
 
     private static boolean valid(float r, float c) {

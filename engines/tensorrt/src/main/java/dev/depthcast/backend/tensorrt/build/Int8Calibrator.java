@@ -1,18 +1,17 @@
 package dev.depthcast.backend.tensorrt.build;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.javacpp.indexer.HalfIndexer;
-import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.tensorrt.nvinfer.IInt8EntropyCalibrator2;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * TensorRT's entropy calibrator (its methods are virtual in the bytedeco preset, so TensorRT calls

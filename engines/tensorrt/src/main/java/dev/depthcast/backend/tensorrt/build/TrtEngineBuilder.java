@@ -1,6 +1,13 @@
 package dev.depthcast.backend.tensorrt.build;
 
 import dev.depthcast.model.Preset;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorrt.global.nvinfer;
@@ -15,15 +22,6 @@ import org.bytedeco.tensorrt.nvinfer.IOptimizationProfile;
 import org.bytedeco.tensorrt.nvinfer.ITensor;
 import org.bytedeco.tensorrt.nvinfer.ITimingCache;
 import org.bytedeco.tensorrt.nvonnxparser.IParser;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * ONNX to a serialized TensorRT engine, in Java (bytedeco TensorRT 10.15: {@code IBuilder},
@@ -65,11 +63,9 @@ public final class TrtEngineBuilder {
     }
 
     /** The engine and what it was built with. */
-    public record Built(byte[] engine, String tensorRt, String inputName) {
-    }
+    public record Built(byte[] engine, String tensorRt, String inputName) {}
 
-    private TrtEngineBuilder() {
-    }
+    private TrtEngineBuilder() {}
 
     public static String tensorRtVersion() {
         int v = nvinfer.getInferLibVersion();
@@ -90,7 +86,8 @@ public final class TrtEngineBuilder {
             for (int i = 0; i < parser.getNbErrors(); i++) {
                 errors.add(parser.getError(i).desc());
             }
-            throw new IllegalArgumentException(r.onnx() + ": TensorRT's ONNX parser failed: " + String.join("; ", errors));
+            throw new IllegalArgumentException(
+                    r.onnx() + ": TensorRT's ONNX parser failed: " + String.join("; ", errors));
         }
         List<String> outputs = new ArrayList<>();
         for (int i = 0; i < network.getNbOutputs(); i++) {
@@ -128,7 +125,8 @@ public final class TrtEngineBuilder {
             }
         }
         byte[] cacheBytes = r.timingCache() != null && Files.isRegularFile(r.timingCache())
-                ? Files.readAllBytes(r.timingCache()) : new byte[0];
+                ? Files.readAllBytes(r.timingCache())
+                : new byte[0];
         BytePointer cacheBlob = new BytePointer(cacheBytes);
         ITimingCache cache = config.createTimingCache(cacheBlob, cacheBytes.length);
         config.setTimingCache(cache, false);

@@ -1,11 +1,11 @@
 package dev.depthcast.backend.tensorrt.build;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.calibration.Y4m;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -13,9 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** scripts/build-engine.sh's command: arguments, plans (--dry-run) and refusals; no GPU here, no native class loaded. */
 class BuildCommandTest {
@@ -23,8 +22,7 @@ class BuildCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     static Run run(String... args) {
         StringWriter out = new StringWriter();
@@ -43,7 +41,8 @@ class BuildCommandTest {
     void theDefaultPlanIsTheServersDefaultReliefEngine() {
         Run r = run("--dry-run");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("plan: engines/relief_378x504_fp16.engine: relief fp16 at 378x504 (HxW), batch 1/4/8"),
+        assertTrue(
+                r.out().contains("plan: engines/relief_378x504_fp16.engine: relief fp16 at 378x504 (HxW), batch 1/4/8"),
                 r.out());
     }
 
@@ -52,10 +51,26 @@ class BuildCommandTest {
         for (Preset p : Preset.ALL) {
             Run r = run("--dry-run", "--preset", p.name(), "--onnx", "m.onnx", "--out", "e");
             assertEquals(0, r.code(), r.err());
-            assertTrue(r.out().contains("e/" + dev.depthcast.backend.tensorrt.TensorRtBackend.defaultEngineName(p)), r.out());
+            assertTrue(
+                    r.out().contains("e/" + dev.depthcast.backend.tensorrt.TensorRtBackend.defaultEngineName(p)),
+                    r.out());
         }
-        Run r = run("--dry-run", "--preset", "depth-anything-v2", "--onnx", "m.onnx", "--input-size", "518x518",
-                "--precision", "both", "--calib-cache", "x.cache", "--opt-batch", "8", "--max-batch", "16");
+        Run r = run(
+                "--dry-run",
+                "--preset",
+                "depth-anything-v2",
+                "--onnx",
+                "m.onnx",
+                "--input-size",
+                "518x518",
+                "--precision",
+                "both",
+                "--calib-cache",
+                "x.cache",
+                "--opt-batch",
+                "8",
+                "--max-batch",
+                "16");
         refused(r, "int8 needs calibration frames");
     }
 
@@ -71,12 +86,25 @@ class BuildCommandTest {
             frames.add(new I420Frame(64, 48, y, c, c.clone(), i, 0, 0, 0, 0));
         }
         Y4m.write(calib.resolve("client-1.y4m"), frames, 30);
-        Run r = run("--dry-run", "--preset", "depth-anything-v2", "--onnx", "da2.onnx", "--precision", "both",
-                "--calib-images", calib.toString(), "--calib-frames", "20");
+        Run r = run(
+                "--dry-run",
+                "--preset",
+                "depth-anything-v2",
+                "--onnx",
+                "da2.onnx",
+                "--precision",
+                "both",
+                "--calib-images",
+                calib.toString(),
+                "--calib-frames",
+                "20");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("depth-anything-v2_378x504_fp16.engine: depth-anything-v2 fp16"), r.out());
-        assertTrue(r.out().contains("depth-anything-v2_378x504_int8.engine: depth-anything-v2 int8 at 378x504 (HxW), "
-                + "batch 1/4/8, INT8 calibrated"), r.out());
+        assertTrue(
+                r.out()
+                        .contains("depth-anything-v2_378x504_int8.engine: depth-anything-v2 int8 at 378x504 (HxW), "
+                                + "batch 1/4/8, INT8 calibrated"),
+                r.out());
         assertTrue(r.out().contains("plan: calibrate on 20 frames, check on 10 held-out frames"), r.out());
     }
 
@@ -99,7 +127,9 @@ class BuildCommandTest {
         org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("/dev/nvidiactl")), "a GPU-less machine");
         Run r = run("--out", dir.toString());
         assertEquals(BuildCommand.EXIT_NO_GPU, r.code(), r.err());
-        assertTrue(r.err().contains("cannot build here: no CUDA driver") && r.err().contains("on the GPU host that serves"),
+        assertTrue(
+                r.err().contains("cannot build here: no CUDA driver")
+                        && r.err().contains("on the GPU host that serves"),
                 r.err());
         assertTrue(r.out().contains("plan: "), "the plan is printed before the probe: " + r.out());
     }

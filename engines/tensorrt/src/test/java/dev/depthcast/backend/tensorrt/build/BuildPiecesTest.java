@@ -1,21 +1,20 @@
 package dev.depthcast.backend.tensorrt.build;
 
-import dev.depthcast.model.Preset;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.depthcast.model.Preset;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The pure parts of an engine build: request checks, cache keys, model facts, progress lines. */
 class BuildPiecesTest {
@@ -27,19 +26,29 @@ class BuildPiecesTest {
 
     @Test
     void requestsAreCheckedBeforeTensorRtIsTouched() {
-        BuildRequest ok = new BuildRequest(Path.of("m.onnx"), DA2, BuildRequest.Precision.INT8, 1, 4, 8, 4L << 30,
-                null, false);
+        BuildRequest ok =
+                new BuildRequest(Path.of("m.onnx"), DA2, BuildRequest.Precision.INT8, 1, 4, 8, 4L << 30, null, false);
         assertEquals("depth-anything-v2 int8 at 378x504 (HxW), batch 1/4/8, INT8 calibrated", ok.describe());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new BuildRequest(Path.of("m"), DA2,
-                BuildRequest.Precision.FP16, 2, 4, 8, 4L << 30, null, false)).getMessage().contains("--min-batch must be 1"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new BuildRequest(Path.of("m"), DA2,
-                BuildRequest.Precision.FP16, 1, 9, 8, 4L << 30, null, false)).getMessage().contains("1/9/8"));
-        assertThrows(IllegalArgumentException.class, () -> new BuildRequest(Path.of("m"), DA2,
-                BuildRequest.Precision.FP16, 1, 1, 1, 1L << 20, null, false));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new BuildRequest(
+                                Path.of("m"), DA2, BuildRequest.Precision.FP16, 2, 4, 8, 4L << 30, null, false))
+                .getMessage()
+                .contains("--min-batch must be 1"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new BuildRequest(
+                                Path.of("m"), DA2, BuildRequest.Precision.FP16, 1, 9, 8, 4L << 30, null, false))
+                .getMessage()
+                .contains("1/9/8"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new BuildRequest(Path.of("m"), DA2, BuildRequest.Precision.FP16, 1, 1, 1, 1L << 20, null, false));
         assertEquals(BuildRequest.Precision.INT8, BuildRequest.Precision.parse("INT8"));
         assertThrows(IllegalArgumentException.class, () -> BuildRequest.Precision.parse("fp8"));
         assertNull(BuildRequest.ioMisfit(List.of("pixel_values"), List.of("predicted_depth")));
-        assertTrue(BuildRequest.ioMisfit(List.of("x"), List.of("depth", "features")).contains("2 outputs [depth, features]"));
+        assertTrue(BuildRequest.ioMisfit(List.of("x"), List.of("depth", "features"))
+                .contains("2 outputs [depth, features]"));
         assertTrue(BuildRequest.ioMisfit(List.of("a", "b"), List.of("depth")).contains("2 inputs"));
     }
 
@@ -49,8 +58,22 @@ class BuildPiecesTest {
         Path p = EngineCache.path(Path.of("engines/cache"), sha, DA2, BuildRequest.Precision.FP16, 8, "8.9", "10.15.1");
         assertEquals(Path.of("engines/cache/depth-anything-v2_378x504_fp16_b8_sm89_trt10.15.1_3f2a9c0d1e2b.engine"), p);
         List<Path> variants = List.of(
-                EngineCache.path(Path.of("engines/cache"), "ffff" + sha.substring(4), DA2, BuildRequest.Precision.FP16, 8, "8.9", "10.15.1"),
-                EngineCache.path(Path.of("engines/cache"), sha, DA2.withInputSize(518, 518), BuildRequest.Precision.FP16, 8, "8.9", "10.15.1"),
+                EngineCache.path(
+                        Path.of("engines/cache"),
+                        "ffff" + sha.substring(4),
+                        DA2,
+                        BuildRequest.Precision.FP16,
+                        8,
+                        "8.9",
+                        "10.15.1"),
+                EngineCache.path(
+                        Path.of("engines/cache"),
+                        sha,
+                        DA2.withInputSize(518, 518),
+                        BuildRequest.Precision.FP16,
+                        8,
+                        "8.9",
+                        "10.15.1"),
                 EngineCache.path(Path.of("engines/cache"), sha, DA2, BuildRequest.Precision.INT8, 8, "8.9", "10.15.1"),
                 EngineCache.path(Path.of("engines/cache"), sha, DA2, BuildRequest.Precision.FP16, 4, "8.9", "10.15.1"),
                 EngineCache.path(Path.of("engines/cache"), sha, DA2, BuildRequest.Precision.FP16, 8, "9.0", "10.15.1"),
@@ -64,8 +87,11 @@ class BuildPiecesTest {
         Files.write(plain, "no quantization here".getBytes(StandardCharsets.US_ASCII));
         OnnxFacts f = OnnxFacts.of(plain);
         // sha256("no quantization here"), as `printf 'no quantization here' | sha256sum` prints it
-        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest("no quantization here".getBytes(StandardCharsets.US_ASCII))), f.sha256());
+        assertEquals(
+                java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest("no quantization here".getBytes(StandardCharsets.US_ASCII))),
+                f.sha256());
         assertFalse(f.quantized());
         byte[] big = new byte[(1 << 16) + 100];
         byte[] op = "DequantizeLinear".getBytes(StandardCharsets.US_ASCII);
@@ -74,7 +100,8 @@ class BuildPiecesTest {
         Files.write(qdq, big);
         assertTrue(OnnxFacts.of(qdq).quantized());
         // The repository's generated models have none.
-        assertFalse(OnnxFacts.of(Path.of("../../server/src/main/resources/models/relief.onnx")).quantized());
+        assertFalse(OnnxFacts.of(Path.of("../../server/src/main/resources/models/relief.onnx"))
+                .quantized());
     }
 
     @Test
@@ -83,13 +110,18 @@ class BuildPiecesTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         BuildProgress p = new BuildProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), () -> now[0]);
         p.note("parsing m.onnx");
-        for (int s = 0; s < 25; s++) {   // 25 s of a silent build, a heartbeat call a second
+        for (int s = 0; s < 25; s++) { // 25 s of a silent build, a heartbeat call a second
             now[0] += 1_000_000_000L;
             p.heartbeat();
         }
         now[0] += 500_000_000L;
         p.note("Engine generation completed in 25.5 seconds.");
-        assertEquals(List.of("[    0.0 s] parsing m.onnx", "[   10.0 s] still building", "[   20.0 s] still building",
-                "[   25.5 s] Engine generation completed in 25.5 seconds."), bytes.toString(StandardCharsets.UTF_8).lines().toList());
+        assertEquals(
+                List.of(
+                        "[    0.0 s] parsing m.onnx",
+                        "[   10.0 s] still building",
+                        "[   20.0 s] still building",
+                        "[   25.5 s] Engine generation completed in 25.5 seconds."),
+                bytes.toString(StandardCharsets.UTF_8).lines().toList());
     }
 }

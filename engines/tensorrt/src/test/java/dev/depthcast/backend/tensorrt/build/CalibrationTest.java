@@ -1,14 +1,16 @@
 package dev.depthcast.backend.tensorrt.build;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.depthcast.calibration.Y4m;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
 import dev.depthcast.process.Preprocessor;
 import dev.depthcast.process.Yuv;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,12 +18,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Calibration frames from clips and images, the held-out split, and batches through the serving preprocessor. */
 class CalibrationTest {
@@ -62,9 +61,12 @@ class CalibrationTest {
         assertEquals(0, Yuv.toByte(Yuv.green(yv, u, v)), 2);
         assertEquals(0, Yuv.toByte(Yuv.blue(yv, u, v)), 2);
         assertTrue(assertThrows(IOException.class, () -> CalibrationSet.read(dir.resolve("missing")))
-                .getMessage().contains("not a folder"));
+                .getMessage()
+                .contains("not a folder"));
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        assertTrue(assertThrows(IOException.class, () -> CalibrationSet.read(empty)).getMessage().contains("no .y4m"));
+        assertTrue(assertThrows(IOException.class, () -> CalibrationSet.read(empty))
+                .getMessage()
+                .contains("no .y4m"));
     }
 
     @Test
@@ -82,7 +84,8 @@ class CalibrationTest {
         assertEquals(98, s.calibration().get(19).seq(), "first and last of the rest included");
         long[] gaps = new long[19];
         for (int i = 1; i < 20; i++) {
-            gaps[i - 1] = s.calibration().get(i).seq() - s.calibration().get(i - 1).seq();
+            gaps[i - 1] =
+                    s.calibration().get(i).seq() - s.calibration().get(i - 1).seq();
         }
         assertTrue(Arrays.stream(gaps).allMatch(g -> g >= 3 && g <= 6), Arrays.toString(gaps));
         assertEquals(80, CalibrationSet.split(frames, 5, 500).calibration().size(), "fewer than asked: all");
@@ -91,8 +94,12 @@ class CalibrationTest {
     @Test
     void batchesAreFullBatchesOfTheServingPreprocessorsOutput() {
         Preprocessor pre = new Preprocessor(Preset.MIDAS_SMALL);
-        List<I420Frame> frames = List.of(gray(64, 48, 16, 0), gray(64, 48, 235, 1), gray(640, 480, 126, 2),
-                gray(32, 32, 100, 3), gray(32, 32, 100, 4));
+        List<I420Frame> frames = List.of(
+                gray(64, 48, 16, 0),
+                gray(64, 48, 235, 1),
+                gray(640, 480, 126, 2),
+                gray(32, 32, 100, 3),
+                gray(32, 32, 100, 4));
         CalibrationBatches b = new CalibrationBatches(frames, pre, 2);
         assertEquals(2, b.batches());
         assertEquals(1, b.leftOut());

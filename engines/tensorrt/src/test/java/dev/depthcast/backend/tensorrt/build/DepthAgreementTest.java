@@ -1,13 +1,12 @@
 package dev.depthcast.backend.tensorrt.build;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class DepthAgreementTest {
 
@@ -53,9 +52,12 @@ class DepthAgreementTest {
         // Eight pixels agree, two are twice as near in the candidate after alignment can't fix them.
         float[] r = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
         float[] c = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-        r[0] = 2; c[0] = 2;        // gives the fit a slope
-        r[9] = 0.5f; c[9] = 0.5f;
-        c[3] = 3; c[4] = 3;        // two outliers
+        r[0] = 2;
+        c[0] = 2; // gives the fit a slope
+        r[9] = 0.5f;
+        c[9] = 0.5f;
+        c[3] = 3;
+        c[4] = 3; // two outliers
         DepthAgreement.Frame f = DepthAgreement.compare(r, c);
         assertTrue(f.delta1() < 1.0 && f.delta1() >= 0.5, "delta " + f.delta1());
         assertTrue(f.absRel() > 0.05, "absRel " + f.absRel());
@@ -77,8 +79,8 @@ class DepthAgreementTest {
 
     @Test
     void theGateRefusesWithTheNumbersAndTheWayOut() {
-        DepthAgreement.Summary good = DepthAgreement.summarize(List.of(new DepthAgreement.Frame(0.02, 0.99, 10, 1, 0),
-                new DepthAgreement.Frame(0.04, 0.97, 10, 1, 0)));
+        DepthAgreement.Summary good = DepthAgreement.summarize(List.of(
+                new DepthAgreement.Frame(0.02, 0.99, 10, 1, 0), new DepthAgreement.Frame(0.04, 0.97, 10, 1, 0)));
         assertEquals(0.03, good.absRel(), 1e-12);
         assertNull(AccuracyGate.DEFAULT.refusal(good));
         String why = AccuracyGate.DEFAULT.refusal(new DepthAgreement.Summary(0.08, 0.91, 40));
