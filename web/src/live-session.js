@@ -16,7 +16,7 @@ export function describeApiError(e) {
   if (e.status === 0) return 'server unreachable';
   if (e.status === 400 && Number.isFinite(e.hfov) && /\bh?fov\b|field of view/i.test(e.reason || '')) {
     const reason = e.reason.replace(/\.\s*$/, '');
-    return `The server refused the camera's field of view (${e.hfov}° horizontal): ${reason}. Choose another (f) or the server's default.`;
+    return `The server refused the field of view (${e.hfov}° horizontal): ${reason}. Press f to change it.`;
   }
   return `Server error ${e.status} on ${e.path}: ${e.reason || '(no reason given)'}`;
 }

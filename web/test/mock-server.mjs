@@ -165,7 +165,7 @@ export function startMockServer({
         const hfov = offer.hfov ?? 60;
         if (typeof hfov !== 'number' || !(hfov >= 20 && hfov <= 150)) {
           return json(res, 400, {
-            error: `hfov must be a horizontal field of view from 20 to 150 degrees, got ${offer.hfov}`,
+            error: `hfov must be from 20 to 150 degrees, got ${offer.hfov}`,
           });
         }
         if (sessions.size >= maxClients) return json(res, 503, { error: `max clients (${maxClients}) reached` });

@@ -280,7 +280,7 @@ test('a 400 about the field of view the page sent names it, in one line, and say
   const text = describeApiError(refused);
   assert.equal(
     text,
-    "The server refused the camera's field of view (160° horizontal): hfov must be from 20 to 150 degrees, got 160. Choose another (f) or the server's default.",
+    'The server refused the field of view (160° horizontal): hfov must be from 20 to 150 degrees, got 160. Press f to change it.',
   );
   assert.ok(!text.includes('\n'));
   // Another 400 of the same offer, or one when no field of view was sent, reads as before.
