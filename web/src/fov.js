@@ -19,8 +19,8 @@ export const FALLBACK_SIZE = { width: 640, height: 480 };
 export const FOV_PRESETS = [
   { degrees: 55, axis: 'diagonal', what: 'Logitech C270, basic webcams' },
   { degrees: 65, axis: 'diagonal', what: 'many laptop cameras' },
-  { degrees: 78, axis: 'diagonal', what: "Logitech C920/C922, wide laptop cameras, phones' main cameras" },
-  { degrees: 90, axis: 'diagonal', what: 'wide webcams (e.g. Logitech Brio at 90°)' },
+  { degrees: 78, axis: 'diagonal', what: "Logitech C920/C922, phones' main cameras" },
+  { degrees: 90, axis: 'diagonal', what: 'wide webcams' },
   { degrees: 120, axis: 'diagonal', what: 'ultra-wide cameras' },
 ];
 

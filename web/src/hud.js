@@ -48,7 +48,7 @@ export function hudCells(stats, { clockSynced }) {
     // The model file is the server's, so a replay (another server, another time) leaves it out.
     'hud-model': [stats.model, stats.source !== 'replay' ? stats.modelFile : null].filter(Boolean).join(' · ') || '—',
     'hud-fov': fovText(stats),
-    'hud-stab': stabText(stats.stab),
+    ...stabCells(stats.stab),
   };
   for (const s of STAGES) cells[`hud-t-${s}`] = fmt(stats.timing[s], 2);
   cells['hud-dropped'] = known(stats.dropped) ? String(stats.dropped) : '—';
@@ -73,10 +73,12 @@ export function fovText(stats) {
   return `${used} · asked ${fmt(stats.fovAsked, 1)}°, not applied`;
 }
 
-/** The server's depth stabiliser for this frame, or "—" when the message has none. */
-export function stabText(stab) {
-  if (!stab) return '—';
-  return `scale ${fmt(stab.scale, 3)} · shift ${fmt(stab.shift, 3)} · resets ${fmt(stab.resets, 0)} · failed ${fmt(stab.failed, 0)}`;
+/** The server's depth stabiliser for this frame (its fit; its resets and failed fits), or "—" when the message has none. */
+export function stabCells(stab) {
+  return {
+    'hud-stab': stab ? `scale ${fmt(stab.scale, 3)} · shift ${fmt(stab.shift, 3)}` : '—',
+    'hud-stab-count': stab ? `resets ${fmt(stab.resets, 0)} · failed ${fmt(stab.failed, 0)}` : '—',
+  };
 }
 
 /** Writes the HUD: the summary line and every cell (kept current while folded: tests and screen readers read it). */

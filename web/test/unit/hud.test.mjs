@@ -124,11 +124,13 @@ test("the stabiliser's line and stage time when the message has them; dashes whe
     timing: { ...streamingStats().timing, stabilize: 0.456 },
   };
   const c = hudCells(on, { clockSynced: true });
-  assert.equal(c['hud-stab'], 'scale 1.023 · shift -0.013 · resets 2 · failed 1');
+  assert.equal(c['hud-stab'], 'scale 1.023 · shift -0.013');
+  assert.equal(c['hud-stab-count'], 'resets 2 · failed 1');
   assert.equal(c['hud-t-stabilize'], '0.46');
   const off = { ...streamingStats(), stab: null, timing: { ...streamingStats().timing, stabilize: NaN } };
   const d = hudCells(off, { clockSynced: true });
   assert.equal(d['hud-stab'], '—');
+  assert.equal(d['hud-stab-count'], '—');
   assert.equal(d['hud-t-stabilize'], '—');
   assert.equal(hudCells(createStats(), { clockSynced: true })['hud-stab'], '—');
 });
