@@ -508,8 +508,10 @@ function buildFovDialog() {
 }
 
 function applyFov(setting) {
+  const unchanged = fovLabel(setting) === fovLabel(fovSetting);
   fovSetting = saveFovSetting(storage, setting);
   showFovSetting();
+  if (unchanged && stats.phase === 'streaming') return; // the session already has it
   if (offline || stats.source !== 'live') {
     notify(`Field of view: ${fovLabel(fovSetting)}. It applies to the next live session.`);
     return;
