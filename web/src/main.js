@@ -466,7 +466,8 @@ function showFovResult() {
 function fillFovDialog(setting) {
   const i = presetIndex(setting);
   $('fov-preset').value = setting ? (i >= 0 ? String(i) : 'custom') : 'default';
-  const shown = setting ?? FOV_PRESETS[2];
+  // With the default chosen the value is greyed out; it shows the commonest webcam's, ready to pick.
+  const shown = setting ?? FOV_PRESETS.find((p) => p.degrees === 78);
   $('fov-degrees').value = String(shown.degrees);
   $('fov-axis').value = shown.axis;
   showFovResult();
