@@ -7,7 +7,8 @@ import { COMPACT_VERSION, decodeCompact } from './wire-v2.js';
 
 /** The schema the page expects by default; schema 1 is still read (`--wire v1`). */
 export const SCHEMA_VERSION = COMPACT_VERSION;
-export const STAGES = ['ingest', 'queue', 'preprocess', 'inference', 'unproject', 'encode'];
+// `stabilize` (the server's depth stabiliser) comes only from servers that have one, and only while it is on.
+export const STAGES = ['ingest', 'queue', 'preprocess', 'inference', 'stabilize', 'unproject', 'encode'];
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -36,7 +37,9 @@ function num(v, fallback = 0) {
 /**
  * Decodes one binary results message.
  * Returns {v, seq, ts, ingestUs, sentUs, w, h, stride, n, xyz: Float32Array(n*3), rgb: Uint8Array(n*3),
- *          intr, range, timing, batch, dropped, model, backend, level, decodeMs, bytes, warnings: string[]}.
+ *          intr, range, timing, stab, batch, dropped, model, backend, level, decodeMs, bytes, warnings: string[]}.
+ * `stab` is the server's depth stabiliser state {scale, shift, resets, failed}, or null when the
+ * message has none (the stabiliser is off for the session, or the server predates it).
  * Throws on a message that is not a msgpack map, or a schema-2 message whose planes are malformed.
  */
 export function decodeCloud(data) {
@@ -81,6 +84,7 @@ export function decodeCloud(data) {
     },
     range: Array.isArray(m.range) ? m.range.map((x) => num(x, NaN)) : [NaN, NaN],
     timing,
+    stab: stabOf(m.stab),
     batch: num(m.batch, 1),
     dropped: num(m.dropped),
     model: typeof m.model === 'string' ? m.model : '',
@@ -90,6 +94,11 @@ export function decodeCloud(data) {
     bytes: u8.byteLength,
     warnings,
   };
+}
+
+function stabOf(s) {
+  if (!s || typeof s !== 'object' || Array.isArray(s) || s instanceof Uint8Array) return null;
+  return { scale: num(s.scale, NaN), shift: num(s.shift, NaN), resets: num(s.resets, NaN), failed: num(s.failed, NaN) };
 }
 
 /** Schema 1: xyz float32 and rgb bytes as they are. */

@@ -45,6 +45,12 @@ export const CONTROLS = [
     button: 'btn-open',
     what: 'open a recording to replay (or drop the file on the page)',
   },
+  {
+    action: 'fov',
+    keys: ['f'],
+    button: 'btn-fov',
+    what: "the camera's field of view (diagonal, as cameras are sold, or horizontal); a change reconnects at once",
+  },
   { action: 'hud', keys: ['h'], button: 'hud-toggle', what: 'HUD: one line / full detail' },
   { action: 'preview', keys: ['i'], button: 'btn-preview', what: 'show / hide the camera preview' },
 ];

@@ -47,6 +47,8 @@ export function hudCells(stats, { clockSynced }) {
     'hud-backend': stats.backend || '—',
     // The model file is the server's, so a replay (another server, another time) leaves it out.
     'hud-model': [stats.model, stats.source !== 'replay' ? stats.modelFile : null].filter(Boolean).join(' · ') || '—',
+    'hud-fov': fovText(stats),
+    ...stabCells(stats.stab),
   };
   for (const s of STAGES) cells[`hud-t-${s}`] = fmt(stats.timing[s], 2);
   cells['hud-dropped'] = known(stats.dropped) ? String(stats.dropped) : '—';
@@ -55,6 +57,28 @@ export function hudCells(stats, { clockSynced }) {
     ? `${stats.sendWidth}×${stats.sendHeight} ${fmt(stats.sendFps, 0)} fps ${fmt(stats.sendKbps, 0)} kbps ${stats.codec}`
     : '—';
   return cells;
+}
+
+/**
+ * The horizontal field of view the server used (the message's intr.fov) and where it came from:
+ * the page's setting, the server's --fov, or a recording. A session that asked for one and got
+ * another (a server without per-session fields of view) says so.
+ */
+export function fovText(stats) {
+  if (!Number.isFinite(stats.fov)) return '—';
+  const used = `${fmt(stats.fov, 1)}°`;
+  if (stats.source === 'replay') return `${used} · recorded`;
+  if (!Number.isFinite(stats.fovAsked)) return `${used} · server's --fov`;
+  if (Math.abs(stats.fov - stats.fovAsked) < 0.05) return `${used} · set ${stats.fovSetting}`;
+  return `${used} · asked ${fmt(stats.fovAsked, 1)}°, not applied`;
+}
+
+/** The server's depth stabiliser for this frame (its fit; its resets and failed fits), or "—" when the message has none. */
+export function stabCells(stab) {
+  return {
+    'hud-stab': stab ? `scale ${fmt(stab.scale, 3)} · shift ${fmt(stab.shift, 3)}` : '—',
+    'hud-stab-count': stab ? `resets ${fmt(stab.resets, 0)} · failed ${fmt(stab.failed, 0)}` : '—',
+  };
 }
 
 /** Writes the HUD: the summary line and every cell (kept current while folded: tests and screen readers read it). */

@@ -14,6 +14,10 @@ export function describeApiError(e) {
   if (!(e instanceof ApiError)) return e.message || String(e);
   if (e.status === 503) return `The server refused the session (503 — at capacity): ${e.reason || 'no reason given'}`;
   if (e.status === 0) return 'server unreachable';
+  if (e.status === 400 && Number.isFinite(e.hfov) && /\bh?fov\b|field of view/i.test(e.reason || '')) {
+    const reason = e.reason.replace(/\.\s*$/, '');
+    return `The server refused the field of view (${e.hfov}° horizontal): ${reason}. Press f to change it.`;
+  }
   return `Server error ${e.status} on ${e.path}: ${e.reason || '(no reason given)'}`;
 }
 

@@ -6,6 +6,17 @@
 import { decodeCloud } from './cloud.js';
 import { COLOUR_MODES, COLOUR_MODE_LABELS } from './colour.js';
 import { CONTROLS, GESTURES, actionForKey, keyLabel } from './controls.js';
+import {
+  FOV_LIMITS,
+  FOV_PRESETS,
+  fovLabel,
+  knownSize,
+  loadFovSetting,
+  offerHfov,
+  parseFovSetting,
+  presetIndex,
+  saveFovSetting,
+} from './fov.js';
 import { showHud, showHudCells } from './hud.js';
 import { LiveSession } from './live-session.js';
 import { StatsRecorder, createStats } from './page-stats.js';
@@ -353,7 +364,11 @@ async function getCamera() {
 const live = new LiveSession({
   stats,
   openCamera: getCamera,
-  createSession: (stream) => new Session({ stream }),
+  createSession: (stream) => {
+    const hfov = offerHfov(fovSetting, cameraSize(stream));
+    statsRecorder.sessionStarting({ hfov, setting: fovLabel(fovSetting) });
+    return new Session({ stream, hfov });
+  },
   onResult: onLiveResult,
   onPong: (msg, now) => clock.onPong(msg, now),
   isRecording: () => recorder !== null,
@@ -396,6 +411,122 @@ function connect() {
     return;
   }
   live.connect();
+}
+
+// ---------------------------------------------------------------- camera field of view
+// The setting (src/fov.js) is remembered in localStorage and sent as `hfov` in each new session's
+// offer; a change applies at once: a live session reconnects with it.
+const storage = (() => {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // storage blocked: the setting holds for this page only
+  }
+})();
+let fovSetting = loadFovSetting(storage);
+
+/** The size of the frames the camera sends (its track's settings), or undefined before it is open. */
+function cameraSize(stream = live.stream) {
+  const t = stream?.getVideoTracks()[0];
+  const s = t?.getSettings?.();
+  return s && s.width > 0 && s.height > 0 ? { width: s.width, height: s.height } : undefined;
+}
+api.cameraSize = () => cameraSize();
+
+function showFovSetting() {
+  const s = fovSetting;
+  $('fov-label').textContent = s ? `${s.degrees}° ${s.axis === 'diagonal' ? 'diag' : 'horiz'}` : 'FOV';
+  $('btn-fov').title = `Camera field of view: ${fovLabel(s)} (f)`;
+}
+
+/** The dialog's setting: null for the default, {degrees, axis} (or null when the value is not one) otherwise. */
+function fovFromDialog() {
+  if ($('fov-preset').value === 'default') return { setting: null, valid: true };
+  const setting = parseFovSetting({ degrees: Number($('fov-degrees').value), axis: $('fov-axis').value });
+  return { setting, valid: setting !== null };
+}
+
+function showFovResult() {
+  const { setting, valid } = fovFromDialog();
+  const isDefault = $('fov-preset').value === 'default';
+  $('fov-degrees').disabled = isDefault;
+  $('fov-axis').disabled = isDefault;
+  const size = cameraSize();
+  const { width, height } = knownSize(size);
+  const frames = size ? `the camera's ${width}×${height} frames` : `${width}×${height} frames (the camera is not open)`;
+  let text;
+  if (isDefault) text = 'Nothing is sent: the server uses its --fov.';
+  else if (!valid) text = `Enter a field of view from ${FOV_LIMITS.min}° to ${FOV_LIMITS.max}°.`;
+  else if (setting.axis === 'horizontal') text = `Sends ${offerHfov(setting, size)}° horizontal.`;
+  else text = `Sends ${offerHfov(setting, size)}° horizontal (${setting.degrees}° diagonal at ${frames}).`;
+  $('fov-result').textContent = text;
+  $('fov-result').classList.toggle('bad', !valid);
+}
+
+function fillFovDialog(setting) {
+  const i = presetIndex(setting);
+  $('fov-preset').value = setting ? (i >= 0 ? String(i) : 'custom') : 'default';
+  // With the default chosen the value is greyed out; it shows the commonest webcam's, ready to pick.
+  const shown = setting ?? FOV_PRESETS.find((p) => p.degrees === 78);
+  $('fov-degrees').value = String(shown.degrees);
+  $('fov-axis').value = shown.axis;
+  showFovResult();
+}
+
+function buildFovDialog() {
+  const select = $('fov-preset');
+  const option = (value, text) => select.append(Object.assign(document.createElement('option'), { value, text }));
+  option('default', "Default (server's --fov)");
+  FOV_PRESETS.forEach((p, i) => option(String(i), `${p.degrees}° ${p.axis}: ${p.what}`));
+  option('custom', 'Other value');
+  select.addEventListener('change', () => {
+    const v = select.value;
+    if (v !== 'default' && v !== 'custom') {
+      const p = FOV_PRESETS[Number(v)];
+      $('fov-degrees').value = String(p.degrees);
+      $('fov-axis').value = p.axis;
+    }
+    showFovResult();
+    if (v === 'custom') $('fov-degrees').focus();
+  });
+  const edited = () => {
+    const i = presetIndex(fovFromDialog().setting);
+    select.value = i >= 0 ? String(i) : 'custom';
+    showFovResult();
+  };
+  $('fov-degrees').addEventListener('input', edited);
+  $('fov-axis').addEventListener('change', edited);
+  $('fov-form').addEventListener('submit', (ev) => {
+    if (ev.submitter?.value !== 'apply') return;
+    const { setting, valid } = fovFromDialog();
+    if (!valid) {
+      ev.preventDefault(); // stays open, the line below the value says what is wrong
+      $('fov-degrees').focus();
+      return;
+    }
+    applyFov(setting);
+  });
+}
+
+function applyFov(setting) {
+  const unchanged = fovLabel(setting) === fovLabel(fovSetting);
+  fovSetting = saveFovSetting(storage, setting);
+  showFovSetting();
+  if (unchanged && stats.phase === 'streaming') return; // the session already has it
+  if (offline || stats.source !== 'live') {
+    notify(`Field of view: ${fovLabel(fovSetting)}. It applies to the next live session.`);
+    return;
+  }
+  clearErrors();
+  live.retryNow();
+}
+
+function toggleFov(open = !$('fov').open) {
+  const d = $('fov');
+  if (open && !d.open) {
+    fillFovDialog(fovSetting);
+    d.showModal();
+  } else if (!open && d.open) d.close();
 }
 
 // ---------------------------------------------------------------- help overlay, keys, buttons
@@ -476,6 +607,7 @@ const actions = {
   record: () => toggleRecording(),
   open: () => $('file-open').click(),
   hud: () => toggleHud(),
+  fov: () => toggleFov(),
   preview: () => setPreview($('preview').hidden),
 };
 api.do = (name) => actions[name]();
@@ -489,7 +621,9 @@ window.addEventListener('keydown', (ev) => {
   if (t instanceof HTMLSelectElement && ev.key.startsWith('Arrow')) return;
   const action = actionForKey(ev);
   if (!action) return;
-  if (action !== 'help' && $('help').open) return; // the overlay is modal; Esc and ? close it
+  // A dialog is modal: only its own key (and Esc) closes it.
+  const dialog = document.querySelector('dialog[open]');
+  if (dialog && action !== dialog.dataset.action) return;
   ev.preventDefault();
   actions[action](ev);
 });
@@ -542,6 +676,8 @@ if (window.matchMedia?.('(pointer: coarse)').matches) {
   $('hint').textContent = 'Drag to orbit · pinch to zoom · two fingers to pan · ? lists every control';
 }
 buildHelp();
+buildFovDialog();
+showFovSetting();
 setBackground('dark');
 resize();
 requestAnimationFrame(draw);

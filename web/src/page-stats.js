@@ -46,6 +46,10 @@ export function createStats({ source = 'live' } = {}) {
     stride: NaN,
     seq: NaN,
     level: NaN, // the server's link-adaptation level for this page (0 = densest)
+    fov: NaN, // horizontal field of view (degrees) the server unprojected the last frame with: its intr.fov
+    fovAsked: NaN, // the hfov this page sent for the current session; NaN when it left it to the server's --fov
+    fovSetting: '', // the page's field-of-view setting in words (src/fov.js fovLabel)
+    stab: null, // the last frame's depth stabiliser state {scale, shift, resets, failed}, or null
     decodeMs: NaN, // mean time to decode a message, last 2 s
     timing: Object.fromEntries(STAGES.map((s) => [s, NaN])),
     dropped: NaN,
@@ -100,9 +104,22 @@ export class StatsRecorder {
     s.stride = frame.stride;
     s.seq = frame.seq;
     s.level = frame.level;
+    s.fov = frame.intr?.fov ?? NaN;
+    s.stab = frame.stab ?? null;
     this.decodeMean.push(now, frame.decodeMs);
     s.dropped = frame.dropped;
     return fresh;
+  }
+
+  /**
+   * A new live session starts, asking for `hfov` (degrees; undefined: the server's --fov) from the
+   * page's setting `setting` (in words). The field of view in use is unknown until its first frame.
+   */
+  sessionStarting({ hfov, setting }) {
+    const s = this.stats;
+    s.fovAsked = Number.isFinite(hfov) ? hfov : NaN;
+    s.fovSetting = setting;
+    s.fov = NaN;
   }
 
   /** `n` received clouds were replaced by newer ones before they could be drawn. */

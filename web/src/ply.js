@@ -37,11 +37,29 @@ export function encodePly(frame, comments = []) {
   return out;
 }
 
-/** The header comments depthcast writes: what the coordinates mean and where the frame came from. */
+/** A number for a header comment: at most 4 decimals, '?' when unknown. */
+function num(v) {
+  return Number.isFinite(v) ? String(Math.round(v * 1e4) / 1e4) : '?';
+}
+
+/**
+ * The header comments depthcast writes: what the coordinates mean, where the frame came from, and
+ * the camera the server unprojected it with (its horizontal field of view and the intrinsics, in
+ * pixels of the depth grid), so the points can be projected back onto the picture.
+ */
 export function plyComments(frame) {
-  return [
+  const intr = frame.intr ?? {};
+  const comments = [
     'depthcast point cloud: metres, OpenGL camera frame (x right, y up, camera looks down -z)',
     `seq ${frame.seq} model ${frame.model || '?'} backend ${frame.backend || '?'} grid ${frame.w}x${frame.h} stride ${frame.stride}`,
     `colours: camera RGB; depth range ${frame.range?.[0]}..${frame.range?.[1]} m`,
+    `camera: hfov ${num(intr.fov)} deg; fx ${num(intr.fx)} fy ${num(intr.fy)} cx ${num(intr.cx)} cy ${num(intr.cy)} (depth-grid pixels)`,
   ];
+  const st = frame.stab;
+  if (st) {
+    comments.push(
+      `stabiliser: scale ${num(st.scale)} shift ${num(st.shift)} resets ${num(st.resets)} failed ${num(st.failed)}`,
+    );
+  }
+  return comments;
 }

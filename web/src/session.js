@@ -98,6 +98,13 @@ export async function fetchIceServers(base = '') {
   }
 }
 
+/** The POST /api/sessions body: the offer, and `hfov` only when the page sets a field of view. */
+export function offerBody(sdp, hfov) {
+  const body = { type: 'offer', sdp, trickle: true };
+  if (Number.isFinite(hfov)) body.hfov = hfov;
+  return body;
+}
+
 /**
  * One streaming session. Events (callbacks set by the caller):
  *   onStatus(text), onResult({type: 'result', frame, raw?, at} | {type: 'bad-result', message, raw?, at}),
@@ -107,8 +114,10 @@ export async function fetchIceServers(base = '') {
  * result only when the page has room, and the page's drawing never delays that.
  */
 export class Session {
-  constructor({ stream, base = '', pollMs = 200 }) {
+  /** `hfov`: the camera's horizontal field of view to ask for (degrees), or undefined for the server's --fov. */
+  constructor({ stream, base = '', pollMs = 200, hfov }) {
     this.stream = stream;
+    this.hfov = hfov;
     this.base = base;
     this.pollMs = pollMs;
     this.id = null;
@@ -163,11 +172,12 @@ export class Session {
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     this.onStatus('sending offer');
-    const answer = await api('POST', `${this.base}/api/sessions`, {
-      type: 'offer',
-      sdp: pc.localDescription.sdp,
-      trickle: true,
-    });
+    const answer = await api('POST', `${this.base}/api/sessions`, offerBody(pc.localDescription.sdp, this.hfov)).catch(
+      (e) => {
+        if (e instanceof ApiError) e.hfov = this.hfov; // a 400 may be about it (live-session.js says so)
+        throw e;
+      },
+    );
     if (!answer || typeof answer.id !== 'string' || typeof answer.sdp !== 'string') {
       throw new Error('server answer lacks id or sdp');
     }

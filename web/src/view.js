@@ -49,7 +49,7 @@ export class CloudView {
     this.colourMode = 'rgb';
     this.colourBuffer = null;
     this.shown = null; // the decoded frame on screen (exported by "export PLY")
-    this.fovFromSource = false;
+    this.sourceVfov = NaN; // the source camera's vertical field of view the view took, degrees
     this.needsDraw = true;
     // Each point is drawn as a square as wide as the gap to its grid neighbour at its own depth
     // (stride/fx * depth metres), so the cloud looks solid from the source camera and keeps its
@@ -177,14 +177,13 @@ export class CloudView {
     if (Number.isFinite(frame.intr.fx) && frame.intr.fx > 0) {
       this.material.uniforms.uSpacing.value = Math.max(frame.stride, 1) / frame.intr.fx;
     }
-    if (!this.fovFromSource) {
-      // The view's field of view is the source camera's: the front preset then matches the video.
-      const vfov = sourceVerticalFov(frame);
-      if (Number.isFinite(vfov)) {
-        this.camera.fov = Math.min(Math.max(vfov, 20), 100);
-        this.camera.updateProjectionMatrix();
-      }
-      this.fovFromSource = true;
+    // The view's field of view is the source camera's: the front preset then matches the video.
+    // It follows a new one (a session with another field of view, a replay).
+    const vfov = sourceVerticalFov(frame);
+    if (Number.isFinite(vfov) && !(Math.abs(vfov - this.sourceVfov) < 1e-3)) {
+      this.sourceVfov = vfov;
+      this.camera.fov = Math.min(Math.max(vfov, 20), 100);
+      this.camera.updateProjectionMatrix();
     }
     this.needsDraw = true;
   }

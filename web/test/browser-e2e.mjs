@@ -117,8 +117,10 @@ test(`page streams the camera and draws >= ${WANT_FRAMES} point clouds`, { timeo
         `ingest->render=${f(stats.latencyMs)} ms (max ${f(stats.latencyMaxMs)})  server ingest->sent=${f(stats.serverMs)} ms  clock offset=${f(stats.clockOffsetMs, 2)} ms rtt=${f(stats.clockRttMs, 2)} ms`,
         `WebRTC: encode=${f(stats.encodeMs, 2)} ms/frame rtt/2=${f(stats.netMs, 2)} ms  sending ${stats.sendWidth}x${stats.sendHeight} @${f(stats.sendFps, 0)} fps ${f(stats.sendKbps, 0)} kbps ${stats.codec}`,
         `server stages (ms, mean): ${Object.entries(stats.timing)
+          .filter(([, v]) => v !== null) // NaN (JSON null): a stage this server does not report
           .map(([k, v]) => `${k}=${f(v, 2)}`)
           .join(' ')}`,
+        `horizontal fov: HUD "${hud['hud-fov']}"  stabiliser: HUD "${hud['hud-stab']}", "${hud['hud-stab-count']}"`,
         `canvas: ${pixels.nonBackground}/${pixels.width * pixels.height} non-background pixels (${(pixels.fraction * 100).toFixed(1)}%), ${pixels.distinctColours}${pixels.distinctColours >= 4096 ? '+' : ''} colours`,
         `PLY export: ${download.suggestedFilename()} ${plyBytes.length} B, ${mesh.header.vertexCount} vertices (frame on screen: ${shownN} points)`,
         `errors/warnings shown by the page: ${pageErrors.length ? pageErrors.join(' | ') : 'none'}`,

@@ -16,6 +16,7 @@ import { PLYLoader } from '@loaders.gl/ply';
 import { launchBrowser, openPage, dump, waitForFrames } from './browser.mjs';
 import { startMockServer } from './mock-server.mjs';
 import { CONTROLS } from '../src/controls.js';
+import { FOV_PRESETS, horizontalFromDiagonal } from '../src/fov.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 // The mock's grid: 504x378 sampled every 4 → 126 columns × 95 rows, every point kept.
@@ -282,6 +283,7 @@ test('record a few seconds, then replay the file in the page opened from disk wi
     const st = await offline.page.evaluate(() => window.depthcast.stats);
     assert.equal(st.source, 'replay');
     assert.equal(st.points, MOCK_POINTS);
+    assert.equal(await offline.page.textContent('#hud-fov'), '60.0° · recorded', "the recorded messages' intr.fov");
     assert.match(await offline.page.textContent('#replay-text'), /Replaying depthcast-.*frame \d+\//);
     assert.deepEqual(
       requests.filter((u) => !u.startsWith('file:') && !u.startsWith('blob:')),
@@ -491,5 +493,107 @@ test('a note says when the relief demo model is running, and only then', async (
     await b.context.close();
   } finally {
     await relief.close();
+  }
+});
+
+test('field of view: a diagonal preset goes out as hfov at the camera’s aspect, is remembered, a refused one is one line, the default sends none', async () => {
+  const own = await startMockServer({ stab: true });
+  const { context, page, log, problems } = await streaming({ reducedMotion: 'reduce' }, `${own.url}/`);
+  const hud = (id) => page.textContent(`#${id}`);
+  const hudIs = (id, text) =>
+    page.waitForFunction(([i, t]) => document.getElementById(i).textContent === t, [id, text], { timeout: 10000 });
+  /** The next offer the mock is sent after `count` offers. */
+  const nextOffer = async (count) => {
+    const until = Date.now() + 10000;
+    while (own.offers.length <= count && Date.now() < until) await sleep(50);
+    assert.ok(own.offers.length > count, `no new offer${dump(log)}`);
+    return own.offers.at(-1);
+  };
+  try {
+    assert.ok(!('hfov' in own.offers[0]), 'by default the page sends no hfov');
+    await hudIs('hud-fov', "60.0° · server's --fov");
+    // The mock's stabiliser: its state and stage time in the HUD.
+    assert.match(await hud('hud-stab'), /^scale 1\.0\d\d · shift 0\.010$/);
+    assert.equal(await hud('hud-stab-count'), 'resets 1 · failed 0');
+    assert.equal(await hud('hud-t-stabilize'), '0.30');
+
+    // 78° diagonal (Logitech C920) from the menu: converted with the camera track's own aspect ratio.
+    await page.keyboard.press('f');
+    assert.equal(await page.evaluate(() => document.getElementById('fov').open), true, 'f opens the dialog');
+    assert.equal(await page.inputValue('#fov-preset'), 'default');
+    await page.selectOption('#fov-preset', String(FOV_PRESETS.findIndex((p) => p.degrees === 78)));
+    const size = await page.evaluate(() => window.depthcast.cameraSize());
+    assert.ok(size && size.width > 0 && size.height > 0, `camera size ${JSON.stringify(size)}`);
+    const want = Math.round(horizontalFromDiagonal(78, size.width, size.height) * 100) / 100;
+    assert.equal(
+      await page.textContent('#fov-result'),
+      `Sends ${want}° horizontal (78° diagonal at the camera's ${size.width}×${size.height} frames).`,
+    );
+    let count = own.offers.length;
+    await page.click('#fov-apply');
+    const offer = await nextOffer(count);
+    assert.equal(offer.hfov, want, 'the offer carries the converted horizontal field of view');
+    assert.equal(await page.evaluate(() => document.getElementById('fov').open), false);
+    await hudIs('hud-fov', `${want.toFixed(1)}° · set 78° diagonal`);
+    assert.equal(await page.textContent('#fov-label'), '78° diag');
+
+    // Remembered: a new page load sends it again.
+    count = own.offers.length;
+    await page.reload();
+    assert.equal((await nextOffer(count)).hfov, want);
+    assert.ok(!(await waitForFrames(page, 3)).error);
+    await page.keyboard.press('f');
+    assert.equal(await page.inputValue('#fov-preset'), String(FOV_PRESETS.findIndex((p) => p.degrees === 78)));
+
+    // Not a field of view at all: the dialog stays open and says why.
+    await page.selectOption('#fov-preset', 'custom');
+    await page.fill('#fov-degrees', '0');
+    await page.click('#fov-apply');
+    assert.equal(await page.evaluate(() => document.getElementById('fov').open), true);
+    assert.equal(await page.textContent('#fov-result'), 'Enter a field of view from 1° to 179°.');
+
+    // One the server refuses (170° horizontal): its 400 as one line, and no retrying.
+    await page.fill('#fov-degrees', '170');
+    await page.selectOption('#fov-axis', 'horizontal');
+    assert.equal(await page.inputValue('#fov-preset'), 'custom');
+    count = own.offers.length;
+    await page.click('#fov-apply');
+    assert.equal((await nextOffer(count)).hfov, 170);
+    const shown = await page
+      .waitForFunction(
+        () => {
+          const e = document.querySelector('#errors .err');
+          return e && /field of view/.test(e.textContent) ? e.textContent : false;
+        },
+        null,
+        { timeout: 10000 },
+      )
+      .then((h) => h.jsonValue());
+    assert.equal(
+      shown,
+      'The server refused the field of view (170° horizontal): hfov must be from 20 to 150 degrees, got 170. Press f to change it.',
+    );
+    assert.equal(await page.$$eval('#errors .err', (els) => els.length), 1, 'one message');
+    assert.doesNotMatch(await page.textContent('#conn'), /retrying/, 'a refused value is not retried');
+
+    // Back to the server's default: no hfov, streaming again.
+    await page.keyboard.press('f');
+    await page.selectOption('#fov-preset', 'default');
+    assert.equal(await page.isDisabled('#fov-degrees'), true);
+    count = own.offers.length;
+    await page.click('#fov-apply');
+    assert.ok(!('hfov' in (await nextOffer(count))));
+    await hudIs('hud-fov', "60.0° · server's --fov");
+    assert.equal(await page.textContent('#fov-label'), 'FOV');
+    assert.equal(await page.evaluate(() => localStorage.getItem('depthcast.fov')), null);
+    // The only problems: the refused offer (its 400 and the page's error line).
+    assert.deepEqual(
+      problems.filter((p) => !/HTTP 400 POST .*\/api\/sessions|status of 400|field of view/.test(p)),
+      [],
+      dump(log),
+    );
+  } finally {
+    await context.close();
+    await own.close();
   }
 });

@@ -6,7 +6,10 @@
 //
 //   node test/mock-server.mjs [--port 8090]     env: MOCK_MAX_CLIENTS (503 beyond), MOCK_FPS
 //
-// Exports startMockServer({port, maxClients, fps, model}) → {url, port, close(), sessions} for tests.
+// Exports startMockServer({port, maxClients, fps, model, stab}) → {url, port, close(), sessions, offers}
+// for tests: `offers` are the POST /api/sessions bodies it was sent, in order. An offer's `hfov`
+// (20–150, else 400) is the session's field of view (default 60, the server's --fov); with `stab`
+// each message carries a depth stabiliser state and a `stabilize` stage time.
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -59,7 +62,7 @@ function mirrorSdp(offer) {
 export function syntheticCloud(
   seq,
   t,
-  { w = 504, h = 378, stride = 4, hfov = 60, near = 0.4, far = 4, model = 'mock-ripple' } = {},
+  { w = 504, h = 378, stride = 4, hfov = 60, near = 0.4, far = 4, model = 'mock-ripple', stab = false } = {},
 ) {
   const fx = w / 2 / Math.tan((hfov * Math.PI) / 360);
   const fy = fx;
@@ -90,6 +93,13 @@ export function syntheticCloud(
     }
   }
   const nowUs = Date.now() * 1000;
+  const timing = { ingest: 0.4, queue: 2.0, preprocess: 3.1, inference: 21.7, unproject: 1.2, encode: 0.9 };
+  const extra = stab
+    ? {
+        stab: { scale: 1 + 0.02 * Math.sin(t), shift: 0.01, resets: 1, failed: 0 },
+        timing: { ...timing, stabilize: 0.3 },
+      }
+    : {};
   return {
     v: 1,
     seq,
@@ -104,11 +114,12 @@ export function syntheticCloud(
     rgb,
     intr: { fx, fy, cx, cy, fov: hfov },
     range: [near, far],
-    timing: { ingest: 0.4, queue: 2.0, preprocess: 3.1, inference: 21.7, unproject: 1.2, encode: 0.9 },
+    timing,
     batch: 1,
     dropped: 0,
     model,
     backend: 'simulated',
+    ...extra,
   };
 }
 
@@ -118,8 +129,10 @@ export function startMockServer({
   maxClients = Number(process.env.MOCK_MAX_CLIENTS || 8),
   fps = Number(process.env.MOCK_FPS || 20),
   model = 'mock-ripple',
+  stab = false,
 } = {}) {
   const sessions = new Map();
+  const offers = [];
   const json = (res, status, body) => {
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(body === undefined ? '' : JSON.stringify(body));
@@ -145,12 +158,27 @@ export function startMockServer({
         } catch {
           return json(res, 400, { error: 'malformed JSON' });
         }
+        offers.push(offer);
         if (offer.type !== 'offer' || typeof offer.sdp !== 'string' || !/m=video/.test(offer.sdp)) {
           return json(res, 400, { error: 'expected {"type":"offer","sdp":…} with a video m-line' });
         }
+        const hfov = offer.hfov ?? 60;
+        if (typeof hfov !== 'number' || !(hfov >= 20 && hfov <= 150)) {
+          return json(res, 400, {
+            error: `hfov must be from 20 to 150 degrees, got ${offer.hfov}`,
+          });
+        }
         if (sessions.size >= maxClients) return json(res, 503, { error: `max clients (${maxClients}) reached` });
         const id = randomBytes(16).toString('base64url');
-        sessions.set(id, { id, trickle: offer.trickle, candidates: [], polls: 0, deleted: false, sockets: new Set() });
+        sessions.set(id, {
+          id,
+          hfov,
+          trickle: offer.trickle,
+          candidates: [],
+          polls: 0,
+          deleted: false,
+          sockets: new Set(),
+        });
         return json(res, 201, { id, type: 'answer', sdp: mirrorSdp(offer.sdp) });
       }
       const m = p.match(/^\/api\/sessions\/([A-Za-z0-9_-]+)(\/candidates)?$/);
@@ -215,7 +243,9 @@ export function startMockServer({
       const t0 = Date.now();
       const timer = setInterval(() => {
         if (ws.readyState !== ws.OPEN) return;
-        ws.send(encode(syntheticCloud(seq++, (Date.now() - t0) / 1000, { model })), { binary: true });
+        ws.send(encode(syntheticCloud(seq++, (Date.now() - t0) / 1000, { model, stab, hfov: s.hfov })), {
+          binary: true,
+        });
       }, 1000 / fps);
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
@@ -240,6 +270,7 @@ export function startMockServer({
         url: `http://${host}:${addr.port}`,
         port: addr.port,
         sessions,
+        offers,
         close: () =>
           new Promise((r) => {
             for (const s of sessions.values()) for (const ws of s.sockets) ws.terminate();

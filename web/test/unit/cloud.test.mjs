@@ -176,3 +176,20 @@ test('source vertical fov from intrinsics', () => {
   const expected = (2 * Math.atan(189 / 436.5) * 180) / Math.PI;
   assert.ok(Math.abs(sourceVerticalFov(f) - expected) < 1e-9);
 });
+
+test("the depth stabiliser's state and stage time are read when the message has them, and absent otherwise", () => {
+  const { msg } = makeMessage(3);
+  const plain = decodeCloud(encode(msg));
+  assert.equal(plain.stab, null, 'an older server, or the stabiliser off');
+  assert.ok(!('stabilize' in plain.timing));
+  const f = decodeCloud(
+    encode({
+      ...msg,
+      stab: { scale: 1.25, shift: -0.03, resets: 2, failed: 1 },
+      timing: { ...msg.timing, stabilize: 0.4 },
+    }),
+  );
+  assert.deepEqual(f.stab, { scale: 1.25, shift: -0.03, resets: 2, failed: 1 });
+  assert.equal(f.timing.stabilize, 0.4);
+  assert.equal(decodeCloud(encode({ ...msg, stab: 'on' })).stab, null, 'not a map: ignored');
+});

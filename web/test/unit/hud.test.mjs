@@ -103,3 +103,34 @@ test('showHud writes the summary and every cell into the elements by id', () => 
   for (const [id, text] of Object.entries(hudCells(s, { clockSynced: true })))
     assert.equal(els.get(id).textContent, text, id);
 });
+
+test('the field of view in use says where it came from: the setting, the server’s --fov, a recording', () => {
+  const s = { ...streamingStats(), fov: 65.87, fovAsked: 65.87, fovSetting: '78° diagonal' };
+  assert.equal(hudCells(s, { clockSynced: true })['hud-fov'], '65.9° · set 78° diagonal');
+  const byServer = { ...s, fov: 60, fovAsked: NaN, fovSetting: 'server default' };
+  assert.equal(hudCells(byServer, { clockSynced: true })['hud-fov'], "60.0° · server's --fov");
+  const replay = { ...s, source: 'replay', fov: 70.4 };
+  assert.equal(hudCells(replay, { clockSynced: true })['hud-fov'], '70.4° · recorded');
+  // A server without per-session fields of view unprojects with its own: the HUD does not pretend.
+  const ignored = { ...s, fov: 60 };
+  assert.equal(hudCells(ignored, { clockSynced: true })['hud-fov'], '60.0° · asked 65.9°, not applied');
+  assert.equal(hudCells(createStats(), { clockSynced: true })['hud-fov'], '—', 'no frame yet');
+});
+
+test("the stabiliser's line and stage time when the message has them; dashes when it has none", () => {
+  const on = {
+    ...streamingStats(),
+    stab: { scale: 1.0234, shift: -0.0125, resets: 2, failed: 1 },
+    timing: { ...streamingStats().timing, stabilize: 0.456 },
+  };
+  const c = hudCells(on, { clockSynced: true });
+  assert.equal(c['hud-stab'], 'scale 1.023 · shift -0.013');
+  assert.equal(c['hud-stab-count'], 'resets 2 · failed 1');
+  assert.equal(c['hud-t-stabilize'], '0.46');
+  const off = { ...streamingStats(), stab: null, timing: { ...streamingStats().timing, stabilize: NaN } };
+  const d = hudCells(off, { clockSynced: true });
+  assert.equal(d['hud-stab'], '—');
+  assert.equal(d['hud-stab-count'], '—');
+  assert.equal(d['hud-t-stabilize'], '—');
+  assert.equal(hudCells(createStats(), { clockSynced: true })['hud-stab'], '—');
+});

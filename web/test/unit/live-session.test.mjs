@@ -273,3 +273,19 @@ test('errors read as a person would say them', () => {
   assert.match(cameraErrorMessage({ name: 'NotReadableError', message: 'busy' }), /another application.*busy/);
   assert.equal(cameraErrorMessage({ name: 'Weird', message: '' }), 'Camera error: Weird');
 });
+
+test('a 400 about the field of view the page sent names it, in one line, and says how to change it', () => {
+  const reason = 'hfov must be from 20 to 150 degrees, got 160.';
+  const refused = Object.assign(new ApiError(400, reason, 'POST /api/sessions'), { hfov: 160 });
+  const text = describeApiError(refused);
+  assert.equal(
+    text,
+    'The server refused the field of view (160° horizontal): hfov must be from 20 to 150 degrees, got 160. Press f to change it.',
+  );
+  assert.ok(!text.includes('\n'));
+  // Another 400 of the same offer, or one when no field of view was sent, reads as before.
+  const sdp = Object.assign(new ApiError(400, 'malformed SDP', 'POST /api/sessions'), { hfov: 160 });
+  assert.equal(describeApiError(sdp), 'Server error 400 on POST /api/sessions: malformed SDP');
+  const plain = new ApiError(400, 'hfov must be from 20 to 150 degrees', 'POST /api/sessions');
+  assert.match(describeApiError(plain), /^Server error 400/);
+});

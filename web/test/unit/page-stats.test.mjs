@@ -123,3 +123,31 @@ test("the sender's WebRTC numbers are copied as measured", () => {
     [3, 1, 4, 30, 640, 480, 900, 'VP8'],
   );
 });
+
+test('the field of view in use is the last frame’s intr.fov; a new session asks afresh and knows none until its first frame', () => {
+  const stats = createStats();
+  const r = new StatsRecorder(stats);
+  assert.ok(Number.isNaN(stats.fov) && Number.isNaN(stats.fovAsked));
+  r.sessionStarting({ hfov: 65.87, setting: '78° diagonal' });
+  assert.deepEqual([stats.fovAsked, stats.fovSetting], [65.87, '78° diagonal']);
+  r.received(frame({ intr: { fov: 65.87 } }), 0);
+  assert.equal(stats.fov, 65.87);
+  r.sessionStarting({ hfov: undefined, setting: 'server default' });
+  assert.ok(Number.isNaN(stats.fov), 'the old session’s fov is not the new one’s');
+  assert.ok(Number.isNaN(stats.fovAsked), 'nothing asked: the server’s --fov');
+  r.received(frame({ intr: { fov: 60 } }), 10);
+  assert.equal(stats.fov, 60);
+});
+
+test("the stabiliser's state follows the last frame: present, then gone when a frame has none", () => {
+  const stats = createStats();
+  const r = new StatsRecorder(stats);
+  assert.equal(stats.stab, null);
+  const stab = { scale: 1.1, shift: 0.02, resets: 1, failed: 0 };
+  r.received(frame({ stab, timing: { ...frame().timing, stabilize: 0.5 } }), 0);
+  r.refresh(0);
+  assert.deepEqual(stats.stab, stab);
+  assert.equal(stats.timing.stabilize, 0.5);
+  r.received(frame({ stab: null }), 10);
+  assert.equal(stats.stab, null);
+});

@@ -43,3 +43,20 @@ test('an empty cloud is a valid PLY with 0 vertices', async () => {
   const mesh = await parse(bytes.buffer, PLYLoader);
   assert.equal(mesh.header.vertexCount, 0);
 });
+
+test('the header carries the camera: horizontal fov and intrinsics, and the stabiliser when there is one', async () => {
+  const f = { ...cloud(5), intr: { fx: 436.4768, fy: 436.4768, cx: 252, cy: 189, fov: 60.000001 } };
+  const mesh = await parse(encodePly(f, plyComments(f)).buffer, PLYLoader);
+  const comments = mesh.loaderData.comments;
+  assert.ok(
+    comments.includes('camera: hfov 60 deg; fx 436.4768 fy 436.4768 cx 252 cy 189 (depth-grid pixels)'),
+    comments.join('|'),
+  );
+  assert.ok(!comments.some((c) => c.startsWith('stabiliser')));
+  const st = { ...f, stab: { scale: 1.02, shift: 0.01, resets: 1, failed: 0 } };
+  assert.ok(plyComments(st).includes('stabiliser: scale 1.02 shift 0.01 resets 1 failed 0'));
+  assert.ok(
+    plyComments(cloud(1)).some((c) => c.startsWith('camera: hfov ? deg')),
+    'unknown intrinsics: ?',
+  );
+});
