@@ -90,6 +90,8 @@ case_ "devices malformed"           2 "--devices two is not all, a count \(2\) o
 case_ "devices with --backend cpu"  2 "--devices 2 with --backend cpu: the CPU backend runs one executor" $serve --devices 2 --backend cpu
 case_ "simulated devices: all"      2 "--devices all: simulated devices have no count.*--devices 4" $serve --backend simulated --devices all
 case_ "ice port range malformed"    2 "--ice-port-range must be MIN-MAX"                  $serve --ice-port-range 5000
+case_ "model output unknown"        2 "--model-output absolute is not relative or metric"  $serve --model-output absolute
+case_ "stabilize not on/off"        2 "--stabilize maybe is not on or off"                 $serve --stabilize maybe
 
 name="--help grouped, with defaults"
 if $serve --help >"$tmp/out" 2>&1 && grep -q '^Usage: scripts/serve.sh \[OPTIONS\]' "$tmp/out" \

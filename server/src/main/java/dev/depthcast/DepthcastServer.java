@@ -139,6 +139,15 @@ public final class DepthcastServer implements AutoCloseable {
             devices = DeviceAssembly.open(config, metrics, pipelines, policy, costs);
             running.push(devices);
             ExecutorPool executors = devices.executors();
+            StabilisationChoice stabilisation = StabilisationChoice.of(config, pipelines.get(0));
+            if (stabilisation == StabilisationChoice.UNAVAILABLE) {
+                LOG.warn(
+                        "depth stabilisation is unavailable on the {} backend: each frame maps through its own "
+                                + "min/max, so the scene rescales when the nearest or farthest thing changes",
+                        pipelines.get(0).backendName());
+            } else {
+                LOG.info("depth stabilisation: {}", stabilisation.description());
+            }
             SessionFactory sessionFactory = SessionFactory.builder()
                     .setVertx(vertx)
                     .setWebRtc(webrtc)
@@ -146,6 +155,7 @@ public final class DepthcastServer implements AutoCloseable {
                     .setExecutors(executors)
                     .setMetrics(metrics)
                     .setUnproject(config.unproject())
+                    .optStabilise(stabilisation == StabilisationChoice.ON)
                     .optFrameTap(recorder == null ? (id, frame) -> {} : recorder::offer)
                     .build();
             SessionRegistry sessions = SessionRegistry.builder()
@@ -159,7 +169,7 @@ public final class DepthcastServer implements AutoCloseable {
             this.sessions = sessions;
             running.push(sessions);
             executors.fault().thenAccept(f -> sessions.failAll("the GPU failed; the server is restarting"));
-            stats = new ServerStats(config, metrics, executors, this::draining);
+            stats = new ServerStats(config, metrics, executors, stabilisation, this::draining);
             front = HttpFront.listen(vertx, config, security, sessions, metrics, stats, new HttpFront.Node() {
                 @Override
                 public boolean faulted() {

@@ -30,9 +30,11 @@ final class HelpGroups {
                         "--drain-seconds",
                         "--wire",
                         "--send-buffer-kb"));
-        GROUPS.put("Model", List.of("--model", "--preset", "--input-size", "--backend", "--engine", "--threads"));
+        GROUPS.put(
+                "Model",
+                List.of("--model", "--preset", "--model-output", "--input-size", "--backend", "--engine", "--threads"));
         GROUPS.put("Scheduling", List.of("--max-batch", "--max-wait-ms", "--latency-budget-ms", "--devices"));
-        GROUPS.put("Geometry (point cloud)", List.of("--stride", "--fov", "--near", "--far", "--edge"));
+        GROUPS.put("Geometry (point cloud)", List.of("--stride", "--fov", "--near", "--far", "--edge", "--stabilize"));
         GROUPS.put(
                 "TLS / ICE",
                 List.of(

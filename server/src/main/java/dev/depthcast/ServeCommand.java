@@ -7,6 +7,7 @@ import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.http.SecurityConfig;
 import dev.depthcast.model.BuiltInPreset;
+import dev.depthcast.model.DepthOutput;
 import dev.depthcast.model.Preset;
 import dev.depthcast.wire.WireFormat;
 import java.io.PrintWriter;
@@ -74,9 +75,18 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--preset",
             paramLabel = "NAME",
-            description = "pre/post-processing of the model: relief, depth-anything-v2, midas-small "
+            description = "pre/post-processing of the model: relief, depth-anything-v2, "
+                    + "depth-anything-v2-metric-indoor, depth-anything-v2-metric-outdoor, midas-small "
                     + "(default: relief without --model; required with --model)")
     String preset;
+
+    @Option(
+            names = "--model-output",
+            paramLabel = "relative|metric",
+            description = "what the model outputs, overriding the preset's: relative inverse depth (mapped to "
+                    + "metres, stabilised per session) or metric depth in metres (used as it is); "
+                    + "a model's signature cannot tell (README: Models)")
+    String modelOutput;
 
     @Option(
             names = "--input-size",
@@ -121,6 +131,14 @@ public final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     GeometryOptions geometry = new GeometryOptions();
+
+    @Option(
+            names = "--stabilize",
+            paramLabel = "on|off",
+            defaultValue = ServerConfig.DEFAULT_STABILIZE,
+            description = "hold a relative model's depth still per session (a robust scale+shift fit to the "
+                    + "session's reference) instead of mapping each frame's own min/max (default: ${DEFAULT-VALUE})")
+    String stabilize;
 
     @Option(
             names = "--wire",
@@ -321,6 +339,9 @@ public final class ServeCommand implements Callable<Integer> {
             String[] hw = inputSize.toLowerCase().split("x");
             p = p.withInputSize(Integer.parseInt(hw[0].trim()), Integer.parseInt(hw[1].trim()));
         }
+        if (modelOutput != null) {
+            p = p.withOutput(DepthOutput.parse(modelOutput));
+        }
         ServerConfig.Builder config = ServerConfig.builder()
                 .host(host)
                 .port(port)
@@ -337,6 +358,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .tls(tlsCert, tlsKey)
                 .devices(DeviceSelection.parse(devices))
                 .drainTime(Duration.ofSeconds(drainSeconds))
+                .stabilize(ServerConfig.parseOnOff("--stabilize", stabilize))
                 .wire(WireFormat.parse(wire))
                 .sendBufferBytes(Math.multiplyExact(sendBufferKb, 1024));
         config.ice(ice.toIceConfig());

@@ -22,9 +22,16 @@ final class ServerStats {
     private final ServerConfig config;
     private final PipelineMetrics metrics;
     private final ExecutorPool executors;
+    private final StabilisationChoice stabilisation;
     private final BooleanSupplier draining;
 
-    ServerStats(ServerConfig config, PipelineMetrics metrics, ExecutorPool executors, BooleanSupplier draining) {
+    ServerStats(
+            ServerConfig config,
+            PipelineMetrics metrics,
+            ExecutorPool executors,
+            StabilisationChoice stabilisation,
+            BooleanSupplier draining) {
+        this.stabilisation = stabilisation;
         this.config = config;
         this.metrics = metrics;
         this.executors = executors;
@@ -57,6 +64,8 @@ final class ServerStats {
         m.put("modelFile", Backends.modelFileName(config));
         m.put("preset", pipeline.preset().name());
         m.put("input", pipeline.preset().inputHeight() + "x" + pipeline.preset().inputWidth());
+        m.put("modelOutput", pipeline.preset().output().label());
+        m.put("stabilize", stabilisation.description());
         m.put("maxBatch", config.maxBatch());
         m.put("maxWaitMs", config.maxWait().toMillis());
         m.put("latencyBudgetMs", config.latencyBudget().toMillis());

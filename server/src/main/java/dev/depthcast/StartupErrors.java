@@ -65,6 +65,13 @@ final class StartupErrors {
                         "--input-size " + c.inputSize + " is not HxW: pass height x width in pixels, e.g. 378x504");
             }
         }
+        if (c.modelOutput != null && !c.modelOutput.trim().matches("(?i)relative|metric")) {
+            throw new ConfigException("--model-output " + c.modelOutput + " is not relative or metric: relative for "
+                    + "inverse depth of unknown scale (Depth Anything V2, MiDaS), metric for depth in metres");
+        }
+        if (!c.stabilize.trim().matches("(?i)on|off")) {
+            throw new ConfigException("--stabilize " + c.stabilize + " is not on or off");
+        }
         if (c.engine != null) {
             readable(c.engine, "--engine", "the path of a TensorRT engine built by scripts/build-engine.sh");
             if (c.backend.equals("cpu") || simulated) {

@@ -1,6 +1,8 @@
 package dev.depthcast.backend;
 
+import dev.depthcast.model.DepthOutput;
 import dev.depthcast.model.Preset;
+import dev.depthcast.process.DepthMapping;
 import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.Preprocessor;
 import dev.depthcast.process.Unprojector;
@@ -61,6 +63,29 @@ public final class HostPipeline implements DepthPipeline {
         long t1 = System.nanoTime();
         ModelRuntime.DepthMaps maps = runtime.infer(input, n);
         long t2 = System.nanoTime();
+        // Each session's stabiliser, on this (the executor's) thread: it is the session's state.
+        DepthMapping[] mappings = new DepthMapping[n];
+        boolean stabilised = false;
+        for (int b = 0; b < n; b++) {
+            BatchItem item = items.get(b);
+            if (preset.output() == DepthOutput.METRIC) {
+                mappings[b] = DepthMapping.METRIC;
+            } else if (item.stabiliser() != null) {
+                mappings[b] = item.stabiliser()
+                        .update(
+                                maps.data(),
+                                maps.offset(b),
+                                maps.width(),
+                                maps.height(),
+                                item.params().near(),
+                                item.params().far());
+                stabilised = true;
+            } else {
+                mappings[b] = Unprojector.DepthRange.of(
+                        maps.data(), maps.offset(b), maps.width() * maps.height(), item.params());
+            }
+        }
+        long t3 = System.nanoTime();
         PointCloud[] clouds = new PointCloud[n];
         slots(n).forEach(b -> clouds[b] = unprojectors[b].unproject(
                 maps.data(),
@@ -68,9 +93,15 @@ public final class HostPipeline implements DepthPipeline {
                 maps.width(),
                 maps.height(),
                 items.get(b).frame(),
-                items.get(b).params()));
-        long t3 = System.nanoTime();
-        return new BatchResult(Arrays.asList(clouds), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
+                items.get(b).params(),
+                mappings[b]));
+        long t4 = System.nanoTime();
+        return new BatchResult(
+                Arrays.asList(clouds),
+                ms(t1 - t0),
+                ms(t2 - t1),
+                stabilised ? ms(t3 - t2) : Double.NaN,
+                stabilised ? ms(t4 - t3) : ms(t4 - t2));
     }
 
     /** Batch slots, in parallel when there is more than one (common pool + the calling thread). */

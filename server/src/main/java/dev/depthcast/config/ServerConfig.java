@@ -32,6 +32,8 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_CLIENTS = 16;
     /** The command line's page; the builder's default is none (the API only). */
     public static final String DEFAULT_WEB_ROOT = "web/dist";
+    /** {@code --stabilize}: relative depth is stabilised per session. */
+    public static final String DEFAULT_STABILIZE = "on";
     /** {@code --wire}: schema 2. */
     public static final String DEFAULT_WIRE = "v2";
 
@@ -61,6 +63,7 @@ public final class ServerConfig {
     private final Duration drainTime;
     private final IceConfig ice;
     private final WireFormat wire;
+    private final boolean stabilize;
     private final int sendBufferBytes;
 
     private ServerConfig(Builder b) {
@@ -85,6 +88,7 @@ public final class ServerConfig {
         this.drainTime = Objects.requireNonNull(b.drainTime, "drainTime");
         this.ice = Objects.requireNonNull(b.ice, "ice");
         this.wire = Objects.requireNonNull(b.wire, "wire");
+        this.stabilize = b.stabilize;
         this.sendBufferBytes = b.sendBufferBytes;
     }
 
@@ -121,6 +125,7 @@ public final class ServerConfig {
                 .drainTime(drainTime)
                 .ice(ice)
                 .wire(wire)
+                .stabilize(stabilize)
                 .sendBufferBytes(sendBufferBytes);
     }
 
@@ -212,6 +217,20 @@ public final class ServerConfig {
         return ice;
     }
 
+    /** Whether a relative model's depth is stabilised per session ({@code --stabilize}). */
+    public boolean stabilize() {
+        return stabilize;
+    }
+
+    /** {@code on} or {@code off} (any case) of flag {@code flag}. */
+    public static boolean parseOnOff(String flag, String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(flag + " " + value + " is not on or off");
+        };
+    }
+
     /** The point-cloud schema results are sent in ({@code --wire}). */
     public WireFormat wire() {
         return wire;
@@ -245,6 +264,7 @@ public final class ServerConfig {
         private Duration drainTime = Duration.ofSeconds(DEFAULT_DRAIN_SECONDS);
         private IceConfig ice = IceConfig.NONE;
         private WireFormat wire = WireFormat.parse(DEFAULT_WIRE);
+        private boolean stabilize = parseOnOff("--stabilize", DEFAULT_STABILIZE);
         private int sendBufferBytes = DEFAULT_SEND_BUFFER_KB * 1024;
 
         private Builder() {}
@@ -351,6 +371,12 @@ public final class ServerConfig {
 
         public Builder ice(IceConfig value) {
             ice = value;
+            return this;
+        }
+
+        /** Whether a relative model's depth is stabilised per session. */
+        public Builder stabilize(boolean value) {
+            stabilize = value;
             return this;
         }
 

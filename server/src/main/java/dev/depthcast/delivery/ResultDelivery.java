@@ -112,6 +112,9 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
 
     private void send(List<Recipient> to, List<I420Frame> frames, BatchResult result) {
         metrics.batch(device, frames.size(), result.preprocessMs(), result.inferenceMs(), result.unprojectMs());
+        if (result.stabilised()) {
+            metrics.stage(PipelineMetrics.Stage.STABILIZE, result.stabiliseMs());
+        }
         for (int i = 0; i < to.size(); i++) {
             Recipient client = to.get(i);
             I420Frame frame = frames.get(i);
@@ -155,6 +158,7 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
                 Grid.of(cloud),
                 Points.of(cloud),
                 Timing.of(times),
+                cloud.stabiliser(),
                 new Serving(model, backend, batch, dropped, level));
     }
 

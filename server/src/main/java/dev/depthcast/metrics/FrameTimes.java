@@ -20,6 +20,7 @@ public final class FrameTimes {
     private double preprocessMs;
     private double inferenceMs;
     private double unprojectMs;
+    private double stabiliseMs = Double.NaN;
     private double encodeMs;
 
     /**
@@ -48,6 +49,11 @@ public final class FrameTimes {
         preprocessMs = preprocess;
         inferenceMs = inference;
         unprojectMs = unproject;
+    }
+
+    /** The frame's batch ran its stabilisers in {@code ms}; NaN when none ran. */
+    public void stabilised(double ms) {
+        stabiliseMs = ms;
     }
 
     /** The frame's message took {@code ms} to encode. */
@@ -81,6 +87,11 @@ public final class FrameTimes {
 
     public double unproject() {
         return unprojectMs;
+    }
+
+    /** NaN when no stabiliser ran. */
+    public double stabilise() {
+        return stabiliseMs;
     }
 
     public double encode() {

@@ -29,6 +29,8 @@ public final class PipelineMetrics {
         QUEUE,
         PREPROCESS,
         INFERENCE,
+        /** Fitting each frame to its session's depth reference (only where a stabiliser ran). */
+        STABILIZE,
         UNPROJECT,
         ENCODE,
         SEND;

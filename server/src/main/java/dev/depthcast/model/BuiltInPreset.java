@@ -7,6 +7,8 @@ import java.util.stream.Collectors;
 public enum BuiltInPreset {
     RELIEF(Preset.RELIEF),
     DEPTH_ANYTHING_V2(Preset.DEPTH_ANYTHING_V2),
+    DEPTH_ANYTHING_V2_METRIC_INDOOR(Preset.DEPTH_ANYTHING_V2_METRIC_INDOOR),
+    DEPTH_ANYTHING_V2_METRIC_OUTDOOR(Preset.DEPTH_ANYTHING_V2_METRIC_OUTDOOR),
     MIDAS_SMALL(Preset.MIDAS_SMALL);
 
     private final Preset preset;

@@ -41,6 +41,11 @@ public record UnprojectParams(int stride, float hfovDegrees, float near, float f
         return value == stride ? this : new UnprojectParams(value, hfovDegrees, near, far, edge);
     }
 
+    /** The same settings for a camera of another horizontal field of view (a session's offer names it). */
+    public UnprojectParams withHfov(float degrees) {
+        return degrees == hfovDegrees ? this : new UnprojectParams(stride, degrees, near, far, edge);
+    }
+
     /** Grid points along a side of length n: ceil(n/stride). */
     public int samples(int n) {
         return (n + stride - 1) / stride;

@@ -3,43 +3,52 @@ package dev.depthcast.process;
 import dev.depthcast.ingest.I420Frame;
 
 /**
- * Relative inverse depth grid → metric depth → pinhole unprojection → compact xyz + rgb, dropping
- * non-finite and flying (edge) points. The CPU twin of kernels/unproject.cu; see
- * docs/pipeline-math.md. Stateless apart from a reused depth row buffer: one per thread.
+ * Model output grid → metric depth (a {@link DepthMapping}) → pinhole unprojection → compact xyz +
+ * rgb, dropping non-finite and flying (edge) points. With each frame's own range it is the CPU
+ * twin of kernels/unproject.cu; see docs/pipeline-math.md. Stateless apart from a reused depth row
+ * buffer: one per thread.
  */
 public final class Unprojector {
 
     private float[] z = new float[0];
 
     /**
+     * Maps each frame through its own extent ({@link DepthRange#of}).
+     *
      * @param depth model output, relative inverse depth, {@code gridW*gridH} values from {@code offset}
      */
     public PointCloud unproject(float[] depth, int offset, int gridW, int gridH, I420Frame frame, UnprojectParams p) {
+        return unproject(depth, offset, gridW, gridH, frame, p, DepthRange.of(depth, offset, gridW * gridH, p));
+    }
+
+    /**
+     * @param depth model output, {@code gridW*gridH} values from {@code offset}
+     * @param mapping how the values become metres, and the range the cloud reports
+     */
+    public PointCloud unproject(
+            float[] depth, int offset, int gridW, int gridH, I420Frame frame, UnprojectParams p, DepthMapping mapping) {
         int stride = p.stride();
         int sw = p.samples(gridW);
         int sh = p.samples(gridH);
-        float lo = Float.POSITIVE_INFINITY;
-        float hi = Float.NEGATIVE_INFINITY;
-        int end = offset + gridW * gridH;
-        for (int i = offset; i < end; i++) {
-            float r = depth[i];
-            if (Float.isFinite(r)) {
-                lo = Math.min(lo, r);
-                hi = Math.max(hi, r);
-            }
-        }
-        DepthRange range = new DepthRange(lo, hi, p.near(), p.far());
 
         // Metric depth at every sampled grid point; NaN marks invalid.
         if (z.length < sw * sh) {
             z = new float[sw * sh];
         }
+        float zmin = Float.POSITIVE_INFINITY;
+        float zmax = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < sh; j++) {
             int rowOffset = offset + j * stride * gridW;
             for (int i = 0; i < sw; i++) {
-                z[j * sw + i] = range.metres(depth[rowOffset + i * stride]);
+                float d = mapping.metres(depth[rowOffset + i * stride]);
+                z[j * sw + i] = d;
+                if (!Float.isNaN(d)) {
+                    zmin = Math.min(zmin, d);
+                    zmax = Math.max(zmax, d);
+                }
             }
         }
+        DepthMapping.Range range = mapping.range(zmin, zmax, p);
 
         Intrinsics k = Intrinsics.of(gridW, gridH, frame.width(), frame.height(), p.hfovDegrees());
         float[] xyz = new float[sw * sh * 3];
@@ -60,7 +69,7 @@ public final class Unprojector {
                 n++;
             }
         }
-        return new PointCloud(n, xyz, rgb, gridW, gridH, stride, k, p.near(), p.far());
+        return new PointCloud(n, xyz, rgb, gridW, gridH, stride, k, range.near(), range.far(), mapping.stabiliser());
     }
 
     private boolean isEdge(float d, int i, int j, int sw, int sh, float edge) {
@@ -87,9 +96,27 @@ public final class Unprojector {
         rgb[at + 2] = (byte) Yuv.toByte(Yuv.blue(yy, uu, vv));
     }
 
-    /** Maps relative inverse depth to metres, linear in inverse depth between far and near. */
-    public record DepthRange(float lo, float hi, float near, float far) {
+    /**
+     * Maps relative inverse depth to metres, linear in inverse depth between far and near: a
+     * frame's own extent [lo, hi] onto [far, near]. The range the cloud reports is near..far.
+     */
+    public record DepthRange(float lo, float hi, float near, float far) implements DepthMapping {
 
+        /** The extent of the finite values of {@code depth[offset .. offset+length)}, mapped onto {@code p}'s near..far. */
+        public static DepthRange of(float[] depth, int offset, int length, UnprojectParams p) {
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
+            for (int i = offset; i < offset + length; i++) {
+                float r = depth[i];
+                if (Float.isFinite(r)) {
+                    lo = Math.min(lo, r);
+                    hi = Math.max(hi, r);
+                }
+            }
+            return new DepthRange(lo, hi, p.near(), p.far());
+        }
+
+        @Override
         public float metres(float r) {
             if (!Float.isFinite(r)) {
                 return Float.NaN;
@@ -97,6 +124,11 @@ public final class Unprojector {
             float t = (hi - lo < 1e-6f) ? 0.5f : (r - lo) / (hi - lo);
             float inv = 1f / far + t * (1f / near - 1f / far);
             return 1f / inv;
+        }
+
+        @Override
+        public Range range(float zmin, float zmax, UnprojectParams params) {
+            return new Range(near, far);
         }
     }
 }

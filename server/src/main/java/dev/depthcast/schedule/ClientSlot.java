@@ -2,6 +2,7 @@ package dev.depthcast.schedule;
 
 import dev.depthcast.delivery.Recipient;
 import dev.depthcast.ingest.LatestFrameMailbox;
+import dev.depthcast.process.DepthStabiliser;
 import dev.depthcast.process.UnprojectParams;
 
 /**
@@ -9,8 +10,19 @@ import dev.depthcast.process.UnprojectParams;
  * results go. Nothing of WebRTC or HTTP.
  *
  * @param params the configured unprojection; {@link #paramsNow()} is what the next frame gets
+ * @param stabiliser the session's depth stabiliser, or null
  */
-public record ClientSlot(String id, LatestFrameMailbox mailbox, UnprojectParams params, Recipient recipient) {
+public record ClientSlot(
+        String id,
+        LatestFrameMailbox mailbox,
+        UnprojectParams params,
+        Recipient recipient,
+        DepthStabiliser stabiliser) {
+
+    /** A client whose depth no stabiliser maps. */
+    public ClientSlot(String id, LatestFrameMailbox mailbox, UnprojectParams params, Recipient recipient) {
+        this(id, mailbox, params, recipient, null);
+    }
 
     /** {@code params} at the stride the client's link can carry now (link adaptation). */
     public UnprojectParams paramsNow() {

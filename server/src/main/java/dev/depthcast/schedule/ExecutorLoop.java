@@ -200,7 +200,7 @@ final class ExecutorLoop {
             if (frame != null) {
                 recipients.add(slot.recipient());
                 frames.add(frame);
-                items.add(new BatchItem(frame, slot.paramsNow()));
+                items.add(new BatchItem(frame, slot.paramsNow(), slot.stabiliser()));
             }
         }
         if (items.isEmpty()) {
@@ -237,12 +237,16 @@ final class ExecutorLoop {
         busy.busy(batch.startNanos(), done);
         for (I420Frame frame : batch.frames()) {
             frame.times().batchStages(result.preprocessMs(), result.inferenceMs(), result.unprojectMs());
+            frame.times().stabilised(result.stabiliseMs());
         }
         // What the batch cost the backend (its stages; on an overlapping device, its own device
         // time, not the wait behind the batch before it): the planner's next choices follow it.
         costs.record(
                 batch.frames().size(),
-                result.preprocessMs() + result.inferenceMs() + result.unprojectMs(),
+                result.preprocessMs()
+                        + result.inferenceMs()
+                        + (result.stabilised() ? result.stabiliseMs() : 0)
+                        + result.unprojectMs(),
                 clock.getAsLong());
         outcomes.deliver(batch.recipients(), batch.frames(), result);
     }

@@ -12,6 +12,28 @@ public record OfferSdp(String sdp, List<String> iceUfrags, List<String> mids, in
 
     public static final int MAX_LENGTH = SdpGrammar.MAX_LENGTH;
 
+    /** The camera field of view an offer may name ({@code hfov}, horizontal, degrees). */
+    public static final double MIN_HFOV_DEGREES = 20;
+
+    public static final double MAX_HFOV_DEGREES = 150;
+
+    /**
+     * The offer body's {@code hfov}, when it has one: the camera's horizontal field of view in
+     * degrees, 20 to 150 (without one, the server's {@code --fov} applies).
+     *
+     * @throws IllegalArgumentException naming the allowed range, for anything else (null included)
+     */
+    public static double hfov(Object value) {
+        if (value instanceof Number n) {
+            double degrees = n.doubleValue();
+            if (degrees >= MIN_HFOV_DEGREES && degrees <= MAX_HFOV_DEGREES) {
+                return degrees;
+            }
+        }
+        throw new IllegalArgumentException("hfov must be a horizontal field of view in degrees, "
+                + (int) MIN_HFOV_DEGREES + " to " + (int) MAX_HFOV_DEGREES + " (got " + value + ")");
+    }
+
     public static OfferSdp parse(String sdp) {
         if (sdp == null || sdp.isBlank()) {
             throw new IllegalArgumentException("offer has no 'sdp'");

@@ -3,12 +3,15 @@ package dev.depthcast.signaling;
 import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.ingest.LatestFrameMailbox;
 import dev.depthcast.metrics.ClientDrops;
+import dev.depthcast.process.DepthStabiliser;
+import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.webrtc.PeerSession;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One connected browser: its peer connection in, the mailbox its frames wait in, its results
- * socket out, its drop counts, and how many remote candidates it sent (bounded per session).
+ * socket out, its drop counts, how many remote candidates it sent (bounded per session), how its
+ * frames are unprojected (its camera's field of view) and its depth stabiliser (null: none).
  */
 record Session(
         String id,
@@ -18,4 +21,6 @@ record Session(
         WebSocketResultSink sink,
         ClientDrops drops,
         long createdNanos,
-        AtomicInteger remoteCandidates) {}
+        AtomicInteger remoteCandidates,
+        UnprojectParams params,
+        DepthStabiliser stabiliser) {}

@@ -9,6 +9,7 @@ import dev.depthcast.ingest.LatestFrameMailbox;
 import dev.depthcast.metrics.ClientDrops;
 import dev.depthcast.metrics.PipelineMetrics;
 import dev.depthcast.metrics.PipelineMetrics.Drop;
+import dev.depthcast.process.DepthStabiliser;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.schedule.ClientSlot;
 import dev.depthcast.schedule.ExecutorPool;
@@ -19,6 +20,7 @@ import dev.depthcast.webrtc.WebRtcEngine;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -43,6 +45,7 @@ public final class SessionFactory {
     private final ExecutorPool executors;
     private final PipelineMetrics metrics;
     private final UnprojectParams params;
+    private final boolean stabilise;
     private final BiConsumer<String, I420Frame> frameTap;
     private final Duration negotiationTimeout;
 
@@ -53,6 +56,7 @@ public final class SessionFactory {
         this.executors = b.executors;
         this.metrics = b.metrics;
         this.params = b.params;
+        this.stabilise = b.stabilise;
         this.frameTap = b.frameTap;
         this.negotiationTimeout = b.negotiationTimeout;
     }
@@ -69,24 +73,38 @@ public final class SessionFactory {
      * its slot on the device's executor. If any step fails, what was built is closed, the
      * placement is released and the failure is thrown.
      *
+     * @param hfov the camera's horizontal field of view the offer named, or empty for {@code --fov}
      * @param onState the peer connection's state changes (the registry closes vanished sessions)
      * @throws dev.depthcast.webrtc.NegotiationException when WebRTC rejects the offer
      */
-    Opened open(String id, OfferSdp offer, boolean trickle, Consumer<RTCPeerConnectionState> onState) throws Exception {
+    Opened open(
+            String id, OfferSdp offer, boolean trickle, OptionalDouble hfov, Consumer<RTCPeerConnectionState> onState)
+            throws Exception {
         ClientLink link = null;
         PeerSession peer = null;
         try {
+            UnprojectParams unproject = hfov.isPresent() ? params.withHfov((float) hfov.getAsDouble()) : params;
+            DepthStabiliser stabiliser = stabilise ? new DepthStabiliser() : null;
             InferenceExecutor executor = executors.place(id);
             ClientDrops drops = new ClientDrops(metrics);
-            link = new ClientLink(StrideLadder.from(params.stride()), metrics, id.substring(0, 6));
+            link = new ClientLink(StrideLadder.from(unproject.stride()), metrics, id.substring(0, 6));
             WebSocketResultSink sink = new WebSocketResultSink(vertx, metrics, drops, link);
             LatestFrameMailbox mailbox = new LatestFrameMailbox(
                     executor::wake, () -> drops.add(Drop.MAILBOX_REPLACED), frame -> frameTap.accept(id, frame));
             peer = new PeerSession(webrtc, ice, mailbox, onState);
             String answer = peer.answer(offer.sdp(), trickle, negotiationTimeout);
-            Session session =
-                    new Session(id, offer, peer, mailbox, sink, drops, System.nanoTime(), new AtomicInteger());
-            executor.register(new ClientSlot(id, mailbox, params, new Recipient(sink, drops, link)));
+            Session session = new Session(
+                    id,
+                    offer,
+                    peer,
+                    mailbox,
+                    sink,
+                    drops,
+                    System.nanoTime(),
+                    new AtomicInteger(),
+                    unproject,
+                    stabiliser);
+            executor.register(new ClientSlot(id, mailbox, unproject, new Recipient(sink, drops, link), stabiliser));
             return new Opened(session, answer);
         } catch (Exception | Error e) {
             if (link != null) {
@@ -112,6 +130,7 @@ public final class SessionFactory {
         private ExecutorPool executors;
         private PipelineMetrics metrics;
         private UnprojectParams params;
+        private boolean stabilise;
         private BiConsumer<String, I420Frame> frameTap = (id, frame) -> {};
         private Duration negotiationTimeout = DEFAULT_NEGOTIATION_TIMEOUT;
 
@@ -148,6 +167,15 @@ public final class SessionFactory {
         /** How every session's frames are unprojected ({@code --stride}, {@code --fov}, …). */
         public Builder setUnproject(UnprojectParams params) {
             this.params = params;
+            return this;
+        }
+
+        /**
+         * Whether each session gets its own depth stabiliser (a relative model on a backend that
+         * runs one, {@code --stabilize on}); without, each frame maps through its own range.
+         */
+        public Builder optStabilise(boolean stabilise) {
+            this.stabilise = stabilise;
             return this;
         }
 

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -96,7 +97,7 @@ public final class SessionRegistry implements AutoCloseable {
     public record Created(String id, String answerSdp) {}
 
     /** Negotiates on a worker thread (libwebrtc's calls block briefly); fails with ServerFullException or NegotiationException. */
-    public Future<Created> create(OfferSdp offer, boolean trickle) {
+    public Future<Created> create(OfferSdp offer, boolean trickle, OptionalDouble hfov) {
         String refusal = notAdmitting;
         if (refusal != null) {
             return Future.failedFuture(new ServerFullException(refusal));
@@ -111,7 +112,7 @@ public final class SessionRegistry implements AutoCloseable {
                 () -> {
                     SessionFactory.Opened opened;
                     try {
-                        opened = factory.open(id, offer, trickle, state -> onState(id, state));
+                        opened = factory.open(id, offer, trickle, hfov, state -> onState(id, state));
                     } catch (Exception | Error e) {
                         reserved.decrementAndGet();
                         throw e;

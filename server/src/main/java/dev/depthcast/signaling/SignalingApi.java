@@ -5,6 +5,7 @@ import dev.depthcast.http.AddressLimits;
 import dev.depthcast.http.ServerFaults;
 import dev.depthcast.http.WebSocketHandshake;
 import dev.depthcast.metrics.PipelineMetrics;
+import dev.depthcast.process.StabiliserState;
 import dev.depthcast.webrtc.NegotiationException;
 import dev.depthcast.webrtc.PeerSession;
 import io.vertx.core.Vertx;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,6 +110,7 @@ public final class SignalingApi {
         }
         OfferSdp offer;
         boolean trickle;
+        OptionalDouble hfov;
         try {
             Object type = body.getValue("type", "offer");
             if (!"offer".equals(type)) {
@@ -123,6 +126,9 @@ public final class SignalingApi {
             }
             trickle = t;
             offer = OfferSdp.parse((String) sdp);
+            hfov = body.containsKey("hfov")
+                    ? OptionalDouble.of(OfferSdp.hfov(body.getValue("hfov")))
+                    : OptionalDouble.empty();
         } catch (IllegalArgumentException e) {
             error(ctx, 400, e.getMessage());
             return;
@@ -135,7 +141,7 @@ public final class SignalingApi {
             error(ctx, 429, refused.getMessage());
             return;
         }
-        sessions.create(offer, trickle).onComplete(ar -> {
+        sessions.create(offer, trickle, hfov).onComplete(ar -> {
             if (ar.succeeded()) {
                 reservation.opened(ar.result().id());
             } else {
@@ -286,10 +292,25 @@ public final class SignalingApi {
                     .put("droppedInMailbox", s.drops().count(PipelineMetrics.Drop.MAILBOX_REPLACED))
                     .put("resultsSuperseded", s.drops().count(PipelineMetrics.Drop.RESULT_SUPERSEDED))
                     .put("pingRepliesSkipped", s.sink().repliesSkipped())
+                    .put("fov", s.params().hfovDegrees())
+                    .put("stabiliser", stabiliser(s))
                     .put("delivery", new JsonObject(s.sink().link().summary())));
         }
         out.put("sessions", list);
         ctx.response().putHeader("content-type", "application/json").end(out.encodePrettily());
+    }
+
+    /** The session's stabiliser state, or null when it has none (the server's {@code stabilize} says why). */
+    private static JsonObject stabiliser(Session s) {
+        if (s.stabiliser() == null) {
+            return null;
+        }
+        StabiliserState st = s.stabiliser().state();
+        return new JsonObject()
+                .put("scale", st.scale())
+                .put("shift", st.shift())
+                .put("resets", st.resets())
+                .put("failed", st.failed());
     }
 
     private Session session(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package dev.depthcast.wire;
 
 import dev.depthcast.process.Intrinsics;
+import dev.depthcast.process.StabiliserState;
 import dev.depthcast.wire.PointCloudMessage.Grid;
 import dev.depthcast.wire.PointCloudMessage.Origin;
 import dev.depthcast.wire.PointCloudMessage.Points;
@@ -25,7 +26,9 @@ final class MessageHeader {
     private static final int SHARED_KEYS = 16;
 
     private static final String[] INTRINSICS = {"fx", "fy", "cx", "cy", "fov"};
-    private static final String[] TIMING = {"ingest", "queue", "preprocess", "inference", "unproject", "encode"};
+    private static final String[] TIMING = {
+        "ingest", "queue", "preprocess", "inference", "unproject", "encode", "stabilize"
+    };
 
     private int version = -1;
     private long seq;
@@ -43,11 +46,14 @@ final class MessageHeader {
     private int tag = Origin.NO_TAG;
     private final float[] intrinsics = new float[INTRINSICS.length];
     private final float[] range = new float[2];
-    private final float[] timing = new float[TIMING.length];
+    /** By the position of their key in {@link #TIMING}; {@code stabilize} is NaN until read. */
+    private final float[] timing = {0, 0, 0, 0, 0, 0, Float.NaN};
+
+    private StabiliserState stab;
 
     /** Opens the map ({@code schemaKeys} of the schema's own to come) and writes the head. */
     static void writeHead(MessagePacker p, int version, PointCloudMessage m, int schemaKeys) throws IOException {
-        p.packMapHeader(SHARED_KEYS + schemaKeys + (m.origin().tagged() ? 1 : 0));
+        p.packMapHeader(SHARED_KEYS + schemaKeys + (m.origin().tagged() ? 1 : 0) + (m.stab() != null ? 1 : 0));
         Origin o = m.origin();
         Grid g = m.grid();
         p.packString("v").packInt(version);
@@ -62,7 +68,7 @@ final class MessageHeader {
     }
 
     /**
-     * Writes the tail: intr, range, batch, dropped, model, backend, the optional tag and timing,
+     * Writes the tail: intr, range, batch, dropped, model, backend, the optional tag and stab, and timing,
      * whose {@code encode} entry is {@code encodeMs} read just before it is written.
      *
      * @return the encode time written
@@ -87,13 +93,25 @@ final class MessageHeader {
         if (m.origin().tagged()) {
             p.packString("tag").packInt(m.origin().tag());
         }
+        StabiliserState stab = m.stab();
+        if (stab != null) {
+            p.packString("stab").packMapHeader(4);
+            p.packString("scale").packDouble(stab.scale());
+            p.packString("shift").packDouble(stab.shift());
+            p.packString("resets").packLong(stab.resets());
+            p.packString("failed").packLong(stab.failed());
+        }
         Timing t = m.timing();
+        boolean stabilized = !Double.isNaN(t.stabilize());
         double encode = encodeMs.getAsDouble();
-        p.packString("timing").packMapHeader(6);
+        p.packString("timing").packMapHeader(stabilized ? 7 : 6);
         p.packString("ingest").packFloat((float) t.ingest());
         p.packString("queue").packFloat((float) t.queue());
         p.packString("preprocess").packFloat((float) t.preprocess());
         p.packString("inference").packFloat((float) t.inference());
+        if (stabilized) {
+            p.packString("stabilize").packFloat((float) t.stabilize());
+        }
         p.packString("unproject").packFloat((float) t.unproject());
         p.packString("encode").packFloat((float) encode);
         return encode;
@@ -122,6 +140,7 @@ final class MessageHeader {
                 System.arraycopy(r, 0, range, 0, Math.min(2, r.length));
             }
             case "timing" -> readNamedFloats(u, TIMING, timing);
+            case "stab" -> stab = readStab(u);
             default -> {
                 return false;
             }
@@ -169,7 +188,8 @@ final class MessageHeader {
                         range[0],
                         range[1]),
                 points,
-                new Timing(timing[0], timing[1], timing[2], timing[3], timing[4], timing[5]),
+                new Timing(timing[0], timing[1], timing[2], timing[3], timing[6], timing[4], timing[5]),
+                stab,
                 new Serving(model, backend, batch, dropped, level));
     }
 
@@ -197,6 +217,25 @@ final class MessageHeader {
             out[i] = (float) u.unpackDouble();
         }
         return out;
+    }
+
+    /** The {@code stab} map: scale, shift, resets, failed; other keys skipped. */
+    private static StabiliserState readStab(MessageUnpacker u) throws IOException {
+        double scale = 0;
+        double shift = 0;
+        long resets = 0;
+        long failed = 0;
+        int entries = u.unpackMapHeader();
+        for (int i = 0; i < entries; i++) {
+            switch (u.unpackString()) {
+                case "scale" -> scale = u.unpackDouble();
+                case "shift" -> shift = u.unpackDouble();
+                case "resets" -> resets = u.unpackLong();
+                case "failed" -> failed = u.unpackLong();
+                default -> u.skipValue();
+            }
+        }
+        return new StabiliserState(scale, shift, resets, failed);
     }
 
     /** A map of numbers into {@code into} by the position of their key in {@code keys}; other keys skipped. */

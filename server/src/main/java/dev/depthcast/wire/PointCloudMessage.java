@@ -3,6 +3,7 @@ package dev.depthcast.wire;
 import dev.depthcast.metrics.FrameTimes;
 import dev.depthcast.process.Intrinsics;
 import dev.depthcast.process.PointCloud;
+import dev.depthcast.process.StabiliserState;
 
 /**
  * A point-cloud message (docs/protocol.md), as the server assembles it and as a client decodes it
@@ -14,9 +15,16 @@ import dev.depthcast.process.PointCloud;
  * @param grid the sampled depth grid and the camera its cells unproject through
  * @param points the points themselves
  * @param timing the frame's stage times, as the message carries them
+ * @param stab the session's depth stabiliser after this frame (the optional {@code stab} map), or null
  * @param serving what served the frame to this client
  */
-public record PointCloudMessage(int version, Origin origin, Grid grid, Points points, Timing timing, Serving serving) {
+public record PointCloudMessage(
+        int version, Origin origin, Grid grid, Points points, Timing timing, StabiliserState stab, Serving serving) {
+
+    /** A message without {@code stab} (no stabiliser mapped its depth). */
+    public PointCloudMessage(int version, Origin origin, Grid grid, Points points, Timing timing, Serving serving) {
+        this(version, origin, grid, points, timing, null, serving);
+    }
 
     /**
      * The source frame: its sequence number and timestamp (from the client's video), the wall clock
@@ -64,12 +72,24 @@ public record PointCloudMessage(int version, Origin origin, Grid grid, Points po
     }
 
     /**
-     * The {@code timing} map, in ms. An encoder writes the first five as given and, for
+     * The {@code timing} map, in ms. An encoder writes the stage times as given and, for
      * {@code encode}, the time it measured encoding this very message; a decoded message holds what
-     * its sender measured.
+     * its sender measured. {@code stabilize} is NaN, and left out of the map, when no stabiliser ran.
      */
     public record Timing(
-            double ingest, double queue, double preprocess, double inference, double unproject, double encode) {
+            double ingest,
+            double queue,
+            double preprocess,
+            double inference,
+            double stabilize,
+            double unproject,
+            double encode) {
+
+        /** Stage times without a stabiliser. */
+        public Timing(
+                double ingest, double queue, double preprocess, double inference, double unproject, double encode) {
+            this(ingest, queue, preprocess, inference, Double.NaN, unproject, encode);
+        }
 
         /** The stage times stamped into {@code times} so far. */
         public static Timing of(FrameTimes times) {
@@ -78,6 +98,7 @@ public record PointCloudMessage(int version, Origin origin, Grid grid, Points po
                     times.queue(),
                     times.preprocess(),
                     times.inference(),
+                    times.stabilise(),
                     times.unproject(),
                     times.encode());
         }

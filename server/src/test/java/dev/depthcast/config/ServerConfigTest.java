@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthcast.model.BuiltInPreset;
+import dev.depthcast.model.DepthOutput;
 import dev.depthcast.model.Preset;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,7 +108,15 @@ class ServerConfigTest {
                 BuiltInPreset.parse("depth-anything-v2").preset());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BuiltInPreset.parse("dpt"))
                 .getMessage()
-                .contains("known: relief, depth-anything-v2, midas-small"));
+                .contains("known: relief, depth-anything-v2, depth-anything-v2-metric-indoor, "
+                        + "depth-anything-v2-metric-outdoor, midas-small"));
+        assertEquals(DepthOutput.METRIC, DepthOutput.parse(" Metric"));
+        assertEquals(
+                DepthOutput.METRIC,
+                BuiltInPreset.parse("depth-anything-v2-metric-outdoor").preset().output());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DepthOutput.parse("absolute"))
+                .getMessage()
+                .contains("relative, metric"));
         for (BuiltInPreset p : BuiltInPreset.values()) {
             assertEquals(p, BuiltInPreset.parse(p.label()));
         }

@@ -17,6 +17,7 @@ import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
 import dev.onvoid.webrtc.RTCRtpTransceiverInit;
 import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.VideoTrack;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -189,6 +190,45 @@ class SignalingApiTest {
         String broken = head + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=sendonly\r\n";
         assertError(post("/api/sessions", new JsonObject().put("sdp", broken).encode()), 400, "WebRTC could not use");
         assertError(post("/api/sessions", "{\"sdp\":\"" + "x".repeat(70_000) + "\"}"), 413, "bytes");
+    }
+
+    @Test
+    void aFieldOfViewOutsideTwentyToOneHundredFiftyDegreesIs400WithTheRange() throws Exception {
+        String sdp = browserLikeOffer();
+        for (String hfov : new String[] {"19.9", "150.5", "-60", "0", "\"wide\"", "true", "[70]", "null"}) {
+            HttpResponse<String> r = post(
+                    "/api/sessions", "{\"type\":\"offer\",\"sdp\":" + Json.encode(sdp) + ",\"hfov\":" + hfov + "}");
+            assertError(r, 400, "hfov must be a horizontal field of view in degrees, 20 to 150");
+            assertNoInternals(r.body());
+        }
+    }
+
+    @Test
+    void anOfferedFieldOfViewIsTheSessionsAndItsStabiliserShowsInStats() throws Exception {
+        HttpResponse<String> r = post(
+                "/api/sessions",
+                new JsonObject()
+                        .put("type", "offer")
+                        .put("sdp", browserLikeOffer())
+                        .put("hfov", 78.5)
+                        .encode());
+        assertEquals(201, r.statusCode(), r.body());
+        String id = new JsonObject(r.body()).getString("id");
+        try {
+            JsonObject stats = new JsonObject(send("GET", "/api/stats").body());
+            assertEquals("on", stats.getString("stabilize"));
+            JsonObject session = stats.getJsonArray("sessions").stream()
+                    .map(JsonObject.class::cast)
+                    .filter(s -> SessionRegistry.shortId(id).equals(s.getString("id")))
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(78.5, session.getDouble("fov"), 1e-6);
+            JsonObject stab = session.getJsonObject("stabiliser");
+            assertEquals(0L, stab.getLong("resets"));
+            assertEquals(0L, stab.getLong("failed"));
+        } finally {
+            send("DELETE", "/api/sessions/" + id);
+        }
     }
 
     /** Attacks that can reach Java or native internals (a 500 that shows them, or a JVM crash) get a short 400. */

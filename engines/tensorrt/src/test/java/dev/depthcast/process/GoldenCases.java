@@ -4,6 +4,7 @@ import dev.depthcast.backend.BatchItem;
 import dev.depthcast.backend.cuda.BatchLayout;
 import dev.depthcast.backend.cuda.SlotTable;
 import dev.depthcast.ingest.I420Frame;
+import dev.depthcast.model.DepthOutput;
 import dev.depthcast.model.Preset;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ final class GoldenCases {
 
     static List<Case> cases() {
         Preset da2Small = Preset.DEPTH_ANYTHING_V2.withInputSize(42, 56);
-        Preset bgr = new Preset("golden-bgr", 14, 14, IMAGENET_MEAN, IMAGENET_STD, true, 1, "BGR test preset");
+        Preset bgr = new Preset(
+                "golden-bgr", 14, 14, IMAGENET_MEAN, IMAGENET_STD, true, 1, "BGR test preset", DepthOutput.RELATIVE);
         return List.of(
                 new Case(
                         "odd_321x241",

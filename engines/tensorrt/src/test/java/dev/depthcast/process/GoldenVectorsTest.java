@@ -9,6 +9,7 @@ import dev.depthcast.backend.cuda.BatchLayout;
 import dev.depthcast.backend.cuda.RepoRoot;
 import dev.depthcast.backend.cuda.SlotTable;
 import dev.depthcast.ingest.I420Frame;
+import dev.depthcast.model.DepthOutput;
 import dev.depthcast.model.Preset;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -115,7 +116,8 @@ class GoldenVectorsTest {
                 g.floats("std"),
                 g.integer("bgr") != 0,
                 1,
-                "golden");
+                "golden",
+                DepthOutput.RELATIVE);
     }
 
     static void checkSingle(GoldenFile g) {

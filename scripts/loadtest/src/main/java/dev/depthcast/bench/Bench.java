@@ -30,6 +30,7 @@ public final class Bench {
         return switch (stage) {
             case "preprocess" -> "640x480 -> " + d[1] + "x" + d[0];
             case "unproject" -> d[0] + "x" + d[1] + "/3 -> " + d[2] + " pts";
+            case "stabilise" -> d[0] + "x" + d[1] + " grid";
             case "encodeV2", "decodeV2" -> "scene " + d[4] + " pts, " + d[5] / 1000 + " KB";
             default -> d[2] + " pts, " + d[3] / 1000 + " KB";
         };

@@ -6,8 +6,10 @@ import dev.depthcast.client.FramePainter;
 import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
+import dev.depthcast.process.DepthStabiliser;
 import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.Preprocessor;
+import dev.depthcast.process.StabilisedMapping;
 import dev.depthcast.process.UnprojectParams;
 import dev.depthcast.process.Unprojector;
 import dev.depthcast.wire.PointCloudMessage;
@@ -38,6 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The host pipeline's per-frame stages, one thread, ms per operation (scripts/bench.sh):
  * preprocessing a 640x480 I420 frame into the 378x504 NCHW tensor, unprojecting a depth grid, and
+ * a session's depth stabiliser fitting the grid to its reference, and
  * msgpack-encoding the resulting point cloud — at ~21k points (378x504 grid, stride 3: the
  * default) and ~85k points (756x1008 grid, stride 3: a model run at twice the resolution).
  * Inputs: the load tester's moving-disc frame, depth from the simulated model (brightness +
@@ -74,6 +77,11 @@ public class PipelineBench {
     private final V1Decoder v1Decoder = new V1Decoder();
     private final V2Encoder v2Encoder = new V2Encoder();
     private final V2Decoder v2Decoder = new V2Decoder();
+    private final DepthStabiliser stabiliser = new DepthStabiliser();
+    /** The depth grid as the model would give it next: drifted in scale and offset, so every fit moves. */
+    private float[] drifted;
+
+    private boolean driftedNext;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -88,6 +96,11 @@ public class PipelineBench {
         gridH = maps.height();
         PointCloud c = unprojector.unproject(depth, 0, gridW, gridH, frame, params);
         message = benchMessage(c);
+        drifted = new float[depth.length];
+        for (int i = 0; i < depth.length; i++) {
+            drifted[i] = 1.12f * depth[i] - 0.03f;
+        }
+        stabiliser.update(depth, 0, gridW, gridH, params.near(), params.far());
         encoded = v1Encoder.encode(message).bytes();
         // Schema 2's size and time depend on content: a textured, noisy camera-like scene, not the flat disc.
         I420Frame scene = frame(640, 480, FramePainter.cameraScene());
@@ -143,6 +156,13 @@ public class PipelineBench {
     @Benchmark
     public PointCloud unproject() {
         return unprojector.unproject(depth, 0, gridW, gridH, frame, params);
+    }
+
+    /** A session's stabiliser fitting a frame to its reference (frames alternate between two drifts). */
+    @Benchmark
+    public StabilisedMapping stabilise() {
+        driftedNext = !driftedNext;
+        return stabiliser.update(driftedNext ? drifted : depth, 0, gridW, gridH, params.near(), params.far());
     }
 
     @Benchmark

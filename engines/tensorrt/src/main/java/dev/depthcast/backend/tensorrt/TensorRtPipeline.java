@@ -260,6 +260,12 @@ public final class TensorRtPipeline implements DepthPipeline {
         return "tensorrt";
     }
 
+    /** Not on the device yet: each frame maps through its own range (README, "What runs where"). */
+    @Override
+    public boolean stabilises() {
+        return false;
+    }
+
     @Override
     public Preset preset() {
         return preset;

@@ -1,0 +1,410 @@
+package dev.depthcast.process;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Holds one session's relative depth still (docs/pipeline-math.md, "Stabilised depth"). A
+ * relative model's output drifts in scale and offset from frame to frame, and mapping each frame
+ * through its own extent rescales the whole room whenever the nearest or farthest thing changes.
+ * Instead, each frame is aligned to the session's <em>reference</em> (the samples of the frame that
+ * started it) by a robust scale + shift fit on a grid of samples, in which whatever moved — a hand,
+ * a head — is an outlier; the aligned values are then mapped to metres through the reference's
+ * percentiles, smoothed, so the mapping holds still while the scene does.
+ *
+ * <p>Each sample is the mean of its cell (per-pixel noise would widen the fit's inlier band). The fit starts from
+ * the line with the most support among the previous mapping, a quantile match and random pairs
+ * of samples (RANSAC), then reweights: least squares on the samples within 1.5 robust sigmas, a
+ * until the inlier set holds (the inliers' own robust sigma sets the band). A frame
+ * whose fit fails — too few valid samples, no contrast (a blank frame), or too few samples that
+ * agree with the reference — keeps the previous mapping and is counted; {@link #DISAGREEMENTS_TO_RESET}
+ * disagreeing frames in a row mean the scene changed (a cut, a camera swing): the reference is
+ * reset to the frame at hand. No frame is ever dropped.
+ *
+ * <p>Owned by the session, used on its executor's thread only; {@link #state()} may be read from
+ * any thread.
+ */
+public final class DepthStabiliser {
+
+    /** Samples across and down the depth grid (fewer when the grid is smaller). */
+    public static final int SAMPLE_COLUMNS = 48;
+
+    public static final int SAMPLE_ROWS = 36;
+    /** The reference's percentiles that map to far and near: robust to a few stray samples. */
+    static final double LOW_PERCENTILE = 0.02;
+
+    static final double HIGH_PERCENTILE = 0.98;
+    /** Per-frame decay of the range's moving average (nunif's iw3 uses 0.75–0.99). */
+    static final double RANGE_DECAY = 0.9;
+    /** Random lines the first guess tries, and how near a sample must lie to support one (of the reference's span). */
+    static final int HYPOTHESES = 64;
+
+    static final double GUESS_BAND = 0.02;
+    /** Most least squares passes after the first guess. */
+    static final int ITERATIONS = 10;
+    /** Samples within this many robust sigmas of the fit are inliers. */
+    static final double INLIER_SIGMAS = 1.5;
+    /** A sample agrees with the reference within this fraction of the reference's span. */
+    static final double AGREEMENT_BAND = 0.06;
+    /** A fit agreed with by fewer than this fraction of the valid samples failed. */
+    static final double MIN_AGREEMENT = 0.5;
+    /** The most a fit's scale may change from the previous frame's. */
+    static final double MAX_SCALE_STEP = 2;
+    /** A frame with fewer valid samples than this fraction cannot be fitted. */
+    static final double MIN_VALID = 0.25;
+    /** Disagreeing frames in a row that mean the scene changed. */
+    static final int DISAGREEMENTS_TO_RESET = 3;
+
+    private float[] reference;
+    private int gridW;
+    private int gridH;
+    private boolean referenceChanged;
+    private double lo;
+    private double hi;
+    private double scale = 1;
+    private double shift;
+    private int disagreements;
+    private long resets;
+    private long failed;
+    private volatile StabiliserState state = new StabiliserState(1, 0, 0, 0);
+
+    /** Seeded: the same frames give the same fits. */
+    private final Random random = new Random(19);
+
+    private float[] samples = new float[0];
+    private double[] xs = new double[0];
+    private double[] rs = new double[0];
+    private double[] scratch = new double[0];
+
+    /** The state after the latest frame. */
+    public StabiliserState state() {
+        return state;
+    }
+
+    /**
+     * Fits frame {@code depth} ({@code w*h} relative inverse depth values from {@code offset}) to the
+     * reference and returns its mapping to metres between {@code near} and {@code far}.
+     */
+    public StabilisedMapping update(float[] depth, int offset, int w, int h, float near, float far) {
+        int k = sample(depth, offset, w, h);
+        if (reference == null || w != gridW || h != gridH) {
+            if (!contrasty(samples, k)) {
+                failed++;
+                return mapping(near, far);
+            }
+            reset(k, w, h);
+            return mapping(near, far);
+        }
+        Fit fit = fit(k);
+        if (fit == Fit.DEGENERATE) {
+            failed++;
+        } else if (fit == Fit.DISAGREES) {
+            if (++disagreements >= DISAGREEMENTS_TO_RESET) {
+                reset(k, w, h);
+            } else {
+                failed++;
+            }
+        } else {
+            disagreements = 0;
+            fillReference(k);
+        }
+        return mapping(near, far);
+    }
+
+    private enum Fit {
+        FITTED,
+        DEGENERATE,
+        DISAGREES
+    }
+
+    /** Samples the grid at cell centres into {@link #samples}; returns how many. */
+    private int sample(float[] depth, int offset, int w, int h) {
+        int cols = Math.min(SAMPLE_COLUMNS, w);
+        int rows = Math.min(SAMPLE_ROWS, h);
+        int k = cols * rows;
+        if (samples.length < k) {
+            samples = new float[k];
+            xs = new double[k];
+            rs = new double[k];
+            scratch = new double[k];
+        }
+        // Each sample is the mean of its whole cell: per-pixel noise would otherwise widen the
+        // inlier band until a near object at another depth than in the reference tilts the fit,
+        // and dilute its slope by an amount that follows the model's drifting scale.
+        for (int j = 0; j < rows; j++) {
+            int y0 = j * h / rows;
+            int y1 = Math.max(y0 + 1, (j + 1) * h / rows);
+            for (int i = 0; i < cols; i++) {
+                int x0 = i * w / cols;
+                int x1 = Math.max(x0 + 1, (i + 1) * w / cols);
+                double sum = 0;
+                int n = 0;
+                for (int y = y0; y < y1; y++) {
+                    int row = offset + y * w;
+                    for (int x = x0; x < x1; x++) {
+                        float v = depth[row + x];
+                        if (Float.isFinite(v)) {
+                            sum += v;
+                            n++;
+                        }
+                    }
+                }
+                samples[j * cols + i] = n * 2 > (y1 - y0) * (x1 - x0) ? (float) (sum / n) : Float.NaN;
+            }
+        }
+        return k;
+    }
+
+    private void reset(int k, int w, int h) {
+        reference = Arrays.copyOf(samples, k);
+        gridW = w;
+        gridH = h;
+        scale = 1;
+        shift = 0;
+        disagreements = 0;
+        resets++;
+        double[] p = percentiles(reference);
+        lo = p[0];
+        hi = p[1];
+        referenceChanged = false;
+    }
+
+    /** Enough valid samples, and not all alike (a blank frame has no depth to fit). */
+    private boolean contrasty(float[] values, int k) {
+        int n = 0;
+        for (int i = 0; i < k; i++) {
+            if (!Float.isNaN(values[i])) {
+                scratch[n++] = values[i];
+            }
+        }
+        if (n < MIN_VALID * k || n < 8) {
+            return false;
+        }
+        double p10 = select(scratch, n, (int) (0.1 * (n - 1)));
+        double p90 = select(scratch, n, (int) (0.9 * (n - 1)));
+        double med = select(scratch, n, (n - 1) / 2);
+        return p90 - p10 > 1e-6 * Math.max(1.0, Math.abs(med));
+    }
+
+    private Fit fit(int k) {
+        if (!contrasty(samples, k)) {
+            return Fit.DEGENERATE;
+        }
+        int n = 0;
+        for (int i = 0; i < k; i++) {
+            if (!Float.isNaN(samples[i]) && !Float.isNaN(reference[i])) {
+                xs[n] = samples[i];
+                rs[n] = reference[i];
+                n++;
+            }
+        }
+        if (n < MIN_VALID * k || n < 8) {
+            return Fit.DEGENERATE;
+        }
+        double span = Math.max(hi - lo, 1e-12);
+        double[] guess = firstGuess(n, span);
+        double s = guess[0];
+        double t = guess[1];
+        // Reweighting: the inliers' own robust sigma sets the next band, so the outliers'
+        // residuals do not widen it; stops when the inlier set no longer changes.
+        double band = GUESS_BAND * span;
+        int previous = -1;
+        for (int it = 0; it < ITERATIONS; it++) {
+            double sx = 0, sr = 0, sxx = 0, sxr = 0;
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                double res = Math.abs(s * xs[i] + t - rs[i]);
+                if (res <= band) {
+                    sx += xs[i];
+                    sr += rs[i];
+                    sxx += xs[i] * xs[i];
+                    sxr += xs[i] * rs[i];
+                    m++;
+                }
+            }
+            if (m < 8) {
+                return Fit.DISAGREES;
+            }
+            double varX = sxx - sx * sx / m;
+            if (!(varX > 0)) {
+                return Fit.DISAGREES;
+            }
+            double oldBand = band;
+            s = (sxr - sx * sr / m) / varX;
+            t = (sr - s * sx) / m;
+            if (m == previous) {
+                break;
+            }
+            previous = m;
+            int kept = 0;
+            for (int i = 0; i < n; i++) {
+                double res = Math.abs(s * xs[i] + t - rs[i]);
+                if (res <= oldBand) {
+                    scratch[kept++] = res;
+                }
+            }
+            double sigma = kept > 0 ? 1.4826 * select(scratch, kept, kept / 2) : 0;
+            band = Math.max(INLIER_SIGMAS * sigma, 1e-4 * span);
+        }
+        // A model's scale drifts by some per cent a frame; a fit that halves or doubles it has
+        // matched a flat part of the reference, not the scene.
+        if (!(s > scale / MAX_SCALE_STEP && s < scale * MAX_SCALE_STEP) || !Double.isFinite(t)) {
+            return Fit.DISAGREES;
+        }
+        int agree = 0;
+        for (int i = 0; i < n; i++) {
+            if (Math.abs(s * xs[i] + t - rs[i]) <= AGREEMENT_BAND * span) {
+                agree++;
+            }
+        }
+        if (agree < MIN_AGREEMENT * n) {
+            return Fit.DISAGREES;
+        }
+        scale = s;
+        shift = t;
+        return Fit.FITTED;
+    }
+
+    /**
+     * The line most samples lie on: of the previous mapping, a quantile match and lines through
+     * random pairs of samples (RANSAC), the one with the most samples within {@link #GUESS_BAND} of
+     * it. A large flat wall and a moving object also lie on a line; the static scene, the
+     * majority, lies on the one with the most support.
+     */
+    private double[] firstGuess(int n, double span) {
+        double band = GUESS_BAND * span;
+        double[] best = {scale, shift};
+        int bestSupport = support(n, scale, shift, band);
+        double[] quantile = quantileMatch(n);
+        if (quantile != null) {
+            int q = support(n, quantile[0], quantile[1], band);
+            if (q > bestSupport) {
+                best = quantile;
+                bestSupport = q;
+            }
+        }
+        for (int h = 0; h < HYPOTHESES; h++) {
+            int a = random.nextInt(n);
+            int b = random.nextInt(n);
+            double dx = xs[b] - xs[a];
+            if (dx == 0) {
+                continue;
+            }
+            double slope = (rs[b] - rs[a]) / dx;
+            if (!(slope > scale / MAX_SCALE_STEP && slope < scale * MAX_SCALE_STEP)) {
+                continue;
+            }
+            double offset = rs[a] - slope * xs[a];
+            int c = support(n, slope, offset, band);
+            if (c > bestSupport) {
+                best = new double[] {slope, offset};
+                bestSupport = c;
+            }
+        }
+        return best;
+    }
+
+    private int support(int n, double s, double t, double band) {
+        int c = 0;
+        for (int i = 0; i < n; i++) {
+            if (Math.abs(s * xs[i] + t - rs[i]) <= band) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    /** Scale from the interquartile ranges, shift from the medians; null when the frame has no spread. */
+    private double[] quantileMatch(int n) {
+        System.arraycopy(xs, 0, scratch, 0, n);
+        double x25 = select(scratch, n, n / 4);
+        double x50 = select(scratch, n, n / 2);
+        double x75 = select(scratch, n, 3 * n / 4);
+        System.arraycopy(rs, 0, scratch, 0, n);
+        double r25 = select(scratch, n, n / 4);
+        double r50 = select(scratch, n, n / 2);
+        double r75 = select(scratch, n, 3 * n / 4);
+        if (!(x75 - x25 > 0) || !(r75 - r25 > 0)) {
+            return null;
+        }
+        double s = (r75 - r25) / (x75 - x25);
+        return new double[] {s, r50 - s * x50};
+    }
+
+    /** Reference samples the reference frame had no value for take this frame's aligned value. */
+    private void fillReference(int k) {
+        for (int i = 0; i < k; i++) {
+            if (Float.isNaN(reference[i]) && !Float.isNaN(samples[i])) {
+                reference[i] = (float) (scale * samples[i] + shift);
+                referenceChanged = true;
+            }
+        }
+    }
+
+    /** The mapping after this frame: the range follows the reference's percentiles, smoothed. */
+    private StabilisedMapping mapping(float near, float far) {
+        if (reference == null) {
+            // Nothing fitted yet (the session began with blank frames): every depth mid-range.
+            state = new StabiliserState(scale, shift, resets, failed);
+            return new StabilisedMapping(0, 0.5, 0, 1, near, far, state);
+        }
+        if (referenceChanged) {
+            double[] p = percentiles(reference);
+            lo = RANGE_DECAY * lo + (1 - RANGE_DECAY) * p[0];
+            hi = RANGE_DECAY * hi + (1 - RANGE_DECAY) * p[1];
+            referenceChanged = false;
+        }
+        state = new StabiliserState(scale, shift, resets, failed);
+        double span = hi - lo > 1e-12 ? hi - lo : 1;
+        return new StabilisedMapping(scale, shift, lo, lo + span, near, far, state);
+    }
+
+    private double[] percentiles(float[] values) {
+        int n = 0;
+        for (float v : values) {
+            if (!Float.isNaN(v)) {
+                scratch[n++] = v;
+            }
+        }
+        if (n == 0) {
+            return new double[] {0, 1};
+        }
+        double p0 = select(scratch, n, (int) (LOW_PERCENTILE * (n - 1)));
+        double p1 = select(scratch, n, (int) Math.ceil(HIGH_PERCENTILE * (n - 1)));
+        return new double[] {p0, p1};
+    }
+
+    /** The {@code k}-th smallest of {@code a[0..n)} (reorders it): Hoare's quickselect. */
+    static double select(double[] a, int n, int k) {
+        int left = 0;
+        int right = n - 1;
+        while (left < right) {
+            double pivot = a[(left + right) >>> 1];
+            int i = left;
+            int j = right;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double tmp = a[i];
+                    a[i] = a[j];
+                    a[j] = tmp;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                right = j;
+            } else if (k >= i) {
+                left = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
+    }
+}
