@@ -54,6 +54,10 @@ finish() {
   local rc=$?
   podman rm -f -t 0 "$container" >/dev/null 2>&1 || true
   [[ -n ${probe_pid:-} ]] && kill "$probe_pid" 2>/dev/null
+  if [[ -n ${build_base_pid:-} ]]; then # the other base's mmdebstrap, then its subshell
+    pkill -TERM -P "$build_base_pid" 2>/dev/null
+    wait "$build_base_pid" 2>/dev/null
+  fi
   rm -rf "$work"
   if ((rc != 0)); then
     echo "container-test: FAILED in step '$current' (exit $rc) after $(elapsed "$started") s"
@@ -115,6 +119,7 @@ runtime_base=localhost/depthcast-base-runtime:$suite-$(recipe_tag "$runtime_pkgs
 make_base() { # NAME PACKAGES [mmdebstrap options…]
   local name=$1 pkgs=$2 t0 tag
   tag=${name##*/}
+  tag=${tag%%:*}
   shift 2
   if podman image exists "$name"; then
     echo "$name: kept from an earlier run"
@@ -146,6 +151,7 @@ make_base "$build_base" "$build_pkgs" "${ca_hooks[@]}" &
 build_base_pid=$!
 make_base "$runtime_base" "$runtime_pkgs"
 wait "$build_base_pid"
+build_base_pid=
 
 # --------------------------------------------------------------------------------------- build
 step build "podman build --target cpu (no image registry: --pull=never)"
