@@ -81,9 +81,10 @@ done
 # crun refuses hybrid cgroups: the machine's limits and runc, for this test only. runc refused any
 # process limit above 32768 on the sandbox this was written on, whatever `ulimit -Hu` said.
 export CONTAINERS_CONF=$work/containers.conf
-nproc=$(ulimit -Hu)
-[[ $nproc == unlimited ]] || ((nproc > 32768)) && nproc=32768
-ulimits=("nofile=$(ulimit -Hn):$(ulimit -Hn)" "nproc=$nproc:$nproc")
+at_most() { if [[ $1 == unlimited ]] || (($1 > $2)); then echo "$2"; else echo "$1"; fi; }
+nofile=$(at_most "$(ulimit -Hn)" 1048576)
+nproc=$(at_most "$(ulimit -Hu)" 32768)
+ulimits=("nofile=$nofile:$nofile" "nproc=$nproc:$nproc")
 cat >"$CONTAINERS_CONF" <<EOF
 [containers]
 default_ulimits = ["${ulimits[0]}", "${ulimits[1]}"]
