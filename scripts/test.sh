@@ -9,13 +9,15 @@
 #   5b. soak: churning load clients and a hostile mix against a server started with serve.sh's memory
 #      caps; RSS, heap, direct memory, threads and FDs must plateau and come back (scripts/soak.sh)
 #   6. Kubernetes manifests against Kubernetes' OpenAPI schemas and the fields depthcast needs
+#   6b. container (root): the Dockerfile's cpu image built with podman from Debian base images,
+#      streamed through and drained (scripts/container-test.sh)
 #   7. network (root): NAT with/without --announced-ip, ICE-TCP, TURN over TCP (scripts/test-net.sh);
 #      with DEPTHCAST_NET_THRESHOLDS=1 also the shaped-link thresholds (scripts/measure-net.sh --assert)
 # Step 3 includes the 3-node HAProxy cluster with a drain (ClusterDrainTest: Debian's haproxy).
 # Needs: JDK 17+, Maven, Node.js/npm, python3-onnx, Debian's chromium, nvcc (step 2 only compiles
-# kernels when nvcc is present; the host parity test needs only g++), haproxy; for step 7 root,
-# iproute2, nftables, coturn (without root step 7 is left out, unless DEPTHCAST_REQUIRE_NETNS=1 makes
-# that an error, as in CI). .ci/run installs them.
+# kernels when nvcc is present; the host parity test needs only g++), haproxy; for step 6b root,
+# podman, runc, mmdebstrap; for step 7 root, iproute2, nftables, coturn (without root step 7 is left
+# out, unless DEPTHCAST_REQUIRE_NETNS=1 makes that an error, as in CI). .ci/run installs them.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -66,6 +68,8 @@ rm -rf "$soak_out"
 
 step "kubernetes: deploy/kubernetes against the Kubernetes OpenAPI schemas (offline)"
 (cd deploy/kubernetes && { [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm test)
+step "container: the cpu image built with podman from Debian packages, streamed through, drained (scripts/container-test.sh)"
+scripts/container-test.sh
 step "network: NAT, firewall and TURN over namespaces (scripts/test-net.sh)"
 if [[ $(id -u) == 0 ]]; then
   scripts/test-net.sh

@@ -51,7 +51,13 @@ const argsOf = (container) => Object.fromEntries(container.args.map((a) => {
   assert.ok(m, `argument ${a} is --flag=value`);
   return [m[1], m[2] ?? true];
 }));
-const serverFlags = new Set([...readFileSync(join(repo, 'server/src/main/java/dev/depthcast/ServeCommand.java'), 'utf8')
+// The server's Java sources, all of them: options and routes live in several classes (ServeCommand
+// and its option groups, HttpFront).
+const serverSources = readdirSync(join(repo, 'server/src/main/java'), { recursive: true })
+  .filter((f) => f.endsWith('.java'))
+  .map((f) => readFileSync(join(repo, 'server/src/main/java', f), 'utf8'))
+  .join('\n');
+const serverFlags = new Set([...serverSources
   .matchAll(/names = "(--[a-z-]+)"/g)].map((m) => m[1]));
 
 test('kustomization lists every manifest in the folder', () => {
@@ -117,8 +123,7 @@ test('probes hit the health endpoints on the serving port', () => {
   }
   // Readiness must flip fast (a full or draining pod leaves the endpoints within ~2 s).
   assert.ok(container.readinessProbe.periodSeconds * container.readinessProbe.failureThreshold <= 4);
-  const api = readFileSync(join(repo, 'server/src/main/java/dev/depthcast/DepthcastServer.java'), 'utf8');
-  assert.ok(api.includes('"/health/ready"') && api.includes('"/health/live"'), 'the server serves both');
+  assert.ok(serverSources.includes('"/health/ready"') && serverSources.includes('"/health/live"'), 'the server serves both');
 });
 
 test('preStop drains, and the grace period covers the drain', () => {
@@ -186,10 +191,100 @@ test('coturn: shared secret with depthcast, relay ports apart from the media ran
   assert.match(args['--ice-server'], /^turn:[^:]+:3478/);
 });
 
-test('the Dockerfile starts the server on a CUDA runtime base with what the probes need', () => {
-  const df = readFileSync(join(repo, 'Dockerfile'), 'utf8');
-  assert.match(df, /^FROM nvidia\/cuda:13[\d.]*-runtime-ubuntu/m);
-  assert.match(df, /curl/, 'preStop uses curl');
-  assert.match(df, /EXPOSE 8080/);
-  assert.match(df, /ENTRYPOINT \[.*scripts\/serve\.sh|ENTRYPOINT \[.*depthcast-server\.jar/);
+const dockerfile = readFileSync(join(repo, 'Dockerfile'), 'utf8');
+// The Dockerfile's stages: target name -> its lines, its FROM resolved through the ARG defaults.
+const stages = (() => {
+  const defaults = Object.fromEntries([...dockerfile.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+  const out = {};
+  let current = null;
+  for (const line of dockerfile.split('\n')) {
+    const from = /^FROM (\S+) AS (\S+)$/.exec(line);
+    if (from) {
+      current = from[2];
+      out[current] = { from: from[1].replace(/^\$\{(\w+)\}$/, (_, a) => defaults[a] ?? `\${${a}}`), lines: [] };
+    } else if (current) {
+      out[current].lines.push(line);
+    }
+  }
+  for (const s of Object.values(out)) s.text = s.lines.join('\n');
+  return out;
+})();
+
+for (const [target, base] of [['gpu', /^nvidia\/cuda:13[\d.]*-runtime-ubuntu/], ['cpu', /-jre/]]) {
+  test(`the Dockerfile's ${target} target starts the server as a non-root user, with what the probes need`, () => {
+    const s = stages[target];
+    assert.ok(s, `a stage named ${target}`);
+    assert.match(s.from, base);
+    assert.match(s.text, /curl/, 'preStop and the HEALTHCHECK use curl');
+    assert.match(s.text, /^EXPOSE 8080$/m);
+    assert.match(s.text, /^USER depthcast$/m);
+    assert.match(s.text, /^HEALTHCHECK [\s\S]*\/health\/live/m);
+    assert.match(s.text, /org\.opencontainers\.image\.version/);
+    assert.match(s.text, /^ENTRYPOINT \[.*dev\.depthcast\.ServeCommand/m);
+  });
+}
+
+test('the gpu target carries the TensorRT module, the cpu target no GPU library', () => {
+  assert.match(stages.gpu.text, /--from=build-gpu .*engines\/tensorrt\/target\/lib/);
+  assert.match(stages['build-gpu'].text, /-Pgpu-redist -pl server,engines\/tensorrt/);
+  assert.doesNotMatch(stages.cpu.text, /tensorrt|build-gpu/);
+  assert.doesNotMatch(stages.build.text, /gpu-redist|engines\/tensorrt/);
+  assert.equal(Object.keys(stages).at(-1), 'gpu', 'a build without --target makes the gpu image, as before');
+});
+
+// The CPU overlay (deploy/kubernetes/cpu): what `kubectl apply -k` makes of the base's Deployment,
+// computed here with the overlay's image rewrite and its RFC 6902 operations.
+const overlayDir = join(here, 'cpu');
+const overlay = parse(readFileSync(join(overlayDir, 'kustomization.yaml'), 'utf8'));
+const pointer = (path) => path.split('/').slice(1).map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
+const applyPatch = (doc, ops) => {
+  for (const op of ops) {
+    const keys = pointer(op.path);
+    const last = keys.pop();
+    const parent = keys.reduce((o, k) => {
+      assert.ok(o != null && k in o, `${op.op} ${op.path}: the base has it`);
+      return o[k];
+    }, doc);
+    assert.ok(parent != null && (op.op === 'add' || last in parent), `${op.op} ${op.path}: the base has it`);
+    if (op.op === 'test') assert.deepEqual(parent[last], op.value, `test ${op.path}`);
+    else if (op.op === 'remove') Array.isArray(parent) ? parent.splice(Number(last), 1) : delete parent[last];
+    else if (op.op === 'replace' || op.op === 'add') parent[last] = op.value;
+    else assert.fail(`unsupported operation ${op.op}`);
+  }
+  return doc;
+};
+const cpuDeployment = (() => {
+  assert.deepEqual(overlay.resources, ['..']);
+  const d = structuredClone(deployment);
+  for (const p of overlay.patches) {
+    assert.equal(p.target.kind, 'Deployment');
+    assert.equal(p.target.name, d.metadata.name);
+    applyPatch(d, parse(readFileSync(join(overlayDir, p.path), 'utf8')));
+  }
+  for (const c of d.spec.template.spec.containers) {
+    const [name, tag] = c.image.split(':');
+    const rule = overlay.images.find((i) => i.name === name);
+    if (rule) c.image = `${rule.newName ?? name}:${rule.newTag ?? tag}`;
+  }
+  return d;
+})();
+
+test('the CPU overlay: a valid Deployment of the cpu image, the CPU backend, no GPU, no model volumes', () => {
+  new Deployment(cpuDeployment).validate();
+  const spec = cpuDeployment.spec.template.spec;
+  const c = spec.containers.find((x) => x.name === 'depthcast');
+  assert.equal(c.image, `depthcast:${overlay.images[0].newTag}`);
+  assert.match(c.image, /-cpu$/);
+  const a = argsOf(c);
+  assert.equal(a['--backend'], 'cpu');
+  for (const gone of ['--devices', '--engine', '--model', '--preset']) assert.equal(a[gone], undefined, `${gone} removed`);
+  for (const flag of Object.keys(a)) assert.ok(serverFlags.has(flag), `${flag} is a flag of ServeCommand`);
+  assert.equal(c.resources.limits['nvidia.com/gpu'], undefined);
+  assert.equal(spec.tolerations, undefined);
+  const volumes = new Set(spec.volumes.map((v) => v.name));
+  assert.deepEqual(c.volumeMounts.map((m) => m.name).filter((n) => !volumes.has(n)), [], 'every mount has its volume');
+  assert.deepEqual([...volumes].sort(), ['tokens']);
+  const kept = Object.fromEntries(Object.entries(args).filter(([k]) => !['--devices', '--engine', '--model', '--preset'].includes(k)));
+  assert.deepEqual(a, { ...kept, '--backend': 'cpu' }, 'every other flag as in the base');
+  assert.ok(deployment.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu'], 'the base is untouched');
 });
