@@ -63,6 +63,8 @@ public final class BenchRun {
      * @param refused why the server or the session was refused (null when it ran)
      * @param ranWith the flags the server ran with (the fallback's when the spec's were refused)
      * @param notes what else a reader must know about this run (a fallback, an ignored field of view)
+     * @param runtimeFramesRead frames of the stream the truth runtime found the tag of (and gave the truth)
+     * @param runtimeFramesUnread frames of the stream whose tag the runtime could not read (it gave no depth)
      * @param intrFovs the distinct horizontal fields of view the messages' {@code intr} carried
      */
     public record Outcome(
@@ -112,7 +114,11 @@ public final class BenchRun {
                     + (spec.fallbackFlags().isEmpty() ? "no such flag" : String.join(" ", spec.fallbackFlags()))
                     + ", which means the same there");
             ranWith = spec.fallbackFlags();
-            server = ServeCommand.start(truth, flags(ranWith));
+            try {
+                server = ServeCommand.start(truth, flags(ranWith));
+            } catch (ConfigException alsoRefused) {
+                return refusedOutcome(spec, why + "; and " + String.join(" ", ranWith) + ": " + alsoRefused.getMessage());
+            }
         }
         try {
             return stream(spec, clip, server, runtime.get(), ranWith, notes, engine);
@@ -148,6 +154,9 @@ public final class BenchRun {
             options = options.withHfov(spec.hfovDegrees());
         }
         URI url = URI.create("http://127.0.0.1:" + server.port());
+        // The server's start-up calibration ran untagged frames through the runtime: count only the stream's.
+        long unreadBefore = runtime.framesUnread();
+        long readBefore = runtime.framesRead();
         DepthcastClient client;
         try {
             client = DepthcastClient.connect(engine, url, options, r -> {
@@ -217,8 +226,8 @@ public final class BenchRun {
                 sent,
                 delivered.size(),
                 untagged.get(),
-                runtime.framesRead(),
-                runtime.framesUnread(),
+                runtime.framesRead() - readBefore,
+                runtime.framesUnread() - unreadBefore,
                 intrFovs,
                 score,
                 summarize(stab));
