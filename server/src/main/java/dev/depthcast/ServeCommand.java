@@ -368,8 +368,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new ConfigException(StartupErrors.firstLine(e.getMessage()));
         }
         StartupErrors.check(command);
-        DepthcastServer server =
-                new DepthcastServer(command.toConfig(), command.access.toSecurityConfig(), pipelines);
+        DepthcastServer server = new DepthcastServer(command.toConfig(), command.access.toSecurityConfig(), pipelines);
         server.start();
         return server;
     }

@@ -23,8 +23,16 @@ class ServeCommandStartTest {
                     seen.set(config);
                     return List.of(Backends.open(config));
                 },
-                "--host", "127.0.0.1", "--port", "0", "--simulate-inference-ms", "0+0", "--fov", "75",
-                "--max-clients", "3");
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--simulate-inference-ms",
+                "0+0",
+                "--fov",
+                "75",
+                "--max-clients",
+                "3");
         try {
             assertTrue(server.port() > 0);
             assertEquals(75f, seen.get().unproject().hfovDegrees());

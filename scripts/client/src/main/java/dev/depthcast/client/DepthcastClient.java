@@ -199,8 +199,7 @@ public final class DepthcastClient implements AutoCloseable {
             gathered.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             sdp = pc.getLocalDescription().sdp;
         }
-        JsonObject offer =
-                new JsonObject().put("type", "offer").put("sdp", sdp).put("trickle", options.trickle());
+        JsonObject offer = new JsonObject().put("type", "offer").put("sdp", sdp).put("trickle", options.trickle());
         if (options.hfovDegrees() != null) {
             offer.put("hfov", options.hfovDegrees());
         }

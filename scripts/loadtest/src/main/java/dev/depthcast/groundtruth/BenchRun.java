@@ -30,10 +30,18 @@ public final class BenchRun {
 
     /** Flags every run's server gets: loopback, any free port, one client, the Depth Anything V2 preset's sizes. */
     static final List<String> BASE_FLAGS = List.of(
-            "--host", "127.0.0.1", "--port", "0", "--max-clients", "1",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--max-clients",
+            "1",
             // The truth runtime stands in for the backend's; simulated is the backend that takes a preset
             // without a model file.
-            "--backend", "simulated", "--preset", "depth-anything-v2");
+            "--backend",
+            "simulated",
+            "--preset",
+            "depth-anything-v2");
 
     /** How long the run waits for results after the last frame was sent, at most. */
     static final Duration TAIL = Duration.ofSeconds(4);
@@ -117,7 +125,8 @@ public final class BenchRun {
             try {
                 server = ServeCommand.start(truth, flags(ranWith));
             } catch (ConfigException alsoRefused) {
-                return refusedOutcome(spec, why + "; and " + String.join(" ", ranWith) + ": " + alsoRefused.getMessage());
+                return refusedOutcome(
+                        spec, why + "; and " + String.join(" ", ranWith) + ": " + alsoRefused.getMessage());
             }
         }
         try {
@@ -148,8 +157,8 @@ public final class BenchRun {
         TreeSet<Double> fovs = new TreeSet<>();
         AtomicLong untagged = new AtomicLong();
         AtomicLong lastArrival = new AtomicLong(System.nanoTime());
-        DepthcastClient.Options options = new DepthcastClient.Options(
-                camera.width(), camera.height(), clip.fps(), true, 8_000_000, clip);
+        DepthcastClient.Options options =
+                new DepthcastClient.Options(camera.width(), camera.height(), clip.fps(), true, 8_000_000, clip);
         if (spec.hfovDegrees() != null) {
             options = options.withHfov(spec.hfovDegrees());
         }

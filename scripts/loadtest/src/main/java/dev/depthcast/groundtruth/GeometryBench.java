@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,13 +42,20 @@ public final class GeometryBench implements Callable<Integer> {
     /** A run must deliver at least this fraction of the frames it sent for its scores to count. */
     static final double MIN_DELIVERED = 0.3;
 
-    @Option(names = "--seconds", defaultValue = "12", description = "clip length: one approach-and-recede cycle (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seconds",
+            defaultValue = "12",
+            description = "clip length: one approach-and-recede cycle (default: ${DEFAULT-VALUE})")
     double seconds;
 
     @Option(names = "--fps", defaultValue = "15", description = "clip frame rate (default: ${DEFAULT-VALUE})")
     int fps;
 
-    @Option(names = "--size", defaultValue = "640x480", paramLabel = "WxH", description = "clip size (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--size",
+            defaultValue = "640x480",
+            paramLabel = "WxH",
+            description = "clip size (default: ${DEFAULT-VALUE})")
     String size;
 
     @Option(
@@ -65,14 +73,19 @@ public final class GeometryBench implements Callable<Integer> {
                     + "(default: all)")
     List<String> runs;
 
-    @Option(names = "--y4m", paramLabel = "FILE", description = "also write the clip as YUV4MPEG2 (Chromium's fake camera)")
+    @Option(
+            names = "--y4m",
+            paramLabel = "FILE",
+            description = "also write the clip as YUV4MPEG2 (Chromium's fake camera)")
     Path y4m;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the JSON report to FILE")
     Path json;
 
-    @Option(names = "--assert", description = "exit 1 unless the targets are met (stabilised relative CV and jump "
-            + "<= 2 %; metric depth and point error median <= 1 %, p90 <= 3 %; the session's hfov applied)")
+    @Option(
+            names = "--assert",
+            description = "exit 1 unless the targets are met (stabilised relative CV and jump "
+                    + "<= 2 %; metric depth and point error median <= 1 %, p90 <= 3 %; the session's hfov applied)")
     boolean check;
 
     @Option(names = "--verbose", description = "show the servers' logs")
@@ -246,7 +259,11 @@ public final class GeometryBench implements Callable<Integer> {
                 + "relative error against the truth at the same pixel (relative runs after one scale fit per clip).\n");
         for (BenchRun.Outcome o : outcomes) {
             if (!o.ran()) {
-                b.append("  ").append(o.spec().name()).append(": ").append(o.refused()).append('\n');
+                b.append("  ")
+                        .append(o.spec().name())
+                        .append(": ")
+                        .append(o.refused())
+                        .append('\n');
             }
             for (String note : o.notes()) {
                 b.append("  ").append(o.spec().name()).append(": ").append(note).append('\n');
@@ -351,8 +368,18 @@ public final class GeometryBench implements Callable<Integer> {
                     .put("staticCv", s.staticCv())
                     .put("largestJump", s.largestJump())
                     .put("staticFrames", s.staticMedians().length)
-                    .put("depthError", new JsonObject().put("p50", s.depthErrorMedian()).put("p90", s.depthErrorP90()))
-                    .put("pointError", new JsonObject().put("p50", s.pointErrorMedian()).put("p90", s.pointErrorP90()))
+                    .put(
+                            "staticMedianMinM",
+                            finite(Arrays.stream(s.staticMedians()).min().orElse(Double.NaN)))
+                    .put(
+                            "staticMedianMaxM",
+                            finite(Arrays.stream(s.staticMedians()).max().orElse(Double.NaN)))
+                    .put(
+                            "depthError",
+                            new JsonObject().put("p50", s.depthErrorMedian()).put("p90", s.depthErrorP90()))
+                    .put(
+                            "pointError",
+                            new JsonObject().put("p50", s.pointErrorMedian()).put("p90", s.pointErrorP90()))
                     .put("intrFov", new JsonArray(new ArrayList<>(o.intrFovs())))
                     .put(
                             "stab",
@@ -360,7 +387,9 @@ public final class GeometryBench implements Callable<Integer> {
                                     .put("messages", o.stabilizer().messages())
                                     .put("resets", finite(o.stabilizer().lastResets()))
                                     .put("failed", finite(o.stabilizer().lastFailed()))
-                                    .put("medianStabilizeMs", finite(o.stabilizer().medianStabilizeMs())));
+                                    .put(
+                                            "medianStabilizeMs",
+                                            finite(o.stabilizer().medianStabilizeMs())));
             runs.add(r);
         }
         return new JsonObject()

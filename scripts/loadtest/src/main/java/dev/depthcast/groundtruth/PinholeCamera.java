@@ -10,7 +10,8 @@ public record PinholeCamera(double hfovDegrees, int width, int height) {
 
     public PinholeCamera {
         if (!(hfovDegrees > 1 && hfovDegrees < 179)) {
-            throw new IllegalArgumentException("horizontal field of view must be in (1, 179) degrees, got " + hfovDegrees);
+            throw new IllegalArgumentException(
+                    "horizontal field of view must be in (1, 179) degrees, got " + hfovDegrees);
         }
         if (width < 2 || height < 2) {
             throw new IllegalArgumentException("picture too small: " + width + "x" + height);

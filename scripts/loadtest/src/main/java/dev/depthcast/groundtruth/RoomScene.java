@@ -62,10 +62,7 @@ public final class RoomScene {
     public Ball ball(long index) {
         double phase = 2 * Math.PI * Math.floorMod(index, cycleFrames) / cycleFrames;
         return new Ball(
-                BALL_SWAY_X * Math.sin(phase),
-                BALL_Y,
-                -(BALL_MID_DEPTH + BALL_SWING * Math.cos(phase)),
-                BALL_RADIUS);
+                BALL_SWAY_X * Math.sin(phase), BALL_Y, -(BALL_MID_DEPTH + BALL_SWING * Math.cos(phase)), BALL_RADIUS);
     }
 
     /** The true depth at image point {@code (s, t)} at frame {@code index}. */

@@ -73,8 +73,8 @@ class ClipTest {
     @Test
     void aClientOfAnotherSizeIsToldTheClipsSize() {
         ByteBuffer b = ByteBuffer.allocate(640 * 480);
-        IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class, () -> CLIP.paint(0, 640, 480, b, 640, b, 320, b, 320));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CLIP.paint(0, 640, 480, b, 640, b, 320, b, 320));
         assertTrue(e.getMessage().contains("160x120"), e.getMessage());
     }
 
@@ -94,7 +94,6 @@ class ClipTest {
     @Test
     void aSizeThatCannotCarryTheTagIsRefused() {
         assertThrows(
-                IllegalArgumentException.class,
-                () -> Clip.render(new RoomScene(new PinholeCamera(70, 40, 30), 2), 15));
+                IllegalArgumentException.class, () -> Clip.render(new RoomScene(new PinholeCamera(70, 40, 30), 2), 15));
     }
 }

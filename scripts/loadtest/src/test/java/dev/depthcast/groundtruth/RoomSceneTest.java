@@ -23,7 +23,8 @@ class RoomSceneTest {
     void aRayDownTowardsTheFloorMeetsItWhereItsDropEqualsTheCameraHeight() {
         double dy = 0.9 * TAN35 * 480 / 640; // t = 0.95: 2t - 1 = 0.9 of the half height, downwards
         assertEquals(1.2 / dy, SCENE.depth(0.5, 0.95, 0), 1e-9);
-        assertEquals(RoomScene.Surface.FLOOR, RoomScene.trace(0, -dy, SCENE.ball(0)).surface());
+        assertEquals(
+                RoomScene.Surface.FLOOR, RoomScene.trace(0, -dy, SCENE.ball(0)).surface());
     }
 
     @Test
@@ -31,7 +32,9 @@ class RoomSceneTest {
         double dx = 0.96 * TAN35; // s = 0.02
         assertEquals(2.0 / dx, SCENE.depth(0.02, 0.5, 0), 1e-9);
         assertTrue(2.0 / dx < RoomScene.BACK_WALL_DEPTH);
-        assertEquals(RoomScene.Surface.LEFT_WALL, RoomScene.trace(-dx, 0, SCENE.ball(0)).surface());
+        assertEquals(
+                RoomScene.Surface.LEFT_WALL,
+                RoomScene.trace(-dx, 0, SCENE.ball(0)).surface());
     }
 
     @Test
@@ -55,7 +58,9 @@ class RoomSceneTest {
         double rayLength = Math.sqrt(1 + dy * dy);
         double expected = (centreDistance - RoomScene.BALL_RADIUS) / rayLength;
         assertEquals(expected, SCENE.depth(s, t, frame), 1e-9);
-        assertEquals(RoomScene.Surface.BALL, RoomScene.trace(CAMERA.rayX(s), CAMERA.rayY(t), ball).surface());
+        assertEquals(
+                RoomScene.Surface.BALL,
+                RoomScene.trace(CAMERA.rayX(s), CAMERA.rayY(t), ball).surface());
     }
 
     @Test
@@ -68,7 +73,8 @@ class RoomSceneTest {
         double outside = Math.tan(half * 1.01) * Math.sqrt(1 + Math.pow(ball.y() / ball.z(), 2));
         double dy = ball.y() / -ball.z();
         assertEquals(RoomScene.Surface.BALL, RoomScene.trace(inside, dy, ball).surface());
-        assertEquals(RoomScene.Surface.BACK_WALL, RoomScene.trace(outside, dy, ball).surface());
+        assertEquals(
+                RoomScene.Surface.BACK_WALL, RoomScene.trace(outside, dy, ball).surface());
     }
 
     @Test

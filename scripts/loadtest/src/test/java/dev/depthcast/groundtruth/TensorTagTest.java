@@ -46,7 +46,9 @@ class TensorTagTest {
         byte[] u = tagged.u().clone();
         Arrays.fill(u, 0, FrameTag.stripRows(480) / 2 * 320, (byte) 128); // a camera's grey strip
         I420Frame plain = new I420Frame(640, 480, tagged.y(), u, tagged.v(), 0, 0, 0, 0, 0);
-        assertEquals(-1, new TensorTag(Preset.DEPTH_ANYTHING_V2, 640, 480).read(tensor(Preset.DEPTH_ANYTHING_V2, 1, plain), 0));
+        assertEquals(
+                -1,
+                new TensorTag(Preset.DEPTH_ANYTHING_V2, 640, 480).read(tensor(Preset.DEPTH_ANYTHING_V2, 1, plain), 0));
     }
 
     static float[] tensor(Preset preset, int n, I420Frame frame) {
