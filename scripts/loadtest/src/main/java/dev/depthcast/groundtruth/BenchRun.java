@@ -68,7 +68,8 @@ public final class BenchRun {
     /**
      * What a run gave.
      *
-     * @param refused why the server or the session was refused (null when it ran)
+     * @param failure why the run has no scores — the server refused a flag, the session was refused, the run
+     *     broke off — or null when it ran
      * @param ranWith the flags the server ran with (the fallback's when the spec's were refused)
      * @param notes what else a reader must know about this run (a fallback, an ignored field of view)
      * @param runtimeFramesRead frames of the stream the truth runtime found the tag of (and gave the truth)
@@ -77,7 +78,7 @@ public final class BenchRun {
      */
     public record Outcome(
             Spec spec,
-            String refused,
+            String failure,
             List<String> ranWith,
             List<String> notes,
             long framesSent,
@@ -90,7 +91,7 @@ public final class BenchRun {
             StabilizerSummary stabilizer) {
 
         public boolean ran() {
-            return refused == null;
+            return failure == null;
         }
     }
 
@@ -116,7 +117,7 @@ public final class BenchRun {
         } catch (ConfigException refused) {
             String why = "server refused " + String.join(" ", spec.flags()) + ": " + refused.getMessage();
             if (spec.fallbackFlags() == null) {
-                return refusedOutcome(spec, why);
+                return notRun(spec, why);
             }
             notes.add(why + "; ran with "
                     + (spec.fallbackFlags().isEmpty() ? "no such flag" : String.join(" ", spec.fallbackFlags()))
@@ -125,8 +126,7 @@ public final class BenchRun {
             try {
                 server = ServeCommand.start(truth, flags(ranWith));
             } catch (ConfigException alsoRefused) {
-                return refusedOutcome(
-                        spec, why + "; and " + String.join(" ", ranWith) + ": " + alsoRefused.getMessage());
+                return notRun(spec, why + "; and " + String.join(" ", ranWith) + ": " + alsoRefused.getMessage());
             }
         }
         try {
@@ -185,7 +185,7 @@ public final class BenchRun {
                 }
             });
         } catch (RefusedException e) {
-            return refusedOutcome(spec, "the session was refused: " + e.getMessage());
+            return notRun(spec, "the session was refused: " + e.getMessage());
         }
         long sent;
         try {
@@ -242,7 +242,8 @@ public final class BenchRun {
                 summarize(stab));
     }
 
-    private static Outcome refusedOutcome(Spec spec, String why) {
+    /** A run without scores, and why. */
+    static Outcome notRun(Spec spec, String why) {
         return new Outcome(spec, why, spec.flags(), List.of(), 0, 0, 0, 0, 0, List.of(), null, null);
     }
 

@@ -39,6 +39,10 @@ public final class GeometryBench implements Callable<Integer> {
     static final double MAX_STATIC_JUMP = 0.02;
     static final double MAX_METRIC_MEDIAN_ERROR = 0.01;
     static final double MAX_METRIC_P90_ERROR = 0.03;
+    /** The horizontal fields of view a session may send (docs/protocol.md). */
+    static final int MIN_HFOV = 20;
+
+    static final int MAX_HFOV = 150;
     /** A run must deliver at least this fraction of the frames it sent for its scores to count. */
     static final double MIN_DELIVERED = 0.3;
 
@@ -105,6 +109,11 @@ public final class GeometryBench implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     new CommandLine(this), "--fps must be 1..60 and --seconds give at least 2 frames");
         }
+        if (!(hfov >= MIN_HFOV && hfov <= MAX_HFOV)) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--hfov " + hfov + " is out of range: the server takes " + MIN_HFOV + ".." + MAX_HFOV + " degrees");
+        }
         List<BenchRun.Spec> specs = specs();
         PinholeCamera camera = new PinholeCamera(hfov, Integer.parseInt(wh[0]), Integer.parseInt(wh[1]));
         RoomScene scene = new RoomScene(camera, (int) Math.round(seconds * fps));
@@ -140,7 +149,12 @@ public final class GeometryBench implements Callable<Integer> {
         try (WebRtcEngine engine = new WebRtcEngine()) {
             for (BenchRun.Spec spec : specs) {
                 System.out.println("run: " + spec.name() + " …");
-                outcomes.add(BenchRun.run(spec, clip, drift, engine));
+                try {
+                    outcomes.add(BenchRun.run(spec, clip, drift, engine));
+                } catch (Exception e) {
+                    // The other runs still say what they can; --assert fails on this one.
+                    outcomes.add(BenchRun.notRun(spec, "the run broke off: " + e));
+                }
             }
         }
         System.out.println();
@@ -233,7 +247,7 @@ public final class GeometryBench implements Callable<Integer> {
                 "stab ms"));
         for (BenchRun.Outcome o : outcomes) {
             if (!o.ran()) {
-                b.append(String.format(Locale.ROOT, "%-26s %s%n", o.spec().name(), "REFUSED"));
+                b.append(String.format(Locale.ROOT, "%-26s %s%n", o.spec().name(), "NOT RUN"));
                 continue;
             }
             CloudScorer.Score s = o.score();
@@ -262,7 +276,7 @@ public final class GeometryBench implements Callable<Integer> {
                 b.append("  ")
                         .append(o.spec().name())
                         .append(": ")
-                        .append(o.refused())
+                        .append(o.failure())
                         .append('\n');
             }
             for (String note : o.notes()) {
@@ -283,7 +297,7 @@ public final class GeometryBench implements Callable<Integer> {
         for (BenchRun.Outcome o : outcomes) {
             String name = o.spec().name();
             if (!o.ran()) {
-                failures.add(name + ": " + o.refused());
+                failures.add(name + ": " + o.failure());
                 continue;
             }
             if (o.results() < MIN_DELIVERED * o.framesSent() || o.score().staticMedians().length < 10) {
@@ -350,7 +364,7 @@ public final class GeometryBench implements Callable<Integer> {
                     .put("hfovSent", o.spec().hfovDegrees())
                     .put("ran", o.ran());
             if (!o.ran()) {
-                r.put("refused", o.refused());
+                r.put("failure", o.failure());
                 runs.add(r);
                 continue;
             }
@@ -412,9 +426,12 @@ public final class GeometryBench implements Callable<Integer> {
             ex.getCommandLine().getErr().println("geometry-bench: " + msg + "; --help lists every flag");
             return 2;
         });
+        // Anything unexpected (a server that failed to start, a lost connection): one line; the trace with --verbose.
         cli.setExecutionExceptionHandler((e, c, r) -> {
             c.getErr().println("geometry-bench: " + e);
-            e.printStackTrace(c.getErr());
+            if (((GeometryBench) c.getCommand()).verbose) {
+                e.printStackTrace(c.getErr());
+            }
             return 1;
         });
         int status = cli.execute(args);
