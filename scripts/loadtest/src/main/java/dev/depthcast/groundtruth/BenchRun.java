@@ -63,7 +63,14 @@ public final class BenchRun {
             TruthRuntime.Output output,
             List<String> flags,
             List<String> fallbackFlags,
-            Double hfovDegrees) {}
+            Double hfovDegrees) {
+
+        /** Whether the run asks the server to stabilise ({@code --stabilize on}): the one the stability targets are for. */
+        public boolean stabilised() {
+            int at = flags.indexOf("--stabilize");
+            return at >= 0 && at + 1 < flags.size() && flags.get(at + 1).equals("on");
+        }
+    }
 
     /**
      * What a run gave.

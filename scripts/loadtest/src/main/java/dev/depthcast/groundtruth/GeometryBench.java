@@ -282,7 +282,7 @@ public final class GeometryBench implements Callable<Integer> {
             for (String note : o.notes()) {
                 b.append("  ").append(o.spec().name()).append(": ").append(note).append('\n');
             }
-            if (o.ran() && o.spec().flags().contains("on") && o.stabilizer().messages() == 0) {
+            if (o.ran() && o.spec().stabilised() && o.stabilizer().messages() == 0) {
                 b.append("  ")
                         .append(o.spec().name())
                         .append(": the server took --stabilize on but sent no 'stab' map\n");
@@ -311,7 +311,7 @@ public final class GeometryBench implements Callable<Integer> {
                 continue;
             }
             CloudScorer.Score s = o.score();
-            if (o.spec().flags().equals(List.of("--stabilize", "on"))) {
+            if (o.spec().stabilised()) {
                 atMost(failures, name + ": static-region CV", s.staticCv(), MAX_STATIC_CV);
                 atMost(failures, name + ": largest frame-to-frame jump", s.largestJump(), MAX_STATIC_JUMP);
             }
