@@ -16,9 +16,12 @@ import java.util.Map;
  *   <li>depth error {@code |k·d − z| / z} and point error {@code |k·p − p_true| / |p_true|}, pooled over the
  *       clip's points: {@code k = 1} for metric output; for relative output one global scale {@code k} per clip,
  *       the median of {@code z / d} (relative depth has no unit);
- *   <li>stability: per frame the median delivered depth over the static region — cells the ball, grown by
- *       {@value #STATIC_MARGIN} m, never covers in the cycle — and that series' coefficient of variation and
- *       largest frame-to-frame jump, frames in index order.
+ *   <li>stability: the static regions are the cells the ball, grown by {@value #STATIC_MARGIN} m, never covers in
+ *       the cycle, one region per room surface (back wall, floor, each side wall) — a median over them all would
+ *       sit on whichever surface holds most cells, and miss a mapping that pins that one (the farthest surface
+ *       under a per-frame min/max) while the rest of the room breathes. Per region and frame the median delivered
+ *       depth; per region that series' coefficient of variation and largest frame-to-frame jump (frames in index
+ *       order); the score is the worst region's.
  * </ul>
  * The point error carries the field of view's effect (a wrong one bends x and y, not depth). Not thread-safe.
  */
@@ -35,8 +38,14 @@ public final class CloudScorer {
     public record Delivered(long frameIndex, PointCloudMessage message) {}
 
     /**
-     * A clip's scores. Errors are fractions (0.01 = 1 %); {@code staticMedians} is the stability series, metres as
-     * delivered (before the scale fit).
+     * A static region's stability: its per-frame median depth, metres as delivered (before any scale fit), and that
+     * series' coefficient of variation and largest frame-to-frame jump.
+     */
+    public record StaticRegion(RoomScene.Surface surface, double cv, double largestJump, double[] medians) {}
+
+    /**
+     * A clip's scores. Errors are fractions (0.01 = 1 %); {@code staticCv} and {@code largestJump} are the worst
+     * static region's.
      */
     public record Score(
             int frames,
@@ -49,10 +58,24 @@ public final class CloudScorer {
             double depthErrorP90,
             double pointErrorMedian,
             double pointErrorP90,
-            double[] staticMedians) {}
+            List<StaticRegion> regions) {
+
+        /** The fewest frames any static region was measured in (a frame needs enough of its points). */
+        public int staticFrames() {
+            return regions.stream().mapToInt(r -> r.medians().length).min().orElse(0);
+        }
+    }
+
+    /** The surfaces the static regions lie on. */
+    static final RoomScene.Surface[] ROOM = {
+        RoomScene.Surface.BACK_WALL, RoomScene.Surface.FLOOR, RoomScene.Surface.LEFT_WALL, RoomScene.Surface.RIGHT_WALL
+    };
+
+    /** A cell's static region: its index in {@link #ROOM}, or this when the ball covers it at some frame. */
+    static final int MOVING = -1;
 
     private final RoomScene scene;
-    private final Map<String, boolean[]> staticMasks = new HashMap<>();
+    private final Map<String, int[]> staticRegions = new HashMap<>();
 
     public CloudScorer(RoomScene scene) {
         this.scene = scene;
@@ -62,20 +85,37 @@ public final class CloudScorer {
     public Score score(List<Delivered> results, boolean fitScale) {
         List<Delivered> ordered = new ArrayList<>(results);
         ordered.sort(Comparator.comparingLong(Delivered::frameIndex));
-        // Pass 1: the truth/delivered ratios (for the scale) and each frame's static median.
+        // Pass 1: the truth/delivered ratios (for the scale) and each frame's static medians.
         FloatList ratios = new FloatList();
-        List<Double> medians = new ArrayList<>();
+        List<List<Double>> medians = new ArrayList<>();
+        for (int k = 0; k < ROOM.length; k++) {
+            medians.add(new ArrayList<>());
+        }
         long[] unmatched = {0};
         for (Delivered r : ordered) {
-            FloatList staticDepths = new FloatList();
-            unmatched[0] += match(r, (cell, d, x, y, truth, tx, ty, isStatic) -> {
+            FloatList[] staticDepths = new FloatList[ROOM.length];
+            for (int k = 0; k < ROOM.length; k++) {
+                staticDepths[k] = new FloatList();
+            }
+            unmatched[0] += match(r, (cell, d, x, y, truth, tx, ty, region) -> {
                 ratios.add((float) (truth / d));
-                if (isStatic) {
-                    staticDepths.add((float) d);
+                if (region != MOVING) {
+                    staticDepths[region].add((float) d);
                 }
             });
-            if (staticDepths.size() >= MIN_STATIC_POINTS) {
-                medians.add(Percentile.of(staticDepths.values(), staticDepths.size(), 0.5));
+            for (int k = 0; k < ROOM.length; k++) {
+                if (staticDepths[k].size() >= MIN_STATIC_POINTS) {
+                    medians.get(k).add(Percentile.of(staticDepths[k].values(), staticDepths[k].size(), 0.5));
+                }
+            }
+        }
+        List<StaticRegion> regions = new ArrayList<>();
+        for (int k = 0; k < ROOM.length; k++) {
+            double[] series =
+                    medians.get(k).stream().mapToDouble(Double::doubleValue).toArray();
+            if (series.length > 0) {
+                regions.add(new StaticRegion(
+                        ROOM[k], Stability.coefficientOfVariation(series), Stability.largestJump(series), series));
             }
         }
         double scale = fitScale && ratios.size() > 0 ? Percentile.of(ratios.values(), ratios.size(), 0.5) : 1;
@@ -83,7 +123,7 @@ public final class CloudScorer {
         FloatList depthErrors = new FloatList();
         FloatList pointErrors = new FloatList();
         for (Delivered r : ordered) {
-            match(r, (cell, d, x, y, truth, tx, ty, isStatic) -> {
+            match(r, (cell, d, x, y, truth, tx, ty, region) -> {
                 depthErrors.add((float) (Math.abs(scale * d - truth) / truth));
                 double ex = scale * x - tx;
                 double ey = scale * y - ty;
@@ -91,25 +131,27 @@ public final class CloudScorer {
                 pointErrors.add((float) Math.sqrt((ex * ex + ey * ey + ez * ez) / (tx * tx + ty * ty + truth * truth)));
             });
         }
-        double[] series = medians.stream().mapToDouble(Double::doubleValue).toArray();
         return new Score(
                 ordered.size(),
                 depthErrors.size(),
                 unmatched[0],
                 scale,
-                Stability.coefficientOfVariation(series),
-                Stability.largestJump(series),
+                regions.stream().mapToDouble(StaticRegion::cv).max().orElse(Double.NaN),
+                regions.stream().mapToDouble(StaticRegion::largestJump).max().orElse(Double.NaN),
                 Percentile.of(depthErrors.values(), depthErrors.size(), 0.5),
                 Percentile.of(depthErrors.values(), depthErrors.size(), 0.9),
                 Percentile.of(pointErrors.values(), pointErrors.size(), 0.5),
                 Percentile.of(pointErrors.values(), pointErrors.size(), 0.9),
-                series);
+                List.copyOf(regions));
     }
 
-    /** One delivered point matched to its cell: delivered depth and x, y; the truth there; whether the cell is static. */
+    /**
+     * One delivered point matched to its cell: delivered depth and x, y; the truth there; the cell's static region
+     * (an index in {@link #ROOM}) or {@link #MOVING}.
+     */
     @FunctionalInterface
     interface MatchedPoint {
-        void accept(int cell, double d, double x, double y, double truth, double tx, double ty, boolean isStatic);
+        void accept(int cell, double d, double x, double y, double truth, double tx, double ty, int region);
     }
 
     /** Calls {@code out} for every point of {@code r} that traces back to a cell; returns how many did not. */
@@ -120,7 +162,7 @@ public final class CloudScorer {
         int stride = grid.stride();
         int sw = (grid.width() + stride - 1) / stride;
         int sh = (grid.height() + stride - 1) / stride;
-        boolean[] still = staticMask(grid.width(), grid.height(), stride);
+        int[] regions = staticRegions(grid.width(), grid.height(), stride);
         PinholeCamera camera = scene.camera();
         RoomScene.Ball ball = scene.ball(r.frameIndex());
         float[] xyz = m.points().xyz();
@@ -149,17 +191,21 @@ public final class CloudScorer {
             double dx = camera.rayX((i * stride + 0.5) / grid.width());
             double dy = camera.rayY((j * stride + 0.5) / grid.height());
             double truth = RoomScene.trace(dx, dy, ball).depth();
-            out.accept(j * sw + i, d, x, y, truth, dx * truth, dy * truth, still[j * sw + i]);
+            out.accept(j * sw + i, d, x, y, truth, dx * truth, dy * truth, regions[j * sw + i]);
         }
         return missed;
     }
 
-    /** The cells of a {@code width}×{@code height} grid sampled every {@code stride} that the ball never covers. */
-    boolean[] staticMask(int width, int height, int stride) {
-        return staticMasks.computeIfAbsent(width + "x" + height + "/" + stride, key -> {
+    /**
+     * Each cell's static region on a {@code width}×{@code height} grid sampled every {@code stride}: the index in
+     * {@link #ROOM} of the surface it sees, or {@link #MOVING} when the ball covers it at some frame of the cycle.
+     */
+    int[] staticRegions(int width, int height, int stride) {
+        return staticRegions.computeIfAbsent(width + "x" + height + "/" + stride, key -> {
             int sw = (width + stride - 1) / stride;
             int sh = (height + stride - 1) / stride;
-            boolean[] mask = new boolean[sw * sh];
+            PinholeCamera camera = scene.camera();
+            int[] regions = new int[sw * sh];
             for (int j = 0; j < sh; j++) {
                 double t = (j * stride + 0.5) / height;
                 for (int i = 0; i < sw; i++) {
@@ -168,10 +214,14 @@ public final class CloudScorer {
                     for (int f = 0; f < scene.cycleFrames() && !covered; f++) {
                         covered = scene.ballCovers(s, t, f, STATIC_MARGIN);
                     }
-                    mask[j * sw + i] = !covered;
+                    regions[j * sw + i] = covered
+                            ? MOVING
+                            : List.of(ROOM)
+                                    .indexOf(RoomScene.trace(camera.rayX(s), camera.rayY(t), scene.ball(0))
+                                            .surface());
                 }
             }
-            return mask;
+            return regions;
         });
     }
 

@@ -269,8 +269,9 @@ public final class GeometryBench implements Callable<Integer> {
                             ? "-"
                             : String.format(Locale.ROOT, "%.3f", o.stabilizer().medianStabilizeMs())));
         }
-        b.append("static CV, max jump: median depth of the cells the ball never covers, over time. depth/point: "
-                + "relative error against the truth at the same pixel (relative runs after one scale fit per clip).\n");
+        b.append("static CV, max jump: the median depth over time of the cells the ball never covers, per room surface "
+                + "(the worst surface's). depth/point: relative error against the truth at the same pixel (relative "
+                + "runs after one scale fit per clip).\n");
         for (BenchRun.Outcome o : outcomes) {
             if (!o.ran()) {
                 b.append("  ")
@@ -300,14 +301,14 @@ public final class GeometryBench implements Callable<Integer> {
                 failures.add(name + ": " + o.failure());
                 continue;
             }
-            if (o.results() < MIN_DELIVERED * o.framesSent() || o.score().staticMedians().length < 10) {
+            if (o.results() < MIN_DELIVERED * o.framesSent() || o.score().staticFrames() < 10) {
                 failures.add(String.format(
                         Locale.ROOT,
                         "%s: too few results to score (%d of %d frames, %d with enough static points)",
                         name,
                         o.results(),
                         o.framesSent(),
-                        o.score().staticMedians().length));
+                        o.score().staticFrames()));
                 continue;
             }
             CloudScorer.Score s = o.score();
@@ -381,13 +382,8 @@ public final class GeometryBench implements Callable<Integer> {
                     .put("scaleFit", s.scale())
                     .put("staticCv", s.staticCv())
                     .put("largestJump", s.largestJump())
-                    .put("staticFrames", s.staticMedians().length)
-                    .put(
-                            "staticMedianMinM",
-                            finite(Arrays.stream(s.staticMedians()).min().orElse(Double.NaN)))
-                    .put(
-                            "staticMedianMaxM",
-                            finite(Arrays.stream(s.staticMedians()).max().orElse(Double.NaN)))
+                    .put("staticFrames", s.staticFrames())
+                    .put("staticRegions", regions(s))
                     .put(
                             "depthError",
                             new JsonObject().put("p50", s.depthErrorMedian()).put("p90", s.depthErrorP90()))
@@ -410,6 +406,20 @@ public final class GeometryBench implements Callable<Integer> {
                 .put("scene", sceneJson)
                 .put("runs", runs)
                 .put("failures", new JsonArray(new ArrayList<>(failures)));
+    }
+
+    /** Per static region: its surface, CV, largest jump and the range of its median depth (metres as delivered). */
+    private static JsonArray regions(CloudScorer.Score s) {
+        JsonArray out = new JsonArray();
+        for (CloudScorer.StaticRegion r : s.regions()) {
+            out.add(new JsonObject()
+                    .put("surface", r.surface().name().toLowerCase(Locale.ROOT))
+                    .put("cv", r.cv())
+                    .put("largestJump", r.largestJump())
+                    .put("medianMinM", finite(Arrays.stream(r.medians()).min().orElse(Double.NaN)))
+                    .put("medianMaxM", finite(Arrays.stream(r.medians()).max().orElse(Double.NaN))));
+        }
+        return out;
     }
 
     /** JSON has no NaN: null. */

@@ -27,7 +27,8 @@ class CloudScorerTest {
         assertEquals(0, s.pointErrorP90(), 1e-5);
         assertEquals(0, s.staticCv(), 1e-6);
         assertEquals(0, s.largestJump(), 1e-6);
-        assertEquals(12, s.staticMedians().length);
+        assertEquals(12, s.staticFrames());
+        assertEquals(4, s.regions().size(), "back wall, floor and both side walls");
     }
 
     @Test
@@ -60,17 +61,36 @@ class CloudScorerTest {
     }
 
     @Test
-    void theStaticRegionLeavesOutEveryCellTheBallCoversAndKeepsTheRoomsEdges() {
-        boolean[] mask = new CloudScorer(SCENE).staticMask(W, H, STRIDE);
+    void aRoomThatBreathesBehindAPinnedBackWallShowsInItsOtherSurfaces() {
+        // As a per-frame min/max does with the farthest surface: the back wall stays, all else moves 10 %.
+        CloudScorer.Score s =
+                new CloudScorer(SCENE).score(clip(70, (f, truth) -> truth > 3.99 || f % 2 == 0 ? 1 : 1.1), false);
+        assertEquals(0.1, s.largestJump(), 1e-5);
+        CloudScorer.StaticRegion back = s.regions().stream()
+                .filter(r -> r.surface() == RoomScene.Surface.BACK_WALL)
+                .findFirst()
+                .orElseThrow();
+        assertEquals(0, back.largestJump(), 1e-6);
+    }
+
+    @Test
+    void theStaticRegionsLeaveOutEveryCellTheBallCoversAndSplitTheRestBySurface() {
+        int[] regions = new CloudScorer(SCENE).staticRegions(W, H, STRIDE);
         int sw = 56;
         for (int f = 0; f < 12; f++) {
             RoomScene.Ball b = SCENE.ball(f);
             int i = (int) (SCENE.camera().column(b.x(), -b.z()) * W / STRIDE);
             int j = (int) (SCENE.camera().row(b.y(), -b.z()) * H / STRIDE);
-            assertTrue(!mask[j * sw + i], "the ball's centre at frame " + f);
+            assertEquals(CloudScorer.MOVING, regions[j * sw + i], "the ball's centre at frame " + f);
         }
-        assertTrue(mask[0] && mask[sw - 1], "the top corners");
-        assertTrue(mask[41 * sw], "the bottom left corner");
+        assertEquals(List.of(CloudScorer.ROOM).indexOf(RoomScene.Surface.LEFT_WALL), regions[0], "top left");
+        assertEquals(List.of(CloudScorer.ROOM).indexOf(RoomScene.Surface.RIGHT_WALL), regions[sw - 1], "top right");
+        assertEquals(List.of(CloudScorer.ROOM).indexOf(RoomScene.Surface.BACK_WALL), regions[sw / 2], "top middle");
+        for (int k = 0; k < CloudScorer.ROOM.length; k++) {
+            int region = k;
+            assertTrue(
+                    java.util.Arrays.stream(regions).filter(r -> r == region).count() > 50, CloudScorer.ROOM[k].name());
+        }
     }
 
     /**
@@ -78,6 +98,11 @@ class CloudScorerTest {
      * with intrinsics for {@code hfov} (every cell valid, row-major).
      */
     static List<CloudScorer.Delivered> clip(double hfov, IntToDoubleFunction factor) {
+        return clip(hfov, (f, truth) -> factor.applyAsDouble(f));
+    }
+
+    /** As {@link #clip(double, IntToDoubleFunction)}, the factor also given each cell's true depth. */
+    static List<CloudScorer.Delivered> clip(double hfov, java.util.function.BiFunction<Integer, Float, Double> factor) {
         Intrinsics k = Intrinsics.of(W, H, 640, 480, (float) hfov);
         List<CloudScorer.Delivered> out = new ArrayList<>();
         int sw = (W + STRIDE - 1) / STRIDE;
@@ -91,7 +116,7 @@ class CloudScorerTest {
                 for (int i = 0; i < sw; i++) {
                     int u = i * STRIDE;
                     int v = j * STRIDE;
-                    float d = (float) (depth[v * W + u] * factor.applyAsDouble(f));
+                    float d = (float) (depth[v * W + u] * factor.apply(f, depth[v * W + u]));
                     xyz[n * 3] = ((u + 0.5f) - k.cx()) / k.fx() * d;
                     xyz[n * 3 + 1] = -((v + 0.5f) - k.cy()) / k.fy() * d;
                     xyz[n * 3 + 2] = -d;

@@ -77,8 +77,18 @@ class GeometryBenchTest {
     }
 
     static BenchRun.Outcome outcome(BenchRun.Spec spec, double cv, double jump, double p50, double p90, double fov) {
-        CloudScorer.Score score =
-                new CloudScorer.Score(170, 3_000_000, 0, 1, cv, jump, p50, p90, p50, p90, new double[170]);
+        CloudScorer.Score score = new CloudScorer.Score(
+                170,
+                3_000_000,
+                0,
+                1,
+                cv,
+                jump,
+                p50,
+                p90,
+                p50,
+                p90,
+                List.of(new CloudScorer.StaticRegion(RoomScene.Surface.FLOOR, cv, jump, new double[170])));
         return new BenchRun.Outcome(
                 spec,
                 null,
