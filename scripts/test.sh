@@ -3,6 +3,8 @@
 #   1. generated models match scripts/make-models.py
 #   2. CUDA kernels compile with nvcc; their math (host build, g++) matches the golden vectors
 #   3. Java: unit tests, webrtc-java end-to-end, loopback load run (mvn verify)
+#   3b. geometry: the ground-truth benchmark's targets — stabilised relative depth holds still, metric depth and
+#      the session's field of view give the true points (scripts/geometry-bench.sh --assert)
 #   4. web: unit tests, then headless Chromium against a server it starts on a free port (fake
 #      camera), and the viewer's controls against a mock server and offline (file://)
 #   5. CLI: every bad input ends in one line and a non-zero exit (scripts/test-cli.sh)
@@ -35,6 +37,11 @@ fi
 
 step "java: mvn verify (unit, end-to-end over webrtc-java, load run)"
 mvn -B -ntp verify
+
+step "geometry: ground-truth benchmark against its targets (scripts/geometry-bench.sh --assert)"
+# Relative output with the stabiliser off and on, metric output with the session's field of view sent and not;
+# a 6 s clip keeps it near a minute on 2 cores.
+scripts/geometry-bench.sh --assert --seconds 6
 
 step "web: unit tests"
 (cd web && { [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build && npm test)

@@ -44,9 +44,12 @@ public final class DepthcastServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DepthcastServer.class);
 
-    /** Opens one pipeline per device of {@code --devices} ({@link Backends#openAll}; tests give their own). */
+    /**
+     * Opens one pipeline per device of {@code --devices} ({@link Backends#openAll}; tests and benchmarks give their
+     * own: {@link ServeCommand#start(PipelineSource, String...)}).
+     */
     @FunctionalInterface
-    interface PipelineSource {
+    public interface PipelineSource {
         List<DepthPipeline> open(ServerConfig config) throws Exception;
     }
 

@@ -2,6 +2,7 @@ package dev.depthcast;
 
 import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.config.Backend;
+import dev.depthcast.config.ConfigException;
 import dev.depthcast.config.DeviceSelection;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
@@ -373,6 +374,25 @@ public final class ServeCommand implements Callable<Integer> {
                     new CalibrationRecorder.Settings(recordCalibration, recordFrames, Duration.ofSeconds(1)));
         }
         return config.build();
+    }
+
+    /**
+     * Starts a server as this command line would, with {@code pipelines} in place of those {@code --backend}
+     * opens: for a benchmark that brings a model runtime of its own ({@link
+     * dev.depthcast.backend.Backends#hostPipeline} wraps it as the server wraps its own). A flag this server does
+     * not know, or a bad value, is a {@link ConfigException} carrying the line the command would print.
+     */
+    public static DepthcastServer start(DepthcastServer.PipelineSource pipelines, String... flags) throws Exception {
+        ServeCommand command = new ServeCommand();
+        try {
+            commandLine(command).parseArgs(flags);
+        } catch (CommandLine.ParameterException e) {
+            throw new ConfigException(StartupErrors.firstLine(e.getMessage()));
+        }
+        StartupErrors.check(command);
+        DepthcastServer server = new DepthcastServer(command.toConfig(), command.access.toSecurityConfig(), pipelines);
+        server.start();
+        return server;
     }
 
     public static void main(String[] args) {

@@ -131,7 +131,15 @@ public final class Backends {
                             + "): check it is an ONNX depth model exported with opset 17 or older (README: Models)",
                     e);
         }
-        return new HostPipeline(config.preset(), model, config.maxBatch());
+        return hostPipeline(config, model);
+    }
+
+    /**
+     * The Java pre- and post-processing around {@code runtime}, as {@code config} sets them: how the server wraps
+     * every runtime it runs on the host (ONNX Runtime, the simulated cost model, a benchmark's own).
+     */
+    public static DepthPipeline hostPipeline(ServerConfig config, ModelRuntime runtime) {
+        return new HostPipeline(config.preset(), runtime, config.maxBatch());
     }
 
     private static String firstLine(String s) {
@@ -191,7 +199,7 @@ public final class Backends {
                     cost.fixedMs(),
                     cost.perItemMs());
         }
-        return new HostPipeline(config.preset(), new SimulatedGpuModel(config.preset(), cost), config.maxBatch());
+        return hostPipeline(config, new SimulatedGpuModel(config.preset(), cost));
     }
 
     /** What produces the depth, for logs and /api/stats. */

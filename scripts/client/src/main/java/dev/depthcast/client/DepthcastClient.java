@@ -45,13 +45,25 @@ import java.util.function.Consumer;
  */
 public final class DepthcastClient implements AutoCloseable {
 
-    /** How the client streams. */
+    /**
+     * How the client streams.
+     *
+     * @param hfovDegrees the camera's horizontal field of view sent in the offer ({@code hfov}, docs/protocol.md),
+     *     or null to leave it to the server's {@code --fov}
+     */
     public record Options(
-            int width, int height, double fps, boolean trickle, int maxBitrate, FramePainter painter, String token) {
+            int width,
+            int height,
+            double fps,
+            boolean trickle,
+            int maxBitrate,
+            FramePainter painter,
+            String token,
+            Double hfovDegrees) {
 
-        /** Without a token (a server without --auth-token/--auth-file). */
+        /** Without a token (a server without --auth-token/--auth-file) and without a field of view. */
         public Options(int width, int height, double fps, boolean trickle, int maxBitrate, FramePainter painter) {
-            this(width, height, fps, trickle, maxBitrate, painter, null);
+            this(width, height, fps, trickle, maxBitrate, painter, null, null);
         }
 
         public static Options of(int width, int height, double fps) {
@@ -59,11 +71,11 @@ public final class DepthcastClient implements AutoCloseable {
         }
 
         public Options withTrickle(boolean t) {
-            return new Options(width, height, fps, t, maxBitrate, painter, token);
+            return new Options(width, height, fps, t, maxBitrate, painter, token, hfovDegrees);
         }
 
         public Options withPainter(FramePainter p) {
-            return new Options(width, height, fps, trickle, maxBitrate, p, token);
+            return new Options(width, height, fps, trickle, maxBitrate, p, token, hfovDegrees);
         }
 
         /**
@@ -71,7 +83,15 @@ public final class DepthcastClient implements AutoCloseable {
          * every API request and as {@code ?token=T} on the results WebSocket, as the page does.
          */
         public Options withToken(String t) {
-            return new Options(width, height, fps, trickle, maxBitrate, painter, t);
+            return new Options(width, height, fps, trickle, maxBitrate, painter, t, hfovDegrees);
+        }
+
+        /**
+         * The camera's horizontal field of view, degrees, sent as the offer's {@code hfov}: the server unprojects
+         * this session with it instead of its {@code --fov}. The server checks the range (a 400 says it).
+         */
+        public Options withHfov(double degrees) {
+            return new Options(width, height, fps, trickle, maxBitrate, painter, token, degrees);
         }
     }
 
@@ -179,9 +199,11 @@ public final class DepthcastClient implements AutoCloseable {
             gathered.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             sdp = pc.getLocalDescription().sdp;
         }
-        JsonObject answer = post(
-                "/api/sessions",
-                new JsonObject().put("type", "offer").put("sdp", sdp).put("trickle", options.trickle()));
+        JsonObject offer = new JsonObject().put("type", "offer").put("sdp", sdp).put("trickle", options.trickle());
+        if (options.hfovDegrees() != null) {
+            offer.put("hfov", options.hfovDegrees());
+        }
+        JsonObject answer = post("/api/sessions", offer);
         sessionId = answer.getString("id");
         Negotiation.setRemote(pc, new RTCSessionDescription(RTCSdpType.ANSWER, answer.getString("sdp")))
                 .get(t, TimeUnit.SECONDS);

@@ -489,7 +489,8 @@ public final class LoadRun {
 
     private DepthcastClient.Options clientOptions() {
         return new DepthcastClient.Options(
-                s.width(), s.height(), s.fps(), s.trickle(), s.bitrateKbps() * 1000, new CodedPainter(), s.token());
+                        s.width(), s.height(), s.fps(), s.trickle(), s.bitrateKbps() * 1000, new CodedPainter())
+                .withToken(s.token());
     }
 
     private void connect(WebRtcEngine engine, ClientProbe probe, long startAt) {
