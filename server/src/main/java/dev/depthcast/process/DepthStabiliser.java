@@ -19,7 +19,10 @@ import java.util.Random;
  * whose fit fails — too few valid samples, no contrast (a blank frame), or too few samples that
  * agree with the reference — keeps the previous mapping and is counted; {@link #DISAGREEMENTS_TO_RESET}
  * disagreeing frames in a row mean the scene changed (a cut, a camera swing): the reference is
- * reset to the frame at hand. No frame is ever dropped.
+ * reset to the frame at hand. No frame is ever dropped. Last, each pixel that held still since the
+ * previous frame (within {@link #MOTION_SIGMAS} noise sigmas) is averaged with its running mean: the
+ * mapping stretches a few per cent of inverse depth over near..far, which turns a model's pixel noise
+ * into tens of per cent of depth near far; a pixel that moved is drawn where it is now.
  *
  * <p>Owned by the session, used on its executor's thread only; {@link #state()} may be read from
  * any thread.
@@ -54,6 +57,17 @@ public final class DepthStabiliser {
     static final double MIN_VALID = 0.25;
     /** Disagreeing frames in a row that mean the scene changed. */
     static final int DISAGREEMENTS_TO_RESET = 3;
+    /**
+     * Weight of a frame's aligned value in a static pixel's running mean. The mapping to metres
+     * stretches a scene's few per cent of inverse depth over near..far, so a model's per-pixel noise
+     * becomes tens of per cent of depth near far; averaging a still pixel over ~9 frames takes most
+     * of it out, and a pixel that moved skips the mean (see {@link #MOTION_SIGMAS}).
+     */
+    static final double PIXEL_WEIGHT = 0.15;
+    /** A pixel that changed by more than this many noise sigmas moved: it takes the new value at once. */
+    static final double MOTION_SIGMAS = 3;
+    /** Every this-many-th pixel estimates the frame's noise sigma (cheap, and plenty of samples). */
+    static final int NOISE_SAMPLE_STEP = 7;
 
     private float[] reference;
     private int gridW;
@@ -71,6 +85,13 @@ public final class DepthStabiliser {
     /** Seeded: the same frames give the same fits. */
     private final Random random = new Random(19);
 
+    /** Each pixel's running mean of aligned inverse depth (NaN: none yet); reset with the reference. */
+    private float[] still = new float[0];
+
+    private double[] diffs = new double[0];
+    /** The running estimate of a still pixel's frame-to-frame change (sigma), NaN until measured. */
+    private double noiseSigma = Double.NaN;
+
     private float[] samples = new float[0];
     private double[] xs = new double[0];
     private double[] rs = new double[0];
@@ -83,9 +104,19 @@ public final class DepthStabiliser {
 
     /**
      * Fits frame {@code depth} ({@code w*h} relative inverse depth values from {@code offset}) to the
-     * reference and returns its mapping to metres between {@code near} and {@code far}.
+     * reference, replaces those values in place by the aligned ones averaged over time where the
+     * pixel held still, and returns their mapping to metres between {@code near} and {@code far}.
      */
     public StabilisedMapping update(float[] depth, int offset, int w, int h, float near, float far) {
+        StabilisedMapping aligned = fitAndMap(depth, offset, w, h, near, far);
+        if (aligned.scale() == 0) {
+            return aligned; // nothing fitted yet: every depth maps mid-range
+        }
+        smoothStillPixels(depth, offset, w * h);
+        return new StabilisedMapping(1, 0, aligned.lo(), aligned.hi(), near, far, aligned.state());
+    }
+
+    private StabilisedMapping fitAndMap(float[] depth, int offset, int w, int h, float near, float far) {
         int k = sample(depth, offset, w, h);
         if (reference == null || w != gridW || h != gridH) {
             if (!contrasty(samples, k)) {
@@ -155,7 +186,56 @@ public final class DepthStabiliser {
         return k;
     }
 
+    /**
+     * Aligns {@code count} values in place with this frame's fit and averages each with its pixel's
+     * running mean unless it moved by more than {@link #MOTION_SIGMAS} noise sigmas since.
+     */
+    private void smoothStillPixels(float[] depth, int offset, int count) {
+        if (still.length != count) {
+            still = new float[count];
+            Arrays.fill(still, Float.NaN);
+        }
+        float s = (float) scale;
+        float t = (float) shift;
+        // The noise sigma from the frame itself: the median change of sampled pixels since their
+        // mean, most of which held still (a moving hand is a minority of the picture).
+        int n = 0;
+        if (diffs.length < count / NOISE_SAMPLE_STEP + 1) {
+            diffs = new double[count / NOISE_SAMPLE_STEP + 1];
+        }
+        for (int i = 0; i < count; i += NOISE_SAMPLE_STEP) {
+            float d = s * depth[offset + i] + t - still[i];
+            if (Float.isFinite(d)) {
+                diffs[n++] = Math.abs(d);
+            }
+        }
+        // Median |difference| × 1.4826 is the difference's sigma (the running mean's own spread is
+        // small). A model's noise level holds over time; a frame where most of the picture moved (a
+        // pan) would inflate it, so one frame may at most double the running estimate.
+        if (n >= 16) {
+            double now = 1.4826 * select(diffs, n, n / 2);
+            noiseSigma = Double.isNaN(noiseSigma) ? now : 0.9 * noiseSigma + 0.1 * Math.min(now, 2 * noiseSigma);
+        }
+        double gate = Double.isNaN(noiseSigma) ? -1 : MOTION_SIGMAS * noiseSigma;
+        float weight = (float) PIXEL_WEIGHT;
+        for (int i = 0; i < count; i++) {
+            float a = s * depth[offset + i] + t;
+            float m = still[i];
+            if (!Float.isFinite(a)) {
+                depth[offset + i] = a;
+                continue;
+            }
+            float d = a - m;
+            // NaN d (no mean yet) fails the comparison: the pixel starts from its aligned value.
+            float next = Math.abs(d) <= gate ? m + weight * d : a;
+            still[i] = next;
+            depth[offset + i] = next;
+        }
+    }
+
     private void reset(int k, int w, int h) {
+        Arrays.fill(still, Float.NaN);
+        noiseSigma = Double.NaN;
         reference = Arrays.copyOf(samples, k);
         gridW = w;
         gridH = h;
