@@ -48,6 +48,12 @@ SCENARIOS += [
 ]
 
 
+def selected(name, only):
+    """--only: a scenario's exact name selects just it; anything else selects the names it starts."""
+    names = {s[0] for s in SCENARIOS}
+    return any(name == item or (item not in names and name.startswith(item)) for item in only.split(","))
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -151,7 +157,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=8,
                     help="seconds not measured after every client has a result (default 8: on 2 saturated cores "
                          "the JIT takes ~10 s to settle)")
-    ap.add_argument("--only", help="run scenarios whose name starts with this")
+    ap.add_argument("--only", help="comma-separated scenario names (exactly) or name prefixes to run")
     ap.add_argument("--out")
     a = ap.parse_args()
     for jar in (SERVER_JAR, LOAD_JAR):
@@ -160,7 +166,7 @@ def main():
     out = a.out or os.path.join(ROOT, "loadtest-out", "matrix-" + datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
     os.makedirs(out, exist_ok=True)
     cells = [(n, f, c, fps, size) for (n, f, cs, fps, size) in SCENARIOS for c in cs
-             if not a.only or n.startswith(a.only)]
+             if not a.only or selected(n, a.only)]
     runs = {}
     for rep in range(a.repeats):
         for (n, f, c, fps, size) in cells:
