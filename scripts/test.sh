@@ -40,10 +40,8 @@ mvn -B -ntp verify
 
 step "geometry: ground-truth benchmark against its targets (scripts/geometry-bench.sh --assert)"
 # Relative output with the stabiliser off and on, metric output with the session's field of view sent and not;
-# a 6 s clip keeps it near a minute on 2 cores. Every target is enforced as stated except the largest
-# frame-to-frame jump of the stabilised static region: the target is 2 %, this bench measures 1.7-2.1 %
-# from run to run (which frames arrive), so CI fails only above 3 % (README: "Geometry you can trust").
-scripts/geometry-bench.sh --assert --seconds 6 --max-jump 3
+# a 6 s clip keeps it near a minute on 2 cores.
+scripts/geometry-bench.sh --assert --seconds 6
 
 step "web: unit tests"
 (cd web && { [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build && npm test)

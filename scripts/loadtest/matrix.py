@@ -29,6 +29,7 @@ LOAD_JAR = os.path.join(ROOT, "scripts", "loadtest", "target", "depthcast-loadte
 SCENARIOS = [
     ("cpu", ["--backend", "cpu"], [1, 2, 4, 8], 30, "640x480"),
     ("sim20+2", ["--simulate-inference-ms", "20+2"], [1, 2, 4, 8], 30, "640x480"),
+    ("sim20+2-stabilize-off", ["--simulate-inference-ms", "20+2", "--stabilize", "off"], [2, 4, 8], 30, "640x480"),
     ("sim20+2-batch1", ["--simulate-inference-ms", "20+2", "--max-batch", "1"], [4, 8], 30, "640x480"),
     ("sim20+2-320", ["--simulate-inference-ms", "20+2"], [8], 30, "320x240"),
     ("sim20+2-batch1-320", ["--simulate-inference-ms", "20+2", "--max-batch", "1"], [8], 30, "320x240"),

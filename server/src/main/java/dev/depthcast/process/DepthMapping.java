@@ -18,6 +18,15 @@ public interface DepthMapping {
      */
     Range range(float zmin, float zmax, UnprojectParams params);
 
+    /**
+     * The difference between two neighbours' depths near {@code z} metres that the model's noise
+     * alone explains (a few sigmas), so that the edge test does not take noise for an edge; 0 when
+     * the noise is not known.
+     */
+    default float neighbourNoise(float z) {
+        return 0f;
+    }
+
     /** The stabiliser's state after this frame, or null when no stabiliser mapped it. */
     default StabiliserState stabiliser() {
         return null;

@@ -91,6 +91,10 @@ public final class DepthStabiliser {
     private double[] diffs = new double[0];
     /** The running estimate of a still pixel's frame-to-frame change (sigma), NaN until measured. */
     private double noiseSigma = Double.NaN;
+    /** This frame's values' sigma, in aligned units, for the edge test (StabilisedMapping#neighbourNoise). */
+    private double valueNoise;
+    /** Frames smoothed since the reference (and every pixel's mean) was reset. */
+    private int framesSinceReset;
 
     private float[] samples = new float[0];
     private double[] xs = new double[0];
@@ -113,7 +117,7 @@ public final class DepthStabiliser {
             return aligned; // nothing fitted yet: every depth maps mid-range
         }
         smoothStillPixels(depth, offset, w * h);
-        return new StabilisedMapping(1, 0, aligned.lo(), aligned.hi(), near, far, aligned.state());
+        return new StabilisedMapping(1, 0, aligned.lo(), aligned.hi(), near, far, aligned.state(), valueNoise);
     }
 
     private StabilisedMapping fitAndMap(float[] depth, int offset, int w, int h, float near, float far) {
@@ -217,6 +221,8 @@ public final class DepthStabiliser {
             noiseSigma = Double.isNaN(noiseSigma) ? now : 0.9 * noiseSigma + 0.1 * Math.min(now, 2 * noiseSigma);
         }
         double gate = Double.isNaN(noiseSigma) ? -1 : MOTION_SIGMAS * noiseSigma;
+        framesSinceReset++;
+        valueNoise = Double.isNaN(noiseSigma) ? spatialNoise(depth, offset, count, s, t) : meanNoise();
         float weight = (float) PIXEL_WEIGHT;
         for (int i = 0; i < count; i++) {
             float a = s * depth[offset + i] + t;
@@ -233,9 +239,44 @@ public final class DepthStabiliser {
         }
     }
 
+    /**
+     * The sigma of a still pixel's running mean: {@code noiseSigma} measures a value against its mean,
+     * {@code σ·√(1 + r)}, and the mean's own is {@code σ·√r}, {@code r = w / (2 - w)} (an exponential
+     * mean of weight {@code w}). 0 while unmeasured.
+     */
+    private double meanNoise() {
+        return noiseSigma * Math.sqrt(meanVariance(framesSinceReset) / (1 + meanVariance(framesSinceReset - 1)));
+    }
+
+    /**
+     * A pixel's running mean after {@code k} averaged frames, started from one raw value, has
+     * {@code σ²·(q + r·(1 - q))}, {@code q = (1 - w)^(2k)}, {@code r = w / (2 - w)}: the raw value's
+     * noise fading into the steady mean's (this returns the factor of {@code σ²}).
+     */
+    static double meanVariance(int k) {
+        double q = Math.pow(1 - PIXEL_WEIGHT, 2.0 * Math.max(0, k));
+        return q + PIXEL_WEIGHT / (2 - PIXEL_WEIGHT) * (1 - q);
+    }
+
+    /**
+     * A frame's pixel noise with no running means yet (after a reset): the spread of the aligned
+     * differences between horizontal neighbours, most of which see the same surface, over √2.
+     */
+    private double spatialNoise(float[] depth, int offset, int count, float s, float t) {
+        int n = 0;
+        for (int i = 0; i + 1 < count; i += NOISE_SAMPLE_STEP) {
+            float d = s * (depth[offset + i + 1] - depth[offset + i]);
+            if (Float.isFinite(d)) {
+                diffs[n++] = Math.abs(d);
+            }
+        }
+        return n < 16 ? 0 : 1.4826 * select(diffs, n, n / 2) / Math.sqrt(2);
+    }
+
     private void reset(int k, int w, int h) {
         Arrays.fill(still, Float.NaN);
         noiseSigma = Double.NaN;
+        framesSinceReset = 0;
         reference = Arrays.copyOf(samples, k);
         gridW = w;
         gridH = h;

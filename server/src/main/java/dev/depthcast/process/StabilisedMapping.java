@@ -8,11 +8,36 @@ package dev.depthcast.process;
  * metres when a nearer or farther thing enters the view.
  */
 public record StabilisedMapping(
-        double scale, double shift, double lo, double hi, float near, float far, StabiliserState state)
+        double scale,
+        double shift,
+        double lo,
+        double hi,
+        float near,
+        float far,
+        StabiliserState state,
+        double valueNoise)
         implements DepthMapping {
 
     /** How far beyond near and far the extrapolation may reach. */
     static final double EXTRAPOLATION = 4;
+    /** Sigmas of two neighbours' difference that noise alone may reach. */
+    static final double EDGE_NOISE_SIGMAS = 3;
+
+    /** A mapping whose values' noise is not known ({@code valueNoise} 0: the edge test as configured). */
+    public StabilisedMapping(
+            double scale, double shift, double lo, double hi, float near, float far, StabiliserState state) {
+        this(scale, shift, lo, hi, near, far, state, 0);
+    }
+
+    /**
+     * {@code valueNoise} is one value's sigma in the mapped (aligned) units; at depth {@code z},
+     * {@code d(z) = z² · d(1/z)} and {@code 1/z} moves {@code (1/near - 1/far) / (hi - lo)} per unit.
+     */
+    @Override
+    public float neighbourNoise(float z) {
+        double perUnit = (1.0 / near - 1.0 / far) / (hi - lo);
+        return (float) (EDGE_NOISE_SIGMAS * Math.sqrt(2) * valueNoise * perUnit * scale * z * z);
+    }
 
     @Override
     public float metres(float value) {

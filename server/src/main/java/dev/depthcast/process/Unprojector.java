@@ -58,7 +58,7 @@ public final class Unprojector {
             int v = j * stride;
             for (int i = 0; i < sw; i++) {
                 float d = z[j * sw + i];
-                if (Float.isNaN(d) || isEdge(d, i, j, sw, sh, p.edge())) {
+                if (Float.isNaN(d) || isEdge(d, i, j, sw, sh, p.edge(), mapping)) {
                     continue;
                 }
                 int u = i * stride;
@@ -72,16 +72,24 @@ public final class Unprojector {
         return new PointCloud(n, xyz, rgb, gridW, gridH, stride, k, range.near(), range.far(), mapping.stabiliser());
     }
 
-    private boolean isEdge(float d, int i, int j, int sw, int sh, float edge) {
+    private boolean isEdge(float d, int i, int j, int sw, int sh, float edge, DepthMapping mapping) {
         if (edge <= 0f) {
             return false;
         }
-        return (i + 1 < sw && jump(d, z[j * sw + i + 1], edge)) || (j + 1 < sh && jump(d, z[(j + 1) * sw + i], edge));
+        return (i + 1 < sw && jump(d, z[j * sw + i + 1], edge, mapping))
+                || (j + 1 < sh && jump(d, z[(j + 1) * sw + i], edge, mapping));
     }
 
-    /** A neighbour that is itself invalid is no edge. */
-    static boolean jump(float d, float neighbour, float edge) {
-        return !Float.isNaN(neighbour) && Math.abs(neighbour - d) > edge * Math.min(neighbour, d);
+    /**
+     * A neighbour that is itself invalid is no edge; nor is a difference the mapping's own noise
+     * explains (a noisy far wall would otherwise lose a different third of its points every frame).
+     */
+    static boolean jump(float d, float neighbour, float edge, DepthMapping mapping) {
+        if (Float.isNaN(neighbour)) {
+            return false;
+        }
+        float diff = Math.abs(neighbour - d);
+        return diff > edge * Math.min(neighbour, d) && diff > mapping.neighbourNoise(Math.max(neighbour, d));
     }
 
     static void writeColour(I420Frame f, int u, int v, int gridW, int gridH, byte[] rgb, int at) {

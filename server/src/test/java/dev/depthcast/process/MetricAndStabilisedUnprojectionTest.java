@@ -55,4 +55,16 @@ class MetricAndStabilisedUnprojectionTest {
         assertEquals(4f, -c.xyz()[1 * 3 + 2], 1e-5f);
         assertEquals(0.4f, -c.xyz()[3 * 3 + 2], 1e-6f);
     }
+
+    @Test
+    void theEdgeTestLeavesADifferenceTheModelsNoiseExplainsAndStillDropsARealEdge() {
+        // lo..hi = 0.2..0.8 maps onto 1/4..1/0.4: 3.75 per unit of value; at 4 m a value sigma of 0.01
+        // is 0.6 m of depth, so 3.6 m next to 4.1 m is noise, while 1 m next to 4 m is an edge.
+        StabilisedMapping quiet = new StabilisedMapping(1, 0, 0.2, 0.8, 0.4f, 4f, null);
+        StabilisedMapping noisy = new StabilisedMapping(1, 0, 0.2, 0.8, 0.4f, 4f, null, 0.01);
+        assertTrue(Unprojector.jump(3.6f, 4.1f, 0.1f, quiet), "without a known noise: an edge, as configured");
+        assertTrue(!Unprojector.jump(3.6f, 4.1f, 0.1f, noisy), "within the noise: no edge");
+        assertTrue(Unprojector.jump(1f, 4f, 0.1f, noisy), "a real edge is still one");
+        assertTrue(Unprojector.jump(3.6f, 4.1f, 0.1f, DepthMapping.METRIC), "metric output: the edge as configured");
+    }
 }
