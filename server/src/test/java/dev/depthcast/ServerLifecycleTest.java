@@ -71,7 +71,8 @@ class ServerLifecycleTest {
             ServerConfig config =
                     ServerConfig.builder().port(taken.getLocalPort()).build();
             // The admin port binds first: the failure at the public port must unbind it again.
-            SecurityConfig security = SecurityConfig.defaults().withAdminPort(adminPort);
+            SecurityConfig security =
+                    SecurityConfig.builder().adminPort(adminPort).build();
             DepthcastServer server = new DepthcastServer(config, security, c -> List.of(pipeline));
 
             StartupException e = assertThrows(StartupException.class, server::start);
@@ -92,7 +93,9 @@ class ServerLifecycleTest {
         CountingPipeline pipeline = new CountingPipeline();
         int adminPort = freePort();
         DepthcastServer server = new DepthcastServer(
-                ServerConfig.defaults(), SecurityConfig.defaults().withAdminPort(adminPort), c -> List.of(pipeline));
+                ServerConfig.defaults(),
+                SecurityConfig.builder().adminPort(adminPort).build(),
+                c -> List.of(pipeline));
         server.start();
         int port = server.port();
         assertTrue(serverThreads().size() > before.size(), "the started server runs threads of its own");

@@ -82,52 +82,8 @@ public record SecurityConfig(
         return new Builder();
     }
 
-    /** A builder holding this config's values, to change a few. */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.authTokens = authTokens;
-        b.allowedOrigins = allowedOrigins;
-        b.adminPort = adminPort;
-        b.maxSessionsPerIp = maxSessionsPerIp;
-        b.sessionsPerMinutePerIp = sessionsPerMinutePerIp;
-        b.maxConnections = maxConnections;
-        b.maxConnectionsPerIp = maxConnectionsPerIp;
-        b.idleTimeout = idleTimeout;
-        b.headerTimeout = headerTimeout;
-        b.bodyTimeout = bodyTimeout;
-        b.serveSourceMaps = serveSourceMaps;
-        return b;
-    }
-
     public boolean authRequired() {
         return !authTokens.isEmpty();
-    }
-
-    public SecurityConfig withAuthTokens(List<String> tokens) {
-        return toBuilder().authTokens(tokens).build();
-    }
-
-    public SecurityConfig withAllowedOrigins(List<String> origins) {
-        return toBuilder().allowedOrigins(origins).build();
-    }
-
-    public SecurityConfig withAdminPort(int port) {
-        return toBuilder().adminPort(port).build();
-    }
-
-    public SecurityConfig withSessionLimits(int perIp, int perMinute) {
-        return toBuilder().sessionLimits(perIp, perMinute).build();
-    }
-
-    public SecurityConfig withConnectionLimits(int total, int perIp, Duration idle, Duration header, Duration body) {
-        return toBuilder()
-                .connectionLimits(total, perIp)
-                .timeouts(idle, header, body)
-                .build();
-    }
-
-    public SecurityConfig withSourceMaps(boolean serve) {
-        return toBuilder().serveSourceMaps(serve).build();
     }
 
     /** Collects the values, each starting at its {@code DEFAULT_*}; {@link #build()} checks them. */

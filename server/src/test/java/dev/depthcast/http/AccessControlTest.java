@@ -39,7 +39,7 @@ class AccessControlTest {
         Files.writeString(webRoot.resolve("app.js.map"), "{}");
         server = DepthcastServer.start(
                 ServerConfig.builder().webRoot(webRoot).build(),
-                SecurityConfig.defaults().withAuthTokens(List.of(TOKEN)).withAdminPort(0));
+                SecurityConfig.builder().authTokens(List.of(TOKEN)).adminPort(0).build());
         base = URI.create("http://127.0.0.1:" + server.port());
     }
 

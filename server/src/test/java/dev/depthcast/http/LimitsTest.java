@@ -40,10 +40,11 @@ class LimitsTest {
     static void start() throws Exception {
         server = DepthcastServer.start(
                 ServerConfig.defaults(),
-                SecurityConfig.defaults()
-                        .withSessionLimits(1, 100)
-                        .withConnectionLimits(
-                                1000, 100, Duration.ofSeconds(30), Duration.ofMillis(1500), Duration.ofMillis(800)));
+                SecurityConfig.builder()
+                        .sessionLimits(1, 100)
+                        .connectionLimits(1000, 100)
+                        .timeouts(Duration.ofSeconds(30), Duration.ofMillis(1500), Duration.ofMillis(800))
+                        .build());
         base = URI.create("http://127.0.0.1:" + server.port());
     }
 
@@ -76,9 +77,10 @@ class LimitsTest {
         // A server of its own: no other test's pooled connections count against these caps.
         try (DepthcastServer capped = DepthcastServer.start(
                 ServerConfig.defaults(),
-                SecurityConfig.defaults()
-                        .withConnectionLimits(
-                                5, 3, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10)))) {
+                SecurityConfig.builder()
+                        .connectionLimits(5, 3)
+                        .timeouts(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10))
+                        .build())) {
             int port = capped.port();
             List<Socket> held = new ArrayList<>();
             try {

@@ -36,9 +36,10 @@ class UpgradedConnectionsTest {
         }
         try (DepthcastServer server = DepthcastServer.start(
                 ServerConfig.defaults(),
-                SecurityConfig.defaults()
-                        .withConnectionLimits(
-                                1000, 5, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
+                SecurityConfig.builder()
+                        .connectionLimits(1000, 5)
+                        .timeouts(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(5))
+                        .build())) {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             HttpClient http =
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -201,7 +201,7 @@ class HealthAndDrainTest {
         String token = "drain-token-0123456789abcdef";
         DepthcastServer server = DepthcastServer.start(
                 ServerConfig.builder().simulated(new SimulatedCost(1, 0)).build(),
-                SecurityConfig.defaults().withAuthTokens(List.of(token)).withAdminPort(0));
+                SecurityConfig.builder().authTokens(List.of(token)).adminPort(0).build());
         try {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             URI admin = URI.create("http://127.0.0.1:" + server.adminPort());

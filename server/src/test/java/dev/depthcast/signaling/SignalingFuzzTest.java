@@ -64,7 +64,7 @@ class SignalingFuzzTest {
                         .maxWait(Duration.ofMillis(4))
                         .maxClients(64)
                         .build(),
-                SecurityConfig.defaults().withSessionLimits(64, 1_000_000));
+                SecurityConfig.builder().sessionLimits(64, 1_000_000).build());
         base = URI.create("http://127.0.0.1:" + server.port());
     }
 

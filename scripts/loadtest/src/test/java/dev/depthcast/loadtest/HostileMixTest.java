@@ -31,11 +31,12 @@ class HostileMixTest {
                 .simulated(SimulatedCost.parse("5+1"))
                 .maxClients(16)
                 .build();
-        SecurityConfig security = SecurityConfig.defaults()
-                .withAuthTokens(List.of(TOKEN))
-                .withSessionLimits(3, 100)
-                .withConnectionLimits(
-                        1000, 100, Duration.ofSeconds(30), Duration.ofMillis(1500), Duration.ofMillis(1500));
+        SecurityConfig security = SecurityConfig.builder()
+                .authTokens(List.of(TOKEN))
+                .sessionLimits(3, 100)
+                .connectionLimits(1000, 100)
+                .timeouts(Duration.ofSeconds(30), Duration.ofMillis(1500), Duration.ofMillis(1500))
+                .build();
         try (DepthcastServer server = DepthcastServer.start(config, security)) {
             URI url = URI.create("http://127.0.0.1:" + server.port());
             HostileMix mix =

@@ -143,9 +143,10 @@ class LoopbackLoadTest {
                 .build();
         try (DepthcastServer server = DepthcastServer.start(
                 config,
-                dev.depthcast.http.SecurityConfig.defaults()
-                        .withAuthTokens(List.of(token))
-                        .withSessionLimits(8, 100))) {
+                dev.depthcast.http.SecurityConfig.builder()
+                        .authTokens(List.of(token))
+                        .sessionLimits(8, 100)
+                        .build())) {
             LoadRun.Settings s = new LoadRun.Settings(
                     URI.create("http://127.0.0.1:" + server.port()),
                     2,
