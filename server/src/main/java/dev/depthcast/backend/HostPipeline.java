@@ -80,10 +80,8 @@ public final class HostPipeline implements DepthPipeline {
                                 item.params().near(),
                                 item.params().far());
                 stabilised = true;
-            } else {
-                mappings[b] = Unprojector.DepthRange.of(
-                        maps.data(), maps.offset(b), maps.width() * maps.height(), item.params());
             }
+            // Otherwise null: each frame's own extent, found in the parallel unprojection below.
         }
         long t3 = System.nanoTime();
         PointCloud[] clouds = new PointCloud[n];
@@ -94,7 +92,13 @@ public final class HostPipeline implements DepthPipeline {
                 maps.height(),
                 items.get(b).frame(),
                 items.get(b).params(),
-                mappings[b]));
+                mappings[b] != null
+                        ? mappings[b]
+                        : Unprojector.DepthRange.of(
+                                maps.data(),
+                                maps.offset(b),
+                                maps.width() * maps.height(),
+                                items.get(b).params())));
         long t4 = System.nanoTime();
         return new BatchResult(
                 Arrays.asList(clouds),
