@@ -32,8 +32,13 @@
 // Layouts shared with Java (all fields 4 bytes, little-endian, no padding)
 // ---------------------------------------------------------------------------------------------
 
+// How a slot's model output becomes metres (DcSlot.mapping).
+#define DC_MAP_FRAME_RANGE 0  // relative inverse depth through the frame's own extent (range kernel)
+#define DC_MAP_STABILISED 1   // aligned relative values through the session's lo..hi (host stabiliser)
+#define DC_MAP_METRIC 2       // metres already
+
 // One batch slot: where its I420 frame is in the batch's frame buffer, and how its depth grid
-// becomes points. 80 bytes.
+// becomes points. 96 bytes.
 struct DcSlot {
     uint32_t y_off;        // byte offset of the Y plane in the frame buffer
     uint32_t u_off;        // byte offset of the U plane
@@ -49,6 +54,10 @@ struct DcSlot {
     float near_m;          // metres the nearest thing maps to
     float far_m;           // metres the farthest thing maps to
     float edge;            // relative depth jump that drops a point (0 disables)
+    int32_t mapping;       // DC_MAP_*
+    float stable_lo;       // DC_MAP_STABILISED: the value that maps to far
+    float stable_hi;       // DC_MAP_STABILISED: the value that maps to near
+    float noise_k;         // a neighbour difference within noise_k * z_max^2 is noise, no edge
     int32_t reserved[3];
 };
 
@@ -64,11 +73,13 @@ struct DcNorm {
 };
 
 // Offsets used by dev.depthcast.backend.cuda.SlotTable (checked there by a test, and here).
-static_assert(sizeof(DcSlot) == 80, "DcSlot layout changed: update SlotTable.java");
+static_assert(sizeof(DcSlot) == 96, "DcSlot layout changed: update SlotTable.java");
 static_assert(offsetof(DcSlot, stride) == 24, "DcSlot layout changed: update SlotTable.java");
 static_assert(offsetof(DcSlot, point_off) == 36, "DcSlot layout changed: update SlotTable.java");
 static_assert(offsetof(DcSlot, fx) == 40, "DcSlot layout changed: update SlotTable.java");
 static_assert(offsetof(DcSlot, edge) == 64, "DcSlot layout changed: update SlotTable.java");
+static_assert(offsetof(DcSlot, mapping) == 68, "DcSlot layout changed: update SlotTable.java");
+static_assert(offsetof(DcSlot, noise_k) == 80, "DcSlot layout changed: update SlotTable.java");
 static_assert(sizeof(DcNorm) == 48, "DcNorm layout changed: update SlotTable.java");
 static_assert(offsetof(DcNorm, channel_slot) == 32, "DcNorm layout changed: update SlotTable.java");
 
@@ -211,13 +222,36 @@ HD float dc_metres(float r, float lo, float hi, float near_m, float far_m) {
     return 1.0f / inv;
 }
 
-// A neighbour that is itself invalid is no edge.
-HD bool dc_jump(float d, float neighbour, float edge) {
+// Aligned relative value -> metres through the session's lo..hi, clamped to [near/4, 4*far]
+// (process/StabilisedMapping.metres, same float operations); NaN when not finite.
+HD float dc_stable_metres(float r, float lo, float hi, float near_m, float far_m) {
+    if (!dc_finite(r)) {
+        return NAN;
+    }
+    float t = hi - lo > 0.0f ? (r - lo) / (hi - lo) : 0.5f;
+    float inv = 1.0f / far_m + t * (1.0f / near_m - 1.0f / far_m);
+    float most = 4.0f / near_m;
+    float least = 1.0f / (far_m * 4.0f);
+    inv = inv < most ? inv : most;
+    inv = inv > least ? inv : least;
+    return 1.0f / inv;
+}
+
+// A metric model's value: metres where finite and positive, else NaN.
+HD float dc_metric_metres(float r) {
+    return dc_finite(r) && r > 0.0f ? r : NAN;
+}
+
+// A neighbour that is itself invalid is no edge; nor is a difference within the model's noise
+// (noise_k * z_max^2, 0 when unknown).
+HD bool dc_jump(float d, float neighbour, float edge, float noise_k) {
     if (dc_nan(neighbour)) {
         return false;
     }
     float m = neighbour < d ? neighbour : d;
-    return fabsf(neighbour - d) > edge * m;
+    float big = neighbour > d ? neighbour : d;
+    float diff = fabsf(neighbour - d);
+    return diff > edge * m && diff > noise_k * big * big;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,11 +276,18 @@ HD DcIntrinsics dc_intrinsics(int grid_w, int grid_h, int src_w, int src_h, floa
 // Sampling, validity, unprojection, colour
 // ---------------------------------------------------------------------------------------------
 
-// Metric depth at sample (i, j) of a grid_w-wide depth grid (NaN = invalid).
+// Metric depth at sample (i, j) of a grid_w-wide depth grid (NaN = invalid), by the slot's
+// mapping; lo, hi is the frame's own extent (used by DC_MAP_FRAME_RANGE only).
 template <typename LoadDepth>
 HD float dc_sample_metres(const LoadDepth& load, int grid_w, const DcSlot& s, float lo, float hi, int i,
                           int j) {
     float r = load((size_t)j * (size_t)s.stride * (size_t)grid_w + (size_t)i * (size_t)s.stride);
+    if (s.mapping == DC_MAP_STABILISED) {
+        return dc_stable_metres(r, s.stable_lo, s.stable_hi, s.near_m, s.far_m);
+    }
+    if (s.mapping == DC_MAP_METRIC) {
+        return dc_metric_metres(r);
+    }
     return dc_metres(r, lo, hi, s.near_m, s.far_m);
 }
 
@@ -262,10 +303,10 @@ HD bool dc_sample_valid(const LoadDepth& load, int grid_w, const DcSlot& s, floa
     if (edge <= 0.0f) {
         return true;
     }
-    if (i + 1 < s.samples_w && dc_jump(d, dc_sample_metres(load, grid_w, s, lo, hi, i + 1, j), edge)) {
+    if (i + 1 < s.samples_w && dc_jump(d, dc_sample_metres(load, grid_w, s, lo, hi, i + 1, j), edge, s.noise_k)) {
         return false;
     }
-    if (j + 1 < s.samples_h && dc_jump(d, dc_sample_metres(load, grid_w, s, lo, hi, i, j + 1), edge)) {
+    if (j + 1 < s.samples_h && dc_jump(d, dc_sample_metres(load, grid_w, s, lo, hi, i, j + 1), edge, s.noise_k)) {
         return false;
     }
     return true;

@@ -141,8 +141,19 @@ void check_units(Checks& ck) {
     ck.expect(std::fabs(1.0f / flat - (0.25f + 0.5f * (2.5f - 0.25f))) < 1e-5f, "units: flat grid maps to t=0.5");
     ck.expect(std::isnan(dc_metres(NAN, 0, 1, 0.4f, 4)) && std::isnan(dc_metres(INFINITY, 0, 1, 0.4f, 4)),
               "units: non-finite depth is invalid");
-    ck.expect(dc_jump(1.0f, 1.2f, 0.1f) && !dc_jump(1.0f, 1.05f, 0.1f) && !dc_jump(1.0f, NAN, 0.1f),
+    ck.expect(dc_jump(1.0f, 1.2f, 0.1f, 0.0f) && !dc_jump(1.0f, 1.05f, 0.1f, 0.0f) && !dc_jump(1.0f, NAN, 0.1f, 0.0f),
               "units: edge jump test");
+    ck.expect(!dc_jump(1.0f, 1.2f, 0.1f, 0.2f) && dc_jump(1.0f, 1.2f, 0.1f, 0.1f),
+              "units: a jump within the noise (noise_k * z_max^2) is no edge");
+    ck.expect(std::fabs(dc_stable_metres(0.8f, 0.2f, 0.8f, 0.4f, 4.0f) - 0.4f) < 1e-6f &&
+                  std::fabs(dc_stable_metres(0.2f, 0.2f, 0.8f, 0.4f, 4.0f) - 4.0f) < 1e-5f,
+              "units: stabilised lo -> far, hi -> near");
+    ck.expect(std::fabs(dc_stable_metres(100.0f, 0.2f, 0.8f, 0.4f, 4.0f) - 0.1f) < 1e-6f &&
+                  std::fabs(dc_stable_metres(-100.0f, 0.2f, 0.8f, 0.4f, 4.0f) - 16.0f) < 1e-4f,
+              "units: stabilised extrapolation clamps to [near/4, 4 far]");
+    ck.expect(dc_metric_metres(2.5f) == 2.5f && std::isnan(dc_metric_metres(0.0f)) &&
+                  std::isnan(dc_metric_metres(-1.0f)) && std::isnan(dc_metric_metres(INFINITY)),
+              "units: metric depth is kept where finite and positive");
     DcSlot s{};
     s.cx = 4.0f;
     s.cy = 3.0f;

@@ -143,14 +143,7 @@ public final class DepthcastServer implements AutoCloseable {
             running.push(devices);
             ExecutorPool executors = devices.executors();
             StabilisationChoice stabilisation = StabilisationChoice.of(config, pipelines.get(0));
-            if (stabilisation == StabilisationChoice.UNAVAILABLE) {
-                LOG.warn(
-                        "depth stabilisation is unavailable on the {} backend: each frame maps through its own "
-                                + "min/max, so the scene rescales when the nearest or farthest thing changes",
-                        pipelines.get(0).backendName());
-            } else {
-                LOG.info("depth stabilisation: {}", stabilisation.description());
-            }
+            LOG.info("depth stabilisation: {}", stabilisation.description());
             SessionFactory sessionFactory = SessionFactory.builder()
                     .setVertx(vertx)
                     .setWebRtc(webrtc)

@@ -15,9 +15,7 @@ enum StabilisationChoice {
     /** {@code --stabilize off}: each frame maps through its own range. */
     OFF("off (--stabilize off): each frame maps through its own min/max"),
     /** A metric model: its metres are used as they are, nothing to align. */
-    METRIC_OUTPUT("not needed: the model outputs metric depth"),
-    /** The backend maps each frame on the device through its own range. */
-    UNAVAILABLE("unavailable on this backend: each frame maps through its own min/max");
+    METRIC_OUTPUT("not needed: the model outputs metric depth");
 
     private final String description;
 
@@ -32,7 +30,7 @@ enum StabilisationChoice {
         if (!config.stabilize()) {
             return OFF;
         }
-        return pipeline.stabilises() ? ON : UNAVAILABLE;
+        return ON;
     }
 
     String description() {

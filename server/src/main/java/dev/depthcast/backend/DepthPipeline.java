@@ -18,14 +18,6 @@ public interface DepthPipeline extends AutoCloseable {
 
     Preset preset();
 
-    /**
-     * Whether it maps a batch item's depth through the item's stabiliser ({@link BatchItem#stabiliser()});
-     * a pipeline that does not maps each frame through its own range.
-     */
-    default boolean stabilises() {
-        return true;
-    }
-
     /** Largest batch this pipeline accepts (buffers and engine profiles are sized for it). */
     int maxBatch();
 

@@ -12,7 +12,7 @@ public interface DepthMapping {
     float metres(float value);
 
     /**
-     * The range the message reports, given the extent of the frame's valid depths (metres,
+     * The range the message reports, given the extent of the frame's delivered points' depths (metres,
      * {@code zmin > zmax} when there are none). Every delivered depth must lie at or above its
      * near end: schema 2 quantises depth from it.
      */

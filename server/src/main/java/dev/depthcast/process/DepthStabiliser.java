@@ -112,23 +112,36 @@ public final class DepthStabiliser {
      * pixel held still, and returns their mapping to metres between {@code near} and {@code far}.
      */
     public StabilisedMapping update(float[] depth, int offset, int w, int h, float near, float far) {
-        StabilisedMapping aligned = fitAndMap(depth, offset, w, h, near, far);
-        if (aligned.scale() == 0) {
-            return aligned; // nothing fitted yet: every depth maps mid-range
+        align(depth, offset, w, h);
+        if (reference == null) {
+            // Nothing fitted yet (the session began with blank frames): every depth mid-range.
+            for (int i = offset; i < offset + w * h; i++) {
+                if (Float.isFinite(depth[i])) {
+                    depth[i] = 0.5f;
+                }
+            }
+            state = new StabiliserState(scale, shift, resets, failed);
+            return new StabilisedMapping(0f, 1f, near, far, state, 0f);
         }
+        followReferenceRange();
         smoothStillPixels(depth, offset, w * h);
-        return new StabilisedMapping(1, 0, aligned.lo(), aligned.hi(), near, far, aligned.state(), valueNoise);
+        state = new StabiliserState(scale, shift, resets, failed);
+        float lo = (float) this.lo;
+        float hi = (float) (this.hi - this.lo > 1e-12 ? this.hi : this.lo + 1);
+        float noiseK = hi > lo ? StabilisedMapping.noiseFactor(valueNoise, lo, hi, near, far) : 0f;
+        return new StabilisedMapping(lo, hi, near, far, state, noiseK);
     }
 
-    private StabilisedMapping fitAndMap(float[] depth, int offset, int w, int h, float near, float far) {
+    /** Fits this frame to the reference (or makes it the reference), keeping the previous fit when it fails. */
+    private void align(float[] depth, int offset, int w, int h) {
         int k = sample(depth, offset, w, h);
         if (reference == null || w != gridW || h != gridH) {
-            if (!contrasty(samples, k)) {
+            if (contrasty(samples, k)) {
+                reset(k, w, h);
+            } else {
                 failed++;
-                return mapping(near, far);
             }
-            reset(k, w, h);
-            return mapping(near, far);
+            return;
         }
         Fit fit = fit(k);
         if (fit == Fit.DEGENERATE) {
@@ -143,7 +156,6 @@ public final class DepthStabiliser {
             disagreements = 0;
             fillReference(k);
         }
-        return mapping(near, far);
     }
 
     private enum Fit {
@@ -462,22 +474,14 @@ public final class DepthStabiliser {
         }
     }
 
-    /** The mapping after this frame: the range follows the reference's percentiles, smoothed. */
-    private StabilisedMapping mapping(float near, float far) {
-        if (reference == null) {
-            // Nothing fitted yet (the session began with blank frames): every depth mid-range.
-            state = new StabiliserState(scale, shift, resets, failed);
-            return new StabilisedMapping(0, 0.5, 0, 1, near, far, state);
-        }
+    /** The range follows the reference's percentiles, smoothed. */
+    private void followReferenceRange() {
         if (referenceChanged) {
             double[] p = percentiles(reference);
             lo = RANGE_DECAY * lo + (1 - RANGE_DECAY) * p[0];
             hi = RANGE_DECAY * hi + (1 - RANGE_DECAY) * p[1];
             referenceChanged = false;
         }
-        state = new StabiliserState(scale, shift, resets, failed);
-        double span = hi - lo > 1e-12 ? hi - lo : 1;
-        return new StabilisedMapping(scale, shift, lo, lo + span, near, far, state);
     }
 
     private double[] percentiles(float[] values) {

@@ -1,42 +1,37 @@
 package dev.depthcast.process;
 
 /**
- * A relative model's output mapped through a session's stabiliser: aligned to the reference
- * ({@code scale * value + shift}), then linear in inverse depth between the reference's slowly
- * moving percentiles {@code lo} (→ {@code far}) and {@code hi} (→ {@code near}). Values beyond
- * them extrapolate, clamped to a quarter of near and four times far, so the room keeps its
- * metres when a nearer or farther thing enters the view.
+ * A relative model's output after a session's stabiliser aligned it to the session's reference
+ * ({@link DepthStabiliser#update}): linear in inverse depth between the reference's slowly moving
+ * percentiles {@code lo} (→ {@code far}) and {@code hi} (→ {@code near}). Values beyond them
+ * extrapolate, clamped to a quarter of near and four times far, so the room keeps its metres when a
+ * nearer or farther thing enters the view. Float arithmetic in the order of
+ * kernels/depthcast_math.cuh's {@code dc_stable_metres}, so the GPU path maps alike.
+ *
+ * @param noiseK the difference between neighbours at {@code z} metres that the model's noise alone
+ *     explains is {@code noiseK · z · z} (0: not known, the edge test as configured)
  */
-public record StabilisedMapping(
-        double scale,
-        double shift,
-        double lo,
-        double hi,
-        float near,
-        float far,
-        StabiliserState state,
-        double valueNoise)
+public record StabilisedMapping(float lo, float hi, float near, float far, StabiliserState state, float noiseK)
         implements DepthMapping {
 
     /** How far beyond near and far the extrapolation may reach. */
-    static final double EXTRAPOLATION = 4;
+    static final float EXTRAPOLATION = 4f;
     /** Sigmas of two neighbours' difference that noise alone may reach. */
     static final double EDGE_NOISE_SIGMAS = 3;
 
-    /** A mapping whose values' noise is not known ({@code valueNoise} 0: the edge test as configured). */
-    public StabilisedMapping(
-            double scale, double shift, double lo, double hi, float near, float far, StabiliserState state) {
-        this(scale, shift, lo, hi, near, far, state, 0);
+    /**
+     * The edge test's noise factor for values of sigma {@code valueNoise} (aligned units): at depth
+     * {@code z}, {@code d(z) = z² · d(1/z)}, and {@code 1/z} moves {@code (1/near - 1/far) / (hi - lo)}
+     * per unit; two neighbours differ by {@code √2} sigmas.
+     */
+    public static float noiseFactor(double valueNoise, float lo, float hi, float near, float far) {
+        double perUnit = (1.0 / near - 1.0 / far) / ((double) hi - lo);
+        return (float) (EDGE_NOISE_SIGMAS * Math.sqrt(2) * valueNoise * perUnit);
     }
 
-    /**
-     * {@code valueNoise} is one value's sigma in the mapped (aligned) units; at depth {@code z},
-     * {@code d(z) = z² · d(1/z)} and {@code 1/z} moves {@code (1/near - 1/far) / (hi - lo)} per unit.
-     */
     @Override
     public float neighbourNoise(float z) {
-        double perUnit = (1.0 / near - 1.0 / far) / (hi - lo);
-        return (float) (EDGE_NOISE_SIGMAS * Math.sqrt(2) * valueNoise * perUnit * scale * z * z);
+        return noiseK * z * z;
     }
 
     @Override
@@ -44,10 +39,10 @@ public record StabilisedMapping(
         if (!Float.isFinite(value)) {
             return Float.NaN;
         }
-        double t = (scale * value + shift - lo) / (hi - lo);
-        double inv = 1.0 / far + t * (1.0 / near - 1.0 / far);
-        inv = Math.max(1.0 / (far * EXTRAPOLATION), Math.min(EXTRAPOLATION / near, inv));
-        return (float) (1.0 / inv);
+        float t = hi - lo > 0f ? (value - lo) / (hi - lo) : 0.5f;
+        float inv = 1f / far + t * (1f / near - 1f / far);
+        inv = Math.max(1f / (far * EXTRAPOLATION), Math.min(EXTRAPOLATION / near, inv));
+        return 1f / inv;
     }
 
     /** The configured range, widened to take in the frame's nearest and farthest points. */

@@ -35,25 +35,20 @@ public final class Unprojector {
         if (z.length < sw * sh) {
             z = new float[sw * sh];
         }
-        float zmin = Float.POSITIVE_INFINITY;
-        float zmax = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < sh; j++) {
             int rowOffset = offset + j * stride * gridW;
             for (int i = 0; i < sw; i++) {
-                float d = mapping.metres(depth[rowOffset + i * stride]);
-                z[j * sw + i] = d;
-                if (!Float.isNaN(d)) {
-                    zmin = Math.min(zmin, d);
-                    zmax = Math.max(zmax, d);
-                }
+                z[j * sw + i] = mapping.metres(depth[rowOffset + i * stride]);
             }
         }
-        DepthMapping.Range range = mapping.range(zmin, zmax, p);
 
         Intrinsics k = Intrinsics.of(gridW, gridH, frame.width(), frame.height(), p.hfovDegrees());
         float[] xyz = new float[sw * sh * 3];
         byte[] rgb = new byte[sw * sh * 3];
         int n = 0;
+        // The extent of the delivered points: what the GPU path finds in its downloaded points too.
+        float zmin = Float.POSITIVE_INFINITY;
+        float zmax = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < sh; j++) {
             int v = j * stride;
             for (int i = 0; i < sw; i++) {
@@ -67,8 +62,11 @@ public final class Unprojector {
                 xyz[n * 3 + 2] = -d;
                 writeColour(frame, u, v, gridW, gridH, rgb, n * 3);
                 n++;
+                zmin = Math.min(zmin, d);
+                zmax = Math.max(zmax, d);
             }
         }
+        DepthMapping.Range range = mapping.range(zmin, zmax, p);
         return new PointCloud(n, xyz, rgb, gridW, gridH, stride, k, range.near(), range.far(), mapping.stabiliser());
     }
 

@@ -42,7 +42,7 @@ class MetricAndStabilisedUnprojectionTest {
     void aStabilisedCloudReportsARangeHoldingEveryPointAndTheStabilisersState() {
         StabiliserState state = new StabiliserState(1, 0, 1, 0);
         // Values beyond the reference's percentiles extrapolate past near and far.
-        StabilisedMapping m = new StabilisedMapping(1, 0, 0.2, 0.8, 0.4f, 4f, state);
+        StabilisedMapping m = new StabilisedMapping(0.2f, 0.8f, 0.4f, 4f, state, 0f);
         float[] depth = {-0.5f, 0.2f, 0.5f, 0.8f, 1.6f, 0.4f};
         PointCloud c = new Unprojector().unproject(depth, 0, 3, 2, Frames.uniform(3, 2, 0, 128, 128), P, m);
         assertEquals(6, c.count());
@@ -60,8 +60,9 @@ class MetricAndStabilisedUnprojectionTest {
     void theEdgeTestLeavesADifferenceTheModelsNoiseExplainsAndStillDropsARealEdge() {
         // lo..hi = 0.2..0.8 maps onto 1/4..1/0.4: 3.75 per unit of value; at 4 m a value sigma of 0.01
         // is 0.6 m of depth, so 3.6 m next to 4.1 m is noise, while 1 m next to 4 m is an edge.
-        StabilisedMapping quiet = new StabilisedMapping(1, 0, 0.2, 0.8, 0.4f, 4f, null);
-        StabilisedMapping noisy = new StabilisedMapping(1, 0, 0.2, 0.8, 0.4f, 4f, null, 0.01);
+        StabilisedMapping quiet = new StabilisedMapping(0.2f, 0.8f, 0.4f, 4f, null, 0f);
+        StabilisedMapping noisy = new StabilisedMapping(
+                0.2f, 0.8f, 0.4f, 4f, null, StabilisedMapping.noiseFactor(0.01, 0.2f, 0.8f, 0.4f, 4f));
         assertTrue(Unprojector.jump(3.6f, 4.1f, 0.1f, quiet), "without a known noise: an edge, as configured");
         assertTrue(!Unprojector.jump(3.6f, 4.1f, 0.1f, noisy), "within the noise: no edge");
         assertTrue(Unprojector.jump(1f, 4f, 0.1f, noisy), "a real edge is still one");

@@ -21,9 +21,24 @@ final class GoldenCases {
     static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
     static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
-    /** One single-frame case: a frame through a preset, a depth grid through unprojection. */
+    /**
+     * One single-frame case: a frame through a preset, a depth grid through unprojection, mapped to
+     * metres by {@code mapping} (null: the frame's own extent).
+     */
     record Case(
-            String name, I420Frame frame, Preset preset, int gridW, int gridH, float[] depth, UnprojectParams params) {}
+            String name,
+            I420Frame frame,
+            Preset preset,
+            int gridW,
+            int gridH,
+            float[] depth,
+            UnprojectParams params,
+            DepthMapping mapping) {
+
+        Case(String name, I420Frame frame, Preset preset, int gridW, int gridH, float[] depth, UnprojectParams params) {
+            this(name, frame, preset, gridW, gridH, depth, params, null);
+        }
+    }
 
     private GoldenCases() {}
 
@@ -71,7 +86,39 @@ final class GoldenCases {
                         42,
                         28,
                         depth(42, 28, 5, false),
-                        new UnprojectParams(5, 90f, 0.2f, 10f, 0.05f)));
+                        new UnprojectParams(5, 90f, 0.2f, 10f, 0.05f)),
+                // A stabilised session's lo..hi inside the values' span: both extrapolation clamps,
+                // and an edge test that lets the model's noise pass.
+                new Case(
+                        "stabilised_64x48",
+                        frame(64, 48, 6),
+                        Preset.DEPTH_ANYTHING_V2.withInputSize(28, 42),
+                        42,
+                        28,
+                        depth(42, 28, 6, false),
+                        new UnprojectParams(1, 65f, 0.4f, 4f, 0.1f),
+                        new StabilisedMapping(
+                                1.0f, 1.2f, 0.4f, 4f, null, StabilisedMapping.noiseFactor(5e-4, 1.0f, 1.2f, 0.4f, 4f))),
+                new Case(
+                        "metric_50x38",
+                        frame(50, 38, 7),
+                        Preset.DEPTH_ANYTHING_V2_METRIC_INDOOR.withInputSize(42, 56),
+                        56,
+                        42,
+                        metric(56, 42, 7),
+                        new UnprojectParams(2, 70f, 0.4f, 4f, 0.05f),
+                        DepthMapping.METRIC));
+    }
+
+    /** Metres: the relative test grid scaled up, with zero and negative cells (invalid metric depth). */
+    static float[] metric(int w, int h, int seed) {
+        float[] d = depth(w, h, seed, false);
+        for (int i = 0; i < d.length; i++) {
+            d[i] *= 2.5f;
+        }
+        d[w + 1] = 0f;
+        d[2 * w + 7] = -1f;
+        return d;
     }
 
     /** The batch case: frames of three sizes in one batch, each slot with its own settings. */
@@ -166,8 +213,12 @@ final class GoldenCases {
         Preprocessor pre = new Preprocessor(c.preset());
         float[] tensor = new float[pre.tensorLength(1)];
         pre.write(c.frame(), tensor, 0);
-        PointCloud pc = new Unprojector().unproject(c.depth(), 0, c.gridW(), c.gridH(), c.frame(), c.params());
-        BatchLayout layout = BatchLayout.of(List.of(new BatchItem(c.frame(), c.params())), c.gridW(), c.gridH());
+        PointCloud pc = c.mapping() == null
+                ? new Unprojector().unproject(c.depth(), 0, c.gridW(), c.gridH(), c.frame(), c.params())
+                : new Unprojector().unproject(c.depth(), 0, c.gridW(), c.gridH(), c.frame(), c.params(), c.mapping());
+        SlotTable.Mapping device = SlotTable.Mapping.of(c.mapping());
+        BatchLayout layout = BatchLayout.of(List.of(new BatchItem(c.frame(), c.params())), c.gridW(), c.gridH())
+                .withMappings(List.of(device));
         I420Frame f = c.frame();
         UnprojectParams p = c.params();
         Intrinsics k = pc.intrinsics();
@@ -192,6 +243,8 @@ final class GoldenCases {
                 .floats("near", p.near())
                 .floats("far", p.far())
                 .floats("edge", p.edge())
+                .ints("mapping", device.kind())
+                .floats("stable", device.lo(), device.hi(), device.noiseK())
                 .bytes("slot", SlotTable.encodeSlot(layout.slots().get(0)))
                 .floats("range", range(c.depth(), 0, c.depth().length))
                 .floats("intr", k.fx(), k.fy(), k.cx(), k.cy())

@@ -92,6 +92,8 @@ class GoldenVectorsTest {
                 cases.stream().anyMatch(c -> c.frame().width() == 2 && c.frame().height() == 2));
         assertTrue(cases.stream().anyMatch(c -> c.preset().bgr()));
         assertTrue(cases.stream().anyMatch(c -> c.params().edge() == 0f));
+        assertTrue(cases.stream().anyMatch(c -> c.mapping() instanceof StabilisedMapping));
+        assertTrue(cases.stream().anyMatch(c -> c.mapping() == DepthMapping.METRIC));
         assertTrue(cases.stream().anyMatch(c -> {
             for (float r : c.depth()) {
                 if (Float.isNaN(r)) {
@@ -128,8 +130,18 @@ class GoldenVectorsTest {
         int gw = g.integer("grid_w");
         int gh = g.integer("grid_h");
 
+        float[] stable = g.floats("stable");
+        SlotTable.Mapping device = new SlotTable.Mapping(g.integer("mapping"), stable[0], stable[1], stable[2]);
+        DepthMapping mapping = switch (device.kind()) {
+            case SlotTable.Mapping.STABILISED_KIND ->
+                new StabilisedMapping(device.lo(), device.hi(), params.near(), params.far(), null, device.noiseK());
+            case SlotTable.Mapping.METRIC_KIND -> DepthMapping.METRIC;
+            default -> null;
+        };
+
         assertArrayEquals(g.bytes("norm"), SlotTable.encodeNorm(preset), "DcNorm bytes");
-        BatchLayout layout = BatchLayout.of(List.of(new BatchItem(frame, params)), gw, gh);
+        BatchLayout layout =
+                BatchLayout.of(List.of(new BatchItem(frame, params)), gw, gh).withMappings(List.of(device));
         assertArrayEquals(g.bytes("slot"), SlotTable.encodeSlot(layout.slots().get(0)), "DcSlot bytes");
 
         Preprocessor pre = new Preprocessor(preset);
@@ -139,7 +151,9 @@ class GoldenVectorsTest {
 
         float[] depth = g.floats("depth");
         assertClose(g.floats("range"), GoldenCases.range(depth, 0, depth.length), "range");
-        PointCloud pc = new Unprojector().unproject(depth, 0, gw, gh, frame, params);
+        PointCloud pc = mapping == null
+                ? new Unprojector().unproject(depth, 0, gw, gh, frame, params)
+                : new Unprojector().unproject(depth, 0, gw, gh, frame, params, mapping);
         Intrinsics k = pc.intrinsics();
         assertClose(g.floats("intr"), new float[] {k.fx(), k.fy(), k.cx(), k.cy()}, "intrinsics");
         assertEquals(g.integer("count"), pc.count(), "point count");

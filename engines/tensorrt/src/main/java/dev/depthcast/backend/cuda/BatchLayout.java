@@ -90,6 +90,18 @@ public record BatchLayout(
         return (int) v;
     }
 
+    /** This layout with slot b's depth mapped by {@code mappings.get(b)}. */
+    public BatchLayout withMappings(List<SlotTable.Mapping> mappings) {
+        if (mappings.size() != slots.size()) {
+            throw new IllegalArgumentException(mappings.size() + " mappings for " + slots.size() + " slots");
+        }
+        List<SlotTable.Slot> mapped = new ArrayList<>(slots.size());
+        for (int b = 0; b < slots.size(); b++) {
+            mapped.add(slots.get(b).withMapping(mappings.get(b)));
+        }
+        return new BatchLayout(mapped, gridWidth, gridHeight, frameBytes, totalSamples, maxSamples);
+    }
+
     /** Copies every frame's planes to its offsets in {@code dst} (absolute positions; dst's position is untouched). */
     public void stageFrames(ByteBuffer dst, List<I420Frame> frames) {
         if (frames.size() != slots.size()) {

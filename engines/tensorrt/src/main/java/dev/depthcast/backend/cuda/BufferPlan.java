@@ -128,6 +128,14 @@ public record BufferPlan(
         return SlotTable.NORM_BYTES;
     }
 
+    /**
+     * The stabilised depth (FP32, every slot): device buffer the unprojection reads, and the one
+     * pinned buffer the engine's depth comes down into and the stabilised depth goes up from.
+     */
+    public long stableDepthBytes() {
+        return 4L * maxBatch * gridHeight * gridWidth;
+    }
+
     // ---- per set (x2) ----
 
     public long slotTableBytes() {
@@ -146,6 +154,7 @@ public record BufferPlan(
                 + rangeBytes()
                 + tileCountsBytes()
                 + normBytes()
+                + stableDepthBytes()
                 + SETS * (frameCapacity + slotTableBytes());
     }
 
@@ -155,7 +164,7 @@ public record BufferPlan(
     }
 
     public long pinnedBytes() {
-        return SETS * pinnedBytesPerSet();
+        return SETS * pinnedBytesPerSet() + stableDepthBytes();
     }
 
     /** Why the layout does not fit, or null when it does. */

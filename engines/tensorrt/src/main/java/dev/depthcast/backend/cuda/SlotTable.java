@@ -1,7 +1,9 @@
 package dev.depthcast.backend.cuda;
 
 import dev.depthcast.model.Preset;
+import dev.depthcast.process.DepthMapping;
 import dev.depthcast.process.Intrinsics;
+import dev.depthcast.process.StabilisedMapping;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -15,7 +17,7 @@ import java.nio.ByteOrder;
 public final class SlotTable {
 
     /** sizeof(DcSlot). */
-    public static final int SLOT_BYTES = 80;
+    public static final int SLOT_BYTES = 96;
     /** sizeof(DcNorm). */
     public static final int NORM_BYTES = 48;
 
@@ -23,9 +25,34 @@ public final class SlotTable {
     static final int OFF_POINT_OFF = 36;
     static final int OFF_FX = 40;
     static final int OFF_EDGE = 64;
+    static final int OFF_MAPPING = 68;
+    static final int OFF_NOISE_K = 80;
     static final int NORM_OFF_CHANNEL_SLOT = 32;
 
     private SlotTable() {}
+
+    /**
+     * How a slot's model output becomes metres on the device: {@code DC_MAP_*} of the header, with a
+     * stabilised session's {@code lo..hi} and its edge test's noise factor.
+     */
+    public record Mapping(int kind, float lo, float hi, float noiseK) {
+        public static final int FRAME_RANGE_KIND = 0;
+        public static final int STABILISED_KIND = 1;
+        public static final int METRIC_KIND = 2;
+
+        /** Each frame through its own extent (the range kernel's lo, hi). */
+        public static final Mapping FRAME_RANGE = new Mapping(FRAME_RANGE_KIND, 0, 0, 0);
+
+        public static final Mapping METRIC = new Mapping(METRIC_KIND, 0, 0, 0);
+
+        /** The device form of a host mapping: null or a frame's own range is {@link #FRAME_RANGE}. */
+        public static Mapping of(DepthMapping m) {
+            if (m instanceof StabilisedMapping s) {
+                return new Mapping(STABILISED_KIND, s.lo(), s.hi(), s.noiseK());
+            }
+            return m == DepthMapping.METRIC ? METRIC : FRAME_RANGE;
+        }
+    }
 
     /** One DcSlot. Offsets are bytes into the batch's frame buffer; pointOffset counts points. */
     public record Slot(
@@ -42,10 +69,65 @@ public final class SlotTable {
             Intrinsics intrinsics,
             float near,
             float far,
-            float edge) {
+            float edge,
+            Mapping mapping) {
+
+        /** A slot whose frame maps through its own extent. */
+        public Slot(
+                int yOffset,
+                int uOffset,
+                int vOffset,
+                int width,
+                int height,
+                int chromaWidth,
+                int stride,
+                int samplesW,
+                int samplesH,
+                int pointOffset,
+                Intrinsics intrinsics,
+                float near,
+                float far,
+                float edge) {
+            this(
+                    yOffset,
+                    uOffset,
+                    vOffset,
+                    width,
+                    height,
+                    chromaWidth,
+                    stride,
+                    samplesW,
+                    samplesH,
+                    pointOffset,
+                    intrinsics,
+                    near,
+                    far,
+                    edge,
+                    Mapping.FRAME_RANGE);
+        }
 
         public int samples() {
             return samplesW * samplesH;
+        }
+
+        /** This slot, its depth mapped by {@code m}. */
+        public Slot withMapping(Mapping m) {
+            return new Slot(
+                    yOffset,
+                    uOffset,
+                    vOffset,
+                    width,
+                    height,
+                    chromaWidth,
+                    stride,
+                    samplesW,
+                    samplesH,
+                    pointOffset,
+                    intrinsics,
+                    near,
+                    far,
+                    edge,
+                    m);
         }
     }
 
@@ -70,9 +152,14 @@ public final class SlotTable {
         b.putFloat(at + 56, s.near());
         b.putFloat(at + 60, s.far());
         b.putFloat(at + OFF_EDGE, s.edge());
-        b.putInt(at + 68, 0);
-        b.putInt(at + 72, 0);
-        b.putInt(at + 76, 0);
+        Mapping m = s.mapping();
+        b.putInt(at + OFF_MAPPING, m.kind());
+        b.putFloat(at + 72, m.lo());
+        b.putFloat(at + 76, m.hi());
+        b.putFloat(at + OFF_NOISE_K, m.noiseK());
+        b.putInt(at + 84, 0);
+        b.putInt(at + 88, 0);
+        b.putInt(at + 92, 0);
     }
 
     public static byte[] encodeSlot(Slot s) {

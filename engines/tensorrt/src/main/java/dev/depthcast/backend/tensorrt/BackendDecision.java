@@ -1,7 +1,6 @@
 package dev.depthcast.backend.tensorrt;
 
 import dev.depthcast.backend.cuda.KernelImage;
-import dev.depthcast.model.DepthOutput;
 import dev.depthcast.model.Preset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,18 +42,6 @@ public record BackendDecision(boolean gpu, String reason) {
 
     static BackendDecision cpu(String reason) {
         return new BackendDecision(false, reason);
-    }
-
-    /**
-     * Why the GPU backend cannot serve this preset's output, or null when it can: its range kernel
-     * maps each frame's own min/max onto --near..--far, which would throw a metric model's metres away.
-     */
-    public static BackendDecision outputProblem(Preset preset) {
-        if (preset.output() == DepthOutput.METRIC) {
-            return cpu("preset " + preset.name() + " outputs metric depth, which the tensorrt backend cannot keep "
-                    + "yet (its kernels map each frame's own min/max): run it with --backend cpu");
-        }
-        return null;
     }
 
     /**

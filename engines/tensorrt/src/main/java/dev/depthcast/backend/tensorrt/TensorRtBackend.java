@@ -67,10 +67,6 @@ public final class TensorRtBackend implements BackendProvider {
      * cached by model, GPU and TensorRT version).
      */
     static Decided decide(PipelineSpec spec, boolean explicitTensorRt) {
-        BackendDecision output = BackendDecision.outputProblem(spec.preset());
-        if (output != null) {
-            return new Decided(output, enginePath(spec));
-        }
         ProbeFacts facts = GpuProbe.system();
         Optional<KernelImage> kernels =
                 facts.driverNodes() && facts.deviceCount() > 0 ? Kernels.IMAGE : Optional.empty();

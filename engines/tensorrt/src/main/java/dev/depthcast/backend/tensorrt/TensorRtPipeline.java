@@ -1,5 +1,6 @@
 package dev.depthcast.backend.tensorrt;
 
+import ai.onnxruntime.platform.Fp16Conversions;
 import dev.depthcast.backend.BatchItem;
 import dev.depthcast.backend.BatchResult;
 import dev.depthcast.backend.DepthPipeline;
@@ -20,14 +21,22 @@ import dev.depthcast.backend.cuda.KernelNames;
 import dev.depthcast.backend.cuda.LaunchGeometry;
 import dev.depthcast.backend.cuda.SlotTable;
 import dev.depthcast.ingest.I420Frame;
+import dev.depthcast.model.DepthOutput;
 import dev.depthcast.model.Preset;
+import dev.depthcast.process.DepthMapping;
+import dev.depthcast.process.DepthStabiliser;
 import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.UnprojectParams;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +85,18 @@ public final class TensorRtPipeline implements DepthPipeline {
         final Event unprojected = cuda.event(EventUse.TIMING);
 
         final Event done = cuda.event(EventUse.HOST_WAIT);
+        /** The engine's depth is on the host: the stabilisers can run. */
+        final Event depthDownloaded = cuda.event(EventUse.HOST_WAIT);
+
+        final Event stableUploadStart = cuda.event(EventUse.TIMING);
+        final Event stableUploaded = cuda.event(EventUse.TIMING);
         BatchLayout layout;
+        List<UnprojectParams> params;
+        /** Each slot's host mapping (null: its own range, on the device), or null for the whole batch. */
+        DepthMapping[] mappings;
+        /** Host time of the stabilisers, NaN when none ran. */
+        double stabiliseHostMs;
+
         double stagingMs;
 
         BufferSet() {
@@ -108,6 +128,12 @@ public final class TensorRtPipeline implements DepthPipeline {
     private final Device range;
     private final Device tileCounts;
     private final Device norm;
+    /** Stabilised depth (FP32, every slot), what the unprojection reads after a host round trip. */
+    private final Device stableDepth;
+    /** The engine's depth comes down here; the stabilised depth goes up from here. */
+    private final Pinned hostDepth;
+
+    private float[] hostGrid = new float[0];
     private final BufferSet[] sets = new BufferSet[BufferPlan.SETS];
     private final DoubleBuffering ring = new DoubleBuffering();
     private Thread boundThread;
@@ -229,6 +255,8 @@ public final class TensorRtPipeline implements DepthPipeline {
         range = cuda.allocDevice(plan.rangeBytes());
         tileCounts = cuda.allocDevice(plan.tileCountsBytes());
         norm = cuda.allocDevice(plan.normBytes());
+        stableDepth = cuda.allocDevice(plan.stableDepthBytes());
+        hostDepth = cuda.allocPinned(plan.stableDepthBytes());
         for (int i = 0; i < sets.length; i++) {
             sets[i] = new BufferSet();
         }
@@ -258,12 +286,6 @@ public final class TensorRtPipeline implements DepthPipeline {
     @Override
     public String backendName() {
         return "tensorrt";
-    }
-
-    /** Not on the device yet: each frame maps through its own range (README, "What runs where"). */
-    @Override
-    public boolean stabilises() {
-        return false;
     }
 
     @Override
@@ -304,6 +326,9 @@ public final class TensorRtPipeline implements DepthPipeline {
         bindThread();
         long t0 = System.nanoTime();
         BatchLayout layout = BatchLayout.of(items, gridWidth, gridHeight);
+        if (preset.output() == DepthOutput.METRIC) {
+            layout = layout.withMappings(Collections.nCopies(n, SlotTable.Mapping.METRIC));
+        }
         String misfit = plan.misfit(layout);
         if (misfit != null && layout.frameBytes() > plan.frameCapacity() && layout.size() <= maxBatch) {
             growFrames(layout.frameBytes());
@@ -324,10 +349,13 @@ public final class TensorRtPipeline implements DepthPipeline {
             throw e;
         }
         s.layout = layout;
+        s.params = items.stream().map(BatchItem::params).toList();
+        s.mappings = null;
+        s.stabiliseHostMs = Double.NaN;
         s.stagingMs = (System.nanoTime() - t0) / 1e6;
 
         try {
-            enqueue(s, layout, n);
+            enqueue(s, items, n);
         } catch (RuntimeException e) {
             // Leave the ring consistent for the next batch: drain what was queued, forget this one.
             try {
@@ -370,7 +398,8 @@ public final class TensorRtPipeline implements DepthPipeline {
         return lastTimes;
     }
 
-    private void enqueue(BufferSet s, BatchLayout layout, int n) {
+    private void enqueue(BufferSet s, List<BatchItem> items, int n) {
+        BatchLayout layout = s.layout;
         Stream up = Stream.UPLOAD;
         Stream cs = Stream.COMPUTE;
         // Upload: waits only for the batch that last used this set (k-2) to release its frames.
@@ -404,11 +433,21 @@ public final class TensorRtPipeline implements DepthPipeline {
         trt.enqueue(cuda.streamHandle(cs));
         cuda.record(s.inferred, cs);
         boolean half = bindings.outputHalf();
+        Device unprojectFrom = depth;
+        if (preset.output() == DepthOutput.METRIC) {
+            s.mappings = new DepthMapping[n];
+            Arrays.fill(s.mappings, DepthMapping.METRIC);
+        } else if (items.stream().anyMatch(it -> it.stabiliser() != null)) {
+            stabilise(s, items, n);
+            layout = s.layout;
+            unprojectFrom = stableDepth;
+            half = false;
+        }
         cuda.launch(
                 half ? KernelNames.RANGE_F16 : KernelNames.RANGE_F32,
                 LaunchGeometry.range(n),
                 cs,
-                depth,
+                unprojectFrom,
                 gridWidth,
                 gridHeight,
                 range,
@@ -417,7 +456,7 @@ public final class TensorRtPipeline implements DepthPipeline {
                 half ? KernelNames.SAMPLE_F16 : KernelNames.SAMPLE_F32,
                 LaunchGeometry.sample(layout.maxSamples(), n),
                 cs,
-                depth,
+                unprojectFrom,
                 gridWidth,
                 gridHeight,
                 s.slots,
@@ -446,6 +485,66 @@ public final class TensorRtPipeline implements DepthPipeline {
         cuda.copyToHost(s.hostXyz, xyz, 12L * layout.totalSamples(), cs);
         cuda.copyToHost(s.hostRgb, rgb, 3L * layout.totalSamples(), cs);
         cuda.record(s.done, cs);
+    }
+
+    /**
+     * The host round trip of a batch with stabilised sessions: the engine's depth comes down, each
+     * session's {@link DepthStabiliser} aligns and smooths its slot in place (the same Java code as
+     * on the CPU backend, on this, the executor's, thread: the stabiliser is session state), and the
+     * result goes back up as FP32 with each slot's mapping in its descriptor. Why the host: the fit
+     * is a robust search over a 48×36 sample grid (branchy, sequential, per session), and the
+     * running means are per-session state that outlives any batch slot; the price is one
+     * device→host→device copy of the depth grids (~0.8 MB a frame at 378×504) and the host work
+     * (~0.5 ms a frame), which this batch's stabilise stage reports. Slots without a stabiliser go
+     * up unchanged and map through their own range, as on the FP16 path.
+     */
+    private void stabilise(BufferSet s, List<BatchItem> items, int n) {
+        Stream cs = Stream.COMPUTE;
+        int px = gridWidth * gridHeight;
+        boolean half = bindings.outputHalf();
+        cuda.copyToHost(hostDepth, depth, (long) n * px * (half ? 2 : 4), cs);
+        cuda.record(s.depthDownloaded, cs);
+        cuda.synchronize(s.depthDownloaded);
+        long t0 = System.nanoTime();
+        if (hostGrid.length < n * px) {
+            hostGrid = new float[maxBatch * px];
+        }
+        float[] grid = hostGrid;
+        ByteBuffer view = hostDepth.view().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (half) {
+            ShortBuffer h = view.asShortBuffer();
+            for (int i = 0; i < n * px; i++) {
+                grid[i] = Fp16Conversions.fp16ToFloat(h.get(i));
+            }
+        } else {
+            view.asFloatBuffer().get(0, grid, 0, n * px);
+        }
+        DepthMapping[] mappings = new DepthMapping[n];
+        List<SlotTable.Mapping> device = new ArrayList<>(n);
+        for (int b = 0; b < n; b++) {
+            BatchItem it = items.get(b);
+            if (it.stabiliser() != null) {
+                mappings[b] = it.stabiliser()
+                        .update(
+                                grid,
+                                b * px,
+                                gridWidth,
+                                gridHeight,
+                                it.params().near(),
+                                it.params().far());
+            }
+            device.add(SlotTable.Mapping.of(mappings[b]));
+        }
+        view.asFloatBuffer().put(0, grid, 0, n * px);
+        s.layout = s.layout.withMappings(device);
+        s.layout.writeSlots(s.hostSlots.view());
+        s.mappings = mappings;
+        s.stabiliseHostMs = (System.nanoTime() - t0) / 1e6;
+        // The preprocess kernel has read the slot table (this stream waited for the upload), so it can change.
+        cuda.record(s.stableUploadStart, cs);
+        cuda.copyToDevice(s.slots, s.hostSlots, s.layout.slotTableBytes(), cs);
+        cuda.copyToDevice(stableDepth, hostDepth, 4L * n * px, cs);
+        cuda.record(s.stableUploaded, cs);
     }
 
     /** Waits for a submitted batch (the oldest first) and returns its clouds and stage times. */
@@ -479,18 +578,48 @@ public final class TensorRtPipeline implements DepthPipeline {
             byte[] c = new byte[count * 3];
             s.hostXyz.view().asFloatBuffer().get(slot.pointOffset() * 3, p);
             s.hostRgb.view().get(slot.pointOffset() * 3, c);
-            clouds.add(new PointCloud(
-                    count, p, c, gridWidth, gridHeight, slot.stride(), slot.intrinsics(), slot.near(), slot.far()));
+            DepthMapping m = s.mappings == null ? null : s.mappings[b];
+            if (m == null) {
+                clouds.add(new PointCloud(
+                        count, p, c, gridWidth, gridHeight, slot.stride(), slot.intrinsics(), slot.near(), slot.far()));
+            } else {
+                // The extent of the delivered points, as the CPU Unprojector takes it.
+                float zmin = Float.POSITIVE_INFINITY;
+                float zmax = Float.NEGATIVE_INFINITY;
+                for (int i = 0; i < count; i++) {
+                    float z = -p[i * 3 + 2];
+                    zmin = Math.min(zmin, z);
+                    zmax = Math.max(zmax, z);
+                }
+                DepthMapping.Range r = m.range(zmin, zmax, s.params.get(b));
+                clouds.add(new PointCloud(
+                        count,
+                        p,
+                        c,
+                        gridWidth,
+                        gridHeight,
+                        slot.stride(),
+                        slot.intrinsics(),
+                        r.near(),
+                        r.far(),
+                        m.stabiliser()));
+            }
         }
+        boolean stabilised = !Double.isNaN(s.stabiliseHostMs);
         GpuStageTimes t = new GpuStageTimes(
                 s.stagingMs,
                 cuda.elapsedMs(s.uploadStart, s.uploaded),
                 cuda.elapsedMs(s.preprocessStart, s.preprocessed),
                 cuda.elapsedMs(s.preprocessed, s.inferred),
-                cuda.elapsedMs(s.inferred, s.unprojected),
+                stabilised
+                        ? cuda.elapsedMs(s.inferred, s.depthDownloaded)
+                                + s.stabiliseHostMs
+                                + cuda.elapsedMs(s.stableUploadStart, s.stableUploaded)
+                        : Double.NaN,
+                cuda.elapsedMs(stabilised ? s.stableUploaded : s.inferred, s.unprojected),
                 cuda.elapsedMs(s.unprojected, s.done));
         lastTimes = t;
-        return new BatchResult(clouds, t.preprocessMs(), t.inferenceMs(), t.unprojectMs());
+        return new BatchResult(clouds, t.preprocessMs(), t.inferenceMs(), t.stabiliseMs(), t.unprojectMs());
     }
 
     private void bindThread() {

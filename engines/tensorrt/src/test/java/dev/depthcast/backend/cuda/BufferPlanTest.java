@@ -30,6 +30,7 @@ class BufferPlanTest {
                     assertEquals(12 * n * px, plan.xyzBytes());
                     assertEquals(3 * n * px, plan.rgbBytes());
                     assertEquals(4L * n * px, plan.zBytes());
+                    assertEquals(4L * n * px, plan.stableDepthBytes());
                     assertEquals(n * px, plan.keepBytes());
                     assertEquals(4L * n, plan.countsBytes());
                     assertEquals(8L * 64 * n, plan.rangeBytes());
@@ -47,15 +48,17 @@ class BufferPlanTest {
                                     + plan.rangeBytes()
                                     + plan.tileCountsBytes()
                                     + plan.normBytes()
+                                    + plan.stableDepthBytes()
                                     + 2 * (plan.frameCapacity() + plan.slotTableBytes()),
                             plan.deviceBytes());
                     assertEquals(
                             2
-                                    * (plan.frameCapacity()
-                                            + plan.slotTableBytes()
-                                            + plan.xyzBytes()
-                                            + plan.rgbBytes()
-                                            + plan.countsBytes()),
+                                            * (plan.frameCapacity()
+                                                    + plan.slotTableBytes()
+                                                    + plan.xyzBytes()
+                                                    + plan.rgbBytes()
+                                                    + plan.countsBytes())
+                                    + plan.stableDepthBytes(),
                             plan.pinnedBytes());
                 }
             }

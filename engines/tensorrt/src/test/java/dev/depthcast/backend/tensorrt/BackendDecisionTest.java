@@ -191,12 +191,4 @@ class BackendDecisionTest {
                         .gpu(),
                 "model unknown: TensorRT's own checks decide");
     }
-
-    @Test
-    void aMetricPresetIsServedOnTheCpuWithTheReason() {
-        BackendDecision d = BackendDecision.outputProblem(Preset.DEPTH_ANYTHING_V2_METRIC_INDOOR);
-        assertFalse(d.gpu());
-        assertTrue(d.reason().contains("--backend cpu"), d.reason());
-        assertEquals(null, BackendDecision.outputProblem(Preset.DEPTH_ANYTHING_V2));
-    }
 }

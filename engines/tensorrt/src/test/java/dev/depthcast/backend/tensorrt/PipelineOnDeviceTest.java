@@ -13,6 +13,7 @@ import dev.depthcast.backend.cuda.DoubleBuffering;
 import dev.depthcast.backend.cuda.KernelImage;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
+import dev.depthcast.process.DepthStabiliser;
 import dev.depthcast.process.PointCloud;
 import dev.depthcast.process.UnprojectParams;
 import java.lang.reflect.Field;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 import org.junit.jupiter.api.Assumptions;
@@ -162,31 +164,59 @@ class PipelineOnDeviceTest {
         return new I420Frame(w, h, y, u, v, seed, 0, 0, 0, 0);
     }
 
+    /** Six batches of 1, 2, 3, 4, 1, 2 frames of mixed sizes; slot b belongs to session b. */
+    static List<List<BatchItem>> batches(IntFunction<DepthStabiliser> session) {
+        List<List<BatchItem>> batches = new ArrayList<>();
+        int[][] sizes = {{640, 480}, {1280, 720}, {321, 241}, {480, 640}, {1920, 1080}};
+        for (int k = 0; k < 6; k++) {
+            List<BatchItem> items = new ArrayList<>();
+            for (int b = 0; b <= k % 4; b++) { // the shape changes and stays
+                int[] s = sizes[(k + b) % sizes.length];
+                items.add(new BatchItem(
+                        frame(s[0], s[1], k * 10 + b),
+                        new UnprojectParams(1 + (k + b) % 3, 60, 0.4f, 4f, b == 1 ? 0f : 0.1f),
+                        session.apply(b)));
+            }
+            batches.add(items);
+        }
+        return batches;
+    }
+
     @Test
     void theGpuPipelineGivesTheCpuPipelinesCloudsBitwise() throws Exception {
+        compare(batches(b -> null), batches(b -> null), "each frame through its own range");
+    }
+
+    /**
+     * Stabilised sessions: the GPU path's host round trip runs the same stabiliser over the same
+     * FP32 depth, and its kernels map the result with the CPU's float operations.
+     */
+    @Test
+    void stabilisedSessionsGiveTheCpuPipelinesCloudsAndMappingsBitwise() throws Exception {
+        DepthStabiliser[] cpu = new DepthStabiliser[4];
+        DepthStabiliser[] gpu = new DepthStabiliser[4];
+        for (int b = 0; b < 4; b++) {
+            cpu[b] = new DepthStabiliser();
+            gpu[b] = new DepthStabiliser();
+        }
+        compare(batches(b -> cpu[b]), batches(b -> gpu[b]), "stabilised");
+        for (int b = 0; b < 4; b++) {
+            assertEquals(cpu[b].state(), gpu[b].state(), "session " + b + " stabiliser state");
+        }
+    }
+
+    static void compare(List<List<BatchItem>> onCpu, List<List<BatchItem>> onGpu, String label) throws Exception {
         ProbeFacts f = GpuProbe.system();
         Assumptions.assumeTrue(f.driverNodes() && f.driverError() == null && f.deviceCount() > 0, "no CUDA device");
         Optional<KernelImage> kernels = KernelImage.fromClasspath();
         Assumptions.assumeTrue(kernels.isPresent(), "kernels not built: run scripts/build-kernels.sh");
 
-        List<List<BatchItem>> batches = new ArrayList<>();
-        int[][] sizes = {{640, 480}, {1280, 720}, {321, 241}, {480, 640}, {1920, 1080}};
-        for (int k = 0; k < 6; k++) {
-            List<BatchItem> items = new ArrayList<>();
-            for (int b = 0; b <= k % 4; b++) { // 1, 2, 3, 4, 1, 2 frames: the shape changes and stays
-                int[] s = sizes[(k + b) % sizes.length];
-                items.add(new BatchItem(
-                        frame(s[0], s[1], k * 10 + b),
-                        new UnprojectParams(1 + (k + b) % 3, 60, 0.4f, 4f, b == 1 ? 0f : 0.1f)));
-            }
-            batches.add(items);
-        }
         HostPipeline cpu = new HostPipeline(P, new RedChannelRuntime(), 8);
         List<BatchResult> expected = new ArrayList<>();
-        for (List<BatchItem> items : batches) {
+        for (List<BatchItem> items : onCpu) {
             expected.add(cpu.run(items));
         }
-
+        List<List<BatchItem>> batches = onGpu;
         try (TensorRtPipeline gpu = TensorRtPipeline.start(
                 P, 8, new CudaDriver(0, kernels.get().bytes()), new RedChannelEngine(), "red-channel")) {
             // Overlapped as the executor drives it: submit k+1 before finishing k.
@@ -207,6 +237,9 @@ class PipelineOnDeviceTest {
                     PointCloud g = got.get(k).clouds().get(b);
                     String where = "batch " + k + " slot " + b;
                     assertEquals(e.count(), g.count(), where + " point count");
+                    assertEquals(e.near(), g.near(), where + " range near");
+                    assertEquals(e.far(), g.far(), where + " range far");
+                    assertEquals(e.stabiliser(), g.stabiliser(), where + " stabiliser state");
                     // The CPU path's arrays may be longer than its points (reused buffers): compare the points.
                     assertArrayEquals(
                             Arrays.copyOf(e.xyz(), 3 * e.count()),
@@ -219,7 +252,7 @@ class PipelineOnDeviceTest {
                     points += g.count();
                 }
             }
-            System.out.println("on the device: " + batches.size() + " batches, " + points
+            System.out.println("on the device (" + label + "): " + batches.size() + " batches, " + points
                     + " points, bitwise equal to the CPU path; last batch " + gpu.lastStageTimes());
             assertTrue(points > 100_000, "a real amount of work: " + points);
             assertTrue(Arrays.stream(

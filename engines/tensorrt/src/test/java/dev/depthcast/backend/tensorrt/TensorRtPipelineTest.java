@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.platform.Fp16Conversions;
 import dev.depthcast.backend.BatchItem;
 import dev.depthcast.backend.BatchResult;
 import dev.depthcast.backend.cuda.BatchLayout;
@@ -16,8 +17,13 @@ import dev.depthcast.backend.cuda.LaunchGeometry;
 import dev.depthcast.backend.cuda.SlotTable;
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.model.Preset;
+import dev.depthcast.process.DepthStabiliser;
+import dev.depthcast.process.StabilisedMapping;
+import dev.depthcast.process.StabiliserState;
 import dev.depthcast.process.UnprojectParams;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -80,9 +86,10 @@ class TensorRtPipelineTest {
         assertEquals(plan.inputBytes(), input.bytes());
         assertEquals(plan.depthBytes(), depth.bytes());
         assertEquals(List.of(8), engine[0].batches, "output shape read at the max batch");
-        // 10 single buffers + 2 sets x (frames, slots); pinned: 2 sets x 5 (the norm staging was freed)
-        assertEquals(14, gpu.devices.size());
-        assertEquals(10, gpu.pinned.size());
+        // 11 single buffers + 2 sets x (frames, slots); pinned: 2 sets x 5 + the depth round trip's
+        // (the norm staging was freed)
+        assertEquals(15, gpu.devices.size());
+        assertEquals(11, gpu.pinned.size());
         assertTrue(
                 gpu.devices.stream()
                         .anyMatch(d -> d.bytes() == SlotTable.NORM_BYTES
@@ -442,6 +449,169 @@ class TensorRtPipelineTest {
         gpu.clear();
         assertThrows(dev.depthcast.backend.PipelineFault.class, () -> p.run(batch(64, 48)));
         assertEquals(List.of(), gpu.ops, "nothing more is queued on a poisoned context");
+    }
+
+    /** A stand-in engine that writes a known FP16 depth grid per slot (seeded by the call) on enqueue. */
+    static final class DepthWritingEngine extends FakeEngine {
+        int calls;
+
+        DepthWritingEngine(RecordingGpu gpu) {
+            super(gpu, FakeEngine.da2(TensorSpec.HALF, 378, 504, 8));
+        }
+
+        @Override
+        public void enqueue(long streamHandle) {
+            super.enqueue(streamHandle);
+            long address = bound.get("predicted_depth");
+            RecordingGpu.FakeDevice depth = gpu.devices.stream()
+                    .filter(d -> d.address() == address)
+                    .findFirst()
+                    .orElseThrow();
+            ByteBuffer out = ByteBuffer.wrap(depth.memory).order(ByteOrder.LITTLE_ENDIAN);
+            int n = batches.get(batches.size() - 1);
+            float[] grid = grid(n, calls++);
+            for (int i = 0; i < grid.length; i++) {
+                out.putShort(2 * i, Fp16Conversions.floatToFp16(grid[i]));
+            }
+        }
+
+        /** What the engine writes on call {@code call}, as the host reads it back (FP16-rounded). */
+        float[] grid(int n, int call) {
+            float[] g = new float[n * 504 * 378];
+            for (int b = 0; b < n; b++) {
+                float scale = 1f + 0.2f * call + 0.1f * b;
+                for (int y = 0; y < 378; y++) {
+                    for (int x = 0; x < 504; x++) {
+                        float r = scale * (1f + 0.3f * (float) Math.sin(x * 0.05) * (float) Math.cos(y * 0.04))
+                                + 0.002f * ((x * 7 + y * 13 + call) % 5);
+                        g[b * 504 * 378 + y * 504 + x] = Fp16Conversions.fp16ToFloat(Fp16Conversions.floatToFp16(r));
+                    }
+                }
+            }
+            return g;
+        }
+    }
+
+    @Test
+    void aStabilisedBatchMakesOneHostRoundTripThroughTheSessionsStabilisersAndMapsOnTheDevice() {
+        DepthWritingEngine engine = new DepthWritingEngine(gpu);
+        TensorRtPipeline p = TensorRtPipeline.start(DA2, 8, gpu, engine, "fake.engine");
+        DepthStabiliser[] sessions = {new DepthStabiliser(), new DepthStabiliser()};
+        DepthStabiliser[] twins = {new DepthStabiliser(), new DepthStabiliser()};
+        int px = 504 * 378;
+        for (int round = 0; round < 3; round++) {
+            gpu.clear();
+            List<BatchItem> items = new ArrayList<>();
+            for (int b = 0; b < 2; b++) {
+                items.add(new BatchItem(frame(640, 480, b), UnprojectParams.DEFAULT, sessions[b]));
+            }
+            int call = engine.calls;
+            BatchResult r = p.run(items);
+
+            // The CPU stabiliser over the very values the engine wrote: what must go back up.
+            float[] expected = engine.grid(2, call);
+            List<SlotTable.Mapping> mappings = new ArrayList<>();
+            List<StabiliserState> states = new ArrayList<>();
+            for (int b = 0; b < 2; b++) {
+                StabilisedMapping m = twins[b].update(expected, b * px, 504, 378, 0.4f, 4f);
+                mappings.add(SlotTable.Mapping.of(m));
+                states.add(m.state());
+            }
+            List<String> compute = gpu.on(Stream.COMPUTE).stream()
+                    .map(o -> o.kind().equals("LAUNCH")
+                            ? o.what()
+                            : o.kind() + (o.kind().endsWith("2H") || o.kind().equals("H2D") ? " " + o.what() : ""))
+                    .toList();
+            int enqueue = compute.indexOf("ENQUEUE");
+            assertEquals(
+                    List.of(
+                            "ENQUEUE",
+                            "RECORD",
+                            "D2H " + 2L * 2 * px,
+                            "RECORD",
+                            "RECORD",
+                            "H2D " + 2L * SlotTable.SLOT_BYTES,
+                            "H2D " + 4L * 2 * px,
+                            "RECORD",
+                            KernelNames.RANGE_F32,
+                            KernelNames.SAMPLE_F32,
+                            KernelNames.COMPACT),
+                    compute.subList(enqueue, enqueue + 11),
+                    "depth down, the host's wait, slots and stabilised depth up, FP32 unprojection");
+            assertTrue(
+                    gpu.ops.stream().anyMatch(o -> o.kind().equals("SYNC") && o.stream() == null),
+                    "the host waits on an event for the depth");
+
+            RecordingGpu.Op up = gpu.on(Stream.COMPUTE).stream()
+                    .filter(o -> o.kind().equals("H2D") && o.what().equals(Long.toString(4L * 2 * px)))
+                    .findFirst()
+                    .orElseThrow();
+            FloatBuffer onDevice = ByteBuffer.wrap(((RecordingGpu.FakeDevice) up.args()[0]).memory)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer();
+            for (int i = 0; i < 2 * px; i++) {
+                assertEquals(
+                        Float.floatToIntBits(expected[i]),
+                        Float.floatToIntBits(onDevice.get(i)),
+                        "round " + round + ": stabilised value " + i + " is the CPU stabiliser's, bit for bit");
+            }
+            RecordingGpu.Op slots = gpu.on(Stream.COMPUTE).stream()
+                    .filter(o -> o.kind().equals("H2D") && o.what().equals(Long.toString(2L * SlotTable.SLOT_BYTES)))
+                    .findFirst()
+                    .orElseThrow();
+            BatchLayout layout = BatchLayout.of(items, 504, 378).withMappings(mappings);
+            ByteBuffer table = ByteBuffer.allocate(layout.slotTableBytes());
+            layout.writeSlots(table);
+            assertArrayEquals(
+                    table.array(),
+                    Arrays.copyOf(((RecordingGpu.FakeDevice) slots.args()[0]).memory, layout.slotTableBytes()),
+                    "each slot's descriptor carries its session's lo, hi and noise factor");
+            assertEquals(SlotTable.Mapping.STABILISED_KIND, mappings.get(0).kind());
+
+            assertTrue(r.stabilised());
+            // Fake stages are 1 ms: depth down + host work + up.
+            assertTrue(r.stabiliseMs() >= 2.0, "stabilise " + r.stabiliseMs());
+            assertEquals(2.0, r.unprojectMs(), "unprojection timed from the stabilised upload");
+            for (int b = 0; b < 2; b++) {
+                assertEquals(states.get(b), r.clouds().get(b).stabiliser());
+            }
+        }
+        assertEquals(1, sessions[0].state().resets());
+        p.close();
+    }
+
+    @Test
+    void aBatchWithoutStabilisersKeepsTheDepthOnTheDevice() {
+        TensorRtPipeline p = open(TensorSpec.HALF, 8, 8);
+        gpu.clear();
+        BatchResult r = p.run(batch(640, 480));
+        assertTrue(gpu.on(Stream.COMPUTE).stream().noneMatch(o -> o.kind().equals("H2D")));
+        assertTrue(!r.stabilised());
+        p.close();
+    }
+
+    @Test
+    void aMetricPresetMapsOnTheDeviceWithNoRoundTripAndReportsTheDeliveredExtent() {
+        Preset metric = Preset.DEPTH_ANYTHING_V2_METRIC_INDOOR;
+        TensorRtPipeline p = TensorRtPipeline.start(
+                metric,
+                8,
+                gpu,
+                new FakeEngine(gpu, FakeEngine.da2(TensorSpec.HALF, metric.inputHeight(), metric.inputWidth(), 8)),
+                "fake.engine");
+        gpu.clear();
+        List<BatchItem> items = new ArrayList<>();
+        items.add(new BatchItem(frame(640, 480, 0), UnprojectParams.DEFAULT, new DepthStabiliser()));
+        BatchResult r = p.run(items);
+        RecordingGpu.Op slots = gpu.on(Stream.UPLOAD).get(3);
+        ByteBuffer table = ByteBuffer.wrap(((RecordingGpu.FakeDevice) slots.args()[0]).memory)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(SlotTable.Mapping.METRIC_KIND, table.getInt(68), "DcSlot.mapping");
+        assertTrue(gpu.on(Stream.COMPUTE).stream().noneMatch(o -> o.kind().equals("H2D")), "no round trip");
+        assertTrue(!r.stabilised());
+        // No point kept by the fake kernels: the range is the configured one.
+        assertEquals(UnprojectParams.DEFAULT.near(), r.clouds().get(0).near());
+        p.close();
     }
 
     private RecordingGpu.FakeDevice device(long address) {
