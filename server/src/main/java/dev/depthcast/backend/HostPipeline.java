@@ -63,26 +63,12 @@ public final class HostPipeline implements DepthPipeline {
         long t1 = System.nanoTime();
         ModelRuntime.DepthMaps maps = runtime.infer(input, n);
         long t2 = System.nanoTime();
-        // Each session's stabiliser, on this (the executor's) thread: it is the session's state.
+        // Each session's stabiliser, slots in parallel: a session has one frame in a batch, so each
+        // stabiliser is used by one thread at a time, and the stream's join publishes its state to the next batch.
         DepthMapping[] mappings = new DepthMapping[n];
-        boolean stabilised = false;
-        for (int b = 0; b < n; b++) {
-            BatchItem item = items.get(b);
-            if (preset.output() == DepthOutput.METRIC) {
-                mappings[b] = DepthMapping.METRIC;
-            } else if (item.stabiliser() != null) {
-                mappings[b] = item.stabiliser()
-                        .update(
-                                maps.data(),
-                                maps.offset(b),
-                                maps.width(),
-                                maps.height(),
-                                item.params().near(),
-                                item.params().far());
-                stabilised = true;
-            }
-            // Otherwise null: each frame's own extent, found in the parallel unprojection below.
-        }
+        boolean stabilised =
+                preset.output() != DepthOutput.METRIC && items.stream().anyMatch(it -> it.stabiliser() != null);
+        slots(n).forEach(b -> mappings[b] = mapping(items.get(b), maps, b));
         long t3 = System.nanoTime();
         PointCloud[] clouds = new PointCloud[n];
         slots(n).forEach(b -> clouds[b] = unprojectors[b].unproject(
@@ -106,6 +92,24 @@ public final class HostPipeline implements DepthPipeline {
                 ms(t2 - t1),
                 stabilised ? ms(t3 - t2) : Double.NaN,
                 stabilised ? ms(t4 - t3) : ms(t4 - t2));
+    }
+
+    /** Slot b's mapping: metric, its session's stabiliser, or null (its own extent, found in the unprojection). */
+    private DepthMapping mapping(BatchItem item, ModelRuntime.DepthMaps maps, int b) {
+        if (preset.output() == DepthOutput.METRIC) {
+            return DepthMapping.METRIC;
+        }
+        if (item.stabiliser() == null) {
+            return null;
+        }
+        return item.stabiliser()
+                .update(
+                        maps.data(),
+                        maps.offset(b),
+                        maps.width(),
+                        maps.height(),
+                        item.params().near(),
+                        item.params().far());
     }
 
     /** Batch slots, in parallel when there is more than one (common pool + the calling thread). */
