@@ -34,6 +34,39 @@ public final class DenseDepthCode {
         return (int) Math.max(NEAR, Math.min(FAR, l));
     }
 
+    /**
+     * The depths where the luma steps up over {@code near..far}: {@code bounds[k]} is where
+     * {@link #luma} changes from {@code NEAR + k} to {@code NEAR + k + 1}, so a packer finds a
+     * depth's luma by binary search instead of a logarithm per point (the same values, rounding
+     * half up, up to float rounding at the bounds themselves).
+     */
+    public static float[] bounds(float near, float far) {
+        float[] b = new float[FAR - NEAR];
+        double step = Math.log(far / (double) near) / (FAR - NEAR);
+        for (int k = 0; k < b.length; k++) {
+            b[k] = (float) (near * Math.exp((k + 0.5) * step));
+        }
+        return b;
+    }
+
+    /** {@link #luma} through {@link #bounds}: the number of bounds below {@code z}, from {@link #NEAR}. */
+    public static int luma(float z, float[] bounds) {
+        if (!(z > 0f)) {
+            return INVALID;
+        }
+        int lo = 0;
+        int hi = bounds.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (bounds[mid] <= z) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return NEAR + lo;
+    }
+
     /** Metres for a decoded luma value (a float: a decoder may interpolate); NaN below {@link #VALID_FROM}. */
     public static float metres(double luma, float near, float far) {
         if (luma < VALID_FROM) {

@@ -18,6 +18,9 @@ public final class DenseFramePacker {
     private int[] cbSum = new int[0];
     private int[] crSum = new int[0];
     private int[] count = new int[0];
+    private float[] bounds;
+    private float boundsNear = Float.NaN;
+    private float boundsFar = Float.NaN;
 
     /**
      * Packs {@code m}'s points (as the unprojector makes them: row-major on the sampled grid) and
@@ -48,20 +51,30 @@ public final class DenseFramePacker {
         Arrays.fill(count, 0);
 
         Intrinsics k = grid.intrinsics();
-        double perStride = 1.0 / grid.stride();
+        float perStride = 1f / grid.stride();
         float near = grid.near();
         float far = grid.far();
+        if (near != boundsNear || far != boundsFar) {
+            bounds = DenseDepthCode.bounds(near, far);
+            boundsNear = near;
+            boundsFar = far;
+        }
+        float fx = k.fx();
+        float fy = k.fy();
+        float cx = k.cx() - 0.5f;
+        float cy = k.cy() - 0.5f;
         int n = m.points().count();
         float[] xyz = m.points().xyz();
         byte[] rgb = m.points().rgb();
         for (int p = 0; p < n; p++) {
-            double d = -xyz[p * 3 + 2];
-            if (!(d > 0) || d == Double.POSITIVE_INFINITY) {
+            float d = -xyz[p * 3 + 2];
+            if (!(d > 0) || d == Float.POSITIVE_INFINITY) {
                 throw new IllegalArgumentException("point " + p + " has no positive finite depth: " + d);
             }
             // The unprojector's x = ((u + 0.5) - cx) / fx * d, inverted (as V2Encoder places cells).
-            long i = Math.round((xyz[p * 3] / d * k.fx() + k.cx() - 0.5) * perStride);
-            long j = Math.round((-xyz[p * 3 + 1] / d * k.fy() + k.cy() - 0.5) * perStride);
+            float perDepth = 1f / d;
+            long i = Math.round((xyz[p * 3] * perDepth * fx + cx) * perStride);
+            long j = Math.round((-xyz[p * 3 + 1] * perDepth * fy + cy) * perStride);
             if (i < 0 || i >= sw || j < 0 || j >= sh) {
                 throw new IllegalArgumentException("point " + p + " is off the " + sw + "x" + sh + " grid");
             }
@@ -69,11 +82,12 @@ public final class DenseFramePacker {
             int g = rgb[p * 3 + 1] & 0xFF;
             int b = rgb[p * 3 + 2] & 0xFF;
             int row = (int) j * width;
-            y[row + (int) i] = (byte) clamp(Math.round(16 + 0.256788 * r + 0.504129 * g + 0.097906 * b));
-            y[row + layout.depthX() + (int) i] = (byte) DenseDepthCode.luma((float) d, near, far);
+            // BT.601 limited range in 8.8 fixed point (the rounding of libyuv's RGB→I420).
+            y[row + (int) i] = (byte) ((66 * r + 129 * g + 25 * b + 128 >> 8) + 16);
+            y[row + layout.depthX() + (int) i] = (byte) DenseDepthCode.luma(d, bounds);
             int block = (int) (j >> 1) * cw + (int) (i >> 1);
-            cbSum[block] += (int) Math.round(-37.797 * r - 74.203 * g + 112.0 * b);
-            crSum[block] += (int) Math.round(112.0 * r - 93.786 * g - 18.214 * b);
+            cbSum[block] += -38 * r - 74 * g + 112 * b;
+            crSum[block] += 112 * r - 94 * g - 18 * b;
             count[block]++;
         }
         int colourBlocksX = (sw + 1) / 2;
@@ -83,8 +97,8 @@ public final class DenseFramePacker {
                 int block = by * cw + bx;
                 int c = count[block];
                 if (c > 0) {
-                    frame.u()[block] = (byte) clamp(128 + Math.round(cbSum[block] / (255.0 * c)));
-                    frame.v()[block] = (byte) clamp(128 + Math.round(crSum[block] / (255.0 * c)));
+                    frame.u()[block] = (byte) clamp(128 + Math.round(cbSum[block] / (256.0 * c)));
+                    frame.v()[block] = (byte) clamp(128 + Math.round(crSum[block] / (256.0 * c)));
                 }
             }
         }
