@@ -105,3 +105,45 @@ export function isEdge(z, i, j, gw, gh, edge) {
   const jump = (n) => !Number.isNaN(n) && Math.abs(n - d) > edge * Math.min(n, d);
   return (i + 1 < gw && jump(z[j * gw + i + 1])) || (j + 1 < gh && jump(z[(j + 1) * gw + i]));
 }
+
+/** The page's edge threshold for dense frames: the server's default --edge (a neighbour 10 % away). */
+export const DENSE_EDGE = 0.1;
+
+/**
+ * The cloud a dense frame read back as RGBA pixels (`fw`×`fh`, row 0 at the top, as a canvas
+ * gives them) makes with its metadata message `meta` (dense, range, intr, stride): the CPU twin of
+ * the vertex shader (dense-view.js) — same luma, depth, edge test and unprojection — for PLY
+ * export, recording and the tests. Returns {n, xyz, rgb, dropped} (dropped: cells the edge test
+ * removed).
+ */
+export function cloudFromRgba(rgba, meta, edge = DENSE_EDGE) {
+  const { fw, gw, gh, dx } = meta.dense;
+  const [near, far] = meta.range;
+  const z = new Float32Array(gw * gh);
+  for (let j = 0; j < gh; j++)
+    for (let i = 0; i < gw; i++) {
+      const p = (j * fw + dx + i) * 4;
+      z[j * gw + i] = depthFromLuma(lumaFromRgb(rgba[p] / 255, rgba[p + 1] / 255, rgba[p + 2] / 255), near, far);
+    }
+  const xyz = new Float32Array(gw * gh * 3);
+  const rgb = new Uint8Array(gw * gh * 3);
+  let n = 0;
+  let dropped = 0;
+  for (let j = 0; j < gh; j++)
+    for (let i = 0; i < gw; i++) {
+      const d = z[j * gw + i];
+      if (Number.isNaN(d)) continue;
+      if (isEdge(z, i, j, gw, gh, edge)) {
+        dropped++;
+        continue;
+      }
+      const p = unprojectCell(i, j, d, meta.intr, meta.stride);
+      xyz.set(p, n * 3);
+      const c = (j * fw + i) * 4;
+      rgb[n * 3] = rgba[c];
+      rgb[n * 3 + 1] = rgba[c + 1];
+      rgb[n * 3 + 2] = rgba[c + 2];
+      n++;
+    }
+  return { n, xyz: xyz.subarray(0, n * 3), rgb: rgb.subarray(0, n * 3), dropped };
+}

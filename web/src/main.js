@@ -26,6 +26,7 @@ import { Replay } from './replay.js';
 import { Session } from './session.js';
 import { ClockSync, SenderStats, fmtBytes } from './stats.js';
 import { CloudView, POINT_SIZE } from './view.js';
+import { DenseCloud } from './dense-view.js';
 
 const $ = (id) => document.getElementById(id);
 const pageNow = () => performance.timeOrigin + performance.now(); // epoch ms, high resolution
@@ -103,6 +104,14 @@ api.setView = ({ azimuthDeg = 0, elevationDeg = 0, distance = 1.5 } = {}) => {
   view.stopSway();
   view.setPose({ azimuthDeg, elevationDeg, distance });
 };
+// Dense mode (docs/protocol.md, "Dense frames"): the whole grid as video, drawn on the GPU.
+const dense = new DenseCloud(view);
+api.dense = () => ({
+  mode: stats.denseMode,
+  frames: dense.frames,
+  unpaired: dense.unpaired,
+  points: stats.densePoints,
+});
 view.onFirstInteraction = () => $('hint').classList.add('gone');
 
 function resize() {
@@ -145,6 +154,12 @@ function onBadResult(message) {
 /** One decoded cloud, live or replayed: count it, keep it as the frame to draw next. */
 function onFrame(frame, { replayed, now }) {
   frame.replayed = replayed;
+  if (frame.dense) {
+    // Metadata of a dense frame: its points arrive on the video track (dense-view.js).
+    dense.meta(frame);
+    stats.densePoints = frame.n;
+    checkDenseStall();
+  } else if (stats.denseMode === 'dense') setDenseMode('sparse', 'the server sends points: sparse');
   for (const w of statsRecorder.received(frame, now)) showError(`Results message: ${w}`, { fatal: false });
   $('model-note').hidden = frame.model !== 'relief' || noteDismissed;
   if (stats.phase !== 'streaming' && !replayed) {
@@ -152,7 +167,7 @@ function onFrame(frame, { replayed, now }) {
     setStatus('streaming');
     live.streaming();
   }
-  if (paused) return; // the view holds its frame; the stream and its numbers go on
+  if (paused || frame.dense) return; // the view holds its frame; the stream and its numbers go on
   if (pending) statsRecorder.skipped();
   pending = frame;
 }
@@ -245,7 +260,7 @@ function download(parts, name, type = 'application/octet-stream') {
 }
 
 function exportPly() {
-  const frame = view.shown;
+  const frame = stats.denseMode === 'dense' ? dense.readBack() : view.shown;
   if (!frame) {
     showError('Nothing to export yet: no frame has been drawn.', { fatal: false });
     return;
@@ -367,7 +382,13 @@ const live = new LiveSession({
   createSession: (stream) => {
     const hfov = offerHfov(fovSetting, cameraSize(stream));
     statsRecorder.sessionStarting({ hfov, setting: fovLabel(fovSetting) });
-    return new Session({ stream, hfov });
+    const session = new Session({ stream, hfov, denseChoice });
+    setDenseMode('sparse');
+    session.onDenseTrack = (track) => {
+      dense.attach(track);
+      setDenseMode('dense');
+    };
+    return session;
   },
   onResult: onLiveResult,
   onPong: (msg, now) => clock.onPong(msg, now),
@@ -399,6 +420,9 @@ const live = new LiveSession({
     },
     sessionStarted: (id) => {
       api.sessionId = id;
+      const s = live.session;
+      if (s?.dense === 'refused') setDenseMode('sparse', s.denseReason || 'the server sends no dense video');
+      else if (s?.dense === 'on' && stats.denseMode !== 'dense') setDenseMode('dense', 'waiting for video');
     },
   },
 });
@@ -578,6 +602,47 @@ function toggleHelp(open = !$('help').open) {
   } else if (!open && d.open) d.close();
 }
 
+// ---------------------------------------------------------------- dense / sparse
+// The user's choice is remembered ('dense' or 'sparse'); without one the server's --dense decides
+// (session.js wantsDense). A change reconnects at once: the offer is where dense is asked for.
+const DENSE_KEY = 'depthcast.dense';
+stats.denseMode = 'sparse';
+stats.denseNote = '';
+
+function denseChoice() {
+  return storage?.getItem(DENSE_KEY) ?? null;
+}
+
+/** What the page draws now and why: 'dense' or 'sparse', with a one-line note for the HUD. */
+function setDenseMode(mode, note = '') {
+  stats.denseMode = mode;
+  stats.denseNote = note;
+  dense.active = mode === 'dense';
+  const b = $('btn-dense');
+  b.setAttribute('aria-pressed', String(mode === 'dense'));
+  b.querySelector('.label').textContent = mode === 'dense' ? 'Dense' : 'Sparse';
+  $('hud-mode').textContent = note ? `${mode} — ${note}` : mode;
+}
+
+function toggleDense() {
+  const next = stats.denseMode === 'dense' || live.session?.dense === 'asked' ? 'sparse' : 'dense';
+  storage?.setItem(DENSE_KEY, next);
+  setDenseMode(next, next === 'dense' ? 'asking the server' : '');
+  if (stats.source === 'live' && live.session) connect();
+}
+
+/** A dense track that delivers no frame for 2 s while metadata comes: schema 2 for this session. */
+function checkDenseStall() {
+  if (stats.denseMode !== 'dense' || !dense.stalled(performance.now())) return;
+  live.session?.setDense(false);
+  dense.detach();
+  setDenseMode('sparse', 'the dense video stalled (no frame for 2 s): sparse for this session');
+}
+
+dense.onFrame = () => {
+  stats.denseFrames = dense.frames;
+};
+
 const ORBIT_STEP_DEG = 5;
 const PAN_STEP_PX = 40;
 const ZOOM_STEP = 1.15;
@@ -609,6 +674,7 @@ const actions = {
   hud: () => toggleHud(),
   fov: () => toggleFov(),
   preview: () => setPreview($('preview').hidden),
+  dense: () => toggleDense(),
 };
 api.do = (name) => actions[name]();
 

@@ -118,6 +118,10 @@ self.onmessage = (ev) => {
     case 'record':
       recording = Boolean(m.on);
       break;
+    case 'dense':
+      // The page's dense switch (its user, or its stall fallback): docs/protocol.md, "Dense frames".
+      send({ type: 'dense', on: Boolean(m.on) });
+      break;
     case 'ready':
       pageReady = true;
       flush();

@@ -80,3 +80,39 @@ test('a tag stands for the newest seq it can', () => {
   assert.equal(seqOfTag(5, 65536 + 10), 65536 + 5);
   assert.equal(seqOfTag(65535, 65536 + 2), 65535);
 });
+
+test('the scene golden frame read back as RGBA unprojects as the server does (the shader twin)', async () => {
+  const { cloudFromRgba } = await import('../../src/dense-frame.js');
+  const want = JSON.parse(golden('dense.scene.expected.json'));
+  const planes = new Uint8Array(golden('dense.scene.i420'));
+  const { fw, fh, gw } = want.layout;
+  const u0 = fw * fh;
+  const v0 = u0 + (fw / 2) * (fh / 2);
+  // The frame as a browser's video path hands it to a canvas or WebGL: limited-range BT.601 → RGB bytes.
+  const rgba = new Uint8ClampedArray(fw * fh * 4);
+  for (let y = 0; y < fh; y++)
+    for (let x = 0; x < fw; x++) {
+      const c = (y >> 1) * (fw / 2) + (x >> 1);
+      const rgb = rgbFromYuv(planes[y * fw + x], planes[u0 + c], planes[v0 + c]);
+      for (let k = 0; k < 3; k++) rgba[(y * fw + x) * 4 + k] = Math.round(rgb[k] * 255);
+      rgba[(y * fw + x) * 4 + 3] = 255;
+    }
+  const meta = { dense: want.layout, range: want.range, intr: want.intr, stride: want.stride };
+  const cloud = cloudFromRgba(rgba, meta);
+  assert.ok(cloud.n > 0.8 * want.points && cloud.n + cloud.dropped <= want.points, `${cloud.n} + ${cloud.dropped}`);
+  // Each point is a cell the golden frame holds, at its depth within 8-bit RGB rounding (< 1 code step).
+  const step = Math.log(want.range[1] / want.range[0]) / (CODE.FAR - CODE.NEAR);
+  let checked = 0;
+  for (let p = 0; p < cloud.n; p++) {
+    const z = -cloud.xyz[p * 3 + 2];
+    const i = Math.round(((cloud.xyz[p * 3] / z) * want.intr.fx + want.intr.cx - 0.5) / want.stride);
+    const j = Math.round(((-cloud.xyz[p * 3 + 1] / z) * want.intr.fy + want.intr.cy - 0.5) / want.stride);
+    const expect = want.depth[j * gw + i];
+    assert.notEqual(expect, null, `point ${p} sits on a cell with depth`);
+    assert.ok(Math.abs(Math.log(z / expect)) <= step, `point ${p}: ${z} vs ${expect}`);
+    const [x, y] = unprojectCell(i, j, z, want.intr, want.stride);
+    assert.ok(Math.abs(x - cloud.xyz[p * 3]) < 1e-5 && Math.abs(y - cloud.xyz[p * 3 + 1]) < 1e-5);
+    checked++;
+  }
+  assert.equal(checked, cloud.n);
+});
