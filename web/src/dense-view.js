@@ -98,6 +98,8 @@ export class DenseCloud {
     this.lastFrameAt = -Infinity;
     this.frames = 0;
     this.unpaired = 0;
+    this.waitingTag = -1; // the tag of a frame drawn before its metadata came
+    this.lastTag = -1;
     this.onFrame = () => {};
     this.tagCanvas = null;
   }
@@ -128,11 +130,16 @@ export class DenseCloud {
     this.view.needsDraw = true;
   }
 
-  /** A dense metadata message: kept until its video frame arrives. */
+  /** A dense metadata message: kept until its video frame arrives (or pairs the frame waiting for it). */
   meta(frame) {
     this.metas.set(frame.seq, frame);
     this.newestSeq = Math.max(this.newestSeq, frame.seq);
     for (const seq of this.metas.keys()) if (seq < this.newestSeq - 120) this.metas.delete(seq);
+    if (this.waitingTag >= 0 && (frame.seq & 0xffff) === this.waitingTag) {
+      // The video frame came first (the socket's message waits for the page): pair it now.
+      this.waitingTag = -1;
+      this.#paired(frame, true);
+    }
   }
 
   /** Whether the track has stalled: metadata comes, frames do not. */
@@ -142,14 +149,27 @@ export class DenseCloud {
 
   #frameArrived() {
     this.lastFrameAt = performance.now();
+    if (this.waitingTag >= 0) this.unpaired++; // the previous frame's metadata never came
     const tag = this.#readTag();
+    this.lastTag = tag;
     const meta = tag >= 0 ? this.metas.get(seqOfTag(tag, this.newestSeq)) : undefined;
-    if (!meta) this.unpaired++;
-    const use = meta ?? this.metas.get(this.newestSeq);
-    if (!use) return;
-    this.#setMeta(use);
-    this.frames++;
-    this.onFrame(use, Boolean(meta));
+    if (meta) {
+      this.waitingTag = -1;
+      this.#paired(meta, true);
+      return;
+    }
+    // Drawn at once with the newest metadata (its range and intrinsics change slowly); paired
+    // when its own arrives.
+    this.waitingTag = tag;
+    if (tag < 0) this.unpaired++;
+    const newest = this.metas.get(this.newestSeq);
+    if (newest) this.#paired(newest, false);
+  }
+
+  #paired(meta, own) {
+    this.#setMeta(meta);
+    if (own) this.frames++;
+    this.onFrame(meta, own);
     this.view.needsDraw = true;
   }
 

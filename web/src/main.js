@@ -110,6 +110,9 @@ api.dense = () => ({
   mode: stats.denseMode,
   frames: dense.frames,
   unpaired: dense.unpaired,
+  lastTag: dense.lastTag,
+  newestSeq: dense.newestSeq,
+  video: [dense.video.videoWidth, dense.video.videoHeight],
   points: stats.densePoints,
 });
 view.onFirstInteraction = () => $('hint').classList.add('gone');

@@ -60,6 +60,12 @@ let waiting = null;
 let superseded = 0;
 
 function hand(m) {
+  if (m.frame?.dense) {
+    // A dense frame's metadata: a few hundred bytes the page needs to pair with its video frame,
+    // never replaced (the video frames are not either).
+    self.postMessage(m);
+    return;
+  }
   if (waiting) superseded++;
   waiting = m;
   if (pageReady) flush();

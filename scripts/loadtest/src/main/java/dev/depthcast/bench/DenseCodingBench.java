@@ -34,7 +34,6 @@ import dev.onvoid.webrtc.media.video.I420Buffer;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -207,7 +206,7 @@ public final class DenseCodingBench {
     static void run(WebRtcEngine engine, Clip clip, DepthSource scene, Code code, int capKbps, int seconds)
             throws Exception {
         Map<Integer, Source> sent = new ConcurrentHashMap<>();
-        List<double[]> errors = new ArrayList<>();
+        long[] errors = new long[HISTOGRAM_BINS];
         long[] counts = new long[6]; // frames, compared cells, lost, gained, extra edge drops, source valid
         CompletableFuture<Void> gathered1 = new CompletableFuture<>();
         CompletableFuture<Void> gathered2 = new CompletableFuture<>();
@@ -302,9 +301,9 @@ public final class DenseCodingBench {
         Map<String, Object> in = stats(receiver, RTCStatsType.INBOUND_RTP);
         Map<String, Object> out = stats(sender, RTCStatsType.OUTBOUND_RTP);
         double rxKbps = ((Number) in.getOrDefault("bytesReceived", 0)).doubleValue() * 8 / elapsed / 1000;
-        double[] rel;
+        long[] rel;
         synchronized (errors) {
-            rel = errors.stream().mapToDouble(e -> e[0]).sorted().toArray();
+            rel = errors.clone();
         }
         synchronized (counts) {
             System.out.printf(
@@ -348,13 +347,7 @@ public final class DenseCodingBench {
 
     /** One decoded frame against what was packed under its tag. */
     static void compare(
-            I420Buffer b,
-            Map<Integer, Source> sent,
-            Code code,
-            List<double[]> errors,
-            long[] counts,
-            int gridW,
-            int gridH) {
+            I420Buffer b, Map<Integer, Source> sent, Code code, long[] errors, long[] counts, int gridW, int gridH) {
         int w = b.getWidth();
         int h = b.getHeight();
         byte[] y = new byte[w * h];
@@ -376,7 +369,8 @@ public final class DenseCodingBench {
                         : inverseMetres(luma, s.near(), s.far());
             }
         }
-        List<double[]> mine = new ArrayList<>();
+        long[] mine = new long[HISTOGRAM_BINS];
+        long compared = 0;
         long lost = 0;
         long gained = 0;
         long extraEdges = 0;
@@ -399,16 +393,19 @@ public final class DenseCodingBench {
                     extraEdges++;
                 }
                 if (interior(s.z(), i, j, cols, l.rows())) {
-                    mine.add(new double[] {Math.abs(z[c] - t) / t});
+                    mine[bin(Math.abs(z[c] - t) / t)]++;
+                    compared++;
                 }
             }
         }
         synchronized (errors) {
-            errors.addAll(mine);
+            for (int k = 0; k < HISTOGRAM_BINS; k++) {
+                errors[k] += mine[k];
+            }
         }
         synchronized (counts) {
             counts[0]++;
-            counts[1] += mine.size();
+            counts[1] += compared;
             counts[2] += lost;
             counts[3] += gained;
             counts[4] += extraEdges;
@@ -445,8 +442,27 @@ public final class DenseCodingBench {
         return true;
     }
 
-    static double percentile(double[] sorted, double q) {
-        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)];
+    /** Relative errors in bins of 0.001 % up to 20 % (the last bin holds everything above). */
+    static final int HISTOGRAM_BINS = 20_001;
+
+    static int bin(double relativeError) {
+        return (int) Math.min(HISTOGRAM_BINS - 1, Math.round(relativeError * 1e5));
+    }
+
+    /** The q-quantile of a histogram of {@link #bin}s, as a relative error. */
+    static double percentile(long[] histogram, double q) {
+        long total = Arrays.stream(histogram).sum();
+        if (total == 0) {
+            return Double.NaN;
+        }
+        long seen = 0;
+        for (int b = 0; b < histogram.length; b++) {
+            seen += histogram[b];
+            if (seen > q * total) {
+                return b / 1e5;
+            }
+        }
+        return (histogram.length - 1) / 1e5;
     }
 
     static long cpuNanos() throws Exception {
