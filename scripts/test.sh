@@ -69,6 +69,7 @@ dense_log=$(mktemp)
 dense_port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 java -jar server/target/depthcast-server.jar --port "$dense_port" --backend cpu --web-root "$root/web/dist" --dense on >"$dense_log" 2>&1 &
 dense_server=$!
+trap 'kill $server $dense_server 2>/dev/null || true; wait $server $dense_server 2>/dev/null || true; rm -f "$log" "$dense_log"' EXIT
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$dense_port/api/stats" >/dev/null 2>&1 && break
   kill -0 $dense_server 2>/dev/null || { cat "$dense_log"; echo "dense server died"; exit 1; }

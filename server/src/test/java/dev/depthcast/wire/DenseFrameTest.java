@@ -99,6 +99,47 @@ class DenseFrameTest {
         assertEquals(-1, DenseFrameReader.tag(layout, y, w), "a flipped cell breaks the CRC");
     }
 
+    @ParameterizedTest
+    @ValueSource(floats = {0.4f, 2.5f, 3.6f})
+    void thePackersLookupGivesTheCodesFormula(float near) throws IOException {
+        // Ranges of 10:1, 1.6:1 and 1.11:1 (steps narrower than a lookup entry).
+        PointCloudMessage m = source("scene");
+        PointCloudMessage.Grid g = m.grid();
+        float far = 4f;
+        Random random = new Random(7);
+        float[] xyz = m.points().xyz().clone();
+        int[] cells = cellsOf(m);
+        float[] want = new float[m.points().count()];
+        for (int p = 0; p < want.length; p++) {
+            // Same cell (x, y scale with depth), a random depth in and around the range.
+            float z = near * 0.9f + random.nextFloat() * (far * 1.1f - near * 0.9f);
+            float scale = z / -xyz[p * 3 + 2];
+            xyz[p * 3] *= scale;
+            xyz[p * 3 + 1] *= scale;
+            xyz[p * 3 + 2] = -z;
+            want[p] = z;
+        }
+        PointCloudMessage moved = new PointCloudMessage(
+                m.version(),
+                m.origin(),
+                new PointCloudMessage.Grid(g.width(), g.height(), g.stride(), g.intrinsics(), near, far),
+                new PointCloudMessage.Points(want.length, xyz, m.points().rgb()),
+                m.timing(),
+                m.stab(),
+                m.serving());
+        DenseFrame frame = new DenseFramePacker().pack(moved);
+        DenseLayout l = frame.layout();
+        int off = 0;
+        for (int p = 0; p < want.length; p++) {
+            int cell = cells[p];
+            int got = frame.y()[(cell / l.columns()) * l.width() + l.depthX() + cell % l.columns()] & 0xFF;
+            int formula = DenseDepthCode.luma(want[p], near, far);
+            assertTrue(Math.abs(got - formula) <= 1, "point " + p + " at " + want[p] + ": " + got + " vs " + formula);
+            off += got != formula ? 1 : 0;
+        }
+        assertTrue(off * 1000 <= want.length, off + " of " + want.length + " codes differ from the formula's rounding");
+    }
+
     static PointCloudMessage source(String name) throws IOException {
         byte[] bytes = GoldenFiles.bytes(name.equals("scene") ? "scene.v2.msgpack" : name + ".source.v1.msgpack");
         try (MessageDecoder decoder = new MessageDecoder()) {
