@@ -115,6 +115,24 @@ api.dense = () => ({
   video: [dense.video.videoWidth, dense.video.videoHeight],
   points: stats.densePoints,
 });
+/**
+ * Test hook for the shaped-link probe: dense mode's counts, its ingest → display latency (the
+ * source frame's ingest on the server → its video frame shown, p50/p95 of the last 200) and the
+ * video bytes received so far.
+ */
+api.denseStats = async () => {
+  let bytesReceived = 0;
+  try {
+    for (const r of (await live.session?.pc?.getStats())?.values() ?? [])
+      if (r.type === 'inbound-rtp' && r.kind === 'video') bytesReceived += r.bytesReceived;
+  } catch {
+    /* no session */
+  }
+  const sorted = [...denseLatencies].sort((a, b) => a - b);
+  const at = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
+  return { ...api.dense(), bytesReceived, latencyMs: { p50: at(0.5), p95: at(0.95) } };
+};
+const denseLatencies = [];
 view.onFirstInteraction = () => $('hint').classList.add('gone');
 
 function resize() {
@@ -642,8 +660,14 @@ function checkDenseStall() {
   setDenseMode('sparse', 'the dense video stalled (no frame for 2 s): sparse for this session');
 }
 
-dense.onFrame = () => {
+dense.onFrame = (meta, own) => {
   stats.denseFrames = dense.frames;
+  // Ingest → display (as the HUD's ingest→render): the source frame's ingest on the server's clock
+  // to this video frame's arrival, when its own metadata names it.
+  if (own && clock.synced && Number.isFinite(meta.ingestUs)) {
+    denseLatencies.push(clock.ageMs(meta.ingestUs, pageNow()));
+    if (denseLatencies.length > 200) denseLatencies.shift();
+  }
 };
 
 const ORBIT_STEP_DEG = 5;
