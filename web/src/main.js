@@ -133,6 +133,8 @@ api.denseStats = async () => {
   return { ...api.dense(), bytesReceived, latencyMs: { p50: at(0.5), p95: at(0.95) } };
 };
 const denseLatencies = [];
+/** Test hook: the dense video stops delivering frames (as a stalled track would). */
+api.stopDenseVideo = () => dense.video.pause();
 view.onFirstInteraction = () => $('hint').classList.add('gone');
 
 function resize() {
