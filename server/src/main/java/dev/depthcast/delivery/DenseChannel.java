@@ -1,5 +1,6 @@
 package dev.depthcast.delivery;
 
+import dev.depthcast.wire.DenseFrame;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -58,7 +59,7 @@ public final class DenseChannel implements AutoCloseable {
     }
 
     /** Sends one frame on the track (only while {@link #active()}). */
-    void push(dev.depthcast.wire.DenseFrame frame, long timestampNanos) {
+    void push(DenseFrame frame, long timestampNanos) {
         if (active()) {
             out.push(frame, timestampNanos);
             framesSent.incrementAndGet();

@@ -65,15 +65,9 @@ public final class PeerSession implements AutoCloseable {
      * Sets the offer, creates and sets the answer; for non-trickle waits until ICE gathering is
      * complete so the answer carries every candidate.
      *
+     * @param denseMid the offer's receive-only video m-line to answer with a dense video track
+     *     (docs/protocol.md, "Dense frames"; no renegotiation), or null for none
      * @throws NegotiationException when WebRTC rejects the offer (a client error)
-     */
-    public String answer(String offerSdp, boolean trickle, Duration timeout) throws NegotiationException {
-        return answer(offerSdp, trickle, timeout, null);
-    }
-
-    /**
-     * {@link #answer(String, boolean, Duration)}, also sending a dense video track on the offer's
-     * receive-only video m-line {@code denseMid} (null: none) — no renegotiation.
      */
     public String answer(String offerSdp, boolean trickle, Duration timeout, String denseMid)
             throws NegotiationException {
