@@ -26,7 +26,7 @@ import { Replay } from './replay.js';
 import { Session } from './session.js';
 import { ClockSync, SenderStats, fmtBytes } from './stats.js';
 import { CloudView, POINT_SIZE } from './view.js';
-import { DenseCloud } from './dense-view.js';
+import { DenseCloud, VERTEX_SHADER } from './dense-view.js';
 
 const $ = (id) => document.getElementById(id);
 const pageNow = () => performance.timeOrigin + performance.now(); // epoch ms, high resolution
@@ -133,6 +133,8 @@ api.denseStats = async () => {
   return { ...api.dense(), bytesReceived, latencyMs: { p50: at(0.5), p95: at(0.95) } };
 };
 const denseLatencies = [];
+/** Test hook: the dense vertex shader's source (the browser test runs it on a golden frame). */
+api.denseVertexShader = VERTEX_SHADER;
 /** Test hook: the dense video stops delivering frames (as a stalled track would). */
 api.stopDenseVideo = () => dense.video.pause();
 view.onFirstInteraction = () => $('hint').classList.add('gone');

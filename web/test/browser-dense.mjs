@@ -95,3 +95,147 @@ test('a --dense off server: a page that chose dense gets schema 2 and the reason
     await context.close();
   }
 });
+
+// The vertex shader itself, run by WebGL2 with transform feedback on the scene golden frame (as the
+// browser's video path would hand it over: limited-range RGB), against its CPU twin cloudFromRgba.
+test('the dense vertex shader unprojects the golden frame as its CPU twin does', { timeout: 120000 }, async () => {
+  const { readFileSync } = await import('node:fs');
+  const { cloudFromRgba, rgbFromYuv, depthFromLuma, lumaFromRgb, isEdge, unprojectCell } =
+    await import('../src/dense-frame.js');
+  const golden = (n) => readFileSync(new URL(`../../docs/wire-golden/${n}`, import.meta.url));
+  const want = JSON.parse(golden('dense.scene.expected.json'));
+  const planes = new Uint8Array(golden('dense.scene.i420'));
+  const { fw, fh, gw, gh, dx } = want.layout;
+  const u0 = fw * fh;
+  const v0 = u0 + (fw / 2) * (fh / 2);
+  const rgba = new Uint8Array(fw * fh * 4);
+  for (let y = 0; y < fh; y++)
+    for (let x = 0; x < fw; x++) {
+      const c = (y >> 1) * (fw / 2) + (x >> 1);
+      const rgb = rgbFromYuv(planes[y * fw + x], planes[u0 + c], planes[v0 + c]);
+      for (let k = 0; k < 3; k++) rgba[(y * fw + x) * 4 + k] = Math.min(255, Math.max(0, Math.round(rgb[k] * 255)));
+      rgba[(y * fw + x) * 4 + 3] = 255;
+    }
+  const meta = { dense: want.layout, range: want.range, intr: want.intr, stride: want.stride };
+  // The CPU twin, cell by cell: the position of a drawn cell, null for a dropped one.
+  const z = new Float32Array(gw * gh);
+  for (let j = 0; j < gh; j++)
+    for (let i = 0; i < gw; i++) {
+      const p = (j * fw + dx + i) * 4;
+      z[j * gw + i] = depthFromLuma(lumaFromRgb(rgba[p] / 255, rgba[p + 1] / 255, rgba[p + 2] / 255), ...want.range);
+    }
+  const cpu = [];
+  for (let j = 0; j < gh; j++)
+    for (let i = 0; i < gw; i++) {
+      const d = z[j * gw + i];
+      cpu.push(Number.isNaN(d) || isEdge(z, i, j, gw, gh, 0.1) ? null : unprojectCell(i, j, d, want.intr, want.stride));
+    }
+  assert.equal(cpu.filter(Boolean).length, cloudFromRgba(rgba, meta).n);
+
+  const { context, page } = await open(launched.browser, `${OFF_URL}/`);
+  try {
+    await page.waitForFunction(() => window.depthcast?.denseVertexShader, null, { timeout: 30000 });
+    const out = await page.evaluate(
+      ({ rgbaB64, fw, fh, gw, gh, dx, intr, stride, range }) => {
+        const rgba = Uint8Array.from(atob(rgbaB64), (c) => c.charCodeAt(0));
+        const gl = document.createElement('canvas').getContext('webgl2');
+        const prelude = 'precision highp float;\nuniform mat4 modelViewMatrix;\nuniform mat4 projectionMatrix;\n';
+        const shader = (type, src) => {
+          const s = gl.createShader(type);
+          gl.shaderSource(s, src);
+          gl.compileShader(s);
+          if (!gl.getShaderParameter(s, gl.COMPILE_STATUS)) throw new Error(gl.getShaderInfoLog(s));
+          return s;
+        };
+        const prog = gl.createProgram();
+        gl.attachShader(prog, shader(gl.VERTEX_SHADER, prelude + window.depthcast.denseVertexShader));
+        gl.attachShader(
+          prog,
+          shader(
+            gl.FRAGMENT_SHADER,
+            'precision mediump float; varying vec3 vColor; void main() { gl_FragColor = vec4(vColor, 1.0); }',
+          ),
+        );
+        gl.transformFeedbackVaryings(prog, ['gl_Position'], gl.SEPARATE_ATTRIBS);
+        gl.linkProgram(prog);
+        if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(gl.getProgramInfoLog(prog));
+        gl.useProgram(prog);
+        const n = gw * gh;
+        const cells = new Float32Array(n * 2);
+        for (let j = 0, k = 0; j < gh; j++) for (let i = 0; i < gw; i++, k += 2) [cells[k], cells[k + 1]] = [i, j];
+        const cellBuf = gl.createBuffer();
+        gl.bindBuffer(gl.ARRAY_BUFFER, cellBuf);
+        gl.bufferData(gl.ARRAY_BUFFER, cells, gl.STATIC_DRAW);
+        const loc = gl.getAttribLocation(prog, 'cell');
+        gl.enableVertexAttribArray(loc);
+        gl.vertexAttribPointer(loc, 2, gl.FLOAT, false, 0, 0);
+        // As three.js uploads a video: flipped (row 0 of the frame at v = 1), nearest, no mipmaps.
+        const tex = gl.createTexture();
+        gl.bindTexture(gl.TEXTURE_2D, tex);
+        gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, true);
+        gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, fw, fh, 0, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
+        gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+        gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+        gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+        gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+        const u = (name) => gl.getUniformLocation(prog, name);
+        const identity = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+        gl.uniformMatrix4fv(u('modelViewMatrix'), false, identity);
+        gl.uniformMatrix4fv(u('projectionMatrix'), false, identity);
+        gl.uniform1i(u('uFrame'), 0);
+        gl.uniform2f(u('uFrameSize'), fw, fh);
+        gl.uniform2f(u('uGrid'), gw, gh);
+        gl.uniform1f(u('uDx'), dx);
+        gl.uniform4f(u('uIntr'), intr.fx, intr.fy, intr.cx, intr.cy);
+        gl.uniform1f(u('uStride'), stride);
+        gl.uniform2f(u('uRange'), range[0], range[1]);
+        gl.uniform3f(u('uCode'), 24, 32, 235);
+        gl.uniform1f(u('uEdge'), 0.1);
+        gl.uniform1f(u('uSpacing'), 1 / intr.fx);
+        gl.uniform1f(u('uHalfHeight'), 300);
+        gl.uniform1f(u('uSizeMul'), 1);
+        const outBuf = gl.createBuffer();
+        gl.bindBuffer(gl.TRANSFORM_FEEDBACK_BUFFER, outBuf);
+        gl.bufferData(gl.TRANSFORM_FEEDBACK_BUFFER, n * 16, gl.STATIC_READ);
+        gl.bindBufferBase(gl.TRANSFORM_FEEDBACK_BUFFER, 0, outBuf);
+        gl.enable(gl.RASTERIZER_DISCARD);
+        gl.beginTransformFeedback(gl.POINTS);
+        gl.drawArrays(gl.POINTS, 0, n);
+        gl.endTransformFeedback();
+        const got = new Float32Array(n * 4);
+        gl.getBufferSubData(gl.TRANSFORM_FEEDBACK_BUFFER, 0, got);
+        return Array.from(got);
+      },
+      {
+        rgbaB64: Buffer.from(rgba).toString('base64'),
+        fw,
+        fh,
+        gw,
+        gh,
+        dx,
+        intr: want.intr,
+        stride: want.stride,
+        range: want.range,
+      },
+    );
+    let drawn = 0;
+    let differ = 0;
+    for (let c = 0; c < gw * gh; c++) {
+      const g = out.slice(c * 4, c * 4 + 3);
+      const dropped = g[0] === 2 && g[1] === 2 && g[2] === 2;
+      if ((cpu[c] === null) !== dropped) {
+        differ++; // an edge decision on a float32/float64 tie
+        continue;
+      }
+      if (dropped) continue;
+      drawn++;
+      for (let k = 0; k < 3; k++)
+        assert.ok(Math.abs(g[k] - cpu[c][k]) <= 1e-4 * Math.abs(cpu[c][2]), `cell ${c}: ${g} vs ${cpu[c]}`);
+    }
+    console.log(`shader: ${drawn} points as the CPU twin's, ${differ} cells decided otherwise`);
+    assert.ok(drawn > 0.8 * want.points, `${drawn} drawn`);
+    assert.ok(differ <= gw * gh * 0.001, `${differ} cells where the shader and its twin disagree`);
+  } finally {
+    await context.close();
+  }
+});
