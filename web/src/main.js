@@ -114,6 +114,7 @@ api.dense = () => ({
   newestSeq: dense.newestSeq,
   video: [dense.video.videoWidth, dense.video.videoHeight],
   points: stats.densePoints,
+  drawn: stats.densePointsDrawn,
 });
 /**
  * Test hook for the shaped-link probe: dense mode's counts, its ingest → display latency (the
@@ -221,8 +222,20 @@ function fetchModelFile() {
 }
 
 // ---------------------------------------------------------------- HUD
+let denseCountedAt = -Infinity;
+
 function updateHud() {
   statsRecorder.refresh(performance.now());
+  // Dense mode: the points drawn (the frame read back and put through the shader's edge test on
+  // the CPU) every 2 s — the shader cannot count them.
+  if (stats.denseMode === 'dense' && performance.now() - denseCountedAt > 2000) {
+    denseCountedAt = performance.now();
+    const drawn = dense.readBack();
+    if (drawn) {
+      stats.densePointsDrawn = drawn.n;
+      $('hud-mode').textContent = `dense · ${drawn.n} points drawn (${drawn.edgeDropped} edge cells dropped)`;
+    }
+  }
   showHud($, stats, { clockSynced: clock.synced });
 }
 
@@ -308,6 +321,11 @@ function toggleRecording() {
   }
   if (stats.source !== 'live') {
     showError('Recording takes the live stream: go back to live first.', { fatal: false });
+    return;
+  }
+  if (stats.denseMode === 'dense') {
+    // A recording holds the results socket's messages, and a dense session's carry no points.
+    showError('Recording takes sparse results: switch to sparse (d) to record.', { fatal: false });
     return;
   }
   recorder = new Recorder({ maxMs: recordSeconds() * 1000 });

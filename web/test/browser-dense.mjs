@@ -33,7 +33,10 @@ test(
       assert.equal(d.mode, 'dense');
       assert.ok(d.points > 100000, `the metadata says ${d.points} points`);
       assert.ok(d.unpaired <= d.frames / 2, `${d.unpaired} of ${d.frames} frames unpaired with their metadata`);
-      assert.match(await page.textContent('#hud-mode'), /^dense/);
+      await page.waitForFunction(() => window.depthcast.dense().drawn > 0, null, { timeout: 10000 });
+      const drawn = await page.evaluate(() => window.depthcast.dense().drawn);
+      assert.ok(drawn > 100000, `${drawn} points drawn`);
+      assert.match(await page.textContent('#hud-mode'), /^dense · \d+ points drawn/);
       await page.evaluate(() => window.depthcast.do('exportPly'));
       const exported = await page.evaluate(() => window.depthcast.lastExport);
       assert.ok(exported.n > 50000, `PLY from the read-back frame: ${JSON.stringify(exported)}`);

@@ -507,6 +507,7 @@ async function main() {
           report.dense = {
             framesPerSec: (denseAfter.frames - denseBefore.frames) / s,
             points: denseAfter.points,
+            drawn: denseAfter.drawn,
             unpaired: denseAfter.unpaired - denseBefore.unpaired,
             latencyMs: denseAfter.latencyMs,
             rxKbps: ((denseAfter.bytesReceived - denseBefore.bytesReceived) * 8) / s / 1000,
