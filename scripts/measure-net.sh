@@ -5,8 +5,11 @@
 # page-arrival latency p50/p95 and the median message size, over a fixed window.
 #
 #   scripts/measure-net.sh [options] [SCENARIO…]
-#     unshaped | 50mbit | 20mbit | 8mbit | 50to8    (default: all five; 50to8 drops 50 → 8 Mbit/s
+#     unshaped | 50mbit | 20mbit | 8mbit | 4mbit | 50to8  (default: all but 4mbit; 50to8 drops 50 → 8 Mbit/s
 #                                                    mid-window and reports the recovery)
+# With --server-args "--dense on" the page draws dense frames, and the table's last column gives
+# their rate, points, ingest → display latency and video bitrate (the results/s columns then count
+# the metadata messages).
 # Options:
 #   --seconds S        measuring window (default 20) after --warmup S (default 3)
 #   --runs N           repeat each scenario N times and report medians (default 1)
@@ -81,6 +84,7 @@ run() {
     50mbit) rate=50mbit ;;
     20mbit) rate=20mbit ;;
     8mbit) rate=8mbit; ((enforce)) && limits=(--expect-hud-level) ;;
+    4mbit) rate=4mbit ;;
     50to8) rate=50mbit
            step=(--step-at $((seconds / 2)) --step-cmd "$root/$topo shape $tag 8mbit" --recover-p95 200)
            ;;
@@ -135,8 +139,8 @@ const median = (xs) => {
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
 };
 const f = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '–');
-console.log('| downlink | results/s | latency ingest → arrival p50 / p95 ms | median bytes | link levels (results) | notes |');
-console.log('|---|---|---|---|---|---|');
+console.log('| downlink | results/s | latency ingest → arrival p50 / p95 ms | median bytes | link levels (results) | notes | dense: frames/s · points · ingest → display p50 / p95 ms · video kbit/s |');
+console.log('|---|---|---|---|---|---|---|');
 for (const name of names) {
   const reps = [];
   for (let i = 1; i <= Number(runs); i++) {
@@ -166,7 +170,12 @@ for (const name of names) {
   const levels = {};
   for (const r of reps) for (const [k, v] of Object.entries(r.levels || {})) levels[k] = (levels[k] || 0) + v;
   const lv = Object.entries(levels).map(([k, v]) => `${k}: ${v}`).join(', ') || '–';
-  console.log(`| ${name} | ${f(w('resultsPerSec'), 1)} | ${f(w('p50Ms'))} / ${f(w('p95Ms'))} | ${f(w('medianBytes'))} | ${lv} | ${notes} |`);
+  const d = (k) => median(reps.map((r) => r.dense?.[k]));
+  const dl = (k) => median(reps.map((r) => r.dense?.latencyMs?.[k]));
+  const dense = reps.some((r) => r.dense)
+    ? `${f(d('framesPerSec'), 1)} · ${f(d('points'))} · ${f(dl('p50'))} / ${f(dl('p95'))} · ${f(d('rxKbps'))}`
+    : '–';
+  console.log(`| ${name} | ${f(w('resultsPerSec'), 1)} | ${f(w('p50Ms'))} / ${f(w('p95Ms'))} | ${f(w('medianBytes'))} | ${lv} | ${notes} | ${dense} |`);
   const l = LIMITS[name];
   if (l && !(w('resultsPerSec') >= l.minRate)) misses.push(`${name}: median results/s ${f(w('resultsPerSec'), 1)} < ${l.minRate}`);
   if (l && !(w('p95Ms') <= l.maxP95)) misses.push(`${name}: median p95 ${f(w('p95Ms'))} ms > ${l.maxP95}`);

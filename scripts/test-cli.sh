@@ -92,6 +92,7 @@ case_ "simulated devices: all"      2 "--devices all: simulated devices have no 
 case_ "ice port range malformed"    2 "--ice-port-range must be MIN-MAX"                  $serve --ice-port-range 5000
 case_ "model output unknown"        2 "--model-output absolute is not relative or metric"  $serve --model-output absolute
 case_ "stabilize not on/off"        2 "--stabilize maybe is not on or off"                 $serve --stabilize maybe
+case_ "dense not on/off/auto"       2 "--dense must be on, off or auto \\(got 'maybe'\\)"    $serve --dense maybe
 
 name="--help grouped, with defaults"
 if $serve --help >"$tmp/out" 2>&1 && grep -q '^Usage: scripts/serve.sh \[OPTIONS\]' "$tmp/out" \

@@ -63,6 +63,23 @@ if ! (cd web && DEPTHCAST_URL="http://127.0.0.1:$port" npm run --silent test:bro
   echo "--- server log"; tail -50 "$log"; exit 1
 fi
 curl -fsS "http://127.0.0.1:$port/api/stats" | head -c 2000; echo
+
+step "browser: dense mode (a --dense on server beside the default --dense off one)"
+dense_log=$(mktemp)
+dense_port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+java -jar server/target/depthcast-server.jar --port "$dense_port" --backend cpu --web-root "$root/web/dist" --dense on >"$dense_log" 2>&1 &
+dense_server=$!
+trap 'kill $server $dense_server 2>/dev/null || true; wait $server $dense_server 2>/dev/null || true; rm -f "$log" "$dense_log"' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$dense_port/api/stats" >/dev/null 2>&1 && break
+  kill -0 $dense_server 2>/dev/null || { cat "$dense_log"; echo "dense server died"; exit 1; }
+  sleep 0.2
+done
+if ! (cd web && DEPTHCAST_DENSE_URL="http://127.0.0.1:$dense_port" DEPTHCAST_URL="http://127.0.0.1:$port" node --test test/browser-dense.mjs); then
+  echo "--- dense server log"; tail -50 "$dense_log"; exit 1
+fi
+kill $dense_server; wait $dense_server 2>/dev/null || true
+rm -f "$dense_log"
 kill $server; wait $server 2>/dev/null || true
 
 step "cli: bad inputs end in one line, no stack trace; clean shutdown (scripts/test-cli.sh)"

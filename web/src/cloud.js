@@ -53,7 +53,11 @@ export function decodeCloud(data) {
   const warnings = [];
   const v = num(m.v, -1);
   let points;
-  if (v === COMPACT_VERSION) {
+  const dense = denseOf(m.dense);
+  if (dense) {
+    // A dense session's metadata: the points are in the video frame tagged with its seq.
+    points = { n: Math.max(0, Math.floor(num(m.n))), xyz: new Float32Array(0), rgb: new Uint8Array(0) };
+  } else if (v === COMPACT_VERSION) {
     points = decodeCompact(m);
   } else {
     if (v !== 1) warnings.push(`schema version ${v}, expected 1 or ${COMPACT_VERSION}`);
@@ -90,9 +94,25 @@ export function decodeCloud(data) {
     model: typeof m.model === 'string' ? m.model : '',
     backend: typeof m.backend === 'string' ? m.backend : '',
     level: num(m.level, 0),
+    dense,
     decodeMs: performance.now() - t0,
     bytes: u8.byteLength,
     warnings,
+  };
+}
+
+/** The `dense` map of a dense session's metadata message (docs/protocol.md), or null. */
+function denseOf(d) {
+  if (!d || typeof d !== 'object' || Array.isArray(d) || d instanceof Uint8Array) return null;
+  const code = Array.isArray(d.code) ? d.code.map((x) => num(x, NaN)) : [16, 24, 32, 235];
+  return {
+    fw: num(d.fw),
+    fh: num(d.fh),
+    gw: num(d.gw),
+    gh: num(d.gh),
+    dx: num(d.dx),
+    ty: num(d.ty),
+    code: { INVALID: code[0], VALID_FROM: code[1], NEAR: code[2], FAR: code[3] },
   };
 }
 

@@ -51,6 +51,12 @@ export const CONTROLS = [
     button: 'btn-fov',
     what: "the camera's field of view (diagonal, as cameras are sold, or horizontal); a change reconnects at once",
   },
+  {
+    action: 'dense',
+    keys: ['d'],
+    button: 'btn-dense',
+    what: 'dense (the whole depth grid as video, drawn on the GPU) / sparse points; remembered, reconnects',
+  },
   { action: 'hud', keys: ['h'], button: 'hud-toggle', what: 'HUD: one line / full detail' },
   { action: 'preview', keys: ['i'], button: 'btn-preview', what: 'show / hide the camera preview' },
 ];

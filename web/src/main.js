@@ -26,6 +26,7 @@ import { Replay } from './replay.js';
 import { Session } from './session.js';
 import { ClockSync, SenderStats, fmtBytes } from './stats.js';
 import { CloudView, POINT_SIZE } from './view.js';
+import { DenseCloud, VERTEX_SHADER } from './dense-view.js';
 
 const $ = (id) => document.getElementById(id);
 const pageNow = () => performance.timeOrigin + performance.now(); // epoch ms, high resolution
@@ -103,6 +104,40 @@ api.setView = ({ azimuthDeg = 0, elevationDeg = 0, distance = 1.5 } = {}) => {
   view.stopSway();
   view.setPose({ azimuthDeg, elevationDeg, distance });
 };
+// Dense mode (docs/protocol.md, "Dense frames"): the whole grid as video, drawn on the GPU.
+const dense = new DenseCloud(view);
+api.dense = () => ({
+  mode: stats.denseMode,
+  frames: dense.frames,
+  unpaired: dense.unpaired,
+  lastTag: dense.lastTag,
+  newestSeq: dense.newestSeq,
+  video: [dense.video.videoWidth, dense.video.videoHeight],
+  points: stats.densePoints,
+  drawn: stats.densePointsDrawn,
+});
+/**
+ * Test hook for the shaped-link probe: dense mode's counts, its ingest → display latency (the
+ * source frame's ingest on the server → its video frame shown, p50/p95 of the last 200) and the
+ * video bytes received so far.
+ */
+api.denseStats = async () => {
+  let bytesReceived = 0;
+  try {
+    for (const r of (await live.session?.pc?.getStats())?.values() ?? [])
+      if (r.type === 'inbound-rtp' && r.kind === 'video') bytesReceived += r.bytesReceived;
+  } catch {
+    /* no session */
+  }
+  const sorted = [...denseLatencies].sort((a, b) => a - b);
+  const at = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
+  return { ...api.dense(), bytesReceived, latencyMs: { p50: at(0.5), p95: at(0.95) } };
+};
+const denseLatencies = [];
+/** Test hook: the dense vertex shader's source (the browser test runs it on a golden frame). */
+api.denseVertexShader = VERTEX_SHADER;
+/** Test hook: the dense video stops delivering frames (as a stalled track would). */
+api.stopDenseVideo = () => dense.video.pause();
 view.onFirstInteraction = () => $('hint').classList.add('gone');
 
 function resize() {
@@ -145,6 +180,12 @@ function onBadResult(message) {
 /** One decoded cloud, live or replayed: count it, keep it as the frame to draw next. */
 function onFrame(frame, { replayed, now }) {
   frame.replayed = replayed;
+  if (frame.dense) {
+    // Metadata of a dense frame: its points arrive on the video track (dense-view.js).
+    dense.meta(frame);
+    stats.densePoints = frame.n;
+    checkDenseStall();
+  } else if (stats.denseMode === 'dense') setDenseMode('sparse', 'the server sends points: sparse');
   for (const w of statsRecorder.received(frame, now)) showError(`Results message: ${w}`, { fatal: false });
   $('model-note').hidden = frame.model !== 'relief' || noteDismissed;
   if (stats.phase !== 'streaming' && !replayed) {
@@ -152,7 +193,7 @@ function onFrame(frame, { replayed, now }) {
     setStatus('streaming');
     live.streaming();
   }
-  if (paused) return; // the view holds its frame; the stream and its numbers go on
+  if (paused || frame.dense) return; // the view holds its frame; the stream and its numbers go on
   if (pending) statsRecorder.skipped();
   pending = frame;
 }
@@ -181,8 +222,20 @@ function fetchModelFile() {
 }
 
 // ---------------------------------------------------------------- HUD
+let denseCountedAt = -Infinity;
+
 function updateHud() {
   statsRecorder.refresh(performance.now());
+  // Dense mode: the points drawn (the frame read back and put through the shader's edge test on
+  // the CPU) every 2 s — the shader cannot count them.
+  if (stats.denseMode === 'dense' && performance.now() - denseCountedAt > 2000) {
+    denseCountedAt = performance.now();
+    const drawn = dense.readBack();
+    if (drawn) {
+      stats.densePointsDrawn = drawn.n;
+      $('hud-mode').textContent = `dense · ${drawn.n} points drawn (${drawn.edgeDropped} edge cells dropped)`;
+    }
+  }
   showHud($, stats, { clockSynced: clock.synced });
 }
 
@@ -245,7 +298,7 @@ function download(parts, name, type = 'application/octet-stream') {
 }
 
 function exportPly() {
-  const frame = view.shown;
+  const frame = stats.denseMode === 'dense' ? dense.readBack() : view.shown;
   if (!frame) {
     showError('Nothing to export yet: no frame has been drawn.', { fatal: false });
     return;
@@ -268,6 +321,11 @@ function toggleRecording() {
   }
   if (stats.source !== 'live') {
     showError('Recording takes the live stream: go back to live first.', { fatal: false });
+    return;
+  }
+  if (stats.denseMode === 'dense') {
+    // A recording holds the results socket's messages, and a dense session's carry no points.
+    showError('Recording takes sparse results: switch to sparse (d) to record.', { fatal: false });
     return;
   }
   recorder = new Recorder({ maxMs: recordSeconds() * 1000 });
@@ -367,7 +425,13 @@ const live = new LiveSession({
   createSession: (stream) => {
     const hfov = offerHfov(fovSetting, cameraSize(stream));
     statsRecorder.sessionStarting({ hfov, setting: fovLabel(fovSetting) });
-    return new Session({ stream, hfov });
+    const session = new Session({ stream, hfov, denseChoice });
+    setDenseMode('sparse');
+    session.onDenseTrack = (track) => {
+      dense.attach(track);
+      setDenseMode('dense');
+    };
+    return session;
   },
   onResult: onLiveResult,
   onPong: (msg, now) => clock.onPong(msg, now),
@@ -399,6 +463,9 @@ const live = new LiveSession({
     },
     sessionStarted: (id) => {
       api.sessionId = id;
+      const s = live.session;
+      if (s?.dense === 'refused') setDenseMode('sparse', s.denseReason || 'the server sends no dense video');
+      else if (s?.dense === 'on' && stats.denseMode !== 'dense') setDenseMode('dense', 'waiting for video');
     },
   },
 });
@@ -578,6 +645,53 @@ function toggleHelp(open = !$('help').open) {
   } else if (!open && d.open) d.close();
 }
 
+// ---------------------------------------------------------------- dense / sparse
+// The user's choice is remembered ('dense' or 'sparse'); without one the server's --dense decides
+// (session.js wantsDense). A change reconnects at once: the offer is where dense is asked for.
+const DENSE_KEY = 'depthcast.dense';
+stats.denseMode = 'sparse';
+stats.denseNote = '';
+
+function denseChoice() {
+  return storage?.getItem(DENSE_KEY) ?? null;
+}
+
+/** What the page draws now and why: 'dense' or 'sparse', with a one-line note for the HUD. */
+function setDenseMode(mode, note = '') {
+  stats.denseMode = mode;
+  stats.denseNote = note;
+  dense.active = mode === 'dense';
+  const b = $('btn-dense');
+  b.setAttribute('aria-pressed', String(mode === 'dense'));
+  b.querySelector('.label').textContent = mode === 'dense' ? 'Dense' : 'Sparse';
+  $('hud-mode').textContent = note ? `${mode} — ${note}` : mode;
+}
+
+function toggleDense() {
+  const next = stats.denseMode === 'dense' || live.session?.dense === 'asked' ? 'sparse' : 'dense';
+  storage?.setItem(DENSE_KEY, next);
+  setDenseMode(next, next === 'dense' ? 'asking the server' : '');
+  if (stats.source === 'live' && live.session) connect();
+}
+
+/** A dense track that delivers no frame for 2 s while metadata comes: schema 2 for this session. */
+function checkDenseStall() {
+  if (stats.denseMode !== 'dense' || !dense.stalled(performance.now())) return;
+  live.session?.setDense(false);
+  dense.detach();
+  setDenseMode('sparse', 'the dense video stalled (no frame for 2 s): sparse for this session');
+}
+
+dense.onFrame = (meta, own) => {
+  stats.denseFrames = dense.frames;
+  // Ingest → display (as the HUD's ingest→render): the source frame's ingest on the server's clock
+  // to this video frame's arrival, when its own metadata names it.
+  if (own && clock.synced && Number.isFinite(meta.ingestUs)) {
+    denseLatencies.push(clock.ageMs(meta.ingestUs, pageNow()));
+    if (denseLatencies.length > 200) denseLatencies.shift();
+  }
+};
+
 const ORBIT_STEP_DEG = 5;
 const PAN_STEP_PX = 40;
 const ZOOM_STEP = 1.15;
@@ -609,6 +723,7 @@ const actions = {
   hud: () => toggleHud(),
   fov: () => toggleFov(),
   preview: () => setPreview($('preview').hidden),
+  dense: () => toggleDense(),
 };
 api.do = (name) => actions[name]();
 

@@ -60,6 +60,12 @@ let waiting = null;
 let superseded = 0;
 
 function hand(m) {
+  if (m.frame?.dense) {
+    // A dense frame's metadata: a few hundred bytes the page needs to pair with its video frame,
+    // never replaced (the video frames are not either).
+    self.postMessage(m);
+    return;
+  }
   if (waiting) superseded++;
   waiting = m;
   if (pageReady) flush();
@@ -117,6 +123,10 @@ self.onmessage = (ev) => {
       break;
     case 'record':
       recording = Boolean(m.on);
+      break;
+    case 'dense':
+      // The page's dense switch (its user, or its stall fallback): docs/protocol.md, "Dense frames".
+      send({ type: 'dense', on: Boolean(m.on) });
       break;
     case 'ready':
       pageReady = true;

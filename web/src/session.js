@@ -87,15 +87,36 @@ export function describeIceFailure(candidates, pageHost) {
   return `${head} A firewall may block them: open the server's --ice-port-range, or give it a TURN server (--ice-server turn:…?transport=tcp).`;
 }
 
-/** GET /api/config's ICE servers (STUN/TURN, credentials minted per request); [] from a server without it. */
-export async function fetchIceServers(base = '') {
+/**
+ * GET /api/config: the ICE servers (STUN/TURN, credentials minted per request; [] from a server
+ * without it) and the server's `--dense` (on, auto or off; off from a server without it).
+ */
+export async function fetchPageConfig(base = '') {
   try {
     const config = await api('GET', `${base}/api/config`);
-    return Array.isArray(config?.iceServers) ? config.iceServers : [];
+    return {
+      iceServers: Array.isArray(config?.iceServers) ? config.iceServers : [],
+      dense: ['on', 'auto', 'off'].includes(config?.dense) ? config.dense : 'off',
+    };
   } catch (e) {
-    if (e.status === 404) return [];
+    if (e.status === 404) return { iceServers: [], dense: 'off' };
     throw e;
   }
+}
+
+/** The ICE servers of GET /api/config. */
+export async function fetchIceServers(base = '') {
+  return (await fetchPageConfig(base)).iceServers;
+}
+
+/**
+ * Whether the page asks for dense frames: the user's remembered choice ('dense' or 'sparse', or
+ * null for none) over the server's `--dense` (on: dense unless switched off; auto and off: only
+ * when switched on — off then answers why not).
+ */
+export function wantsDense(serverMode, choice) {
+  if (choice === 'dense' || choice === 'sparse') return choice === 'dense';
+  return serverMode === 'on';
 }
 
 /** The POST /api/sessions body: the offer, and `hfov` only when the page sets a field of view. */
@@ -115,9 +136,14 @@ export function offerBody(sdp, hfov) {
  */
 export class Session {
   /** `hfov`: the camera's horizontal field of view to ask for (degrees), or undefined for the server's --fov. */
-  constructor({ stream, base = '', pollMs = 200, hfov }) {
+  constructor({ stream, base = '', pollMs = 200, hfov, denseChoice = () => null }) {
     this.stream = stream;
     this.hfov = hfov;
+    this.denseChoice = denseChoice;
+    /** 'asked' (until the answer), 'on' (the answer sends the track), 'refused', or 'off' (not asked). */
+    this.dense = 'off';
+    this.denseReason = '';
+    this.onDenseTrack = () => {};
     this.base = base;
     this.pollMs = pollMs;
     this.id = null;
@@ -143,11 +169,21 @@ export class Session {
   }
 
   async start() {
-    const pc = new RTCPeerConnection({ iceServers: await fetchIceServers(this.base) });
+    const config = await fetchPageConfig(this.base);
+    this.serverDense = config.dense;
+    const pc = new RTCPeerConnection({ iceServers: config.iceServers });
     this.pc = pc;
     const track = this.stream.getVideoTracks()[0];
     if (!track) throw new Error('the camera stream has no video track');
     pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
+    if (wantsDense(config.dense, this.denseChoice())) {
+      // A receive-only video m-line: the server answers with its dense track on it (docs/protocol.md).
+      const dense = pc.addTransceiver('video', { direction: 'recvonly' });
+      this.dense = 'asked';
+      pc.ontrack = (ev) => {
+        if (ev.transceiver === dense) this.onDenseTrack(new MediaStream([ev.track]));
+      };
+    }
 
     pc.onicecandidate = (ev) => {
       // A null candidate = end of gathering → {"candidate":""}.
@@ -186,6 +222,10 @@ export class Session {
       return;
     }
     this.id = answer.id;
+    if (this.dense === 'asked') {
+      this.dense = answer.dense === true ? 'on' : 'refused';
+      this.denseReason = typeof answer.denseReason === 'string' ? answer.denseReason : '';
+    }
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     for (const c of this.pendingCandidates.splice(0)) this.#sendCandidate(c);
     this.onStatus('connecting');
@@ -314,6 +354,11 @@ export class Session {
   /** Sends a clock-sync ping; the worker stamps it, and the pong's arrival, on the shared clock. */
   ping() {
     this.worker?.postMessage({ type: 'ping' });
+  }
+
+  /** Dense frames (true) or schema 2 (false) for this session: its stall fallback, and back. */
+  setDense(on) {
+    this.worker?.postMessage({ type: 'dense', on });
   }
 
   /** While on, each result also carries its message's bytes (`raw`), for the page's recorder. */

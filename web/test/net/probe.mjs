@@ -481,6 +481,7 @@ async function main() {
       } else {
         await page.waitForTimeout(o.warmup * 1000);
         const start = await page.evaluate(() => performance.timeOrigin + performance.now());
+        const denseBefore = await page.evaluate(() => window.depthcast.denseStats?.());
         const socketsBefore = await socketsOpened(page);
         let stepT = null;
         if (o.stepAt !== undefined && o.stepCmd) {
@@ -496,8 +497,22 @@ async function main() {
           await page.waitForTimeout(o.seconds * 1000);
         }
         const end = await page.evaluate(() => performance.timeOrigin + performance.now());
+        const denseAfter = await page.evaluate(() => window.depthcast.denseStats?.());
         const arrivals = await allArrivals(page);
         report.window = summarize(arrivals, start, end);
+        // Dense mode: video frames drawn (paired with their metadata) a second, the points their
+        // metadata names, capture → display latency, and the video's received bitrate.
+        if (denseBefore && denseAfter && denseAfter.mode === 'dense') {
+          const s = (end - start) / 1000;
+          report.dense = {
+            framesPerSec: (denseAfter.frames - denseBefore.frames) / s,
+            points: denseAfter.points,
+            drawn: denseAfter.drawn,
+            unpaired: denseAfter.unpaired - denseBefore.unpaired,
+            latencyMs: denseAfter.latencyMs,
+            rxKbps: ((denseAfter.bytesReceived - denseBefore.bytesReceived) * 8) / s / 1000,
+          };
+        }
         if (o.arrivals) {
           // One line per result in the window: when it arrived (ms into the window), its seq and
           // level, its size, and its latency split at the server's send (ms).

@@ -152,6 +152,7 @@ public final class DepthcastServer implements AutoCloseable {
                     .setMetrics(metrics)
                     .setUnproject(config.unproject())
                     .optStabilise(stabilisation == StabilisationChoice.ON)
+                    .optDense(config.dense())
                     .optFrameTap(recorder == null ? (id, frame) -> {} : recorder::offer)
                     .build();
             SessionRegistry sessions = SessionRegistry.builder()

@@ -29,6 +29,7 @@ final class HelpGroups {
                         "--web-root",
                         "--drain-seconds",
                         "--wire",
+                        "--dense",
                         "--send-buffer-kb"));
         GROUPS.put(
                 "Model",

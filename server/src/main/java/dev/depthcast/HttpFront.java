@@ -108,7 +108,8 @@ final class HttpFront implements AutoCloseable {
                         security.maxSessionsPerIp(),
                         security.sessionsPerMinutePerIp(),
                         id -> sessions.get(id).isPresent()),
-                config.ice());
+                config.ice(),
+                config.dense());
         api.mount(router);
         HttpServer admin = null;
         if (security.adminPort() < 0) {

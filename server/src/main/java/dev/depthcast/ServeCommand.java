@@ -3,6 +3,7 @@ package dev.depthcast;
 import dev.depthcast.calibration.CalibrationRecorder;
 import dev.depthcast.config.Backend;
 import dev.depthcast.config.ConfigException;
+import dev.depthcast.config.DenseMode;
 import dev.depthcast.config.DeviceSelection;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
@@ -148,6 +149,15 @@ public final class ServeCommand implements Callable<Integer> {
                     "point-cloud schema: v2 (compact, ~1.3 B a point) or v1 (raw float32 xyz + rgb, 15 B a point; "
                             + "kept for one release) (default: ${DEFAULT-VALUE})")
     String wire;
+
+    @Option(
+            names = "--dense",
+            paramLabel = "on|off|auto",
+            defaultValue = ServerConfig.DEFAULT_DENSE,
+            description = "send a session that asks for it its whole depth grid as a video track (colour | depth "
+                    + "in one frame); on: the page asks unless its user switched it off, auto: only when its user "
+                    + "switched it on, off: schema 2 and a one-line reason (default: ${DEFAULT-VALUE})")
+    String dense;
 
     @Option(
             names = "--send-buffer-kb",
@@ -361,6 +371,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .drainTime(Duration.ofSeconds(drainSeconds))
                 .stabilize(ServerConfig.parseOnOff("--stabilize", stabilize))
                 .wire(WireFormat.parse(wire))
+                .dense(DenseMode.parse(dense))
                 .sendBufferBytes(Math.multiplyExact(sendBufferKb, 1024));
         config.ice(ice.toIceConfig());
         if (threads != null) {

@@ -34,6 +34,12 @@ public final class ServerConfig {
     public static final String DEFAULT_WEB_ROOT = "web/dist";
     /** {@code --stabilize}: relative depth is stabilised per session. */
     public static final String DEFAULT_STABILIZE = "on";
+    /**
+     * {@code --dense}: off until the page's dense drawing and its measurements are in
+     * (docs/protocol.md, "Dense frames").
+     */
+    public static final String DEFAULT_DENSE = "off";
+
     /** {@code --wire}: schema 2. */
     public static final String DEFAULT_WIRE = "v2";
 
@@ -63,6 +69,7 @@ public final class ServerConfig {
     private final Duration drainTime;
     private final IceConfig ice;
     private final WireFormat wire;
+    private final DenseMode dense;
     private final boolean stabilize;
     private final int sendBufferBytes;
 
@@ -88,6 +95,7 @@ public final class ServerConfig {
         this.drainTime = Objects.requireNonNull(b.drainTime, "drainTime");
         this.ice = Objects.requireNonNull(b.ice, "ice");
         this.wire = Objects.requireNonNull(b.wire, "wire");
+        this.dense = Objects.requireNonNull(b.dense, "dense");
         this.stabilize = b.stabilize;
         this.sendBufferBytes = b.sendBufferBytes;
     }
@@ -125,6 +133,7 @@ public final class ServerConfig {
                 .drainTime(drainTime)
                 .ice(ice)
                 .wire(wire)
+                .dense(dense)
                 .stabilize(stabilize)
                 .sendBufferBytes(sendBufferBytes);
     }
@@ -231,6 +240,11 @@ public final class ServerConfig {
         };
     }
 
+    /** Whether sessions that ask get the dense video track ({@code --dense}). */
+    public DenseMode dense() {
+        return dense;
+    }
+
     /** The point-cloud schema results are sent in ({@code --wire}). */
     public WireFormat wire() {
         return wire;
@@ -264,6 +278,7 @@ public final class ServerConfig {
         private Duration drainTime = Duration.ofSeconds(DEFAULT_DRAIN_SECONDS);
         private IceConfig ice = IceConfig.NONE;
         private WireFormat wire = WireFormat.parse(DEFAULT_WIRE);
+        private DenseMode dense = DenseMode.parse(DEFAULT_DENSE);
         private boolean stabilize = parseOnOff("--stabilize", DEFAULT_STABILIZE);
         private int sendBufferBytes = DEFAULT_SEND_BUFFER_KB * 1024;
 
@@ -377,6 +392,11 @@ public final class ServerConfig {
         /** Whether a relative model's depth is stabilised per session. */
         public Builder stabilize(boolean value) {
             stabilize = value;
+            return this;
+        }
+
+        public Builder dense(DenseMode value) {
+            dense = value;
             return this;
         }
 

@@ -9,6 +9,9 @@ import dev.depthcast.metrics.PipelineMetrics.Drop;
 import dev.depthcast.metrics.WallClock;
 import dev.depthcast.process.PointCloud;
 import dev.depthcast.wire.ColourSteps;
+import dev.depthcast.wire.DenseFrame;
+import dev.depthcast.wire.DenseFramePacker;
+import dev.depthcast.wire.DenseMetaEncoder;
 import dev.depthcast.wire.EncodedMessage;
 import dev.depthcast.wire.MessageEncoder;
 import dev.depthcast.wire.PointCloudMessage;
@@ -55,6 +58,10 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
     private final Duration closeWait;
     /** Used on the fan-out thread only (it reuses buffers). */
     private final MessageEncoder encoder;
+    /** Used on the fan-out thread only (it reuses its frame). */
+    private final DenseFramePacker densePacker = new DenseFramePacker();
+
+    private final DenseMetaEncoder denseMeta = new DenseMetaEncoder();
 
     private volatile ExecutorService fanout;
     private long failures;
@@ -129,7 +136,9 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
                     message(frame, cloud, frames.size(), client.drops().replacedOrSuperseded(), level);
             EncodedMessage encoded;
             try {
-                encoded = encoder.encode(message, ColourSteps.DEFAULT);
+                encoded = client.dense().active()
+                        ? sendDense(client.dense(), message, frame)
+                        : encoder.encode(message, ColourSteps.DEFAULT);
             } catch (RuntimeException e) {
                 // A cloud the codec cannot place (a bug upstream) must not stop delivery to everyone.
                 encodeFailures++;
@@ -143,6 +152,20 @@ public final class ResultDelivery implements BatchOutcomes, AutoCloseable {
             metrics.frameEnded(frame.times(), true);
             client.sink().publish(encoded.bytes(), frame.seq(), level);
         }
+    }
+
+    /**
+     * Packs the points into the session's video track and returns the metadata message that goes
+     * on the results socket instead of them; its encode time covers both.
+     */
+    private EncodedMessage sendDense(DenseChannel dense, PointCloudMessage message, I420Frame frame) {
+        long t0 = System.nanoTime();
+        DenseFrame packed = densePacker.pack(message);
+        // The source frame's own timestamp: the track keeps the camera's cadence.
+        dense.push(packed, frame.timestampUs() * 1000);
+        double packMs = (System.nanoTime() - t0) / 1e6;
+        EncodedMessage meta = denseMeta.encode(message, packed.layout());
+        return new EncodedMessage(meta.bytes(), meta.encodeMs() + packMs);
     }
 
     private PointCloudMessage message(I420Frame frame, PointCloud cloud, int batch, long dropped, int level) {

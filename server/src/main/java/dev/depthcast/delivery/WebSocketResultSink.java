@@ -30,6 +30,7 @@ public final class WebSocketResultSink implements ResultSink {
     private final PipelineMetrics metrics;
     private final ClientDrops drops;
     private final ClientLink link;
+    private final DenseChannel dense;
     private final LatestWins<Outgoing> results = new LatestWins<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile boolean closed;
@@ -47,14 +48,17 @@ public final class WebSocketResultSink implements ResultSink {
 
     /** A sink whose link never adapts the sampling (tests). */
     public WebSocketResultSink(Vertx vertx, PipelineMetrics metrics, ClientDrops drops) {
-        this(vertx, metrics, drops, ClientLink.fixed());
+        this(vertx, metrics, drops, ClientLink.fixed(), DenseChannel.none());
     }
 
-    public WebSocketResultSink(Vertx vertx, PipelineMetrics metrics, ClientDrops drops, ClientLink link) {
+    /** @param dense the session's dense channel, which the page's {@code dense} messages switch */
+    public WebSocketResultSink(
+            Vertx vertx, PipelineMetrics metrics, ClientDrops drops, ClientLink link, DenseChannel dense) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.drops = drops;
         this.link = link;
+        this.dense = dense;
     }
 
     public ClientLink link() {
@@ -191,7 +195,10 @@ public final class WebSocketResultSink implements ResultSink {
         });
     }
 
-    /** Text from the client: result acks (answered with nothing) and clock-sync pings (docs/protocol.md). */
+    /**
+     * Text from the client: result acks and dense switches (answered with nothing) and clock-sync
+     * pings (docs/protocol.md).
+     */
     private void onText(ServerWebSocket ws, String text) {
         JsonObject message = null;
         try {
@@ -203,6 +210,11 @@ public final class WebSocketResultSink implements ResultSink {
             Object seq = message.getValue("seq");
             link.ack(seq instanceof Number number ? number.longValue() : -1, System.nanoTime());
             flush();
+            return;
+        }
+        if (message != null && "dense".equals(message.getValue("type"))) {
+            // The page's switch, or its fallback when the track stalled: schema 2 until it asks again.
+            dense.want(Boolean.TRUE.equals(message.getValue("on")));
             return;
         }
         answerPing(ws, text);

@@ -24,8 +24,14 @@ public record ClientSlot(
         this(id, mailbox, params, recipient, null);
     }
 
-    /** {@code params} at the stride the client's link can carry now (link adaptation). */
+    /**
+     * {@code params} at the stride the client's link can carry now (link adaptation), or every
+     * grid point while its frames go out dense (the video track's own congestion control sets
+     * their bitrate).
+     */
     public UnprojectParams paramsNow() {
-        return recipient.link().params(params);
+        return recipient.dense().active()
+                ? params.withStride(1)
+                : recipient.link().params(params);
     }
 }

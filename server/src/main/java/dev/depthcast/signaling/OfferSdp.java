@@ -7,8 +7,10 @@ import java.util.List;
  * A browser's offer, checked before WebRTC sees it so a bad offer gets a clear 400: it passes
  * {@link SdpGrammar} (which keeps anything libwebrtc could choke on away from it), it sends video,
  * and which ICE ufrag(s) and media ids it uses (the candidate checks compare against them).
+ * {@code denseMid}: the media id of a receive-only video m-line, where the page asks for the dense
+ * video track (docs/protocol.md, "Dense frames"), or null.
  */
-public record OfferSdp(String sdp, List<String> iceUfrags, List<String> mids, int mediaCount) {
+public record OfferSdp(String sdp, List<String> iceUfrags, List<String> mids, int mediaCount, String denseMid) {
 
     public static final int MAX_LENGTH = SdpGrammar.MAX_LENGTH;
 
@@ -43,16 +45,32 @@ public record OfferSdp(String sdp, List<String> iceUfrags, List<String> mids, in
         boolean video = false;
         boolean videoSends = false;
         boolean inVideo = false;
+        String direction = null;
+        String mid = null;
+        String denseMid = null;
         List<String> ufrags = new ArrayList<>();
-        for (String line : lines) {
+        for (int i = 0; i <= lines.length; i++) {
+            String line = i < lines.length ? lines[i] : "m=end";
             if (line.startsWith("m=")) {
-                inVideo = line.startsWith("m=video ");
+                // The section that ends here: a camera the browser sends, or a video it only receives.
                 if (inVideo) {
-                    video = true;
-                    videoSends = true;
+                    if ("a=recvonly".equals(direction)) {
+                        denseMid = denseMid == null ? mid : denseMid;
+                    } else if (!"a=inactive".equals(direction)) {
+                        videoSends = true;
+                    }
                 }
-            } else if (inVideo && (line.equals("a=recvonly") || line.equals("a=inactive"))) {
-                videoSends = false;
+                inVideo = line.startsWith("m=video ");
+                video |= inVideo;
+                direction = null;
+                mid = null;
+            } else if (line.equals("a=recvonly")
+                    || line.equals("a=inactive")
+                    || line.equals("a=sendonly")
+                    || line.equals("a=sendrecv")) {
+                direction = line;
+            } else if (line.startsWith("a=mid:")) {
+                mid = line.substring("a=mid:".length());
             } else if (line.startsWith("a=ice-ufrag:")) {
                 String u = line.substring("a=ice-ufrag:".length());
                 if (!ufrags.contains(u)) {
@@ -66,6 +84,6 @@ public record OfferSdp(String sdp, List<String> iceUfrags, List<String> mids, in
         if (!videoSends) {
             throw new IllegalArgumentException("offer's video is recvonly/inactive: the browser must send its camera");
         }
-        return new OfferSdp(sdp, List.copyOf(ufrags), outline.mids(), outline.mediaCount());
+        return new OfferSdp(sdp, List.copyOf(ufrags), outline.mids(), outline.mediaCount(), denseMid);
     }
 }

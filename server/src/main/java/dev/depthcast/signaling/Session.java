@@ -1,5 +1,6 @@
 package dev.depthcast.signaling;
 
+import dev.depthcast.delivery.DenseChannel;
 import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.ingest.LatestFrameMailbox;
 import dev.depthcast.metrics.ClientDrops;
@@ -11,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One connected browser: its peer connection in, the mailbox its frames wait in, its results
  * socket out, its drop counts, how many remote candidates it sent (bounded per session), how its
- * frames are unprojected (its camera's field of view) and its depth stabiliser (null: none).
+ * frames are unprojected (its camera's field of view), its depth stabiliser (null: none) and its
+ * dense channel.
  */
 record Session(
         String id,
@@ -23,4 +25,5 @@ record Session(
         long createdNanos,
         AtomicInteger remoteCandidates,
         UnprojectParams params,
-        DepthStabiliser stabiliser) {}
+        DepthStabiliser stabiliser,
+        DenseChannel dense) {}

@@ -1,6 +1,8 @@
 package dev.depthcast.signaling;
 
+import dev.depthcast.config.DenseMode;
 import dev.depthcast.delivery.ClientLink;
+import dev.depthcast.delivery.DenseChannel;
 import dev.depthcast.delivery.Recipient;
 import dev.depthcast.delivery.StrideLadder;
 import dev.depthcast.delivery.WebSocketResultSink;
@@ -48,6 +50,11 @@ public final class SessionFactory {
     private final boolean stabilise;
     private final BiConsumer<String, I420Frame> frameTap;
     private final Duration negotiationTimeout;
+    private final DenseMode dense;
+
+    /** What a page that asked for dense frames is told by a server started with {@code --dense off}. */
+    public static final String DENSE_OFF =
+            "this server sends no dense video (--dense off): points come over the results socket";
 
     private SessionFactory(Builder b) {
         this.vertx = b.vertx;
@@ -59,6 +66,7 @@ public final class SessionFactory {
         this.stabilise = b.stabilise;
         this.frameTap = b.frameTap;
         this.negotiationTimeout = b.negotiationTimeout;
+        this.dense = b.dense;
     }
 
     public static Builder builder() {
@@ -66,7 +74,13 @@ public final class SessionFactory {
     }
 
     /** A negotiated session and its SDP answer. */
-    record Opened(Session session, String answerSdp) {}
+    record Opened(Session session, String answerSdp) {
+
+        /** The session's dense channel: negotiated, or why not. */
+        DenseChannel dense() {
+            return session.dense();
+        }
+    }
 
     /**
      * Places session {@code id} on a device, builds its parts, negotiates the offer and registers
@@ -88,11 +102,15 @@ public final class SessionFactory {
             InferenceExecutor executor = executors.place(id);
             ClientDrops drops = new ClientDrops(metrics);
             link = new ClientLink(StrideLadder.from(unproject.stride()), metrics, id.substring(0, 6));
-            WebSocketResultSink sink = new WebSocketResultSink(vertx, metrics, drops, link);
             LatestFrameMailbox mailbox = new LatestFrameMailbox(
                     executor::wake, () -> drops.add(Drop.MAILBOX_REPLACED), frame -> frameTap.accept(id, frame));
             peer = new PeerSession(webrtc, ice, mailbox, onState);
-            String answer = peer.answer(offer.sdp(), trickle, negotiationTimeout);
+            boolean sendDense = offer.denseMid() != null && dense.serves();
+            String answer = peer.answer(offer.sdp(), trickle, negotiationTimeout, sendDense ? offer.denseMid() : null);
+            DenseChannel channel = sendDense
+                    ? new DenseChannel(peer.dense(), "")
+                    : offer.denseMid() != null ? new DenseChannel(null, DENSE_OFF) : DenseChannel.none();
+            WebSocketResultSink sink = new WebSocketResultSink(vertx, metrics, drops, link, channel);
             Session session = new Session(
                     id,
                     offer,
@@ -103,8 +121,10 @@ public final class SessionFactory {
                     System.nanoTime(),
                     new AtomicInteger(),
                     unproject,
-                    stabiliser);
-            executor.register(new ClientSlot(id, mailbox, unproject, new Recipient(sink, drops, link), stabiliser));
+                    stabiliser,
+                    channel);
+            executor.register(
+                    new ClientSlot(id, mailbox, unproject, new Recipient(sink, drops, link, channel), stabiliser));
             return new Opened(session, answer);
         } catch (Exception | Error e) {
             if (link != null) {
@@ -133,8 +153,15 @@ public final class SessionFactory {
         private boolean stabilise;
         private BiConsumer<String, I420Frame> frameTap = (id, frame) -> {};
         private Duration negotiationTimeout = DEFAULT_NEGOTIATION_TIMEOUT;
+        private DenseMode dense = DenseMode.OFF;
 
         private Builder() {}
+
+        /** {@code --dense}: whether a session whose offer asks for the dense video track gets it. */
+        public Builder optDense(DenseMode dense) {
+            this.dense = dense;
+            return this;
+        }
 
         /** The Vert.x instance whose event loops write the results sockets. */
         public Builder setVertx(Vertx vertx) {
@@ -200,6 +227,7 @@ public final class SessionFactory {
             required(params, "unprojection parameters");
             required(frameTap, "a frame tap");
             required(negotiationTimeout, "a negotiation timeout");
+            required(dense, "a dense mode");
             if (negotiationTimeout.isNegative() || negotiationTimeout.isZero()) {
                 throw new IllegalArgumentException("negotiation timeout " + negotiationTimeout + " must be positive");
             }

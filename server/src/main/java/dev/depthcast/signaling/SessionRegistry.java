@@ -94,7 +94,10 @@ public final class SessionRegistry implements AutoCloseable {
     }
 
     /** The new session and its SDP answer. */
-    public record Created(String id, String answerSdp) {}
+    /**
+     * The new session, its SDP answer and its dense channel (negotiated, or why not: {@code refusal}).
+     */
+    public record Created(String id, String answerSdp, boolean dense, String denseRefusal) {}
 
     /** Negotiates on a worker thread (libwebrtc's calls block briefly); fails with ServerFullException or NegotiationException. */
     public Future<Created> create(OfferSdp offer, boolean trickle, OptionalDouble hfov) {
@@ -124,7 +127,11 @@ public final class SessionRegistry implements AutoCloseable {
                             sessions.size(),
                             maxClients,
                             executors.deviceOf(id));
-                    return new Created(id, opened.answerSdp());
+                    return new Created(
+                            id,
+                            opened.answerSdp(),
+                            opened.dense().negotiated(),
+                            opened.dense().refusal());
                 },
                 false);
     }

@@ -1,5 +1,6 @@
 package dev.depthcast.signaling;
 
+import dev.depthcast.config.DenseMode;
 import dev.depthcast.config.IceConfig;
 import dev.depthcast.http.AddressLimits;
 import dev.depthcast.http.ServerFaults;
@@ -46,6 +47,7 @@ public final class SignalingApi {
 
     private final AddressLimits limits;
     private final IceConfig ice;
+    private final DenseMode dense;
 
     public SignalingApi(
             Vertx vertx,
@@ -53,13 +55,15 @@ public final class SignalingApi {
             PipelineMetrics metrics,
             Supplier<Map<String, Object>> serverInfo,
             AddressLimits limits,
-            IceConfig ice) {
+            IceConfig ice,
+            DenseMode dense) {
         this.vertx = vertx;
         this.sessions = sessions;
         this.metrics = metrics;
         this.serverInfo = serverInfo;
         this.limits = limits;
         this.ice = ice;
+        this.dense = dense;
     }
 
     public void mount(Router router) {
@@ -100,7 +104,22 @@ public final class SignalingApi {
                 .putHeader("content-type", "application/json")
                 // Credentials: never cached by the browser or anything between.
                 .putHeader("cache-control", "no-store")
-                .end(new JsonObject().put("iceServers", servers).encode());
+                .end(new JsonObject()
+                        .put("iceServers", servers)
+                        .put("dense", dense.wireName())
+                        .encode());
+    }
+
+    /** The 201 body: id and answer, and for an offer that asked for dense frames whether it got them. */
+    private static JsonObject answerJson(SessionRegistry.Created created) {
+        JsonObject json =
+                new JsonObject().put("id", created.id()).put("type", "answer").put("sdp", created.answerSdp());
+        if (created.dense()) {
+            json.put("dense", true);
+        } else if (!created.denseRefusal().isEmpty()) {
+            json.put("dense", false).put("denseReason", created.denseRefusal());
+        }
+        return json;
     }
 
     private void createSession(RoutingContext ctx) {
@@ -154,11 +173,7 @@ public final class SignalingApi {
                         .setStatusCode(201)
                         .putHeader("content-type", "application/json")
                         .putHeader("location", "/api/sessions/" + ar.result().id())
-                        .end(new JsonObject()
-                                .put("id", ar.result().id())
-                                .put("type", "answer")
-                                .put("sdp", ar.result().answerSdp())
-                                .encode());
+                        .end(answerJson(ar.result()).encode());
             } else if (ar.cause() instanceof ServerFullException full) {
                 error(ctx, 503, full.getMessage());
             } else if (ar.cause() instanceof NegotiationException bad) {
@@ -294,10 +309,22 @@ public final class SignalingApi {
                     .put("pingRepliesSkipped", s.sink().repliesSkipped())
                     .put("fov", s.params().hfovDegrees())
                     .put("stabiliser", stabiliser(s))
+                    .put("dense", dense(s))
                     .put("delivery", new JsonObject(s.sink().link().summary())));
         }
         out.put("sessions", list);
         ctx.response().putHeader("content-type", "application/json").end(out.encodePrettily());
+    }
+
+    /** The session's dense channel: null when it did not ask; else whether it is on and frames sent. */
+    private static JsonObject dense(Session s) {
+        if (!s.dense().negotiated() && s.dense().refusal().isEmpty()) {
+            return null;
+        }
+        return new JsonObject()
+                .put("negotiated", s.dense().negotiated())
+                .put("active", s.dense().active())
+                .put("framesSent", s.dense().framesSent());
     }
 
     /** The session's stabiliser state, or null when it has none (the server's {@code stabilize} says why). */

@@ -6,7 +6,10 @@ import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpEncodingParameters;
+import dev.onvoid.webrtc.RTCRtpSendParameters;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
@@ -33,6 +36,7 @@ public final class PeerSession implements AutoCloseable {
 
     private final RTCPeerConnection pc;
     private final IceSetup ice;
+    private final WebRtcEngine engine;
     private final LatestFrameMailbox mailbox;
     private final Consumer<RTCPeerConnectionState> onState;
     private final List<LocalCandidate> localCandidates = new ArrayList<>();
@@ -40,10 +44,18 @@ public final class PeerSession implements AutoCloseable {
     private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
     private volatile VideoTrack track;
     private volatile FrameCopier sink;
+    private volatile DenseVideoTrack dense;
+
+    /**
+     * The most the dense track's encoder may spend: high enough that libwebrtc's congestion
+     * control, not its default cap (~1.7 Mbit/s at 640x480), sets the bitrate.
+     */
+    public static final int DENSE_MAX_BITRATE = 25_000_000;
 
     public PeerSession(
             WebRtcEngine engine, IceSetup ice, LatestFrameMailbox mailbox, Consumer<RTCPeerConnectionState> onState) {
         this.ice = ice;
+        this.engine = engine;
         this.mailbox = mailbox;
         this.onState = onState;
         this.pc = engine.factory().createPeerConnection(ice.rtcConfiguration(Instant.now()), new Observer());
@@ -53,9 +65,12 @@ public final class PeerSession implements AutoCloseable {
      * Sets the offer, creates and sets the answer; for non-trickle waits until ICE gathering is
      * complete so the answer carries every candidate.
      *
+     * @param denseMid the offer's receive-only video m-line to answer with a dense video track
+     *     (docs/protocol.md, "Dense frames"; no renegotiation), or null for none
      * @throws NegotiationException when WebRTC rejects the offer (a client error)
      */
-    public String answer(String offerSdp, boolean trickle, Duration timeout) throws NegotiationException {
+    public String answer(String offerSdp, boolean trickle, Duration timeout, String denseMid)
+            throws NegotiationException {
         CompletableFuture<Void> remoteSet;
         try {
             remoteSet = Negotiation.setRemote(pc, new RTCSessionDescription(RTCSdpType.OFFER, offerSdp));
@@ -68,8 +83,14 @@ public final class PeerSession implements AutoCloseable {
             throw new NegotiationException("libwebrtc could not parse the offer: " + e.getMessage());
         }
         await(remoteSet, timeout, "setting the offer");
+        if (denseMid != null) {
+            sendDenseOn(denseMid);
+        }
         RTCSessionDescription answer = await(Negotiation.createAnswer(pc), timeout, "creating the answer");
         await(Negotiation.setLocal(pc, answer), timeout, "setting the answer");
+        if (dense != null) {
+            raiseDenseBitrate(denseMid);
+        }
         if (!trickle) {
             try {
                 gathered.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -84,6 +105,39 @@ public final class PeerSession implements AutoCloseable {
             return ice.sdpRewrite().apply(pc.getLocalDescription().sdp);
         }
         return ice.sdpRewrite().apply(answer.sdp);
+    }
+
+    private void sendDenseOn(String mid) throws NegotiationException {
+        for (RTCRtpTransceiver t : pc.getTransceivers()) {
+            if (mid.equals(t.getMid())) {
+                DenseVideoTrack track = new DenseVideoTrack(engine.factory(), "dense");
+                t.getSender().replaceTrack(track.track());
+                t.getSender().setStreams(List.of("dense"));
+                t.setDirection(RTCRtpTransceiverDirection.SEND_ONLY);
+                dense = track;
+                return;
+            }
+        }
+        throw new NegotiationException("the offer's receive-only video m-line " + mid + " has no transceiver");
+    }
+
+    private void raiseDenseBitrate(String mid) {
+        for (RTCRtpTransceiver t : pc.getTransceivers()) {
+            if (mid.equals(t.getMid())) {
+                RTCRtpSendParameters p = t.getSender().getParameters();
+                if (p.encodings != null) {
+                    for (RTCRtpEncodingParameters e : p.encodings) {
+                        e.maxBitrate = DENSE_MAX_BITRATE;
+                    }
+                    t.getSender().setParameters(p);
+                }
+            }
+        }
+    }
+
+    /** The dense video track the answer sends, or null. */
+    public DenseVideoTrack dense() {
+        return dense;
     }
 
     public void addRemoteCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
@@ -113,7 +167,14 @@ public final class PeerSession implements AutoCloseable {
         if (t != null && s != null) {
             t.removeSink(s);
         }
+        DenseVideoTrack d = dense;
+        if (d != null) {
+            d.close();
+        }
         PeerConnectionRelease.close(pc);
+        if (d != null) {
+            d.dispose();
+        }
     }
 
     private static <T> T await(CompletableFuture<T> f, Duration timeout, String what) throws NegotiationException {

@@ -46,11 +46,16 @@ public final class V2Decoder implements AutoCloseable {
         int lumaStep;
         int chromaStep;
         int chromaBlock;
+        boolean dense;
     }
 
     public PointCloudMessage decode(byte[] bytes) throws IOException {
         try {
             Fields f = readFields(bytes);
+            if (f.dense) {
+                // A dense session's metadata: its points are in the video frame (docs/protocol.md).
+                return f.header.message(new Points(0, new float[0], new byte[0]), f.level);
+            }
             CellGrid cells = checkedGrid(f);
             ensureCells(cells.cells(), cells.blocks());
             int count = readBitmap(f, cells);
@@ -86,6 +91,10 @@ public final class V2Decoder implements AutoCloseable {
                     }
                     case "luma" -> f.luma = MessageHeader.readBinary(u, bytes.length);
                     case "chroma" -> f.chroma = MessageHeader.readBinary(u, bytes.length);
+                    case "dense" -> {
+                        f.dense = true;
+                        u.skipValue();
+                    }
                     default -> u.skipValue();
                 }
             }

@@ -150,7 +150,11 @@ final class FakeClockDriver {
 
     Client client(String name, double fps, long phaseNanos, long start, long stop) {
         Client c = new Client(name, (long) (1e9 / fps), phaseNanos, start, stop);
-        Recipient recipient = new Recipient(new CollectingSink(), new ClientDrops(metrics), ClientLink.fixed());
+        Recipient recipient = new Recipient(
+                new CollectingSink(),
+                new ClientDrops(metrics),
+                ClientLink.fixed(),
+                dev.depthcast.delivery.DenseChannel.none());
         clients.add(c);
         slots.add(new ClientSlot(name, c.mailbox, UnprojectParams.DEFAULT, recipient));
         byRecipient.put(recipient, c);

@@ -59,11 +59,12 @@ public final class DepthcastClient implements AutoCloseable {
             int maxBitrate,
             FramePainter painter,
             String token,
-            Double hfovDegrees) {
+            Double hfovDegrees,
+            DenseFrameListener dense) {
 
-        /** Without a token (a server without --auth-token/--auth-file) and without a field of view. */
+        /** Without a token (a server without --auth-token/--auth-file), a field of view or dense frames. */
         public Options(int width, int height, double fps, boolean trickle, int maxBitrate, FramePainter painter) {
-            this(width, height, fps, trickle, maxBitrate, painter, null, null);
+            this(width, height, fps, trickle, maxBitrate, painter, null, null, null);
         }
 
         public static Options of(int width, int height, double fps) {
@@ -71,11 +72,19 @@ public final class DepthcastClient implements AutoCloseable {
         }
 
         public Options withTrickle(boolean t) {
-            return new Options(width, height, fps, t, maxBitrate, painter, token, hfovDegrees);
+            return new Options(width, height, fps, t, maxBitrate, painter, token, hfovDegrees, dense);
         }
 
         public Options withPainter(FramePainter p) {
-            return new Options(width, height, fps, trickle, maxBitrate, p, token, hfovDegrees);
+            return new Options(width, height, fps, trickle, maxBitrate, p, token, hfovDegrees, dense);
+        }
+
+        /**
+         * Asks for the dense video track (a receive-only video transceiver in the offer, as the page
+         * does) and tells {@code listener} of every frame it delivers.
+         */
+        public Options withDense(DenseFrameListener listener) {
+            return new Options(width, height, fps, trickle, maxBitrate, painter, token, hfovDegrees, listener);
         }
 
         /**
@@ -83,7 +92,7 @@ public final class DepthcastClient implements AutoCloseable {
          * every API request and as {@code ?token=T} on the results WebSocket, as the page does.
          */
         public Options withToken(String t) {
-            return new Options(width, height, fps, trickle, maxBitrate, painter, t, hfovDegrees);
+            return new Options(width, height, fps, trickle, maxBitrate, painter, t, hfovDegrees, dense);
         }
 
         /**
@@ -91,7 +100,7 @@ public final class DepthcastClient implements AutoCloseable {
          * this session with it instead of its {@code --fov}. The server checks the range (a 400 says it).
          */
         public Options withHfov(double degrees) {
-            return new Options(width, height, fps, trickle, maxBitrate, painter, token, degrees);
+            return new Options(width, height, fps, trickle, maxBitrate, painter, token, degrees, dense);
         }
     }
 
@@ -136,6 +145,8 @@ public final class DepthcastClient implements AutoCloseable {
     private volatile WebSocket socket;
     private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
     private volatile String lastError;
+    private volatile JsonObject answer = new JsonObject();
+    private volatile dev.onvoid.webrtc.media.video.VideoTrackSink denseSink;
     private final CompletableFuture<Closed> resultsClosed = new CompletableFuture<>();
 
     /** How the server closed the results socket: code and reason (docs/protocol.md: 1000, 1011, 4000, 4001). */
@@ -191,6 +202,13 @@ public final class DepthcastClient implements AutoCloseable {
 
     private void negotiate() throws Exception {
         RTCRtpSender sender = pc.addTrack(track, List.of("depthcast"));
+        if (options.dense() != null) {
+            // A receive-only video m-line: where the server answers with its dense track. webrtc-java
+            // makes a transceiver only from a track; this one is never sent.
+            dev.onvoid.webrtc.RTCRtpTransceiverInit init = new dev.onvoid.webrtc.RTCRtpTransceiverInit();
+            init.direction = dev.onvoid.webrtc.RTCRtpTransceiverDirection.RECV_ONLY;
+            pc.addTransceiver(track, init);
+        }
         long t = TIMEOUT.toSeconds();
         RTCSessionDescription local = Negotiation.createOffer(pc).get(t, TimeUnit.SECONDS);
         Negotiation.setLocal(pc, local).get(t, TimeUnit.SECONDS);
@@ -204,6 +222,7 @@ public final class DepthcastClient implements AutoCloseable {
             offer.put("hfov", options.hfovDegrees());
         }
         JsonObject answer = post("/api/sessions", offer);
+        this.answer = answer;
         sessionId = answer.getString("id");
         Negotiation.setRemote(pc, new RTCSessionDescription(RTCSdpType.ANSWER, answer.getString("sdp")))
                 .get(t, TimeUnit.SECONDS);
@@ -310,6 +329,27 @@ public final class DepthcastClient implements AutoCloseable {
 
     public String sessionId() {
         return sessionId;
+    }
+
+    /**
+     * Whether the server answered with its dense track ({@code dense} in the answer), and if it
+     * did not though asked, why ({@code denseReason}); null when the offer did not ask.
+     */
+    public Boolean denseAnswered() {
+        return answer.getBoolean("dense");
+    }
+
+    public String denseReason() {
+        return answer.getString("denseReason");
+    }
+
+    /** Tells the server to send points over the results socket (false) or the dense track (true). */
+    public void switchDense(boolean on) {
+        WebSocket ws = listener.socket();
+        if (ws != null) {
+            acks = acks.handle((v, e) -> null)
+                    .thenCompose(v -> ws.sendText("{\"type\":\"dense\",\"on\":" + on + "}", true));
+        }
     }
 
     public long framesPushed() {
@@ -444,6 +484,25 @@ public final class DepthcastClient implements AutoCloseable {
     }
 
     private final class Observer implements PeerConnectionObserver {
+
+        @Override
+        public void onTrack(dev.onvoid.webrtc.RTCRtpTransceiver transceiver) {
+            DenseFrameListener listener = options.dense();
+            if (listener != null
+                    && denseSink == null
+                    && transceiver.getReceiver().getTrack() instanceof VideoTrack video) {
+                dev.onvoid.webrtc.media.video.VideoTrackSink sink = frame -> {
+                    try {
+                        listener.received(copyDense(frame));
+                    } finally {
+                        frame.release();
+                    }
+                };
+                denseSink = sink;
+                video.addSink(sink);
+            }
+        }
+
         @Override
         public void onIceCandidate(RTCIceCandidate candidate) {
             // Sent in one request once gathering completes (see exchangeCandidates).
@@ -483,6 +542,22 @@ public final class DepthcastClient implements AutoCloseable {
         } finally {
             ack(seq);
         }
+    }
+
+    /** The luma plane of a decoded dense frame and the tag in its strip (an unscaled frame's bottom rows). */
+    private static DenseFrameListener.Frame copyDense(VideoFrame frame) {
+        long arrived = System.nanoTime();
+        dev.onvoid.webrtc.media.video.I420Buffer b = frame.buffer.toI420();
+        int w = b.getWidth();
+        int h = b.getHeight();
+        byte[] y = new byte[w * h];
+        java.nio.ByteBuffer data = b.getDataY();
+        for (int row = 0; row < h; row++) {
+            data.get(row * b.getStrideY(), y, row * w, w);
+        }
+        int rows = dev.depthcast.wire.DenseTag.ROWS;
+        int tag = h > rows ? dev.depthcast.wire.DenseTag.read(y, w, w, h - rows, rows) : -1;
+        return new DenseFrameListener.Frame(w, h, y, tag, arrived);
     }
 
     private void ack(long seq) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthcast.delivery.ClientLink;
+import dev.depthcast.delivery.DenseChannel;
 import dev.depthcast.delivery.StrideLadder;
 import dev.depthcast.delivery.WebSocketResultSink;
 import dev.depthcast.metrics.ClientDrops;
@@ -118,7 +119,7 @@ class PacedDeliveryTest {
     void atMostTheWindowIsUnacknowledgedAndResultsArriveFresh() throws Exception {
         PipelineMetrics metrics = new PipelineMetrics();
         ClientLink link = new ClientLink(new StrideLadder(new int[] {3}), metrics, "paced");
-        sink = new WebSocketResultSink(vertx, metrics, new ClientDrops(metrics), link);
+        sink = new WebSocketResultSink(vertx, metrics, new ClientDrops(metrics), link, DenseChannel.none());
         AtomicLong published = new AtomicLong();
         LateAcker client = new LateAcker(150, published);
         client.connect();
@@ -153,7 +154,7 @@ class PacedDeliveryTest {
     void aSlowClientIsSteppedDownAndBackUpWhenItRecovers() throws Exception {
         PipelineMetrics metrics = new PipelineMetrics();
         ClientLink link = new ClientLink(StrideLadder.from(3), metrics, "adapt");
-        sink = new WebSocketResultSink(vertx, metrics, new ClientDrops(metrics), link);
+        sink = new WebSocketResultSink(vertx, metrics, new ClientDrops(metrics), link, DenseChannel.none());
         AtomicLong published = new AtomicLong();
         LateAcker client = new LateAcker(150, published);
         client.connect();
