@@ -46,6 +46,8 @@ if os.path.exists(VIT_S):
         ("vits-default", ["--backend", "cpu", "--preset", "depth-anything-v2", "--model", VIT_S], [4], 30, "640x480"),
         ("vits-fp32", ["--backend", "cpu", "--preset", "depth-anything-v2", "--model", VIT_S, "--precision", "fp32"],
          [4], 30, "640x480"),
+        ("vits-threads1", ["--backend", "cpu", "--preset", "depth-anything-v2", "--model", VIT_S, "--threads", "1"],
+         [4], 30, "640x480"),
     ]
 
 # Device scaling (docs/scaling.md): N simulated devices, each 100 + 10 ms a batch of at

@@ -330,11 +330,7 @@ public final class CpuBuildCommand implements Callable<Integer> {
                     c.refusal() == null ? ", passes the gate" : ", fails the gate",
                     summary);
         }
-        // The fastest of those the gate lets in; with --force every candidate is in.
-        Candidate best = candidates.stream()
-                .filter(c -> c.refusal() == null || force)
-                .min(Comparator.comparingDouble(Candidate::ms))
-                .orElse(null);
+        Candidate best = pick(candidates, force);
         if (best == null) {
             Candidate closest = candidates.stream()
                     .min(Comparator.comparingDouble(c -> c.agreement().absRel()))
@@ -364,6 +360,14 @@ public final class CpuBuildCommand implements Callable<Integer> {
                 .write(engine, modelFile());
         say.println("build-engine: " + engine + " (int8 " + label(best.method()) + ", ONNX Runtime " + ort + ")");
         return 0;
+    }
+
+    /** The fastest candidate the gate lets in (with {@code force}, every one is in), or null. */
+    static Candidate pick(List<Candidate> candidates, boolean force) {
+        return candidates.stream()
+                .filter(c -> c.refusal() == null || force)
+                .min(Comparator.comparingDouble(Candidate::ms))
+                .orElse(null);
     }
 
     /** Times a candidate and checks it against the FP32 model's depth on the held-out frames. */

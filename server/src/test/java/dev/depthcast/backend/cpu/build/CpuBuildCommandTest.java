@@ -2,9 +2,12 @@ package dev.depthcast.backend.cpu.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
+import dev.depthcast.backend.build.AccuracyGate;
+import dev.depthcast.backend.build.DepthAgreement;
 import dev.depthcast.backend.cpu.CpuEngineChoice;
 import dev.depthcast.backend.cpu.CpuEngineManifest;
 import dev.depthcast.backend.cpu.CpuFeatures;
@@ -202,6 +205,25 @@ class CpuBuildCommandTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("no Python here") && r.err().contains("apt-get install python3-venv"), r.err());
         assertFalse(Files.exists(dir.resolve("engines/relief_378x504_cpu-int8.onnx")));
+    }
+
+    /** Made-up candidates: the gate decides which may be installed, speed decides among them. */
+    @Test
+    void theFastestCandidateThatPassesTheGateIsInstalled() {
+        DepthAgreement.Summary close = new DepthAgreement.Summary(0.01, 0.99, 8);
+        DepthAgreement.Summary far = new DepthAgreement.Summary(0.10, 0.91, 8);
+        assertNull(AccuracyGate.DEFAULT.refusal(close));
+        String refused = AccuracyGate.DEFAULT.refusal(far);
+        assertTrue(refused.contains("AbsRel 0.1000") && refused.contains("--force"), refused);
+        CpuBuildCommand.Candidate staticFast = new CpuBuildCommand.Candidate("static", Path.of("s"), 300, far, refused);
+        CpuBuildCommand.Candidate dynamicSlow =
+                new CpuBuildCommand.Candidate("dynamic", Path.of("d"), 370, close, null);
+        CpuBuildCommand.Candidate dynamicFast =
+                new CpuBuildCommand.Candidate("dynamic", Path.of("d"), 250, close, null);
+        assertEquals(dynamicSlow, CpuBuildCommand.pick(List.of(staticFast, dynamicSlow), false));
+        assertEquals(staticFast, CpuBuildCommand.pick(List.of(staticFast, dynamicSlow), true));
+        assertEquals(dynamicFast, CpuBuildCommand.pick(List.of(staticFast, dynamicFast), false));
+        assertNull(CpuBuildCommand.pick(List.of(staticFast), false));
     }
 
     @Test
