@@ -37,6 +37,9 @@ PY
 build=(scripts/build-engine.sh --backend cpu --preset depth-anything-v2 --onnx "$model" --input-size $size
   --calib-images "$tmp/frames")
 
+# A dry run first: it builds the jar if needed, so the next step's stderr is the build's own.
+"${build[@]}" --dry-run --precision both >/dev/null 2>&1 || fail "the dry run failed"
+
 echo "-- no Python: one line saying what to install, exit 3"
 set +e
 DEPTHCAST_PYTHON=/nonexistent/python3 DEPTHCAST_QUANT_VENV="$tmp/no-venv" "${build[@]}" --precision int8 \

@@ -238,6 +238,17 @@ public final class CpuBuildCommand implements Callable<Integer> {
         if (dryRun) {
             return 0;
         }
+        Int8Quantizer quantizer = null;
+        if (int8) {
+            // Before any build: a machine that cannot quantize says so at once, not after FP32.
+            quantizer = new Int8Quantizer(scripts, environment);
+            try {
+                quantizer.python();
+            } catch (Int8Quantizer.Unavailable e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return EXIT_NO_PYTHON;
+            }
+        }
         Path temp = Files.createTempDirectory("depthcast-cpu-engine");
         try {
             Path source = model;
@@ -252,7 +263,7 @@ public final class CpuBuildCommand implements Callable<Integer> {
                         status,
                         pr.equals(CpuEngineManifest.FP32)
                                 ? buildFp32(p, source, ort, say)
-                                : buildInt8(p, source, ort, methods, excluded, split, temp, say));
+                                : buildInt8(p, source, ort, quantizer, methods, excluded, split, temp, say));
             }
             return status;
         } finally {
@@ -272,19 +283,13 @@ public final class CpuBuildCommand implements Callable<Integer> {
             Preset p,
             Path model,
             String ort,
+            Int8Quantizer quantizer,
             List<String> methods,
             List<String> excluded,
             CalibrationSet.Split split,
             Path temp,
             PrintWriter say)
             throws Exception {
-        Int8Quantizer quantizer = new Int8Quantizer(scripts, environment);
-        try {
-            quantizer.python();
-        } catch (Int8Quantizer.Unavailable e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return EXIT_NO_PYTHON;
-        }
         Preprocessor pre = new Preprocessor(p);
         List<float[]> heldOut = new ArrayList<>();
         for (I420Frame f : split.heldOut()) {
@@ -296,11 +301,13 @@ public final class CpuBuildCommand implements Callable<Integer> {
         if (methods.contains("static")) {
             calibration = temp.resolve("calibration.npy");
             List<I420Frame> frames = split.calibration();
-            float[] all = new float[pre.tensorLength(frames.size())];
-            for (int i = 0; i < frames.size(); i++) {
-                pre.write(frames.get(i), all, i);
-            }
-            NpyWriter.write(calibration, all, frames.size(), 3, p.inputHeight(), p.inputWidth());
+            NpyWriter.write(
+                    calibration,
+                    (i, into) -> pre.write(frames.get(i), into, 0),
+                    frames.size(),
+                    3,
+                    p.inputHeight(),
+                    p.inputWidth());
         }
         List<float[]> reference = new ArrayList<>();
         double fp32Ms;
