@@ -42,23 +42,29 @@ public record CpuEngineChoice(Path engine, CpuEngineManifest manifest, List<Stri
 
     public static CpuEngineChoice choose(Path enginesDir, Wanted want, CpuFeatures machine) {
         List<String> notes = new ArrayList<>();
+        List<String> int8Refusals = new ArrayList<>();
         Path fp32 = null;
         Path int8 = null;
         for (Path candidate : candidates(enginesDir)) {
             CpuEngineManifest m;
+            String difference;
             try {
                 m = CpuEngineManifest.read(candidate);
+                difference = m == null
+                        ? "has no manifest ("
+                                + CpuEngineManifest.pathFor(candidate).getFileName() + ")"
+                        : difference(m, want);
             } catch (RuntimeException e) {
-                notes.add("engine " + candidate + " not used: " + e.getMessage() + "; rebuild it with "
-                        + rebuild(want, "int8"));
-                continue;
+                m = null;
+                difference = e.getMessage();
             }
-            String difference = m == null
-                    ? "has no manifest (" + CpuEngineManifest.pathFor(candidate).getFileName() + ")"
-                    : difference(m, want);
+            String precision = m == null ? precisionOf(candidate) : m.precision();
             if (difference != null) {
                 notes.add("engine " + candidate + " not used: " + difference + "; rebuild it with "
-                        + rebuild(want, m == null ? "int8" : m.precision()));
+                        + rebuild(want, precision));
+                if (precision.equals(CpuEngineManifest.INT8)) {
+                    int8Refusals.add(candidate.getFileName() + ": " + difference);
+                }
             } else if (m.precision().equals(CpuEngineManifest.INT8)) {
                 int8 = candidate;
             } else if (m.precision().equals(CpuEngineManifest.FP32)) {
@@ -71,10 +77,9 @@ public record CpuEngineChoice(Path engine, CpuEngineManifest manifest, List<Stri
             case INT8 -> {
                 if (int8 == null) {
                     throw new StartupException(
-                            "--precision int8: no INT8 engine under " + enginesDir
-                                    + " matches this model"
-                                    + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")")
-                                    + "; build one with " + rebuild(want, "int8"),
+                            "--precision int8: no INT8 engine under " + enginesDir + " matches this model"
+                                    + (int8Refusals.isEmpty() ? "" : " (" + String.join("; ", int8Refusals) + ")")
+                                    + "; build one with " + rebuild(want, CpuEngineManifest.INT8),
                             null);
                 }
                 yield int8;
@@ -112,6 +117,12 @@ public record CpuEngineChoice(Path engine, CpuEngineManifest manifest, List<Stri
             return "written by ONNX Runtime " + m.onnxRuntime() + ", this server runs " + want.onnxRuntime();
         }
         return null;
+    }
+
+    /** From the file name, {@code …_cpu-int8.onnx}: for an engine whose manifest cannot be read. */
+    private static String precisionOf(Path engine) {
+        String name = engine.getFileName().toString();
+        return name.substring(name.lastIndexOf("_cpu-") + 5, name.length() - ".onnx".length());
     }
 
     static String rebuild(Wanted want, String precision) {

@@ -75,12 +75,27 @@ class CpuEngineChoiceTest {
         matching("fp32");
         StartupException e = assertThrows(
                 StartupException.class, () -> CpuEngineChoice.choose(dir, want(EnginePrecision.INT8), VNNI));
+        assertEquals(1, e.getMessage().lines().count());
         assertTrue(
                 e.getMessage().contains("--precision int8: no INT8 engine")
                         && e.getMessage()
                                 .contains("scripts/build-engine.sh --backend cpu --preset depth-anything-v2 "
                                         + "--onnx da2.onnx --input-size 378x504 --precision int8 --calib-images DIR"),
                 e.getMessage());
+    }
+
+    @Test
+    void demandingInt8NamesWhyTheInt8EnginesThereDoNotMatch() throws Exception {
+        engine("depth-anything-v2", 378, 504, "int8", "1.23.2", OTHER_SHA);
+        matching("fp32");
+        StartupException e = assertThrows(
+                StartupException.class, () -> CpuEngineChoice.choose(dir, want(EnginePrecision.INT8), VNNI));
+        assertTrue(
+                e.getMessage()
+                        .contains("(depth-anything-v2_378x504_cpu-int8.onnx: built from another model (SHA-256 "
+                                + "aaaaaaaaaaaa…, the server's model is 3f2a9c0d1e2b…)); build one with "),
+                e.getMessage());
+        assertEquals(1, e.getMessage().split("rebuild|build one", -1).length - 1, "one command: " + e.getMessage());
     }
 
     /** Each stale or foreign engine: one line naming the one difference, and the rebuild command. */
