@@ -74,6 +74,8 @@ case_ "unknown preset"              2 "unknown preset 'dav2'; known: relief"    
 case_ "input size malformed"        2 "--input-size 12 is not HxW"                        $serve --input-size 12
 case_ "engine missing"              2 "--engine $tmp/none\.engine: no such file"          $serve --engine "$tmp/none.engine"
 case_ "engine with --backend cpu"   2 "--engine .* is unused with --backend cpu.*--backend tensorrt" $serve --engine "$tmp/model.engine" --backend cpu
+case_ "precision unknown"           2 "unknown precision 'fp16'; use auto, fp32 or int8"   $serve --precision fp16
+case_ "precision int8, no engine"   2 "--precision int8: no INT8 engine .*build one with scripts/build-engine.sh --backend cpu" $serve --backend cpu --precision int8
 case_ "tensorrt without a GPU"      2 "--backend tensorrt: .*pass --backend auto"         $serve --backend tensorrt
 case_ "unknown backend"             2 "unknown backend 'gpu'; use auto, cpu, tensorrt or simulated" $serve --backend gpu
 case_ "tls cert missing"            2 "--tls-cert $tmp/none\.pem: no such file"           $serve --tls-cert "$tmp/none.pem" --tls-key "$tmp/fake-key.pem"
@@ -110,6 +112,9 @@ case_ "loadtest server unreachable" 3 "^loadtest: .*127\.0\.0\.1:$closed"       
 
 echo "--- scripts/build-engine.sh"
 case_ "engine precision unknown"    2 "^build-engine: --precision must be fp16, int8 or both" scripts/build-engine.sh --precision fp8 --dry-run
+case_ "engine backend unknown"      2 "^build-engine: --backend bogus: use cpu or tensorrt" scripts/build-engine.sh --backend bogus --dry-run
+case_ "cpu engine precision"        2 "^build-engine: --precision must be fp32, int8 or both for the cpu backend" scripts/build-engine.sh --backend cpu --precision fp16 --dry-run
+case_ "cpu int8 without frames"     2 "^build-engine: int8 needs frames \(--calib-images DIR" scripts/build-engine.sh --backend cpu --precision int8 --dry-run
 case_ "engine midas size"           2 "^build-engine: --input-size 250x250 does not fit preset midas-small: its sides must be multiples of 32" scripts/build-engine.sh --preset midas-small --input-size 250x250 --dry-run
 
 echo "--- a running server: warnings, then SIGTERM / SIGINT"

@@ -3,6 +3,9 @@
 #   1. generated models match scripts/make-models.py
 #   2. CUDA kernels compile with nvcc; their math (host build, g++) matches the golden vectors
 #   3. Java: unit tests, webrtc-java end-to-end, loopback load run (mvn verify)
+#   3a. CPU engines: FP32 and INT8 ONNX Runtime engines of the small test model built end to end
+#      (quantizer in its private Python environment), the server serving the one that matches
+#      (scripts/test-cpu-engine.sh)
 #   3b. geometry: the ground-truth benchmark's targets — stabilised relative depth holds still, metric depth and
 #      the session's field of view give the true points (scripts/geometry-bench.sh --assert)
 #   4. web: unit tests, then headless Chromium against a server it starts on a free port (fake
@@ -16,7 +19,7 @@
 #   7. network (root): NAT with/without --announced-ip, ICE-TCP, TURN over TCP (scripts/test-net.sh);
 #      with DEPTHCAST_NET_THRESHOLDS=1 also the shaped-link thresholds (scripts/measure-net.sh --assert)
 # Step 3 includes the 3-node HAProxy cluster with a drain (ClusterDrainTest: Debian's haproxy).
-# Needs: JDK 17+, Maven, Node.js/npm, python3-onnx, Debian's chromium, nvcc (step 2 only compiles
+# Needs: JDK 17+, Maven, Node.js/npm, python3-onnx, python3-venv (the CPU quantizer's environment), Debian's chromium, nvcc (step 2 only compiles
 # kernels when nvcc is present; the host parity test needs only g++), haproxy; for step 6b root,
 # podman, runc, mmdebstrap; for step 7 root, iproute2, nftables, coturn (without root step 7 is left
 # out, unless DEPTHCAST_REQUIRE_NETNS=1 makes that an error, as in CI). .ci/run installs them.
@@ -37,6 +40,9 @@ fi
 
 step "java: mvn verify (unit, end-to-end over webrtc-java, load run)"
 mvn -B -ntp verify
+
+step "cpu engines: build FP32 + INT8 of the small test model, serve the matching one (scripts/test-cpu-engine.sh)"
+scripts/test-cpu-engine.sh
 
 step "geometry: ground-truth benchmark against its targets (scripts/geometry-bench.sh --assert)"
 # Relative output with the stabiliser off and on, metric output with the session's field of view sent and not;

@@ -36,6 +36,20 @@ SCENARIOS = [
     ("sim133", ["--simulate-inference-ms", "133+0"], [1, 4], 30, "640x480"),
 ]
 
+# A ViT on the CPU (Depth Anything V2 Small's architecture, random weights; scripts/make-models.py
+# --vit-s writes it, ~99 MB, not committed): default flags, so the server serves the INT8 engine
+# that build-engine.sh --backend cpu put under engines/ (the matrix runs servers in the repository
+# root), and the same with --precision fp32. Only when the model is there.
+VIT_S = os.environ.get("DEPTHCAST_VIT_S", os.path.join(ROOT, "models-local", "da2-vits-shaped.onnx"))
+if os.path.exists(VIT_S):
+    SCENARIOS += [
+        ("vits-default", ["--backend", "cpu", "--preset", "depth-anything-v2", "--model", VIT_S], [4], 30, "640x480"),
+        ("vits-fp32", ["--backend", "cpu", "--preset", "depth-anything-v2", "--model", VIT_S, "--precision", "fp32"],
+         [4], 30, "640x480"),
+        ("vits-threads1", ["--backend", "cpu", "--preset", "depth-anything-v2", "--model", VIT_S, "--threads", "1"],
+         [4], 30, "640x480"),
+    ]
+
 # Device scaling (docs/scaling.md): N simulated devices, each 100 + 10 ms a batch of at
 # most 4 (28.6 results/s a device at batch 4), small frames and a small model input so that the
 # host (WebRTC decode, pre/post-processing, encode) is not what saturates first on 2 cores.
@@ -65,7 +79,7 @@ def start_server(flags, log_path):
     port = free_port()
     log = open(log_path, "w")
     proc = subprocess.Popen(["java", "-jar", SERVER_JAR, "--port", str(port), "--web-root", "/nonexistent"] + flags,
-                            stdout=log, stderr=subprocess.STDOUT)
+                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)  # engines/ as serve.sh sees it
     url = "http://127.0.0.1:%d" % port
     for _ in range(300):
         if proc.poll() is not None:

@@ -47,6 +47,8 @@ export function hudCells(stats, { clockSynced }) {
     'hud-backend': stats.backend || '—',
     // The model file is the server's, so a replay (another server, another time) leaves it out.
     'hud-model': [stats.model, stats.source !== 'replay' ? stats.modelFile : null].filter(Boolean).join(' · ') || '—',
+    // The engine is the server's, like the model file: a replay leaves it out.
+    'hud-engine': (stats.source !== 'replay' && stats.engine) || '—',
     'hud-fov': fovText(stats),
     ...stabCells(stats.stab),
   };

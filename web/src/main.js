@@ -210,13 +210,15 @@ function draw() {
   statsRecorder.redrawn(drawn, performance.now(), pageNow());
 }
 
-// The message names the preset; the model file beside it comes from /api/stats, once per connection.
+// The message names the preset; the model file and the engine (precision) beside it come from
+// /api/stats, once per connection.
 function fetchModelFile() {
   if (offline) return;
   fetch('/api/stats')
     .then((r) => (r.ok ? r.json() : null))
     .then((j) => {
       if (j && typeof j.modelFile === 'string') stats.modelFile = j.modelFile;
+      if (j && typeof j.engine === 'string') stats.engine = j.engine;
     })
     .catch(() => {});
 }

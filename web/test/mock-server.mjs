@@ -209,6 +209,7 @@ export function startMockServer({
           backend: 'simulated',
           model: 'mock-ripple',
           modelFile: 'mock-ripple.onnx',
+          engine: 'fp32, the model as given (no engine built for it)',
           sessions: sessions.size,
         });
       if (req.method === 'GET' && !p.startsWith('/api/')) {

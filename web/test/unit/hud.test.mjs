@@ -25,6 +25,7 @@ function streamingStats() {
     backend: 'cpu',
     model: 'relief',
     modelFile: 'relief.onnx',
+    engine: 'int8 (static-qdq) engine relief_168x224_cpu-int8.onnx',
     dropped: 0,
     skipped: 5,
     clockOffsetMs: -12.34,
@@ -58,6 +59,7 @@ test('a streaming page fills every cell', () => {
   assert.equal(c['hud-points'], '12000 (mean 11800)');
   assert.equal(c['hud-grid'], '640×480 /4 · level 0 · decode 2.3 ms');
   assert.equal(c['hud-model'], 'relief · relief.onnx');
+  assert.equal(c['hud-engine'], 'int8 (static-qdq) engine relief_168x224_cpu-int8.onnx');
   assert.equal(c['hud-t-inference'], '1.23');
   assert.equal(c['hud-dropped'], '0');
   assert.equal(c['hud-skipped'], '5');
@@ -78,12 +80,14 @@ test('before clock sync the latency waits for it; a replay has none and no serve
   assert.equal(fresh['hud-clock'], '—');
   assert.equal(fresh['hud-grid'], '—');
   assert.equal(fresh['hud-model'], '—');
+  assert.equal(fresh['hud-engine'], '—');
   assert.equal(fresh['hud-encnet'], '—');
   assert.equal(hudCells(createStats(), { clockSynced: true })['hud-latency'], '—');
   const replay = { ...streamingStats(), source: 'replay', latencyMs: NaN };
   const c = hudCells(replay, { clockSynced: false });
   assert.equal(c['hud-latency'], '— (replay)');
   assert.equal(c['hud-model'], 'relief');
+  assert.equal(c['hud-engine'], '—');
 });
 
 test('encode time without a round trip yet is shown alone', () => {

@@ -33,7 +33,15 @@ final class HelpGroups {
                         "--send-buffer-kb"));
         GROUPS.put(
                 "Model",
-                List.of("--model", "--preset", "--model-output", "--input-size", "--backend", "--engine", "--threads"));
+                List.of(
+                        "--model",
+                        "--preset",
+                        "--model-output",
+                        "--input-size",
+                        "--backend",
+                        "--engine",
+                        "--precision",
+                        "--threads"));
         GROUPS.put("Scheduling", List.of("--max-batch", "--max-wait-ms", "--latency-budget-ms", "--devices"));
         GROUPS.put("Geometry (point cloud)", List.of("--stride", "--fov", "--near", "--far", "--edge", "--stabilize"));
         GROUPS.put(

@@ -5,6 +5,7 @@ import dev.depthcast.config.Backend;
 import dev.depthcast.config.ConfigException;
 import dev.depthcast.config.DenseMode;
 import dev.depthcast.config.DeviceSelection;
+import dev.depthcast.config.EnginePrecision;
 import dev.depthcast.config.ServerConfig;
 import dev.depthcast.config.SimulatedCost;
 import dev.depthcast.http.SecurityConfig;
@@ -105,6 +106,13 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--engine", paramLabel = "FILE.engine", description = "TensorRT engine (see engines/README.md)")
     Path engine;
+
+    @Option(
+            names = "--precision",
+            defaultValue = "auto",
+            description = "CPU backend: which engine built by build-engine.sh --backend cpu to serve when several "
+                    + "match the model: auto (INT8, else FP32), fp32, int8 (default: ${DEFAULT-VALUE})")
+    String precision;
 
     @Option(
             names = "--max-batch",
@@ -360,6 +368,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .preset(p)
                 .backend(Backend.parse(backend))
                 .engine(engine)
+                .precision(EnginePrecision.parse(precision))
                 .maxBatch(maxBatch)
                 .maxWait(Duration.ofMillis(maxWaitMs))
                 .latencyBudget(Duration.ofMillis(latencyBudgetMs))

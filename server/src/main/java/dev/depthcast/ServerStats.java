@@ -57,6 +57,7 @@ final class ServerStats {
         Map<String, Object> m = new LinkedHashMap<>();
         DepthPipeline pipeline = executors.devices().get(0).executor().pipeline();
         m.put("backend", pipeline.backendName());
+        m.put("engine", pipeline.engine());
         if (executors.fault().isDone()) {
             m.put("fault", executors.fault().join().getMessage());
         }

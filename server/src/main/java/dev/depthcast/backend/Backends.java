@@ -1,6 +1,9 @@
 package dev.depthcast.backend;
 
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import dev.depthcast.backend.cpu.CpuEngineChoice;
+import dev.depthcast.backend.cpu.CpuFeatures;
 import dev.depthcast.backend.cpu.OnnxRuntimeModel;
 import dev.depthcast.backend.simulated.SimulatedGpuModel;
 import dev.depthcast.config.Backend;
@@ -14,7 +17,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -119,19 +125,47 @@ public final class Backends {
     }
 
     static DepthPipeline cpu(ServerConfig config) {
+        byte[] modelBytes = modelBytes(config.model());
+        CpuEngineChoice engine = CpuEngineChoice.choose(
+                ENGINES,
+                new CpuEngineChoice.Wanted(
+                        config.preset(),
+                        sha256(modelBytes),
+                        config.model() == null ? null : config.model().toString(),
+                        OrtEnvironment.getEnvironment().getVersion(),
+                        config.precision()),
+                CpuFeatures.machine());
+        engine.notes().forEach(LOG::warn);
+        LOG.info("CPU backend runs {}", engine.describe());
         OnnxRuntimeModel model;
         try {
+            byte[] bytes = engine.engine() == null ? modelBytes : Files.readAllBytes(engine.engine());
             model = new OnnxRuntimeModel(
-                    modelBytes(config.model()), modelName(config), config.preset(), config.inferenceThreads());
+                    bytes, modelName(config), config.preset(), config.inferenceThreads(), engine.describe());
+        } catch (IOException e) {
+            throw new StartupException("engine " + engine.engine() + " could not be read: " + e.getMessage(), e);
         } catch (OrtException e) {
             throw new StartupException(
-                    (config.model() != null ? "--model " + config.model() : "the embedded model")
+                    (engine.engine() != null
+                                    ? "engine " + engine.engine()
+                                    : config.model() != null ? "--model " + config.model() : "the embedded model")
                             + " could not be loaded by ONNX Runtime ("
                             + firstLine(e.getMessage()).replaceFirst("^Error code - ", "")
                             + "): check it is an ONNX depth model exported with opset 17 or older (README: Models)",
                     e);
         }
         return hostPipeline(config, model);
+    }
+
+    /** Where built engines live (build-engine.sh --out), relative to the directory the server starts in. */
+    public static final Path ENGINES = Path.of("engines");
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

@@ -16,6 +16,11 @@ public interface DepthPipeline extends AutoCloseable {
     /** Wire name of the backend: {@code cpu-onnxruntime}, {@code tensorrt}, {@code simulated}. */
     String backendName();
 
+    /** Which engine and precision it runs, for {@code /api/stats} and the page's HUD. */
+    default String engine() {
+        return "the model as given";
+    }
+
     Preset preset();
 
     /** Largest batch this pipeline accepts (buffers and engine profiles are sized for it). */

@@ -43,6 +43,11 @@ public final class HostPipeline implements DepthPipeline {
     }
 
     @Override
+    public String engine() {
+        return runtime.engine();
+    }
+
+    @Override
     public Preset preset() {
         return preset;
     }

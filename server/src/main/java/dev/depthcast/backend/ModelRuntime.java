@@ -9,6 +9,11 @@ public interface ModelRuntime extends AutoCloseable {
     /** Wire name of the backend this runtime makes (e.g. {@code cpu-onnxruntime}). */
     String backendName();
 
+    /** Which engine and precision it runs, for the log, {@code /api/stats} and the page's HUD. */
+    default String engine() {
+        return "the model as given";
+    }
+
     /**
      * @param input NCHW float, {@code n * 3 * H * W} values at the preset's input size
      * @param n batch size

@@ -54,6 +54,7 @@ public final class ServerConfig {
     private final Preset preset;
     private final Backend backend;
     private final Path engine;
+    private final EnginePrecision precision;
     private final int maxBatch;
     private final Duration maxWait;
     private final Duration latencyBudget;
@@ -80,6 +81,7 @@ public final class ServerConfig {
         this.preset = Objects.requireNonNull(b.preset, "preset");
         this.backend = Objects.requireNonNull(b.backend, "backend");
         this.engine = b.engine;
+        this.precision = b.precision;
         this.maxBatch = b.maxBatch;
         this.maxWait = Objects.requireNonNull(b.maxWait, "maxWait");
         this.latencyBudget = Objects.requireNonNull(b.latencyBudget, "latencyBudget");
@@ -119,6 +121,7 @@ public final class ServerConfig {
                 .preset(preset)
                 .backend(backend)
                 .engine(engine)
+                .precision(precision)
                 .maxBatch(maxBatch)
                 .maxWait(maxWait)
                 .latencyBudget(latencyBudget)
@@ -162,6 +165,11 @@ public final class ServerConfig {
     /** TensorRT engine path for the tensorrt backend, or null for the default under engines/. */
     public Path engine() {
         return engine;
+    }
+
+    /** Which built CPU engine to serve when several match the model ({@code --precision}). */
+    public EnginePrecision precision() {
+        return precision;
     }
 
     public int maxBatch() {
@@ -263,6 +271,7 @@ public final class ServerConfig {
         private Preset preset = Preset.RELIEF;
         private Backend backend = Backend.CPU;
         private Path engine;
+        private EnginePrecision precision = EnginePrecision.AUTO;
         private int maxBatch = DEFAULT_MAX_BATCH;
         private Duration maxWait = Duration.ofMillis(DEFAULT_MAX_WAIT_MS);
         private Duration latencyBudget = Duration.ofMillis(DEFAULT_LATENCY_BUDGET_MS);
@@ -329,6 +338,11 @@ public final class ServerConfig {
 
         public Builder engine(Path value) {
             engine = value;
+            return this;
+        }
+
+        public Builder precision(EnginePrecision value) {
+            precision = value;
             return this;
         }
 

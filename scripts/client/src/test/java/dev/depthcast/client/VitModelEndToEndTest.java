@@ -64,6 +64,8 @@ class VitModelEndToEndTest {
                 assertEquals("depth-anything-v2", stats.getString("preset"));
                 assertEquals("da2-vit-tiny.onnx", stats.getString("modelFile"));
                 assertEquals("266x350", stats.getString("input"));
+                // No engine built for this model where the test runs: the model is served as given.
+                assertEquals("fp32, the model as given (no engine built for it)", stats.getString("engine"));
                 JsonArray measured = stats.getJsonArray("batchCostMeasured");
                 assertEquals(8, measured.size());
                 assertTrue(measured.getBoolean(0), "a batch of one was measured at start-up: " + stats);

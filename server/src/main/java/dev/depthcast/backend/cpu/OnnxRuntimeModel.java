@@ -31,6 +31,7 @@ public final class OnnxRuntimeModel implements ModelRuntime {
     private final String inputName;
     private final ModelSignature signature;
     private final Preset preset;
+    private final String engine;
     private final OrtSession.RunOptions shrinkRun;
     /** Whether a batch ran since the arena last gave its memory back. */
     private boolean arenaGrown;
@@ -44,6 +45,16 @@ public final class OnnxRuntimeModel implements ModelRuntime {
      * @param threads intra-op threads (the machine's cores; the executor is the only caller)
      */
     public OnnxRuntimeModel(byte[] model, String modelName, Preset preset, int threads) throws OrtException {
+        this(model, modelName, preset, threads, "fp32, the model as given");
+    }
+
+    /**
+     * @param model ONNX bytes: a model, or an engine that build-engine.sh --backend cpu wrote from it
+     * @param engine what {@link #engine()} says it is, e.g. {@code int8 (static-qdq) engine FILE}
+     */
+    public OnnxRuntimeModel(byte[] model, String modelName, Preset preset, int threads, String engine)
+            throws OrtException {
+        this.engine = engine;
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(threads);
         // ONNX Runtime's pool threads spin between parallel sections by default; on a small host
@@ -103,6 +114,11 @@ public final class OnnxRuntimeModel implements ModelRuntime {
     @Override
     public String backendName() {
         return "cpu-onnxruntime";
+    }
+
+    @Override
+    public String engine() {
+        return engine;
     }
 
     public ModelSignature signature() {

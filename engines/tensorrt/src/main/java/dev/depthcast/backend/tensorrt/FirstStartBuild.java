@@ -1,9 +1,9 @@
 package dev.depthcast.backend.tensorrt;
 
 import dev.depthcast.backend.PipelineSpec;
+import dev.depthcast.backend.build.OnnxFacts;
 import dev.depthcast.backend.tensorrt.build.BuildProgress;
 import dev.depthcast.backend.tensorrt.build.BuildRequest;
-import dev.depthcast.backend.tensorrt.build.OnnxFacts;
 import dev.depthcast.backend.tensorrt.build.TrtEngineBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;

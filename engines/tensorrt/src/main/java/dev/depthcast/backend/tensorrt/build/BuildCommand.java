@@ -1,6 +1,11 @@
 package dev.depthcast.backend.tensorrt.build;
 
 import dev.depthcast.backend.Backends;
+import dev.depthcast.backend.build.AccuracyGate;
+import dev.depthcast.backend.build.CalibrationBatches;
+import dev.depthcast.backend.build.CalibrationSet;
+import dev.depthcast.backend.build.DepthAgreement;
+import dev.depthcast.backend.build.OnnxFacts;
 import dev.depthcast.backend.cpu.OnnxRuntimeModel;
 import dev.depthcast.backend.tensorrt.BackendDecision;
 import dev.depthcast.backend.tensorrt.EngineManifest;

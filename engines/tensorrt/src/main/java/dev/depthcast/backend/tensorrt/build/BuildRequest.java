@@ -9,7 +9,7 @@ import java.util.Locale;
  * One engine build, checked before TensorRT is touched: the model, the preset (input size), the
  * precision, the profile's batch range, the workspace and where the timing cache lives.
  *
- * @param quantizedModel the ONNX carries Q/DQ nodes ({@link OnnxFacts}): INT8 without a calibrator
+ * @param quantizedModel the ONNX carries Q/DQ nodes ({@link dev.depthcast.backend.build.OnnxFacts}): INT8 without a calibrator
  */
 public record BuildRequest(
         Path onnx,

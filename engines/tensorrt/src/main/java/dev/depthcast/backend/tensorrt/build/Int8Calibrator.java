@@ -1,5 +1,6 @@
 package dev.depthcast.backend.tensorrt.build;
 
+import dev.depthcast.backend.build.CalibrationBatches;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

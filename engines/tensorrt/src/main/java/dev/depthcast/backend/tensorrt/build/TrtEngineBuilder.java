@@ -28,7 +28,7 @@ import org.bytedeco.tensorrt.nvonnxparser.IParser;
  * {@code nvonnxparser}, {@code IBuilderConfig}); what {@code scripts/build-engine.sh} runs and what
  * the server runs on first start when it has a model but no engine. Never executed, because no
  * machine this project ran on had TensorRT: it compiles; every decision it takes is made by the
- * pure classes beside it ({@link BuildRequest}, {@link BuildProgress}, {@link CalibrationBatches}),
+ * pure classes beside it ({@link BuildRequest}, {@link BuildProgress}, {@link dev.depthcast.backend.build.CalibrationBatches}),
  * which are tested.
  *
  * <p>The engine is what the kernels expect: one input and one output, both FP16 and linear NCHW

@@ -1,7 +1,6 @@
 package dev.depthcast.backend.tensorrt.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +9,6 @@ import dev.depthcast.model.Preset;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -79,29 +77,6 @@ class BuildPiecesTest {
                 EngineCache.path(Path.of("engines/cache"), sha, DA2, BuildRequest.Precision.FP16, 8, "9.0", "10.15.1"),
                 EngineCache.path(Path.of("engines/cache"), sha, DA2, BuildRequest.Precision.FP16, 8, "8.9", "10.15.2"));
         assertEquals(6, variants.stream().distinct().filter(v -> !v.equals(p)).count());
-    }
-
-    @Test
-    void modelFactsHashTheFileAndFindQdqNodesAcrossReadBoundaries() throws Exception {
-        Path plain = dir.resolve("plain.onnx");
-        Files.write(plain, "no quantization here".getBytes(StandardCharsets.US_ASCII));
-        OnnxFacts f = OnnxFacts.of(plain);
-        // sha256("no quantization here"), as `printf 'no quantization here' | sha256sum` prints it
-        assertEquals(
-                java.util.HexFormat.of()
-                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                                .digest("no quantization here".getBytes(StandardCharsets.US_ASCII))),
-                f.sha256());
-        assertFalse(f.quantized());
-        byte[] big = new byte[(1 << 16) + 100];
-        byte[] op = "DequantizeLinear".getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(op, 0, big, (1 << 16) - 7, op.length); // split across the 64 KiB read
-        Path qdq = dir.resolve("qdq.onnx");
-        Files.write(qdq, big);
-        assertTrue(OnnxFacts.of(qdq).quantized());
-        // The repository's generated models have none.
-        assertFalse(OnnxFacts.of(Path.of("../../server/src/main/resources/models/relief.onnx"))
-                .quantized());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.depthcast.backend.tensorrt.build;
+package dev.depthcast.backend.build;
 
 import java.util.List;
 import java.util.Locale;

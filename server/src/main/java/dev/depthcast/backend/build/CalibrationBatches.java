@@ -1,4 +1,4 @@
-package dev.depthcast.backend.tensorrt.build;
+package dev.depthcast.backend.build;
 
 import dev.depthcast.ingest.I420Frame;
 import dev.depthcast.process.Preprocessor;

@@ -1,4 +1,4 @@
-package dev.depthcast.backend.tensorrt.build;
+package dev.depthcast.backend.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

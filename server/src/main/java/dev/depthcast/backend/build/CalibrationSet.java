@@ -1,4 +1,4 @@
-package dev.depthcast.backend.tensorrt.build;
+package dev.depthcast.backend.build;
 
 import dev.depthcast.calibration.Y4m;
 import dev.depthcast.ingest.I420Frame;
