@@ -513,10 +513,8 @@ public final class TensorRtPipeline implements DepthPipeline {
         }
         float[] grid = hostGrid;
         DepthMapping[] mappings = new DepthMapping[n];
-        // Slots in parallel: a session has one frame in a batch, so each stabiliser is used by one
-        // thread at a time, and the stream's join publishes its state to the next batch.
-        IntStream slots = IntStream.range(0, n);
-        (n > 1 ? slots.parallel() : slots).forEach(b -> {
+        // Every slot is read before any is written back: the FP32 result overlays the FP16 input.
+        IntStream.range(0, n).parallel().forEach(b -> {
             ByteBuffer view = hostDepth.view().duplicate().order(ByteOrder.LITTLE_ENDIAN);
             int at = b * px;
             if (half) {
@@ -527,7 +525,12 @@ public final class TensorRtPipeline implements DepthPipeline {
             } else {
                 view.asFloatBuffer().get(at, grid, at, px);
             }
+        });
+        // A session has one frame in a batch, so each stabiliser is used by one thread at a time,
+        // and the stream's join publishes its state to the next batch.
+        IntStream.range(0, n).parallel().forEach(b -> {
             BatchItem it = items.get(b);
+            int at = b * px;
             if (it.stabiliser() != null) {
                 mappings[b] = it.stabiliser()
                         .update(
@@ -538,7 +541,12 @@ public final class TensorRtPipeline implements DepthPipeline {
                                 it.params().near(),
                                 it.params().far());
             }
-            view.asFloatBuffer().put(at, grid, at, px);
+            hostDepth
+                    .view()
+                    .duplicate()
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .put(at, grid, at, px);
         });
         List<SlotTable.Mapping> device = new ArrayList<>(n);
         for (DepthMapping m : mappings) {
