@@ -3,7 +3,9 @@
 # and direct-memory caps) with a token, runs N churning load clients (scripts/loadtest: each vanishes
 # without DELETE and reconnects) and a hostile mix from 127.0.0.2 beside them, samples the server's
 # RSS, heap, heap after GC, direct memory, threads and descriptors, and asserts they plateau under
-# load and come back near the idle baseline after it. Exit 0 when every check passes.
+# load and come back near the idle baseline after it (the heap as a full collection leaves it, taken
+# after the end samples: the idle server's latest collection may have been a young one that left
+# old-generation garbage counted). Exit 0 when every check passes.
 #   scripts/soak.sh                                   # the CI version: 4 clients, ~3 minutes
 #   nohup scripts/soak.sh --duration 32m --out /tmp/soak-long > /tmp/soak-long.log 2>&1 &
 # Every other flag goes to the driver (dev.depthcast.loadtest.Soak; --help lists them), e.g.

@@ -243,6 +243,15 @@ final class Plateau {
     }
 
     static List<Check> assess(List<Sample> samples, Limits l) {
+        return assess(samples, l, Double.NaN);
+    }
+
+    /**
+     * @param liveHeapMb the heap after a full collection taken once the end samples are in (NaN: not
+     *     taken). A leak is what a full collection cannot free; the latest collection of an idle
+     *     server may have been a young one, after which old-generation garbage still counts.
+     */
+    static List<Check> assess(List<Sample> samples, Limits l, double liveHeapMb) {
         List<Check> out = new ArrayList<>();
         List<Sample> base = phase(samples, "baseline");
         List<Sample> load = phase(samples, "load");
@@ -269,7 +278,15 @@ final class Plateau {
         out.add(new Check("after: no session left", e.sessions() == 0, e.sessions() + " open"));
         out.add(back("after: threads", base, e, Sample::threads, l.threadReturn(), ""));
         out.add(back("after: descriptors", base, e, Sample::fds, l.fdReturn(), ""));
-        out.add(back("after: heap after GC", base, e, Sample::heapAfterGcMb, l.heapReturnMb(), " MB"));
+        out.add(
+                Double.isNaN(liveHeapMb)
+                        ? back("after: heap after GC", base, e, Sample::heapAfterGcMb, l.heapReturnMb(), " MB")
+                        : back(
+                                "after: heap after a full GC",
+                                median(base, Sample::heapAfterGcMb),
+                                liveHeapMb,
+                                l.heapReturnMb(),
+                                " MB"));
         out.add(back("after: direct memory", base, e, Sample::directMb, l.directReturnMb(), " MB"));
         out.add(back("after: RSS", base, e, Sample::rssMb, l.rssReturnMb(), " MB"));
         double loadPeak = max(load, Sample::rssMb);
@@ -314,8 +331,10 @@ final class Plateau {
 
     private static Check back(
             String name, List<Sample> base, Sample end, ToDoubleFunction<Sample> f, double slack, String unit) {
-        double b = median(base, f);
-        double e = f.applyAsDouble(end);
+        return back(name, median(base, f), f.applyAsDouble(end), slack, unit);
+    }
+
+    private static Check back(String name, double b, double e, double slack, String unit) {
         boolean ok = !Double.isNaN(b) && !Double.isNaN(e) && e <= b + slack;
         return new Check(
                 name,

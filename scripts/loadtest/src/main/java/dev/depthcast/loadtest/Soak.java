@@ -267,7 +267,15 @@ public final class Soak implements Callable<Integer> {
         }
         Plateau.Limits limits =
                 Plateau.Limits.defaults().withGrowthPct(growthPct).withRssReturnMb(rssReturnMb);
-        List<Plateau.Check> checks = new ArrayList<>(Plateau.assess(all, limits));
+        // RSS and the rest were sampled as the idle server left them; the leak check wants the live heap.
+        String gc = fullGc();
+        System.out.println("soak: after the end samples, " + gc);
+        double liveHeapMb = Double.NaN;
+        if (gc.startsWith("full GC requested")) {
+            Thread.sleep(500);
+            liveHeapMb = Plateau.Metrics.parse(scrape()).heapAfterGcMb();
+        }
+        List<Plateau.Check> checks = new ArrayList<>(Plateau.assess(all, limits, liveHeapMb));
         if (load.get() != null && load.get().getJsonObject("churn") != null) {
             checks.addAll(churnChecks(load.get().getJsonObject("churn"), clients));
         }

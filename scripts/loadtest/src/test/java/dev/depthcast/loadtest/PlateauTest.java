@@ -112,4 +112,16 @@ class PlateauTest {
         assertEquals(3, m.sessions());
         assertTrue(Double.isNaN(Plateau.Metrics.parse("").heapUsedMb()), "no metrics: NaN, not 0");
     }
+
+    @Test
+    void theLeakCheckTakesTheHeapAfterAFullCollectionWhenThereIsOne() {
+        // The idle server's latest collection left 80 MB (old-generation garbage); a full one, 40.
+        List<Plateau.Sample> s = new ArrayList<>(series(i -> 560, i -> 60, 560, 60));
+        s.replaceAll(x ->
+                x.phase().equals("end") ? new Plateau.Sample(x.t(), "end", 560, 90, 110, 80, 18, 60, 73, 0, 90) : x);
+        assertFalse(passed(Plateau.assess(s, Plateau.Limits.defaults()), "after: heap after GC"));
+        List<Plateau.Check> c = Plateau.assess(s, Plateau.Limits.defaults(), 40);
+        assertTrue(passed(c, "after: heap after a full GC"));
+        assertFalse(passed(Plateau.assess(s, Plateau.Limits.defaults(), 95), "after: heap after a full GC"));
+    }
 }
