@@ -72,7 +72,8 @@ public record BatchLayout(
                     k,
                     p.near(),
                     p.far(),
-                    p.edge()));
+                    p.edge(),
+                    SlotTable.Mapping.FRAME_RANGE));
             points += (long) sw * sh;
             maxSamples = Math.max(maxSamples, sw * sh);
         }

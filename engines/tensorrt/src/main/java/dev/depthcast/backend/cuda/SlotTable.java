@@ -72,40 +72,6 @@ public final class SlotTable {
             float edge,
             Mapping mapping) {
 
-        /** A slot whose frame maps through its own extent. */
-        public Slot(
-                int yOffset,
-                int uOffset,
-                int vOffset,
-                int width,
-                int height,
-                int chromaWidth,
-                int stride,
-                int samplesW,
-                int samplesH,
-                int pointOffset,
-                Intrinsics intrinsics,
-                float near,
-                float far,
-                float edge) {
-            this(
-                    yOffset,
-                    uOffset,
-                    vOffset,
-                    width,
-                    height,
-                    chromaWidth,
-                    stride,
-                    samplesW,
-                    samplesH,
-                    pointOffset,
-                    intrinsics,
-                    near,
-                    far,
-                    edge,
-                    Mapping.FRAME_RANGE);
-        }
-
         public int samples() {
             return samplesW * samplesH;
         }

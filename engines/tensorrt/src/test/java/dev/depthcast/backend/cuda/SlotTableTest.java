@@ -26,9 +26,14 @@ class SlotTableTest {
                 new Intrinsics(1.5f, 2.5f, 252f, 189f, 60f),
                 0.4f,
                 4f,
-                0.1f);
+                0.1f,
+                new SlotTable.Mapping(SlotTable.Mapping.STABILISED_KIND, 0.25f, 0.75f, 0.03f));
         ByteBuffer b = ByteBuffer.wrap(SlotTable.encodeSlot(s)).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(SlotTable.SLOT_BYTES, b.capacity());
+        assertEquals(SlotTable.Mapping.STABILISED_KIND, b.getInt(68));
+        assertEquals(0.25f, b.getFloat(72));
+        assertEquals(0.75f, b.getFloat(76));
+        assertEquals(0.03f, b.getFloat(80));
         assertEquals(256, b.getInt(0));
         assertEquals(1000, b.getInt(4));
         assertEquals(2000, b.getInt(8));
@@ -46,12 +51,27 @@ class SlotTableTest {
         assertEquals(0.4f, b.getFloat(56));
         assertEquals(4f, b.getFloat(60));
         assertEquals(0.1f, b.getFloat(SlotTable.OFF_EDGE));
-        assertEquals(0, b.getInt(68) | b.getInt(72) | b.getInt(76));
+        assertEquals(0, b.getInt(84) | b.getInt(88) | b.getInt(92), "reserved");
     }
 
     @Test
     void writeSlotIgnoresTheBuffersByteOrderAndPosition() {
-        SlotTable.Slot s = new SlotTable.Slot(1, 2, 3, 4, 5, 3, 1, 4, 5, 0, new Intrinsics(1, 1, 2, 2.5f, 60), 1, 2, 0);
+        SlotTable.Slot s = new SlotTable.Slot(
+                1,
+                2,
+                3,
+                4,
+                5,
+                3,
+                1,
+                4,
+                5,
+                0,
+                new Intrinsics(1, 1, 2, 2.5f, 60),
+                1,
+                2,
+                0,
+                SlotTable.Mapping.FRAME_RANGE);
         ByteBuffer big = ByteBuffer.allocate(2 * SlotTable.SLOT_BYTES).order(ByteOrder.BIG_ENDIAN);
         big.position(7);
         SlotTable.writeSlot(big, SlotTable.SLOT_BYTES, s);
