@@ -2,6 +2,7 @@ package dev.depthcast.backend.tensorrt.build;
 
 import dev.depthcast.backend.Backends;
 import dev.depthcast.backend.build.AccuracyGate;
+import dev.depthcast.backend.build.BuildCli;
 import dev.depthcast.backend.build.CalibrationBatches;
 import dev.depthcast.backend.build.CalibrationSet;
 import dev.depthcast.backend.build.DepthAgreement;
@@ -333,22 +334,7 @@ public final class BuildCommand implements Callable<Integer> {
 
     /** Runs a command line; the one-line error handling of the server's CLI. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new BuildCommand());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("build-engine: " + ex.getMessage() + "; --help lists every flag");
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((e, c, parsed) -> {
-            if (e instanceof IllegalArgumentException) {
-                c.getErr().println("build-engine: " + e.getMessage());
-                return 2;
-            }
-            c.getErr().println("build-engine: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            return 1;
-        });
-        return cli.execute(args);
+        return BuildCli.run(new BuildCommand(), out, err, args);
     }
 
     public static void main(String[] args) throws IOException {
