@@ -1,10 +1,7 @@
 package dev.depthcast.backend.cpu;
 
+import dev.depthcast.backend.build.ManifestFile;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
@@ -35,7 +32,7 @@ public record CpuEngineManifest(
     public static final String INT8 = "int8";
 
     public static Path pathFor(Path engine) {
-        return engine.resolveSibling(engine.getFileName() + ".properties");
+        return ManifestFile.pathFor(engine);
     }
 
     /** The engine's file name under {@code engines/}, e.g. {@code depth-anything-v2_378x504_cpu-int8.onnx}. */
@@ -51,14 +48,9 @@ public record CpuEngineManifest(
     /** The manifest beside {@code engine}, or null when there is none. */
     public static CpuEngineManifest read(Path engine) {
         Path p = pathFor(engine);
-        if (!Files.isRegularFile(p)) {
+        Properties props = ManifestFile.read(engine);
+        if (props == null) {
             return null;
-        }
-        Properties props = new Properties();
-        try (Reader r = Files.newBufferedReader(p)) {
-            props.load(r);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         String[] hw = required(props, "input", p).toLowerCase(Locale.ROOT).split("x");
         try {
@@ -89,11 +81,10 @@ public record CpuEngineManifest(
         p.setProperty("onnx.sha256", modelSha256);
         p.setProperty("cpu.features", String.join(",", cpuFeatures.flags()));
         p.setProperty("gate", gate);
-        try (Writer w = Files.newBufferedWriter(pathFor(engine))) {
-            p.store(
-                    w,
-                    "written by scripts/build-engine.sh --backend cpu; checked by the server before it loads the engine");
-        }
+        ManifestFile.write(
+                engine,
+                p,
+                "written by scripts/build-engine.sh --backend cpu; checked by the server before it loads the engine");
     }
 
     private static String required(Properties p, String key, Path where) {

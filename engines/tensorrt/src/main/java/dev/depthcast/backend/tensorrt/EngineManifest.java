@@ -1,9 +1,7 @@
 package dev.depthcast.backend.tensorrt;
 
+import dev.depthcast.backend.build.ManifestFile;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
@@ -32,22 +30,13 @@ public record EngineManifest(
         String modelSha256) {
 
     public static Path pathFor(Path engine) {
-        return engine.resolveSibling(engine.getFileName() + ".properties");
+        return ManifestFile.pathFor(engine);
     }
 
     /** The manifest beside {@code engine}, or null when there is none. */
     public static EngineManifest read(Path engine) {
-        Path p = pathFor(engine);
-        if (!Files.isRegularFile(p)) {
-            return null;
-        }
-        Properties props = new Properties();
-        try (Reader r = Files.newBufferedReader(p)) {
-            props.load(r);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return parse(props, p.toString());
+        Properties props = ManifestFile.read(engine);
+        return props == null ? null : parse(props, pathFor(engine).toString());
     }
 
     static EngineManifest parse(Properties props, String where) {
@@ -88,9 +77,8 @@ public record EngineManifest(
         if (modelSha256 != null) {
             p.setProperty("onnx.sha256", modelSha256);
         }
-        try (java.io.Writer w = Files.newBufferedWriter(pathFor(engine))) {
-            p.store(w, "written by the depthcast engine builder; checked by the server before it loads the engine");
-        }
+        ManifestFile.write(
+                engine, p, "written by the depthcast engine builder; checked by the server before it loads the engine");
     }
 
     private static String required(Properties p, String key, String where) {
